@@ -1,0 +1,32 @@
+"""Layer I/O: schema, reading, validation and atomic writing of province GeoPackages.
+
+This subpackage is the only code that touches files or databases.
+"""
+
+from .gpkg import (
+    list_layers,
+    read_context,
+    read_dataset_info,
+    read_layer,
+    read_plan,
+    validate_file,
+    write_layers,
+    write_plan,
+)
+from .plan import Plan
+from .validate import RULES, ValidationReport, check_plan
+
+__all__ = [
+    "RULES",
+    "Plan",
+    "ValidationReport",
+    "check_plan",
+    "list_layers",
+    "read_context",
+    "read_dataset_info",
+    "read_layer",
+    "read_plan",
+    "validate_file",
+    "write_layers",
+    "write_plan",
+]

@@ -1,0 +1,232 @@
+"""GeoPackage files: the only code that reads or writes them.
+
+Reads go through pyogrio (Arrow when available) and are validated before anything else sees
+them. Writes are atomic: the new content is written to a temporary copy beside the file and
+swapped in with :func:`os.replace` only when every layer has been written, so a failed write
+(bad data, full disk, a crash) leaves the existing file byte-identical. Writers to the same
+file are serialised by an advisory lock.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import sqlite3
+import uuid
+from collections.abc import Callable, Iterator, Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+from pyproj import CRS
+
+from ..errors import LayerError
+from ..settings import PROVINCES, Province
+from .plan import Plan
+from .schema import DATASET_TABLE, SCHEMAS
+from .validate import ValidationReport, check_plan, make_report
+
+#: How long a writer waits for another writer of the same file before giving up (seconds).
+LOCK_TIMEOUT_S = 60.0
+
+
+def _require_file(path: Path) -> None:
+    if not path.exists():
+        raise LayerError(f"{path}: no such file")
+    if not path.is_file():
+        raise LayerError(f"{path}: not a file")
+
+
+def list_layers(path: str | Path) -> dict[str, str | None]:
+    """Layer names of a file with their geometry type (None for attribute tables)."""
+    path = Path(path)
+    _require_file(path)
+    try:
+        return {str(n): (str(t) if t else None) for n, t in pyogrio.list_layers(path)}
+    except Exception as exc:  # pyogrio raises DataSourceError subclasses and OSError
+        raise LayerError(f"{path}: cannot be opened as a GIS file ({exc})") from exc
+
+
+def read_layer(path: str | Path, layer: str) -> pd.DataFrame:
+    """One layer as it is stored (no validation): a GeoDataFrame, or a DataFrame for tables."""
+    path = Path(path)
+    layers = list_layers(path)
+    if layer not in layers:
+        raise LayerError(f"{path}: no layer {layer!r} (has: {', '.join(sorted(layers))})")
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
+    except Exception as exc:
+        raise LayerError(f"{path}, layer {layer!r}: cannot be read ({exc})") from exc
+    return frame
+
+
+def read_dataset_info(path: str | Path) -> dict[str, str]:
+    """The key/value table that names the file's province and describes the data."""
+    path = Path(path)
+    if DATASET_TABLE not in list_layers(path):
+        return {}
+    table = read_layer(path, DATASET_TABLE)
+    return dict(zip(table["key"].astype(str), table["value"].astype(str), strict=True))
+
+
+def province_of(path: str | Path) -> Province | None:
+    key = read_dataset_info(path).get("province")
+    return PROVINCES.get(key) if key else None
+
+
+def read_layers_raw(path: str | Path) -> tuple[dict[str, pd.DataFrame], str | None]:
+    """Every planning layer present in the file, unvalidated, and the province's CRS."""
+    path = Path(path)
+    present = list_layers(path)
+    layers = {name: read_layer(path, name) for name in SCHEMAS if name in present}
+    province = province_of(path)
+    return layers, (province.crs if province else None)
+
+
+def validate_file(path: str | Path) -> ValidationReport:
+    """Every problem of a province file, without raising."""
+    path = Path(path)
+    try:
+        layers, crs = read_layers_raw(path)
+    except LayerError as exc:
+        return make_report([{"file": str(path), "layer": "", "feature_id": "",
+                             "rule": "unreadable", "message": str(exc)}])
+    return check_plan(layers, str(path), crs)
+
+
+def read_plan(path: str | Path) -> Plan:
+    """The validated plan of a province file.
+
+    Raises
+    ------
+    LayerError
+        The file is missing or unreadable.
+    ValidationError
+        The file breaks a rule; the error's ``report`` lists every problem.
+    """
+    path = Path(path)
+    layers, crs = read_layers_raw(path)
+    check_plan(layers, str(path), crs).raise_if_problems()
+    return Plan.from_layers(layers)
+
+
+def read_context(path: str | Path, name: str) -> gpd.GeoDataFrame:
+    """A context layer (boundaries, roads, labels) as stored."""
+    frame = read_layer(path, name)
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise LayerError(f"{path}, layer {name!r}: expected a spatial layer")
+    return frame
+
+
+@contextlib.contextmanager
+def file_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
+    """An exclusive advisory lock for writers of ``path`` (works across processes)."""
+    import time
+
+    lock_path = path.with_name(path.name + ".lock")
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + timeout
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise LayerError(
+                        f"{path}: another user is writing this file; try again in a moment"
+                    ) from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | None) -> None:
+    options = {"DESCRIPTION": description} if description else {}
+    frame = frame.reset_index(drop=True)
+    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+        CRS.from_user_input(frame.crs)  # fails early on a malformed CRS
+    if not isinstance(frame, gpd.GeoDataFrame):
+        frame = pd.DataFrame(frame)
+    # An existing layer of the same name is overwritten (pyogrio's default without append).
+    pyogrio.write_dataframe(
+        frame, path, layer=name, driver="GPKG", layer_options=options or None,
+        promote_to_multi=False,
+    )
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_layers(
+    path: str | Path,
+    layers: Mapping[str, pd.DataFrame],
+    *,
+    descriptions: Mapping[str, str] | None = None,
+    fresh: bool = False,
+    after: Callable[[sqlite3.Connection], None] | None = None,
+) -> None:
+    """Write (create or replace) layers in one atomic step.
+
+    Parameters
+    ----------
+    path
+        The GeoPackage to create or update.
+    layers
+        Layer name -> frame; a GeoDataFrame becomes a spatial layer, a DataFrame a table.
+        Layers already in the file and not named here are kept as they are.
+    descriptions
+        Layer name -> description stored in ``gpkg_contents``.
+    fresh
+        Start from an empty file instead of the existing one.
+    after
+        Called with an open SQLite connection to the temporary file once the layers are
+        written (for tables pyogrio does not manage, such as ``layer_styles``).
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    descriptions = descriptions or {}
+    with file_lock(path):
+        tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
+        try:
+            if path.exists() and not fresh:
+                shutil.copyfile(path, tmp)
+            for name, frame in layers.items():
+                try:
+                    _write_one(tmp, name, frame, descriptions.get(name))
+                except LayerError:
+                    raise
+                except Exception as exc:
+                    raise LayerError(
+                        f"{path}, layer {name!r}: write failed ({exc}); the file was left unchanged"
+                    ) from exc
+            if after is not None:
+                with contextlib.closing(sqlite3.connect(tmp)) as con, con:
+                    after(con)
+            _fsync(tmp)
+            os.replace(tmp, path)
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
+        finally:
+            tmp.unlink(missing_ok=True)
+
+
+def write_plan(path: str | Path, plan: Plan, **kwargs: object) -> None:
+    """Validate ``plan`` and write its layers atomically; invalid plans are refused unwritten."""
+    path = Path(path)
+    province = province_of(path) if path.exists() else None
+    crs = province.crs if province else None
+    check_plan(plan.layers(), str(path), crs).raise_if_problems()
+    write_layers(path, plan.layers(), **kwargs)  # type: ignore[arg-type]

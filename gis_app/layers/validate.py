@@ -1,0 +1,273 @@
+"""Validation at the boundary: every rule a province file must satisfy, every problem reported.
+
+Each check returns problem rows ``(file, layer, feature_id, rule, message)``; a
+:class:`ValidationReport` gathers them so that a user sees all problems at once. Checks are
+vectorized (spatial index queries and array predicates), never loops over features.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+from pyproj import CRS
+
+from ..errors import ValidationError
+from ..settings import AREA_TOLERANCE_M2
+from .schema import PLOTS, SCHEMAS, Column, LayerSchema
+
+PROBLEM_COLUMNS = ["file", "layer", "feature_id", "rule", "message"]
+
+#: Every rule with a one-line description (shown on the viewer's Data page and in the docs).
+RULES: dict[str, str] = {
+    "missing_layer": "a required layer is absent from the file",
+    "missing_column": "a required column is absent from a layer",
+    "wrong_type": "a value cannot be read as the column's type",
+    "missing_value": "a required value is empty",
+    "bad_code": "a value is not one of the column's allowed codes",
+    "below_minimum": "a number is below the column's minimum (e.g. a negative area)",
+    "missing_crs": "a spatial layer has no coordinate reference system",
+    "wrong_crs": "a spatial layer is not in the province's VN-2000 TM-3 CRS",
+    "wrong_geometry_type": "a geometry is not of the layer's type",
+    "empty_geometry": "a feature has no geometry",
+    "invalid_geometry": "a geometry is not valid (self-intersection, bad ring, ...)",
+    "duplicate_id": "two features share the same id",
+    "unknown_park": "a feature names a park that is not in the parks layer",
+    "plot_outside_park": "part of a plot lies outside its park",
+    "overlapping_plots": "two plots overlap",
+    "area_mismatch": "a plot's area_ha differs from its measured area by more than 0.5 %",
+    "unknown_plot": "a tenant link points at a plot that does not exist",
+    "unknown_project": "a tenant link points at a project that does not exist",
+    "leased_without_tenant": "a plot is leased but no project occupies it",
+}
+
+
+@dataclass(frozen=True)
+class ValidationReport:
+    """All problems found in one file; empty when the file is valid."""
+
+    problems: pd.DataFrame
+
+    @property
+    def ok(self) -> bool:
+        return self.problems.empty
+
+    def __len__(self) -> int:
+        return len(self.problems)
+
+    def summary(self, limit: int = 20) -> str:
+        if self.ok:
+            return "no problems found"
+        lines = [f"{len(self.problems)} problem(s):"]
+        for row in self.problems.head(limit).itertuples(index=False):
+            where = f"{row.file}, layer {row.layer!r}"
+            if row.feature_id:
+                where += f", feature {row.feature_id}"
+            lines.append(f"- {where}: {row.rule}: {row.message}")
+        if len(self.problems) > limit:
+            lines.append(f"... and {len(self.problems) - limit} more")
+        return "\n".join(lines)
+
+    def raise_if_problems(self) -> None:
+        if not self.ok:
+            raise ValidationError(self.summary(), self)
+
+
+def _rows(
+    file: str, layer: str, ids: Iterable[object], rule: str, messages: Iterable[str] | str
+) -> list[dict]:
+    ids = [str(i) for i in ids]
+    if isinstance(messages, str):
+        messages = [messages] * len(ids)
+    return [
+        {"file": file, "layer": layer, "feature_id": i, "rule": rule, "message": m}
+        for i, m in zip(ids, messages, strict=True)
+    ]
+
+
+def make_report(rows: list[dict]) -> ValidationReport:
+    return ValidationReport(pd.DataFrame(rows, columns=PROBLEM_COLUMNS))
+
+
+def feature_ids(frame: pd.DataFrame, schema: LayerSchema) -> pd.Series:
+    """How a feature is named in messages: its id column, else its row number (fid)."""
+    if schema.key in frame.columns:
+        keys = frame[schema.key].astype("string")
+        return keys.fillna(pd.Series([f"fid {i}" for i in frame.index], index=frame.index))
+    return pd.Series([f"fid {i}" for i in frame.index], index=frame.index, dtype="string")
+
+
+def _parse(series: pd.Series, column: Column) -> pd.Series:
+    """The column parsed to its kind; unparseable values become NA."""
+    if column.kind == "float" or column.kind == "int":
+        return pd.to_numeric(series, errors="coerce")
+    if column.kind == "date":
+        return pd.to_datetime(series, errors="coerce", format="mixed")
+    if column.kind == "bool":
+        mapping = {True: True, False: False, 1: True, 0: False, "true": True, "false": False}
+        return series.map(lambda v: mapping.get(v.lower() if isinstance(v, str) else v, pd.NA))
+    return series
+
+
+def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[dict]:
+    """Columns present, values of the right type, required values present, codes allowed."""
+    rows: list[dict] = []
+    ids = feature_ids(frame, schema)
+    for column in schema.columns:
+        if column.name not in frame.columns:
+            rows += _rows(file, schema.name, [""], "missing_column",
+                          f"column {column.name!r} ({column.kind}) is missing")
+            continue
+        raw = frame[column.name]
+        present = raw.notna()
+        parsed = _parse(raw, column)
+        bad_type = present & parsed.isna()
+        if column.kind == "int":
+            bad_type |= present & parsed.notna() & (parsed % 1 != 0)
+        rows += _rows(file, schema.name, ids[bad_type], "wrong_type",
+                      [f"{column.name}={v!r} is not a {column.kind}" for v in raw[bad_type]])
+        if column.required:
+            rows += _rows(file, schema.name, ids[~present], "missing_value",
+                          f"{column.name} is empty")
+        if column.choices is not None:
+            bad = present & ~raw.astype("string").isin(column.choices)
+            rows += _rows(file, schema.name, ids[bad], "bad_code",
+                          [f"{column.name}={v!r} is not one of {', '.join(column.choices)}"
+                           for v in raw[bad]])
+        if column.minimum is not None and column.kind in ("float", "int"):
+            low = parsed.notna() & ~bad_type & (parsed < column.minimum)
+            rows += _rows(file, schema.name, ids[low], "below_minimum",
+                          [f"{column.name}={v} is below {column.minimum}" for v in parsed[low]])
+    if schema.key in frame.columns:
+        dup = frame[schema.key].notna() & frame[schema.key].duplicated(keep=False)
+        rows += _rows(file, schema.name, ids[dup], "duplicate_id",
+                      f"{schema.key} is not unique")
+    return rows
+
+
+def check_geometry(
+    frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None
+) -> list[dict]:
+    """CRS present and right, geometry type allowed, geometries non-empty and valid."""
+    if schema.geometry_types is None:
+        return []
+    rows: list[dict] = []
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        return _rows(file, schema.name, [""], "wrong_geometry_type",
+                     f"layer has no geometry; expected {'/'.join(schema.geometry_types)}")
+    if frame.crs is None:
+        rows += _rows(file, schema.name, [""], "missing_crs", "layer has no CRS")
+    elif crs is not None and CRS.from_user_input(frame.crs) != CRS.from_user_input(crs):
+        rows += _rows(file, schema.name, [""], "wrong_crs",
+                      f"layer is in {frame.crs.name!r}, expected {crs}")
+    ids = feature_ids(frame, schema)
+    geoms = frame.geometry.values
+    empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
+    rows += _rows(file, schema.name, ids[empty], "empty_geometry", "geometry is empty")
+    types = np.asarray(shapely.get_type_id(geoms))
+    names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
+                      "MultiLineString", "MultiPolygon", "GeometryCollection"])
+    type_names = np.where(types >= 0, names[np.clip(types, 0, 7)], "None")
+    wrong = ~empty & ~np.isin(type_names, schema.geometry_types)
+    rows += _rows(file, schema.name, ids[wrong], "wrong_geometry_type",
+                  [f"{t} where {'/'.join(schema.geometry_types)} is expected"
+                   for t in type_names[wrong]])
+    invalid = ~empty & ~shapely.is_valid(geoms)
+    rows += _rows(file, schema.name, ids[invalid], "invalid_geometry",
+                  [str(shapely.is_valid_reason(g)) for g in geoms[invalid]])
+    return rows
+
+
+def _unknown_refs(frame: pd.DataFrame, schema: LayerSchema, column: str, known: pd.Index,
+                  file: str, rule: str, what: str) -> list[dict]:
+    if column not in frame.columns:
+        return []
+    ref = frame[column]
+    bad = ref.notna() & ~ref.isin(known)
+    return _rows(file, schema.name, feature_ids(frame, schema)[bad], rule,
+                 [f"{column}={v!r}: no such {what}" for v in ref[bad]])
+
+
+def _usable(frame: pd.DataFrame) -> np.ndarray:
+    g = frame.geometry.values
+    return ~(shapely.is_missing(g) | shapely.is_empty(g)) & shapely.is_valid(g)
+
+
+def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str) -> list[dict]:
+    """Plots that stick out of their park by more than the area tolerance."""
+    outlines = parks.loc[_usable(parks)].drop_duplicates("park_code").set_index("park_code")
+    p = plots.loc[_usable(plots) & plots["park_code"].isin(outlines.index)]
+    if p.empty:
+        return []
+    park_geoms = outlines.geometry.reindex(p["park_code"]).values
+    outside = shapely.area(shapely.difference(p.geometry.values, park_geoms))
+    bad = outside > AREA_TOLERANCE_M2
+    return _rows(file, "plots", p["plot_code"][bad], "plot_outside_park",
+                 [f"{a:,.1f} m² lies outside park {c}"
+                  for a, c in zip(outside[bad], p["park_code"][bad], strict=True)])
+
+
+def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
+                   rule: str = "overlapping_plots") -> list[dict]:
+    """Pairs of features whose shared area exceeds the tolerance (touching is fine)."""
+    usable = frame.loc[_usable(frame)]
+    geoms = usable.geometry.values
+    if len(geoms) < 2:
+        return []
+    left, right = shapely.STRtree(geoms).query(geoms, predicate="intersects")
+    keep = left < right
+    left, right = left[keep], right[keep]
+    interiors = shapely.relate_pattern(geoms[left], geoms[right], "T********")
+    left, right = left[interiors], right[interiors]
+    shared = shapely.area(shapely.intersection(geoms[left], geoms[right]))
+    big = shared > AREA_TOLERANCE_M2
+    ids = feature_ids(usable, schema).to_numpy()
+    return _rows(file, schema.name, ids[left[big]], rule,
+                 [f"overlaps {schema.key} {other} by {a:,.1f} m²"
+                  for other, a in zip(ids[right[big]], shared[big], strict=True)])
+
+
+def check_plot_areas(plots: gpd.GeoDataFrame, file: str) -> list[dict]:
+    usable = plots.loc[_usable(plots)]
+    stated = pd.to_numeric(usable["area_ha"], errors="coerce") * 10_000
+    measured = shapely.area(usable.geometry.values)
+    bad = (stated.notna() & (np.abs(stated - measured) > 0.005 * measured + AREA_TOLERANCE_M2))
+    return _rows(file, "plots", usable["plot_code"][bad], "area_mismatch",
+                 [f"area_ha={s / 10_000:.4f} but the geometry measures {m / 10_000:.4f} ha"
+                  for s, m in zip(stated[bad], measured[bad], strict=True)])
+
+
+def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -> ValidationReport:
+    """Validate a whole province: each layer on its own, then the rules that join layers."""
+    rows: list[dict] = []
+    for name, schema in SCHEMAS.items():
+        if name not in layers:
+            rows += _rows(file, name, [""], "missing_layer", f"layer {name!r} is missing")
+            continue
+        rows += check_columns(layers[name], schema, file)
+        rows += check_geometry(layers[name], schema, file, crs)
+    if rows:
+        # Cross-layer rules need sound layers; report the basic problems first.
+        return make_report(rows)
+    parks, plots = layers["parks"], layers["plots"]
+    tenants, links = layers["tenants"], layers["tenant_plots"]
+    park_codes = pd.Index(parks["park_code"])
+    for name in ("zones", "plots", "tenants", "wastewater_plants"):
+        rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes, file,
+                              "unknown_park", "park")
+    rows += check_plots_in_parks(plots, parks, file)
+    rows += check_overlaps(plots, PLOTS, file)
+    rows += check_plot_areas(plots, file)
+    link_schema = SCHEMAS["tenant_plots"]
+    rows += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]), file,
+                          "unknown_plot", "plot")
+    rows += _unknown_refs(links, link_schema, "project_id", pd.Index(tenants["project_id"]),
+                          file, "unknown_project", "project")
+    leased = plots["status"].eq("leased") & ~plots["plot_code"].isin(links["plot_code"])
+    rows += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
+                  "status is 'leased' but no project in tenant_plots occupies the plot")
+    return make_report(rows)
