@@ -1,0 +1,231 @@
+"""Edits of whole parks: change a boundary, add a park, change a park's status."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..layers.plan import Plan
+from ..layers.schema import PARK_STATUSES
+from ..settings import AREA_TOLERANCE_M2
+from . import _frames as F
+from .model import Edit, Subdivision
+from .subdivide import subdivide
+
+BOUNDARY_MODES = ("expand", "shrink", "replace")
+
+
+def _overlapping_parks(plan: Plan, outline: shapely.Geometry, park_code: str | None) -> list[str]:
+    """Other parks whose land ``outline`` overlaps by more than the area tolerance."""
+    others = plan.parks.loc[plan.parks["park_code"] != park_code]
+    shared = shapely.area(shapely.intersection(others.geometry.values, outline))
+    return others.loc[shared > AREA_TOLERANCE_M2, "park_code"].astype(str).tolist()
+
+
+def _set_park_area(parks: gpd.GeoDataFrame, park_code: str, outline: shapely.Geometry,
+                   leasable_delta_ha: float) -> gpd.GeoDataFrame:
+    """Move the park's planned (and established) area by the change of its outline's area."""
+    out = parks.copy()
+    row = out["park_code"] == park_code
+    old = float(shapely.area(out.loc[row].geometry.iloc[0]))
+    delta_ha = (float(outline.area) - old) / 10_000.0
+    out.loc[row, "planned_area_ha"] = out.loc[row, "planned_area_ha"] + delta_ha
+    established = row & (out["status"] != "approved")
+    out.loc[established, "established_area_ha"] = (
+        out.loc[established, "established_area_ha"] + delta_ha)
+    out.loc[row, out.geometry.name] = gpd.GeoSeries([outline], index=out.index[row], crs=out.crs)
+    return F.adjust_parks(out, park_code, leasable_delta_ha)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeBoundary(Edit):
+    """Expand, shrink or replace a park's outline with a drawn or imported polygon.
+
+    Zones are clipped to the new outline. Plots left (partly) outside are flagged: the edit
+    is refused and names them, unless ``release_outside`` is set, in which case vacant ones
+    leave the park (leased ones are always refused). With ``subdivision``, land added to the
+    park is cut into vacant plots along internal roads.
+    """
+
+    park_code: str
+    polygon: shapely.Geometry
+    mode: str = "expand"
+    subdivision: Subdivision | None = None
+    release_outside: bool = False
+    operation = "change_boundary"
+    label_vi = "Điều chỉnh ranh giới KCN"
+    label_en = "Change a park's boundary"
+
+    def new_outline(self, plan: Plan) -> shapely.Geometry:
+        old = F.park_row(self, plan, self.park_code).geometry
+        if self.mode == "expand":
+            out = shapely.union(old, self.polygon)
+        elif self.mode == "shrink":
+            out = shapely.difference(old, self.polygon)
+        else:
+            out = self.polygon
+        return F.polygonal(np.array([shapely.make_valid(out)]))[0]
+
+    def plots_left_outside(self, plan: Plan) -> pd.DataFrame:
+        """The park's plots with more than the area tolerance outside the new outline."""
+        outline = self.new_outline(plan)
+        plots = plan.plots.loc[plan.plots["park_code"] == self.park_code]
+        outside = shapely.area(shapely.difference(plots.geometry.values, outline))
+        return plots.loc[outside > AREA_TOLERANCE_M2]
+
+    def validate(self, plan: Plan) -> None:
+        if self.mode not in BOUNDARY_MODES:
+            raise self.fail(f"mode {self.mode!r} is not one of {', '.join(BOUNDARY_MODES)}")
+        F.park_row(self, plan, self.park_code)
+        F.require_polygon(self, self.polygon, "the boundary polygon")
+        outline = self.new_outline(plan)
+        if outline.is_empty or outline.area <= AREA_TOLERANCE_M2:
+            raise self.fail(f"park {self.park_code} would have no land left")
+        clash = _overlapping_parks(plan, outline, self.park_code)
+        if clash:
+            raise self.fail(f"the new outline of {self.park_code} overlaps park(s) "
+                            f"{', '.join(clash)}", [("parks", c) for c in clash])
+        outside = self.plots_left_outside(plan)
+        leased = outside.loc[outside["status"] == "leased", "plot_code"].tolist()
+        if leased or (len(outside) and not self.release_outside):
+            listed = ", ".join(f"{c} ({s})" for c, s in
+                               zip(outside["plot_code"], outside["status"], strict=True))
+            hint = ("leased land cannot leave the park; reclaim it first" if leased else
+                    "set release_outside to let these vacant plots leave the park")
+            raise self.fail(f"plots left outside the new boundary of {self.park_code}: "
+                            f"{listed} ({hint})", [("plots", c) for c in outside["plot_code"]])
+
+    def _apply(self, plan: Plan) -> Plan:
+        old = F.park_row(self, plan, self.park_code).geometry
+        outline = self.new_outline(plan)
+        outside = self.plots_left_outside(plan)
+        plots = plan.plots.loc[~plan.plots["plot_code"].isin(outside["plot_code"])]
+        gone = outside["area_ha"].where(F.is_leasable(outside["land_use"]), 0.0).sum()
+        zones = plan.zones.copy()
+        mine = (zones["park_code"] == self.park_code).to_numpy()
+        geoms = zones.geometry.values.copy()
+        geoms[mine] = F.polygonal(shapely.make_valid(shapely.intersection(geoms[mine], outline)))
+        zones = zones.set_geometry(geoms, crs=plan.crs)
+        zones = zones.loc[shapely.area(zones.geometry.values) > AREA_TOLERANCE_M2]
+        added = 0.0
+        if self.subdivision is not None:
+            land = F.polygonal(np.array([shapely.make_valid(shapely.difference(outline, old))]))[0]
+            if land.area > AREA_TOLERANCE_M2:
+                new_plots, new_zones = subdivide(land, self.park_code,
+                                                 f"{self.park_code}-{self.id}",
+                                                 self.subdivision, plan.crs)
+                plots = F.concat([plots, new_plots], plan.plots)
+                zones = F.concat([zones, new_zones], plan.zones)
+                added = float(new_plots["area_ha"].where(
+                    F.is_leasable(new_plots["land_use"]), 0.0).sum())
+        parks = _set_park_area(plan.parks, self.park_code, outline, added - float(gone))
+        return F.rebuild(plan, parks=parks, zones=zones, plots=plots)
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("parks", self.park_code)}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        if self.mode != "replace":
+            return {}  # two extensions of one park can both hold
+        return {("parks", self.park_code, "geometry"): shapely.to_wkb(self.polygon, hex=True)}
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddPark(Edit):
+    """Add a new park from a drawn or imported outline, optionally subdivided into plots."""
+
+    park_code: str
+    name_vi: str
+    name_en: str
+    province: str
+    legacy_province: str
+    outline: shapely.Geometry
+    status: str = "approved"
+    developer: str | None = None
+    subdivision: Subdivision | None = None
+    operation = "add_park"
+    label_vi = "Bổ sung KCN mới"
+    label_en = "Add a new park"
+
+    def validate(self, plan: Plan) -> None:
+        F.require_new(self, plan.parks, "park_code", [self.park_code], "parks")
+        F.require_polygon(self, self.outline, f"the outline of {self.park_code}")
+        if self.status not in PARK_STATUSES:
+            raise self.fail(f"status {self.status!r} is not one of {', '.join(PARK_STATUSES)}")
+        clash = _overlapping_parks(plan, self.outline, None)
+        if clash:
+            raise self.fail(f"the outline of {self.park_code} overlaps park(s) "
+                            f"{', '.join(clash)}", [("parks", c) for c in clash])
+
+    def _apply(self, plan: Plan) -> Plan:
+        area_ha = float(self.outline.area) / 10_000.0
+        plots = plan.plots.iloc[:0]
+        zones = plan.zones.iloc[:0]
+        if self.subdivision is not None:
+            plots, zones = subdivide(self.outline, self.park_code, self.park_code,
+                                     self.subdivision, plan.crs)
+        leasable = float(plots["area_ha"].where(F.is_leasable(plots["land_use"]), 0.0).sum())
+        park = gpd.GeoDataFrame({
+            "park_code": [self.park_code], "name_vi": [self.name_vi],
+            "name_en": [self.name_en], "province": [self.province],
+            "legacy_province": [self.legacy_province], "status": [self.status],
+            "planned_area_ha": [area_ha],
+            "established_area_ha": [0.0 if self.status == "approved" else area_ha],
+            "leasable_area_ha": [leasable], "cleared_area_ha": [None],
+            "developer": [self.developer], "decision_no": [None], "decision_date": [None],
+            "established_year": [None], "area_source": [f"scenario edit {self.id}"],
+        }, geometry=[self.outline], crs=plan.crs)
+        return F.rebuild(
+            plan,
+            parks=F.concat([plan.parks, F.rebuild(plan, parks=park).parks], plan.parks),
+            zones=F.concat([plan.zones, zones], plan.zones),
+            plots=F.concat([plan.plots, plots], plan.plots),
+        )
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("parks", self.park_code)}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        return {("parks", self.park_code, "added"): self.id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class ChangeParkStatus(Edit):
+    """Move a park to another status (approved -> established -> operating, or back)."""
+
+    park_code: str
+    status: str
+    established_year: int | None = None
+    operation = "change_park_status"
+    label_vi = "Thay đổi trạng thái KCN"
+    label_en = "Change a park's status"
+
+    def validate(self, plan: Plan) -> None:
+        F.park_row(self, plan, self.park_code)
+        if self.status not in PARK_STATUSES:
+            raise self.fail(f"status {self.status!r} is not one of {', '.join(PARK_STATUSES)}")
+
+    def _apply(self, plan: Plan) -> Plan:
+        parks = plan.parks.copy()
+        row = parks["park_code"] == self.park_code
+        was_approved = bool((parks.loc[row, "status"] == "approved").iloc[0])
+        parks.loc[row, "status"] = self.status
+        # Establishing a park establishes its planned area; going back to approved undoes it.
+        if self.status == "approved":
+            parks.loc[row, "established_area_ha"] = 0.0
+        elif was_approved:
+            parks.loc[row, "established_area_ha"] = parks.loc[row, "planned_area_ha"]
+        if self.established_year is not None:
+            parks.loc[row, "established_year"] = self.established_year
+        return F.rebuild(plan, parks=parks)
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("parks", self.park_code)}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        return {("parks", self.park_code, "status"): self.status}
+

@@ -1,0 +1,71 @@
+"""Automatic plot subdivision of new land along a grid of internal roads.
+
+Used when a park is added or extended: the land is cut into rectangular plots separated by
+roads, the way illustrative detailed plans are drawn. Vectorized: one array of grid cells is
+clipped against the outline in one call.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ._frames import polygonal
+from .model import Subdivision
+
+
+def subdivide(
+    land: shapely.Geometry, park_code: str, prefix: str, spec: Subdivision, crs: object
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """Plots and zones for ``land`` (a polygon in a projected metric CRS).
+
+    Returns
+    -------
+    plots
+        ``plot_code`` (``{prefix}-001``, ... numbered west to east, then south to north),
+        ``park_code``, ``land_use`` (the spec's), ``status`` ``vacant``,
+        ``ready_built_factory`` False, ``area_ha``.
+    zones
+        Two zones: the plots' land use (``{prefix}-Z1``) and roads (``{prefix}-Z2``).
+    """
+    half = spec.road_width_m / 2.0
+    usable = shapely.buffer(land, -half, join_style="mitre")
+    minx, miny, maxx, maxy = land.bounds
+    step_x = spec.plot_width_m + spec.road_width_m
+    step_y = spec.plot_depth_m + spec.road_width_m
+    xs = minx + np.arange(0.0, maxx - minx, step_x)
+    ys = miny + np.arange(0.0, maxy - miny, step_y)
+    gx, gy = (a.ravel() for a in np.meshgrid(xs, ys, indexing="ij"))
+    cells = shapely.box(gx + half, gy + half, gx + step_x - half, gy + step_y - half)
+    pieces = shapely.intersection(cells, usable)
+    pieces = polygonal(shapely.make_valid(pieces))
+    # Keep pieces big enough to be a plot; slivers stay road or verge.
+    big = shapely.area(pieces) >= spec.min_plot_ha * 10_000.0
+    pieces = pieces[big]
+    codes = [f"{prefix}-{i + 1:03d}" for i in range(len(pieces))]
+    plots = gpd.GeoDataFrame(
+        {
+            "plot_code": codes,
+            "park_code": [park_code] * len(pieces),
+            "land_use": [spec.land_use] * len(pieces),
+            "status": ["vacant"] * len(pieces),
+            "ready_built_factory": [False] * len(pieces),
+            "area_ha": shapely.area(pieces) / 10_000.0,
+        },
+        geometry=pieces,
+        crs=crs,
+    )
+    plotted = shapely.union_all(pieces) if len(pieces) else shapely.Polygon()
+    roads = polygonal(np.array([shapely.make_valid(shapely.difference(land, plotted))]))[0]
+    zone_geoms = [plotted, roads]
+    keep = [not g.is_empty and g.area > 1.0 for g in zone_geoms]
+    zones = gpd.GeoDataFrame(
+        pd.DataFrame({"zone_id": [f"{prefix}-Z1", f"{prefix}-Z2"],
+                      "park_code": [park_code] * 2,
+                      "land_use": [spec.land_use, "roads"]}).loc[keep],
+        geometry=[g for g, k in zip(zone_geoms, keep, strict=True) if k],
+        crs=crs,
+    )
+    return plots, zones
