@@ -8,7 +8,7 @@ indicators of two plans side by side; :func:`change_layer` lists the features th
 """
 
 from .edits_land import LeasePlots, ReclaimProjects, RezonePlots, RezoneZones
-from .edits_parks import AddPark, ChangeBoundary, ChangeParkStatus
+from .edits_parks import AddPark, ChangeBoundary, ChangeParkStatus, SubdividePark
 from .edits_plots import MergePlots, SplitPlot
 from .edits_water import AddWastewaterPlant, UpgradeWastewaterPlant
 from .evaluate import Evaluation, add_edit, evaluate, evaluate_detailed, resolve_chain
@@ -38,6 +38,7 @@ __all__ = [
     "Scenario",
     "ScenarioEditError",
     "SplitPlot",
+    "SubdividePark",
     "Subdivision",
     "UpgradeWastewaterPlant",
     "add_edit",

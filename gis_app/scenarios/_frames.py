@@ -108,8 +108,10 @@ def carve_zones(zones: gpd.GeoDataFrame, park_code: str, shape: shapely.Geometry
                 ) -> gpd.GeoDataFrame:
     """Zones of ``park_code`` with ``shape`` cut out; zones left empty are dropped."""
     out = zones.copy()
-    mine = (out["park_code"] == park_code).to_numpy()
     geoms = out.geometry.values.copy()
+    # Only zones whose interior meets the shape are cut (others keep their exact vertices).
+    mine = (out["park_code"] == park_code).to_numpy() & shapely.relate_pattern(
+        geoms, shape, "T********")
     cut = shapely.difference(geoms[mine], shape)
     geoms[mine] = shapely.make_valid(cut)
     out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=zones.crs)

@@ -17,6 +17,8 @@ from .model import Edit, Subdivision
 from .subdivide import subdivide
 
 BOUNDARY_MODES = ("expand", "shrink", "replace")
+#: Park statuses without established land (the park exists only in the plan).
+UNESTABLISHED = ("proposed", "approved")
 
 
 def _overlapping_parks(plan: Plan, outline: shapely.Geometry, park_code: str | None) -> list[str]:
@@ -34,7 +36,7 @@ def _set_park_area(parks: gpd.GeoDataFrame, park_code: str, outline: shapely.Geo
     old = float(shapely.area(out.loc[row].geometry.iloc[0]))
     delta_ha = (float(outline.area) - old) / 10_000.0
     out.loc[row, "planned_area_ha"] = out.loc[row, "planned_area_ha"] + delta_ha
-    established = row & (out["status"] != "approved")
+    established = row & ~out["status"].isin(UNESTABLISHED)
     out.loc[established, "established_area_ha"] = (
         out.loc[established, "established_area_ha"] + delta_ha)
     out.loc[row, out.geometry.name] = gpd.GeoSeries([outline], index=out.index[row], crs=out.crs)
@@ -106,8 +108,10 @@ class ChangeBoundary(Edit):
         plots = plan.plots.loc[~plan.plots["plot_code"].isin(outside["plot_code"])]
         gone = outside["area_ha"].where(F.is_leasable(outside["land_use"]), 0.0).sum()
         zones = plan.zones.copy()
-        mine = (zones["park_code"] == self.park_code).to_numpy()
         geoms = zones.geometry.values.copy()
+        # Zones wholly inside the new outline keep their exact vertices.
+        mine = (zones["park_code"] == self.park_code).to_numpy() & ~shapely.covered_by(
+            geoms, outline)
         geoms[mine] = F.polygonal(shapely.make_valid(shapely.intersection(geoms[mine], outline)))
         zones = zones.set_geometry(geoms, crs=plan.crs)
         zones = zones.loc[shapely.area(zones.geometry.values) > AREA_TOLERANCE_M2]
@@ -174,7 +178,7 @@ class AddPark(Edit):
             "name_en": [self.name_en], "province": [self.province],
             "legacy_province": [self.legacy_province], "status": [self.status],
             "planned_area_ha": [area_ha],
-            "established_area_ha": [0.0 if self.status == "approved" else area_ha],
+            "established_area_ha": [0.0 if self.status in UNESTABLISHED else area_ha],
             "leasable_area_ha": [leasable], "cleared_area_ha": [None],
             "developer": [self.developer], "decision_no": [None], "decision_date": [None],
             "established_year": [None], "area_source": [f"scenario edit {self.id}"],
@@ -195,7 +199,7 @@ class AddPark(Edit):
 
 @dataclass(frozen=True, kw_only=True)
 class ChangeParkStatus(Edit):
-    """Move a park to another status (approved -> established -> operating, or back)."""
+    """Move a park to another status (proposed -> approved -> established -> operating)."""
 
     park_code: str
     status: str
@@ -212,12 +216,12 @@ class ChangeParkStatus(Edit):
     def _apply(self, plan: Plan) -> Plan:
         parks = plan.parks.copy()
         row = parks["park_code"] == self.park_code
-        was_approved = bool((parks.loc[row, "status"] == "approved").iloc[0])
+        was_unestablished = bool(parks.loc[row, "status"].isin(UNESTABLISHED).iloc[0])
         parks.loc[row, "status"] = self.status
-        # Establishing a park establishes its planned area; going back to approved undoes it.
-        if self.status == "approved":
+        # Establishing a park establishes its planned area; going back to the plan undoes it.
+        if self.status in UNESTABLISHED:
             parks.loc[row, "established_area_ha"] = 0.0
-        elif was_approved:
+        elif was_unestablished:
             parks.loc[row, "established_area_ha"] = parks.loc[row, "planned_area_ha"]
         if self.established_year is not None:
             parks.loc[row, "established_year"] = self.established_year
@@ -229,3 +233,48 @@ class ChangeParkStatus(Edit):
     def claims(self) -> dict[tuple[str, str, str], object]:
         return {("parks", self.park_code, "status"): self.status}
 
+
+
+@dataclass(frozen=True, kw_only=True)
+class SubdividePark(Edit):
+    """Cut a park's land not yet covered by zones into vacant plots along internal roads
+    (the detailed plan of a park approved without one)."""
+
+    park_code: str
+    subdivision: Subdivision = Subdivision()
+    operation = "subdivide_park"
+    label_vi = "Chia lô KCN theo đường nội bộ"
+    label_en = "Subdivide a park into plots"
+
+    def free_land(self, plan: Plan) -> shapely.Geometry:
+        outline = F.park_row(self, plan, self.park_code).geometry
+        zoned = plan.zones.loc[plan.zones["park_code"] == self.park_code].geometry.values
+        plotted = plan.plots.loc[plan.plots["park_code"] == self.park_code].geometry.values
+        taken = shapely.union_all(np.concatenate([zoned, plotted]))
+        return F.polygonal(np.array([shapely.make_valid(shapely.difference(outline, taken))]))[0]
+
+    def validate(self, plan: Plan) -> None:
+        F.park_row(self, plan, self.park_code)
+        if self.free_land(plan).area < self.subdivision.min_plot_ha * 10_000.0:
+            raise self.fail(f"park {self.park_code} has no unzoned land to subdivide",
+                            [("parks", self.park_code)])
+
+    def _apply(self, plan: Plan) -> Plan:
+        plots, zones = subdivide(self.free_land(plan), self.park_code,
+                                 f"{self.park_code}-{self.id}", self.subdivision, plan.crs)
+        leasable = float(plots["area_ha"].where(F.is_leasable(plots["land_use"]), 0.0).sum())
+        parks = plan.parks.copy()
+        row = parks["park_code"] == self.park_code
+        # The detailed plan replaces the attribute estimate of a park that had no plots.
+        had_plots = bool(plan.plots["park_code"].eq(self.park_code).any())
+        base = parks.loc[row, "leasable_area_ha"].fillna(0.0) if had_plots else 0.0
+        parks.loc[row, "leasable_area_ha"] = base + leasable
+        return F.rebuild(plan, parks=parks,
+                         plots=F.concat([plan.plots, plots], plan.plots),
+                         zones=F.concat([plan.zones, zones], plan.zones))
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("parks", self.park_code)}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        return {("parks", self.park_code, "subdivided"): self.id}
