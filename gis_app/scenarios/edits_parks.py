@@ -23,7 +23,8 @@ UNESTABLISHED = ("proposed", "approved")
 
 def _overlapping_parks(plan: Plan, outline: shapely.Geometry, park_code: str | None) -> list[str]:
     """Other parks whose land ``outline`` overlaps by more than the area tolerance."""
-    others = plan.parks.loc[plan.parks["park_code"] != park_code]
+    others = plan.parks if park_code is None else plan.parks.loc[
+        plan.parks["park_code"] != park_code]
     shared = shapely.area(shapely.intersection(others.geometry.values, outline))
     return others.loc[shared > AREA_TOLERANCE_M2, "park_code"].astype(str).tolist()
 
