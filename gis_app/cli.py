@@ -49,6 +49,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from .scenarios.cli import run
+
+    return run(args)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kcn-gis",
@@ -68,6 +74,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("scenario", help="planning-adjustment scenarios: list, show, "
+                       "create-example, compare, export, delete")
+    from .scenarios.cli import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=_cmd_scenario)
 
     return parser
 
