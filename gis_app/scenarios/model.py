@@ -145,11 +145,10 @@ def edit_from_params(edit_id: str, operation: str, params: dict[str, Any] | str)
     if operation not in OPERATIONS:
         raise ScenarioError(f"edit {edit_id}: unknown operation {operation!r} "
                             f"(known: {', '.join(sorted(OPERATIONS))})")
-    if isinstance(params, str):
-        params = json.loads(params)
+    values: dict[str, Any] = json.loads(params) if isinstance(params, str) else params
     cls = OPERATIONS[operation]
     try:
-        return cls(id=edit_id, **{k: _from_json(v) for k, v in params.items()})
+        return cls(id=edit_id, **{k: _from_json(v) for k, v in values.items()})
     except TypeError as exc:
         raise ScenarioError(f"edit {edit_id} ({operation}): bad parameters ({exc})") from exc
 

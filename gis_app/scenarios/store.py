@@ -18,6 +18,7 @@ work nor overwrite it: the second save of the same scenario is refused with
 
 from __future__ import annotations
 
+import builtins
 import dataclasses
 import sqlite3
 from datetime import UTC, datetime
@@ -123,7 +124,7 @@ class ScenarioStore:
         out["n_edits"] = out["scenario_id"].map(counts).fillna(0).astype("int64")
         return out.sort_values("created", kind="stable").reset_index(drop=True)
 
-    def ids(self) -> list[str]:
+    def ids(self) -> builtins.list[str]:
         return [str(i) for i in self.list()["scenario_id"]]
 
     def open(self, scenario_id: str) -> Scenario:

@@ -100,7 +100,8 @@ def test_overlapping_new_parks_conflict(plan: Plan) -> None:
         return AddPark(id=edit_id, park_code=code, name_vi=code, name_en=code,
                        province="Bắc Ninh", legacy_province="Bắc Ninh", outline=outline)
 
-    s = _scenario(park("e1", "P2", box(0, 200, 300, 500)), park("e2", "P3", box(250, 400, 400, 600)))
+    s = _scenario(park("e1", "P2", box(0, 200, 300, 500)),
+                  park("e2", "P3", box(250, 400, 400, 600)))
     with pytest.raises(ScenarioEditError, match=r"edit e2 \(add_park\).*overlaps park\(s\) P2"):
         evaluate(plan, s)
 

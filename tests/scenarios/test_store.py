@@ -1,4 +1,4 @@
-"""ScenarioStore on real GeoPackage files: round trips, versions, baseline untouched, concurrency."""
+"""ScenarioStore on real files: round trips, versions, baseline untouched, concurrency."""
 
 from __future__ import annotations
 

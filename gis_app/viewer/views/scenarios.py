@@ -9,6 +9,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from gis_app.viewer.indicators import label
 
 from gis_app.errors import GisAppError
 from gis_app.layers.plan import Plan
@@ -43,7 +44,6 @@ from gis_app.viewer.draw import (
     pasted_geometries,
     register_draw_route,
 )
-from gis_app.viewer.indicators import label
 from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table, t
 
 state = st.session_state
