@@ -22,7 +22,7 @@ def _path(value: str) -> Path:
 def _print(frame: pd.DataFrame) -> None:
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.max_rows", 500, "display.max_colwidth", 60):
-        print(frame.to_string(index=False))
+        print(frame.to_string(index=False, float_format=lambda v: f"{v:,.4f}"))
 
 
 def before_after_table(table: pd.DataFrame, *, level: str = "province",

@@ -29,6 +29,11 @@ def _overlapping_parks(plan: Plan, outline: shapely.Geometry, park_code: str | N
     return others.loc[shared > AREA_TOLERANCE_M2, "park_code"].astype(str).tolist()
 
 
+def _new_plot_status(park_status: str) -> str:
+    """Plots cut in a park that exists only in the plan are land not yet acquired/cleared."""
+    return "not_cleared" if park_status in UNESTABLISHED else "vacant"
+
+
 def _set_park_area(parks: gpd.GeoDataFrame, park_code: str, outline: shapely.Geometry,
                    leasable_delta_ha: float) -> gpd.GeoDataFrame:
     """Move the park's planned (and established) area by the change of its outline's area."""
@@ -120,9 +125,10 @@ class ChangeBoundary(Edit):
         if self.subdivision is not None:
             land = F.polygonal(np.array([shapely.make_valid(shapely.difference(outline, old))]))[0]
             if land.area > AREA_TOLERANCE_M2:
+                status = _new_plot_status(str(F.park_row(self, plan, self.park_code)["status"]))
                 new_plots, new_zones = subdivide(land, self.park_code,
                                                  f"{self.park_code}-{self.id}",
-                                                 self.subdivision, plan.crs)
+                                                 self.subdivision, plan.crs, status)
                 plots = F.concat([plots, new_plots], plan.plots)
                 zones = F.concat([zones, new_zones], plan.zones)
                 added = float(new_plots["area_ha"].where(
@@ -172,7 +178,7 @@ class AddPark(Edit):
         zones = plan.zones.iloc[:0]
         if self.subdivision is not None:
             plots, zones = subdivide(self.outline, self.park_code, self.park_code,
-                                     self.subdivision, plan.crs)
+                                     self.subdivision, plan.crs, _new_plot_status(self.status))
         leasable = float(plots["area_ha"].where(F.is_leasable(plots["land_use"]), 0.0).sum())
         park = gpd.GeoDataFrame({
             "park_code": [self.park_code], "name_vi": [self.name_vi],
@@ -261,8 +267,9 @@ class SubdividePark(Edit):
                             [("parks", self.park_code)])
 
     def _apply(self, plan: Plan) -> Plan:
+        status = _new_plot_status(str(F.park_row(self, plan, self.park_code)["status"]))
         plots, zones = subdivide(self.free_land(plan), self.park_code,
-                                 f"{self.park_code}-{self.id}", self.subdivision, plan.crs)
+                                 f"{self.park_code}-{self.id}", self.subdivision, plan.crs, status)
         leasable = float(plots["area_ha"].where(F.is_leasable(plots["land_use"]), 0.0).sum())
         parks = plan.parks.copy()
         row = parks["park_code"] == self.park_code

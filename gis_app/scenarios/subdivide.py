@@ -17,7 +17,8 @@ from .model import Subdivision
 
 
 def subdivide(
-    land: shapely.Geometry, park_code: str, prefix: str, spec: Subdivision, crs: object
+    land: shapely.Geometry, park_code: str, prefix: str, spec: Subdivision, crs: object,
+    status: str = "vacant",
 ) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
     """Plots and zones for ``land`` (a polygon in a projected metric CRS).
 
@@ -25,7 +26,8 @@ def subdivide(
     -------
     plots
         ``plot_code`` (``{prefix}-001``, ... numbered west to east, then south to north),
-        ``park_code``, ``land_use`` (the spec's), ``status`` ``vacant``,
+        ``park_code``, ``land_use`` (the spec's), ``status`` (``vacant``; ``not_cleared``
+        for land of a park that is only in the plan),
         ``ready_built_factory`` False, ``area_ha``.
     zones
         Two zones: the plots' land use (``{prefix}-Z1``) and roads (``{prefix}-Z2``).
@@ -50,7 +52,7 @@ def subdivide(
             "plot_code": codes,
             "park_code": [park_code] * len(pieces),
             "land_use": [spec.land_use] * len(pieces),
-            "status": ["vacant"] * len(pieces),
+            "status": [status] * len(pieces),
             "ready_built_factory": [False] * len(pieces),
             "area_ha": shapely.area(pieces) / 10_000.0,
         },

@@ -245,6 +245,8 @@ def test_add_park_with_subdivision(plan: Plan) -> None:
     areas = sorted(out.plots.loc[out.plots["park_code"] == "P2", "area_ha"])
     assert areas == pytest.approx(sorted([3.0, 2.04, 0.78, 0.5304]))
     assert park["leasable_area_ha"] == pytest.approx(6.3504)
+    # The park is only in the plan: its land is not acquired yet.
+    assert set(out.plots.loc[out.plots["park_code"] == "P2", "status"]) == {"not_cleared"}
     _valid(out)
 
 
