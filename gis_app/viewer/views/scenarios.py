@@ -83,60 +83,65 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
     plots = plan.plots.loc[plan.plots["park_code"] == park]
     codes = list(plots["plot_code"])
     lu = lambda v: label(v, lang)  # noqa: E731
+
+    def f(widget, name: str, *args: object, **kwargs: object):  # noqa: ANN001, ANN202
+        """A widget labelled with text ``name``, keyed ``scn_<operation>_<name>``."""
+        return widget(t(name, lang), *args, key=f"scn_{op.operation}_{name}", **kwargs)
+
     with st.form(f"form_{op.operation}"):
         if op is RezonePlots:
-            chosen = st.multiselect(t("plots", lang), codes)
-            use = st.selectbox(t("land_use", lang), ZONE_LAND_USES, format_func=lu)
+            chosen = f(st.multiselect, "plots", codes)
+            use = f(st.selectbox, "land_use", ZONE_LAND_USES, format_func=lu)
             make = lambda: RezonePlots(id=edit_id, plot_codes=tuple(chosen), land_use=use)  # noqa: E731
         elif op is RezoneZones:
             zones = list(plan.zones.loc[plan.zones["park_code"] == park, "zone_id"])
-            chosen = st.multiselect(t("zones", lang), zones)
-            use = st.selectbox(t("land_use", lang), ZONE_LAND_USES, format_func=lu)
+            chosen = f(st.multiselect, "zones", zones)
+            use = f(st.selectbox, "land_use", ZONE_LAND_USES, format_func=lu)
             make = lambda: RezoneZones(id=edit_id, zone_ids=tuple(chosen), land_use=use)  # noqa: E731
         elif op is ReclaimProjects:
             slow = plan.tenants.loc[(plan.tenants["park_code"] == park)
                                     & plan.tenants["project_status"].isin(RECLAIMABLE_STATUSES)]
-            chosen = st.multiselect(t("projects", lang), list(slow["project_id"]))
+            chosen = f(st.multiselect, "projects", list(slow["project_id"]))
             make = lambda: ReclaimProjects(id=edit_id, project_ids=tuple(chosen))  # noqa: E731
         elif op is LeasePlots:
             vacant = list(plots.loc[plots["status"] == "vacant", "plot_code"])
-            chosen = st.multiselect(t("plots", lang), vacant)
-            pid = st.text_input(t("project_id", lang), f"{park}-{edit_id.upper()}")
-            investor = st.text_input(t("investor", lang))
-            sector = st.text_input(t("sector", lang))
-            country = st.text_input(t("country", lang), "Việt Nam")
-            capital = st.number_input(t("capital", lang), min_value=0.0, step=1e6)
-            jobs = st.number_input(t("jobs", lang), min_value=0, step=10)
+            chosen = f(st.multiselect, "plots", vacant)
+            pid = f(st.text_input, "project_id", f"{park}-{edit_id.upper()}")
+            investor = f(st.text_input, "investor")
+            sector = f(st.text_input, "sector")
+            country = f(st.text_input, "country", "Việt Nam")
+            capital = f(st.number_input, "capital", min_value=0.0, step=1e6)
+            jobs = f(st.number_input, "jobs", min_value=0, step=10)
             make = lambda: LeasePlots(  # noqa: E731
                 id=edit_id, plot_codes=tuple(chosen), project_id=pid, investor=investor,
                 sector=sector, country=country, registered_capital_usd=float(capital),
                 employees=int(jobs))
         elif op is SplitPlot:
-            code = st.selectbox(t("plots", lang), codes)
-            new = st.text_input(t("new_codes", lang), "")
+            code = f(st.selectbox, "plots", codes)
+            new = f(st.text_input, "new_codes", "")
             make = lambda: SplitPlot(  # noqa: E731
                 id=edit_id, plot_code=code, line=_shape(lang, "LineString", drawn, plan.crs),
                 new_codes=tuple(c.strip() for c in new.split(",") if c.strip()))
         elif op is MergePlots:
-            chosen = st.multiselect(t("plots", lang), codes)
-            new = st.text_input(t("new_code", lang), "")
+            chosen = f(st.multiselect, "plots", codes)
+            new = f(st.text_input, "new_code", "")
             make = lambda: MergePlots(id=edit_id, plot_codes=tuple(chosen),  # noqa: E731
                                       new_code=new.strip())
         elif op is ChangeBoundary:
-            mode = st.radio(t("mode", lang), ("expand", "shrink", "replace"), horizontal=True,
-                            format_func=lambda m: t(f"mode_{m}", lang))
-            subdivide = st.checkbox(t("subdivide", lang), value=True)
-            release = st.checkbox(t("release", lang))
+            mode = f(st.radio, "mode", ("expand", "shrink", "replace"), horizontal=True,
+                     format_func=lambda m: t(f"mode_{m}", lang))
+            subdivide = f(st.checkbox, "subdivide", value=True)
+            release = f(st.checkbox, "release")
             make = lambda: ChangeBoundary(  # noqa: E731
                 id=edit_id, park_code=park, mode=mode,
                 polygon=_shape(lang, "Polygon", drawn, plan.crs),
                 subdivision=Subdivision() if subdivide else None, release_outside=release)
         elif op is AddPark:
-            code = st.text_input(t("park_code", lang))
-            name_vi = st.text_input(t("name_vi", lang), "KCN ")
-            name_en = st.text_input(t("name_en", lang), "")
-            status = st.selectbox(t("status", lang), PARK_STATUSES, index=1, format_func=lu)
-            subdivide = st.checkbox(t("subdivide", lang), value=True)
+            code = f(st.text_input, "park_code")
+            name_vi = f(st.text_input, "name_vi", "KCN ")
+            name_en = f(st.text_input, "name_en", "")
+            status = f(st.selectbox, "status", PARK_STATUSES, index=1, format_func=lu)
+            subdivide = f(st.checkbox, "subdivide", value=True)
             first = plan.parks.iloc[0]
             make = lambda: AddPark(  # noqa: E731
                 id=edit_id, park_code=code.strip(), name_vi=name_vi, name_en=name_en,
@@ -144,25 +149,25 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
                 outline=_shape(lang, "Polygon", drawn, plan.crs), status=status,
                 subdivision=Subdivision() if subdivide else None)
         elif op is AddWastewaterPlant:
-            pid = st.text_input(t("plant_id", lang), f"{park}-XLNT-{edit_id}")
-            name = st.text_input(t("name_vi", lang), f"Trạm XLNT {park}")
-            capacity = st.number_input(t("capacity", lang), min_value=1.0, value=1000.0)
-            status = st.selectbox(t("status", lang), PLANT_STATUSES, index=2, format_func=lu)
-            monitoring = st.checkbox(t("monitoring", lang))
+            pid = f(st.text_input, "plant_id", f"{park}-XLNT-{edit_id}")
+            name = f(st.text_input, "name_vi", f"Trạm XLNT {park}")
+            capacity = f(st.number_input, "capacity", min_value=1.0, value=1000.0)
+            status = f(st.selectbox, "status", PLANT_STATUSES, index=2, format_func=lu)
+            monitoring = f(st.checkbox, "monitoring")
             make = lambda: AddWastewaterPlant(  # noqa: E731
                 id=edit_id, plant_id=pid, park_code=park, name_vi=name,
                 design_capacity_m3_day=float(capacity), status=status,
                 auto_monitoring=monitoring, location=_shape(lang, "Point", drawn, plan.crs))
         elif op is UpgradeWastewaterPlant:
             plants = plan.wastewater_plants.loc[plan.wastewater_plants["park_code"] == park]
-            pid = st.selectbox(t("plant", lang), list(plants["plant_id"]))
-            capacity = st.number_input(t("capacity", lang), min_value=1.0, value=2000.0)
-            monitoring = st.checkbox(t("monitoring", lang), value=True)
+            pid = f(st.selectbox, "plant", list(plants["plant_id"]))
+            capacity = f(st.number_input, "capacity", min_value=1.0, value=2000.0)
+            monitoring = f(st.checkbox, "monitoring", value=True)
             make = lambda: UpgradeWastewaterPlant(  # noqa: E731
                 id=edit_id, plant_id=pid, design_capacity_m3_day=float(capacity),
                 status="operating", auto_monitoring=monitoring)
         else:
-            status = st.selectbox(t("status", lang), PARK_STATUSES, format_func=lu)
+            status = f(st.selectbox, "status", PARK_STATUSES, format_func=lu)
             make = lambda: ChangeParkStatus(id=edit_id, park_code=park, status=status)  # noqa: E731
         if st.form_submit_button(t("add_edit", lang)):
             return make()
@@ -277,9 +282,9 @@ def _downloads(s: frame.Session, work: Scenario) -> None:
 def _create(s: frame.Session, store: ScenarioStore, ids: list[str]) -> None:
     lang = s.lang
     with st.expander(t("new", lang)), st.form("scn_new"):
-        name = st.text_input(t("name", lang))
-        description = st.text_area(t("description", lang))
-        based_on = st.selectbox(t("based_on", lang), [None, *ids],
+        name = st.text_input(t("name", lang), key="scn_new_name")
+        description = st.text_area(t("description", lang), key="scn_new_description")
+        based_on = st.selectbox(t("based_on", lang), [None, *ids], key="scn_new_based_on",
                                 format_func=lambda i: t("baseline", lang) if i is None else i)
         if st.form_submit_button(t("create", lang)) and name.strip():
             saved = store.save(Scenario.new(name.strip(), author=s.officer or "",
