@@ -29,6 +29,11 @@ from .plan import Plan
 from .schema import DATASET_TABLE, SCHEMAS
 from .validate import ValidationReport, check_plan, make_report
 
+#: GeoPackage version of new files. GDAL >= 3.11 writes 1.4 files whose R-tree triggers
+#: (update6/update7) older readers and GDAL's own validator before 3.11 reject; 1.3 files use
+#: the triggers every GeoPackage reader knows. Layers added to an existing file follow its version.
+GPKG_VERSION = "1.3"
+
 #: How long a writer waits for another writer of the same file before giving up (seconds).
 LOCK_TIMEOUT_S = 60.0
 
@@ -155,7 +160,7 @@ def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | No
     # An existing layer of the same name is overwritten (pyogrio's default without append).
     pyogrio.write_dataframe(
         frame, path, layer=name, driver="GPKG", layer_options=options or None,
-        promote_to_multi=False,
+        dataset_options={"VERSION": GPKG_VERSION}, promote_to_multi=False,
     )
 
 
