@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import shutil
 import sqlite3
@@ -179,6 +180,7 @@ def write_layers(
     descriptions: Mapping[str, str] | None = None,
     fresh: bool = False,
     after: Callable[[sqlite3.Connection], None] | None = None,
+    lock: bool = True,
 ) -> None:
     """Write (create or replace) layers in one atomic step.
 
@@ -196,11 +198,18 @@ def write_layers(
     after
         Called with an open SQLite connection to the temporary file once the layers are
         written (for tables pyogrio does not manage, such as ``layer_styles``).
+    lock
+        Take the writers' lock. Pass False only when the caller already holds
+        ``file_lock(path)`` (to read, check and write as one step, as the importer does).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptions = descriptions or {}
-    with file_lock(path):
+    with file_lock(path) if lock else contextlib.nullcontext():
+        # Only the lock holder creates temporary copies, so any found now were left by a
+        # writer that crashed (or was killed) before it could clean up.
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp.gpkg*"):
+            stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
         try:
             if path.exists() and not fresh:
