@@ -59,16 +59,19 @@ class ImportResult:
 
     def summary(self) -> str:
         verb = "imported" if self.written else "would import"
-        text = (f"{verb} {self.imported} of {self.read} feature(s) from {self.source} "
-                f"({self.source_layer}) into layer {self.layer!r} of {self.target} "
-                f"({self.mode}: {self.before} -> {self.after})")
+        text = (
+            f"{verb} {self.imported} of {self.read} feature(s) from {self.source} "
+            f"({self.source_layer}) into layer {self.layer!r} of {self.target} "
+            f"({self.mode}: {self.before} -> {self.after})"
+        )
         if self.skipped:
             text += f"; skipped {self.skipped} DXF entities that are not {self.layer} geometry"
         return text
 
 
-def _read_source(path: Path, source_layer: str | None, schema: LayerSchema
-                 ) -> tuple[pd.DataFrame, str]:
+def _read_source(
+    path: Path, source_layer: str | None, schema: LayerSchema
+) -> tuple[pd.DataFrame, str]:
     """The source layer as stored, and the name it is reported under."""
     available = list_layers(path)  # LayerError names the file if it cannot be opened
     is_dxf = path.suffix.lower() == ".dxf"
@@ -81,11 +84,12 @@ def _read_source(path: Path, source_layer: str | None, schema: LayerSchema
         elif len(available) == 1:
             source_layer = next(iter(available))
         else:
-            raise ImportDataError(f"{path}: has several layers ({', '.join(available)}); "
-                                  "choose one with --source-layer")
+            raise ImportDataError(
+                f"{path}: has several layers ({', '.join(available)}); "
+                "choose one with --source-layer"
+            )
     elif source_layer not in available:
-        raise ImportDataError(f"{path}: no layer {source_layer!r} "
-                              f"(has: {', '.join(available)})")
+        raise ImportDataError(f"{path}: no layer {source_layer!r} (has: {', '.join(available)})")
     try:
         with warnings.catch_warnings():
             # GDAL notes (e.g. on DXF entities it cannot translate) are not errors of ours.
@@ -99,16 +103,19 @@ def _read_source(path: Path, source_layer: str | None, schema: LayerSchema
         on_layer = frame["Layer"] == cad_layer
         if not on_layer.any():
             names = sorted(map(str, pd.unique(frame["Layer"].dropna())))
-            raise ImportDataError(f"{path}: no entities on CAD layer {cad_layer!r} "
-                                  f"(CAD layers: {', '.join(names) or 'none'})")
+            raise ImportDataError(
+                f"{path}: no entities on CAD layer {cad_layer!r} "
+                f"(CAD layers: {', '.join(names) or 'none'})"
+            )
         frame, source_layer = frame.loc[on_layer].reset_index(drop=True), cad_layer
     if frame.empty:
         raise ImportDataError(f"{path}, layer {source_layer!r}: has no features")
     return frame, source_layer
 
 
-def _place(frame: gpd.GeoDataFrame, target_crs: str, source_crs: str | None, where: str
-           ) -> gpd.GeoDataFrame:
+def _place(
+    frame: gpd.GeoDataFrame, target_crs: str, source_crs: str | None, where: str
+) -> gpd.GeoDataFrame:
     """The frame in the province's CRS; a source without a CRS needs ``source_crs``."""
     if source_crs is not None:
         try:
@@ -118,24 +125,34 @@ def _place(frame: gpd.GeoDataFrame, target_crs: str, source_crs: str | None, whe
         if frame.crs is None:
             frame = frame.set_crs(given)
         elif CRS.from_user_input(frame.crs) != given:
-            raise CRSError(f"{where}: the file declares {frame.crs.name!r} but the source CRS "
-                           f"given is {given.name!r}; fix the file's CRS or omit the source CRS")
+            raise CRSError(
+                f"{where}: the file declares {frame.crs.name!r} but the source CRS "
+                f"given is {given.name!r}; fix the file's CRS or omit the source CRS"
+            )
     if frame.crs is None:
-        raise CRSError(f"{where}: the file has no CRS; give the one it was surveyed in "
-                       "(source_crs / --source-crs EPSG:xxxx)")
-    frame = frame.set_geometry(shapely.force_2d(np.asarray(frame.geometry.values)),
-                               crs=frame.crs)
+        raise CRSError(
+            f"{where}: the file has no CRS; give the one it was surveyed in "
+            "(source_crs / --source-crs EPSG:xxxx)"
+        )
+    frame = frame.set_geometry(shapely.force_2d(np.asarray(frame.geometry.values)), crs=frame.crs)
     try:
         return to_crs(frame, target_crs, what=where)
     except CRSError as exc:
         raise CRSError(f"{where}: {exc}") from exc
     except Exception as exc:  # PROJ refuses coordinates outside the CRS's domain
-        raise CRSError(f"{where}: coordinates cannot be transformed from {frame.crs.name!r} "
-                       f"to {target_crs} ({exc}); is the source CRS right?") from exc
+        raise CRSError(
+            f"{where}: coordinates cannot be transformed from {frame.crs.name!r} "
+            f"to {target_crs} ({exc}); is the source CRS right?"
+        ) from exc
 
 
-def _match_fields(columns: list[str], schema: LayerSchema, field_map: Mapping[str, str],
-                  defaults: Mapping[str, object], where: str) -> dict[str, str]:
+def _match_fields(
+    columns: list[str],
+    schema: LayerSchema,
+    field_map: Mapping[str, str],
+    defaults: Mapping[str, object],
+    where: str,
+) -> dict[str, str]:
     """Schema column -> source field: the explicit map, then case-insensitive exact names."""
     wanted = set(schema.column_names)
     lower: dict[str, list[str]] = {}
@@ -144,15 +161,21 @@ def _match_fields(columns: list[str], schema: LayerSchema, field_map: Mapping[st
     chosen: dict[str, str] = {}
     for src, dst in field_map.items():
         if dst not in wanted:
-            raise ImportDataError(f"{where}: mapping {src}={dst}: {dst!r} is not a column of "
-                                  f"layer {schema.name!r} ({', '.join(schema.column_names)})")
+            raise ImportDataError(
+                f"{where}: mapping {src}={dst}: {dst!r} is not a column of "
+                f"layer {schema.name!r} ({', '.join(schema.column_names)})"
+            )
         if dst in chosen:
-            raise ImportDataError(f"{where}: both {chosen[dst]!r} and {src!r} are mapped to {dst!r}")
+            raise ImportDataError(
+                f"{where}: both {chosen[dst]!r} and {src!r} are mapped to {dst!r}"
+            )
         if src not in columns:
             matches = lower.get(src.lower(), [])
             if len(matches) != 1:
-                raise ImportDataError(f"{where}: mapped field {src!r} is not in the source "
-                                      f"(fields: {', '.join(columns) or 'none'})")
+                raise ImportDataError(
+                    f"{where}: mapped field {src!r} is not in the source "
+                    f"(fields: {', '.join(columns) or 'none'})"
+                )
             src = matches[0]
         chosen[dst] = src
     for name in schema.column_names:
@@ -160,28 +183,41 @@ def _match_fields(columns: list[str], schema: LayerSchema, field_map: Mapping[st
             continue
         matches = lower.get(name.lower(), [])
         if len(matches) > 1:
-            raise ImportDataError(f"{where}: fields {', '.join(matches)} all match {name!r}; "
-                                  "map one explicitly")
+            raise ImportDataError(
+                f"{where}: fields {', '.join(matches)} all match {name!r}; map one explicitly"
+            )
         if matches and name not in defaults:
             chosen[name] = matches[0]
     for name in defaults:
         if name not in wanted:
-            raise ImportDataError(f"{where}: default for {name!r}: not a column of layer "
-                                  f"{schema.name!r}")
+            raise ImportDataError(
+                f"{where}: default for {name!r}: not a column of layer {schema.name!r}"
+            )
         if name in chosen:
-            raise ImportDataError(f"{where}: {name!r} comes from field {chosen[name]!r} and "
-                                  "is also given a default value; drop one")
+            raise ImportDataError(
+                f"{where}: {name!r} comes from field {chosen[name]!r} and "
+                "is also given a default value; drop one"
+            )
     return chosen
 
 
-def _to_schema(frame: pd.DataFrame, schema: LayerSchema, field_map: Mapping[str, str],
-               defaults: Mapping[str, object], where: str) -> tuple[pd.DataFrame, dict]:
+def _to_schema(
+    frame: pd.DataFrame,
+    schema: LayerSchema,
+    field_map: Mapping[str, str],
+    defaults: Mapping[str, object],
+    where: str,
+) -> tuple[pd.DataFrame, dict]:
     """The source's features with the schema's column names (values as read)."""
-    columns = [c for c in frame.columns if not isinstance(frame, gpd.GeoDataFrame)
-               or c != frame.geometry.name]
+    columns = [
+        c
+        for c in frame.columns
+        if not isinstance(frame, gpd.GeoDataFrame) or c != frame.geometry.name
+    ]
     chosen = _match_fields(columns, schema, field_map, defaults, where)
-    out = pd.DataFrame({dst: frame[src].to_numpy() for dst, src in chosen.items()},
-                       index=frame.index)
+    out = pd.DataFrame(
+        {dst: frame[src].to_numpy() for dst, src in chosen.items()}, index=frame.index
+    )
     for name, value in defaults.items():
         out[name] = value
     if "area_ha" in schema.column_names and "area_ha" not in out.columns:
@@ -193,7 +229,8 @@ def _to_schema(frame: pd.DataFrame, schema: LayerSchema, field_map: Mapping[str,
         raise ImportDataError(
             f"{where}: no source field for required column(s) {', '.join(missing)} of layer "
             f"{schema.name!r} (source fields: {', '.join(columns) or 'none'}); map one with "
-            "--map FIELD=COLUMN or give a value with --set COLUMN=VALUE")
+            "--map FIELD=COLUMN or give a value with --set COLUMN=VALUE"
+        )
     for c in schema.columns:
         if c.name not in out.columns:
             out[c.name] = pd.NA
@@ -252,19 +289,29 @@ def _target_crs(target: Path, layers: Mapping[str, pd.DataFrame]) -> str:
         frame = layers.get(name)
         if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
             return frame.crs.to_wkt()
-    raise CRSError(f"{target}: neither the province nor the CRS of its planning layers is "
-                   "known; cannot choose the CRS to import into")
+    raise CRSError(
+        f"{target}: neither the province nor the CRS of its planning layers is "
+        "known; cannot choose the CRS to import into"
+    )
 
 
-def _credit_source(report: ValidationReport, layer: str, target: Path, source: Path,
-                   imported_ids: set[str], offset: int) -> ValidationReport:
-    """Problems of imported features name the source file (and the source's own fid)."""
+def _credit_source(
+    report: ValidationReport,
+    layer: str,
+    target: Path,
+    source: Path,
+    source_layer: str,
+    imported_ids: set[str],
+    offset: int,
+) -> ValidationReport:
+    """Problems of imported features name the source file, layer and the source's own fid."""
     p = report.problems.copy()
     mine = (p["layer"] == layer) & p["feature_id"].isin(imported_ids)
     fid = p["feature_id"].str.extract(r"^fid (\d+)$")[0].astype(float)
     by_fid = (p["layer"] == layer) & (fid >= offset)
     p.loc[by_fid, "feature_id"] = "fid " + (fid[by_fid] - offset).astype(int).astype(str)
     p.loc[mine | by_fid, "file"] = str(source)
+    p.loc[mine | by_fid, "layer"] = source_layer
     p.loc[~(mine | by_fid), "file"] = str(target)
     return ValidationReport(p.reset_index(drop=True))
 
@@ -323,8 +370,9 @@ def import_layer(
     """
     source, target = Path(source_path), Path(target_gpkg)
     if layer not in SCHEMAS:
-        raise ImportDataError(f"{target}: cannot import into {layer!r}; planning layers are "
-                              f"{', '.join(SCHEMAS)}")
+        raise ImportDataError(
+            f"{target}: cannot import into {layer!r}; planning layers are {', '.join(SCHEMAS)}"
+        )
     if mode not in ("append", "replace"):
         raise ImportDataError(f"mode must be 'append' or 'replace', not {mode!r}")
     schema = SCHEMAS[layer]
@@ -347,8 +395,10 @@ def import_layer(
                 frame = _dxf_entities(frame, schema)
                 skipped = read - len(frame)
                 if frame.empty:
-                    raise ImportDataError(f"{where}: none of its {read} entities is a "
-                                          f"{'/'.join(schema.geometry_types)}")
+                    raise ImportDataError(
+                        f"{where}: none of its {read} entities is a "
+                        f"{'/'.join(schema.geometry_types)}"
+                    )
         elif isinstance(frame, gpd.GeoDataFrame):
             frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
         imported, chosen = _to_schema(frame, schema, field_map or {}, defaults or {}, where)
@@ -359,27 +409,40 @@ def import_layer(
             keep = keep.rename_geometry(imported.geometry.name)
         combined = pd.concat([f for f in (keep, imported) if f is not None], ignore_index=True)
         if schema.geometry_types is not None:
-            combined = gpd.GeoDataFrame(combined, geometry=imported.geometry.name,
-                                        crs=imported.crs)
+            combined = gpd.GeoDataFrame(combined, geometry=imported.geometry.name, crs=imported.crs)
             combined = combined.set_geometry(
-                _homogeneous(np.asarray(combined.geometry.values), schema, stored),
-                crs=imported.crs)
+                _homogeneous(np.asarray(combined.geometry.values), schema, stored), crs=imported.crs
+            )
         offset = 0 if keep is None else len(keep)
         plan = {**layers, layer: combined}
         report = check_plan(plan, str(target), target_crs)
         ids = set(imported[schema.key].astype(str)) if schema.key in imported else set()
-        report = _credit_source(report, layer, target, source, ids, offset)
+        report = _credit_source(report, layer, target, source, source_layer, ids, offset)
         result = ImportResult(
-            str(source), source_layer, str(target), layer, mode, read, skipped,
-            len(imported), before, len(combined),
-            tuple((src, dst) for dst, src in chosen.items()), report, False,
+            str(source),
+            source_layer,
+            str(target),
+            layer,
+            mode,
+            read,
+            skipped,
+            len(imported),
+            before,
+            len(combined),
+            tuple((src, dst) for dst, src in chosen.items()),
+            report,
+            False,
         )
         if dry_run:
             return result
         report.raise_if_problems()
         description = _description(target, layer)
-        write_layers(target, {layer: coerce(combined, schema)},
-                     descriptions={layer: description} if description else None, lock=False)
+        write_layers(
+            target,
+            {layer: coerce(combined, schema)},
+            descriptions={layer: description} if description else None,
+            lock=False,
+        )
     return replace(result, written=True)
 
 
