@@ -24,7 +24,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from ..errors import CRSError, ImportDataError
+from ..errors import CRSError, ImportDataError, LayerError
 from .crs import to_crs
 from .gpkg import file_lock, list_layers, province_of, read_layers_raw, write_layers
 from .plan import coerce
@@ -73,7 +73,10 @@ def _read_source(
     path: Path, source_layer: str | None, schema: LayerSchema
 ) -> tuple[pd.DataFrame, str]:
     """The source layer as stored, and the name it is reported under."""
-    available = list_layers(path)  # LayerError names the file if it cannot be opened
+    try:
+        available = list_layers(path)
+    except LayerError as exc:  # missing or not a GIS file
+        raise ImportDataError(str(exc)) from exc
     is_dxf = path.suffix.lower() == ".dxf"
     cad_layer = None
     if is_dxf and source_layer is not None and source_layer not in available:
