@@ -68,6 +68,19 @@ def _cmd_import(args: argparse.Namespace) -> int:
     return 0 if result.report.ok else 1
 
 
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample.build import write_province
+
+    keys = args.provinces or list(PROVINCES)
+    for key in keys:
+        if key not in PROVINCES:
+            raise SystemExit(f"kcn-gis sample: unknown province {key!r} (known: {', '.join(PROVINCES)})")
+        target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
+        path = write_province(key, target, seed=args.seed)
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kcn-gis",
@@ -107,6 +120,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source-crs", metavar="EPSG:xxxx", help="CRS of a SRC that declares none")
     p.add_argument("--limit", type=int, default=50, help="problems to print")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("sample", help="generate the illustrative province files shipped in layers/")
+    p.add_argument("provinces", nargs="*", help=f"province keys (default: all of {', '.join(PROVINCES)})")
+    p.add_argument("--output-dir", help="write here instead of layers/")
+    p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    p.set_defaults(func=_cmd_sample)
 
     return parser
 
