@@ -283,6 +283,21 @@ def _homogeneous(geoms: np.ndarray, schema: LayerSchema, stored: str | None) -> 
     return np.where(multis & (parts == 1), shapely.get_geometry(geoms, 0), geoms)
 
 
+def _combine(
+    keep: pd.DataFrame | None, imported: pd.DataFrame, schema: LayerSchema, stored: str | None
+) -> pd.DataFrame:
+    """The layer as it will be: the features kept (append) followed by the imported ones."""
+    if isinstance(keep, gpd.GeoDataFrame) and keep.geometry.name != imported.geometry.name:
+        keep = keep.rename_geometry(imported.geometry.name)
+    combined = pd.concat([f for f in (keep, imported) if f is not None], ignore_index=True)
+    if schema.geometry_types is None:
+        return combined
+    geoms = _homogeneous(np.asarray(combined[imported.geometry.name].values), schema, stored)
+    return gpd.GeoDataFrame(
+        combined.drop(columns=imported.geometry.name), geometry=geoms, crs=imported.crs
+    )
+
+
 def _target_crs(target: Path, layers: Mapping[str, pd.DataFrame]) -> str:
     """The province's CRS (from the file's dataset info), else that of its parks layer."""
     province = province_of(target)
@@ -407,15 +422,8 @@ def import_layer(
         imported, chosen = _to_schema(frame, schema, field_map or {}, defaults or {}, where)
         existing = layers.get(layer)
         before = 0 if existing is None else len(existing)
-        keep = existing if mode == "append" and existing is not None else None
-        if isinstance(keep, gpd.GeoDataFrame) and keep.geometry.name != imported.geometry.name:
-            keep = keep.rename_geometry(imported.geometry.name)
-        combined = pd.concat([f for f in (keep, imported) if f is not None], ignore_index=True)
-        if schema.geometry_types is not None:
-            combined = gpd.GeoDataFrame(combined, geometry=imported.geometry.name, crs=imported.crs)
-            combined = combined.set_geometry(
-                _homogeneous(np.asarray(combined.geometry.values), schema, stored), crs=imported.crs
-            )
+        keep = existing if mode == "append" else None
+        combined = _combine(keep, imported, schema, stored)
         offset = 0 if keep is None else len(keep)
         plan = {**layers, layer: combined}
         report = check_plan(plan, str(target), target_crs)

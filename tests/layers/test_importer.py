@@ -8,19 +8,23 @@ transformation) to the source CRS, so the expected result is the hand-known tiny
 from __future__ import annotations
 
 import dataclasses
+import shutil
 import warnings
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import pyogrio
 import pytest
 import shapely
+from geopandas.testing import assert_geodataframe_equal
 
-from gis_app.errors import CRSError, ImportDataError, ValidationError
-from gis_app.layers import list_layers, read_plan
+from gis_app.errors import CRSError, ImportDataError, LayerError, ValidationError
+from gis_app.layers import list_layers, read_layer, read_plan
 from gis_app.layers.crs import to_crs
 from gis_app.layers.importer import ImportResult, import_layer
+from gis_app.settings import PROVINCES
 from gis_app.testing import ORIGIN
 
 #: One CRS of each family a survey arrives in.
@@ -417,3 +421,64 @@ def test_result_is_frozen(province_file, plan, tmp_path):
     result = import_layer(source, province_file, "plots", mode="replace", dry_run=True)
     with pytest.raises(dataclasses.FrozenInstanceError):
         result.written = True  # type: ignore[misc]
+
+
+# --- the rest of the province file ------------------------------------------------------------
+
+
+def test_import_keeps_other_layers_styles_and_the_layer_description(tmp_path):
+    # A copy of the shipped Bắc Ninh file: its plots re-surveyed in WGS 84 replace the layer.
+    target = tmp_path / "bac_ninh.gpkg"
+    shutil.copyfile(PROVINCES["bac_ninh"].default_path, target)
+    plan = read_plan(target)
+    before_layers = list_layers(target)
+    description = pyogrio.read_info(target, layer="plots")["layer_metadata"]["DESCRIPTION"]
+    styles = read_layer(target, "layer_styles")
+    source = write_source(to_crs(plan.plots, "EPSG:4326"), tmp_path / "plots.geojson")
+
+    result = import_layer(source, target, "plots", mode="replace")
+
+    assert result.written and result.imported == len(plan.plots)
+    assert list_layers(target) == before_layers
+    assert pyogrio.read_info(target, layer="plots")["layer_metadata"]["DESCRIPTION"] == description
+    pd.testing.assert_frame_equal(read_layer(target, "layer_styles"), styles)
+    after = read_plan(target)
+    np.testing.assert_allclose(after.plots.area, plan.plots.area, rtol=1e-3)
+    assert_geodataframe_equal(after.parks, plan.parks, check_crs=True)
+
+
+def test_missing_target_is_named(plan, tmp_path):
+    source, _ = surveyed_plots(plan, "EPSG:9209", "geojson", tmp_path)
+    with pytest.raises(LayerError, match=r"nowhere\.gpkg: no such file"):
+        import_layer(source, tmp_path / "nowhere.gpkg", "plots")
+    assert not (tmp_path / "nowhere.gpkg").exists()
+
+
+def test_source_with_several_layers_needs_a_choice(unchanged, plan, tmp_path):
+    source = write_source(plan.zones, tmp_path / "survey.gpkg", layer="zoning_2024")
+    write_source(plan.parks, source, layer="outline_2024")
+    with pytest.raises(ImportDataError, match="several layers.*--source-layer"):
+        import_layer(source, unchanged, "zones", dry_run=True)
+    result = import_layer(
+        source, unchanged, "zones", source_layer="zoning_2024", mode="replace", dry_run=True
+    )
+    assert result.report.ok and result.imported == 2
+    with pytest.raises(ImportDataError, match="no layer 'zoning_2025'"):
+        import_layer(source, unchanged, "zones", source_layer="zoning_2025", dry_run=True)
+
+
+def test_import_a_table_and_leave_optional_columns_empty(province_file, plan, tmp_path):
+    # Two new projects from an attribute table that lacks the optional money columns.
+    tenants = plan.tenants.drop(columns=["revenue_usd", "exports_usd"]).assign(
+        project_id=["T3", "T4"]
+    )
+    source = tmp_path / "projects.gpkg"
+    pyogrio.write_dataframe(tenants, source, layer="du_an")
+
+    result = import_layer(source, province_file, "tenants")
+
+    assert (result.before, result.after, result.written) == (2, 4, True)
+    stored = read_plan(province_file).tenants.set_index("project_id")
+    assert stored["revenue_usd"].isna().tolist() == [False, True, True, True]
+    assert stored.loc["T3", "employees"] == 400
+    assert stored.loc["T4", "lease_start"] == pd.Timestamp("2020-06-01")
