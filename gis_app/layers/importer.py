@@ -26,6 +26,7 @@ from pyproj import CRS
 
 from ..errors import CRSError, ImportDataError, LayerError
 from .crs import to_crs
+from .fieldmap import map_fields
 from .gpkg import file_lock, list_layers, province_of, read_layers_raw, write_layers
 from .plan import coerce
 from .schema import SCHEMAS, LayerSchema
@@ -147,100 +148,6 @@ def _place(
             f"{where}: coordinates cannot be transformed from {frame.crs.name!r} "
             f"to {target_crs} ({exc}); is the source CRS right?"
         ) from exc
-
-
-def _match_fields(
-    columns: list[str],
-    schema: LayerSchema,
-    field_map: Mapping[str, str],
-    defaults: Mapping[str, object],
-    where: str,
-) -> dict[str, str]:
-    """Schema column -> source field: the explicit map, then case-insensitive exact names."""
-    wanted = set(schema.column_names)
-    lower: dict[str, list[str]] = {}
-    for c in columns:
-        lower.setdefault(c.lower(), []).append(c)
-    chosen: dict[str, str] = {}
-    for src, dst in field_map.items():
-        if dst not in wanted:
-            raise ImportDataError(
-                f"{where}: mapping {src}={dst}: {dst!r} is not a column of "
-                f"layer {schema.name!r} ({', '.join(schema.column_names)})"
-            )
-        if dst in chosen:
-            raise ImportDataError(
-                f"{where}: both {chosen[dst]!r} and {src!r} are mapped to {dst!r}"
-            )
-        if src not in columns:
-            matches = lower.get(src.lower(), [])
-            if len(matches) != 1:
-                raise ImportDataError(
-                    f"{where}: mapped field {src!r} is not in the source "
-                    f"(fields: {', '.join(columns) or 'none'})"
-                )
-            src = matches[0]
-        chosen[dst] = src
-    for name in schema.column_names:
-        if name in chosen:
-            continue
-        matches = lower.get(name.lower(), [])
-        if len(matches) > 1:
-            raise ImportDataError(
-                f"{where}: fields {', '.join(matches)} all match {name!r}; map one explicitly"
-            )
-        if matches and name not in defaults:
-            chosen[name] = matches[0]
-    for name in defaults:
-        if name not in wanted:
-            raise ImportDataError(
-                f"{where}: default for {name!r}: not a column of layer {schema.name!r}"
-            )
-        if name in chosen:
-            raise ImportDataError(
-                f"{where}: {name!r} comes from field {chosen[name]!r} and "
-                "is also given a default value; drop one"
-            )
-    return chosen
-
-
-def _to_schema(
-    frame: pd.DataFrame,
-    schema: LayerSchema,
-    field_map: Mapping[str, str],
-    defaults: Mapping[str, object],
-    where: str,
-) -> tuple[pd.DataFrame, dict]:
-    """The source's features with the schema's column names (values as read)."""
-    columns = [
-        c
-        for c in frame.columns
-        if not isinstance(frame, gpd.GeoDataFrame) or c != frame.geometry.name
-    ]
-    chosen = _match_fields(columns, schema, field_map, defaults, where)
-    out = pd.DataFrame(
-        {dst: frame[src].to_numpy() for dst, src in chosen.items()}, index=frame.index
-    )
-    for name, value in defaults.items():
-        out[name] = value
-    if "area_ha" in schema.column_names and "area_ha" not in out.columns:
-        # A surveyed outline carries its own area: measured in the province's metric CRS.
-        out["area_ha"] = np.round(shapely.area(np.asarray(frame.geometry.values)) / 1e4, 4)
-        chosen["area_ha"] = "(measured)"
-    missing = [c.name for c in schema.columns if c.required and c.name not in out.columns]
-    if missing:
-        raise ImportDataError(
-            f"{where}: no source field for required column(s) {', '.join(missing)} of layer "
-            f"{schema.name!r} (source fields: {', '.join(columns) or 'none'}); map one with "
-            "--map FIELD=COLUMN or give a value with --set COLUMN=VALUE"
-        )
-    for c in schema.columns:
-        if c.name not in out.columns:
-            out[c.name] = pd.NA
-    out = out[schema.column_names]
-    if schema.geometry_types is not None:
-        out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
-    return out, chosen
 
 
 def _closable(frame: gpd.GeoDataFrame, schema: LayerSchema) -> gpd.GeoDataFrame:
@@ -419,7 +326,7 @@ def import_layer(
                     )
         elif isinstance(frame, gpd.GeoDataFrame):
             frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        imported, chosen = _to_schema(frame, schema, field_map or {}, defaults or {}, where)
+        imported, chosen = map_fields(frame, schema, field_map or {}, defaults or {}, where)
         existing = layers.get(layer)
         before = 0 if existing is None else len(existing)
         keep = existing if mode == "append" else None
