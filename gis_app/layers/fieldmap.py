@@ -91,7 +91,8 @@ def map_fields(
     field_map
         Source field -> schema column; other columns are matched by name, ignoring case.
     defaults
-        Schema column -> one value for every feature.
+        Schema column -> one value for every feature; it wins over a source field of the
+        same name, but giving one for a column ``field_map`` fills is an error.
     where
         ``"file, layer 'x'"``, the prefix of every error message.
 
