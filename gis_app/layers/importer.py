@@ -269,7 +269,8 @@ def import_layer(
     field_map
         Source field -> schema column. Other columns are matched by name, ignoring case.
     defaults
-        Schema column -> one value for every imported feature (a DXF has no attributes).
+        Schema column -> one value for every imported feature (a DXF has no attributes);
+        it wins over a source field of the same name.
         Plots without an area field get ``area_ha`` measured from their outline.
     mode
         ``append`` adds the features to the layer, ``replace`` replaces its features.
