@@ -111,7 +111,8 @@ def _read_source(
                 f"{path}: no entities on CAD layer {cad_layer!r} "
                 f"(CAD layers: {', '.join(names) or 'none'})"
             )
-        frame, source_layer = frame.loc[on_layer].reset_index(drop=True), cad_layer
+        # The index stays the entity's row in the drawing, so problems name the right one.
+        frame, source_layer = frame.loc[on_layer], cad_layer
     if frame.empty:
         raise ImportDataError(f"{path}, layer {source_layer!r}: has no features")
     return frame, source_layer
@@ -165,11 +166,30 @@ def _closable(frame: gpd.GeoDataFrame, schema: LayerSchema) -> gpd.GeoDataFrame:
     return frame.set_geometry(geoms, crs=frame.crs)
 
 
+def _dxf_labels(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Survey drawings label each outline with a text inside it (the plot code): an outline
+    with exactly one label takes its text as ``Text``; others get none (a hatch's own
+    ``Text`` is its pattern name, not a label), so a mapped ``Text`` is reported missing."""
+    if "Text" not in frame.columns:
+        return frame
+    geoms = np.asarray(frame.geometry.values)
+    ids = shapely.get_type_id(geoms)
+    outlines = np.flatnonzero(np.isin(ids, (3, 6)))
+    labels = np.flatnonzero((ids == 0) & frame["Text"].notna().to_numpy())
+    text = frame["Text"].astype(object).to_numpy().copy()
+    text[outlines] = None
+    if len(outlines) and len(labels):
+        label, outline = shapely.STRtree(geoms[outlines]).query(geoms[labels], predicate="within")
+        single = np.bincount(outline, minlength=len(outlines))[outline] == 1
+        text[outlines[outline[single]]] = frame["Text"].to_numpy()[labels[label[single]]]
+    return frame.assign(Text=text)
+
+
 def _dxf_entities(frame: gpd.GeoDataFrame, schema: LayerSchema) -> gpd.GeoDataFrame:
     """A DXF mixes every entity (text, dimension lines, outlines): keep the layer's kind."""
     family = _FAMILY[schema.geometry_types[0]]  # type: ignore[index]
     keep = np.isin(shapely.get_type_id(np.asarray(frame.geometry.values)), family)
-    return frame.loc[keep].reset_index(drop=True)
+    return frame.loc[keep]  # the index stays the source row, for messages
 
 
 def _homogeneous(geoms: np.ndarray, schema: LayerSchema, stored: str | None) -> np.ndarray:
@@ -228,13 +248,15 @@ def _credit_source(
     source_layer: str,
     imported_ids: set[str],
     offset: int,
+    source_rows: np.ndarray,
 ) -> ValidationReport:
     """Problems of imported features name the source file, layer and the source's own fid."""
     p = report.problems.copy()
     mine = (p["layer"] == layer) & p["feature_id"].isin(imported_ids)
     fid = p["feature_id"].str.extract(r"^fid (\d+)$")[0].astype(float)
     by_fid = (p["layer"] == layer) & (fid >= offset)
-    p.loc[by_fid, "feature_id"] = "fid " + (fid[by_fid] - offset).astype(int).astype(str)
+    rows = source_rows[(fid[by_fid] - offset).astype(int).to_numpy()]
+    p.loc[by_fid, "feature_id"] = [f"fid {r}" for r in rows]
     p.loc[mine | by_fid, "file"] = str(source)
     p.loc[mine | by_fid, "layer"] = source_layer
     p.loc[~(mine | by_fid), "file"] = str(target)
@@ -268,6 +290,7 @@ def import_layer(
         DXF, a CAD layer name selects that layer's entities.
     field_map
         Source field -> schema column. Other columns are matched by name, ignoring case.
+        In a DXF, an outline's ``Text`` is the text label drawn inside it (``Text=plot_code``).
     defaults
         Schema column -> one value for every imported feature (a DXF has no attributes);
         it wins over a source field of the same name.
@@ -318,6 +341,8 @@ def import_layer(
             frame = _place(frame, target_crs, source_crs, where)
             frame = _closable(frame, schema)
             if source.suffix.lower() == ".dxf":
+                if "Polygon" in schema.geometry_types:
+                    frame = _dxf_labels(frame)
                 frame = _dxf_entities(frame, schema)
                 skipped = read - len(frame)
                 if frame.empty:
@@ -336,7 +361,9 @@ def import_layer(
         plan = {**layers, layer: combined}
         report = check_plan(plan, str(target), target_crs)
         ids = set(imported[schema.key].astype(str)) if schema.key in imported else set()
-        report = _credit_source(report, layer, target, source, source_layer, ids, offset)
+        report = _credit_source(
+            report, layer, target, source, source_layer, ids, offset, imported.index.to_numpy()
+        )
         result = ImportResult(
             str(source),
             source_layer,

@@ -482,3 +482,76 @@ def test_import_a_table_and_leave_optional_columns_empty(province_file, plan, tm
     assert stored["revenue_usd"].isna().tolist() == [False, True, True, True]
     assert stored.loc["T3", "employees"] == 400
     assert stored.loc["T4", "lease_start"] == pd.Timestamp("2020-06-01")
+
+
+def labelled_plots_drawing(
+    folder: Path, labels: dict[str, tuple[float, float]], *, labels_first: bool = False
+) -> Path:
+    """The four plots as hatched outlines, with the plot codes written as text inside them."""
+    codes = list(labels)
+    points = [shapely.Point(ORIGIN[0] + x, ORIGIN[1] + y) for x, y in labels.values()]
+    drawing = gpd.GeoDataFrame(
+        {
+            "Layer": ["LO_DAT"] * 4 + ["MA_LO"] * len(codes),
+            # GDAL writes a point with a LABEL style as an MTEXT entity.
+            "OGR_STYLE": [None] * 4 + [f'LABEL(f:"Arial",t:"{c}",s:2g)' for c in codes],
+        },
+        geometry=list(PLOT_BOXES.values()) + points,
+    )
+    if labels_first:
+        drawing = drawing.iloc[::-1]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # no CRS; OGR_STYLE is not a DXF field
+        pyogrio.write_dataframe(drawing, folder / "plots.dxf", driver="DXF")
+    return folder / "plots.dxf"
+
+
+DXF_PLOT_DEFAULTS = {
+    "park_code": "P1",
+    "land_use": "industrial",
+    "status": "reserved",
+    "ready_built_factory": "false",
+}
+
+
+def test_dxf_outlines_take_the_plot_code_written_inside_them(province_file, tmp_path):
+    # Labels near each plot's centre, listed out of order.
+    labels = {"A3": (125, 50), "A1": (25, 40), "A4": (170, 90), "A2": (60, 10)}
+    source = labelled_plots_drawing(tmp_path, labels)
+
+    result = import_layer(
+        source,
+        province_file,
+        "plots",
+        mode="replace",
+        source_crs="EPSG:9209",
+        field_map={"Text": "plot_code"},
+        defaults=DXF_PLOT_DEFAULTS,
+    )
+
+    assert (result.read, result.skipped, result.imported) == (8, 4, 4)
+    assert_plots_are_the_tiny_plots(province_file, tolerance_m=1e-6)
+    plots = read_plan(province_file).plots.set_index("plot_code")
+    assert plots.loc["A2", "area_ha"] == pytest.approx(0.5)
+
+
+def test_dxf_outline_without_a_label_is_reported(unchanged, tmp_path):
+    # A4's label is missing and A1 has two; the labels come first in the drawing.
+    labels = {"A1": (25, 40), "A9": (30, 60), "A2": (60, 10), "A3": (125, 50)}
+    source = labelled_plots_drawing(tmp_path, labels, labels_first=True)
+
+    report = import_layer(
+        source,
+        unchanged,
+        "plots",
+        mode="replace",
+        source_crs="EPSG:9209",
+        field_map={"Text": "plot_code"},
+        defaults=DXF_PLOT_DEFAULTS,
+        dry_run=True,
+    ).report
+    missing = report.problems[report.problems["rule"] == "missing_value"]
+    # Entities 0-3 are the labels, 4-7 the outlines A4..A1: A4 (no label) is row 4, A1
+    # (two labels) row 7.
+    assert sorted(missing["feature_id"]) == ["fid 4", "fid 7"]
+    assert (missing["file"] == str(source)).all()
