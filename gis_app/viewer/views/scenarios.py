@@ -4,6 +4,7 @@ scenario side by side, the differences table, downloads. Editing needs officer m
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -88,6 +89,7 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
         """A widget labelled with text ``name``, keyed ``scn_<operation>_<name>``."""
         return widget(t(name, lang), *args, key=f"scn_{op.operation}_{name}", **kwargs)
 
+    make: Callable[[], Edit]
     with st.form(f"form_{op.operation}"):
         if op is RezonePlots:
             chosen = f(st.multiselect, "plots", codes)
