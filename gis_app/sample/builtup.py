@@ -16,8 +16,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import rasterio
-from rasterio.features import rasterize
 from affine import Affine
+from rasterio.features import rasterize
 
 from ..layers.crs import require_projected
 from ..layers.plan import Plan
