@@ -37,6 +37,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "planned": ("Theo quy hoạch", "Planned"),
     "secondary": ("Dự án thứ cấp", "Secondary project"),
     "infrastructure": ("Dự án hạ tầng", "Infrastructure project"),
+    # context
+    "road": ("Đường bộ", "Road"),
+    "railway": ("Đường sắt", "Railway"),
     # area basis of a park's figures
     "plots": ("Đo từ lô đất", "Measured from plots"),
     "park_attributes": ("Theo số liệu KCN", "From park attributes"),
