@@ -27,6 +27,7 @@ NODATA = 255
 #: Built-up share ranges (low, high) by what is on a plot; the first matching rule wins.
 SHARE_RANGES: dict[str, tuple[float, float]] = {
     "operating": (0.55, 0.85),
+    "operating_idle": (0.02, 0.15),  # land an operating project leased but never built on
     "under_construction": (0.20, 0.45),
     "behind_schedule": (0.00, 0.08),
     "revoked": (0.00, 0.05),
@@ -34,12 +35,15 @@ SHARE_RANGES: dict[str, tuple[float, float]] = {
     "service_or_infrastructure": (0.30, 0.50),
     "empty": (0.00, 0.05),  # vacant, reserved or not yet cleared
 }
+#: Share of operating projects' plots left idle: the reclamation analysis should find
+#: such land from the raster alone, where no project status gives it away.
+IDLE_PLOT_SHARE = 0.04
 #: Built-up share of park land outside plots (roads, green space, water).
 OPEN_LAND_RANGE = (0.00, 0.10)
 #: Pixel noise (standard deviation, in percent points) and the step values are rounded to;
 #: the rounding keeps the compressed file small without changing a plot's mean noticeably.
-NOISE_PCT = 6.0
-STEP_PCT = 5
+NOISE_PCT = 5.0
+STEP_PCT = 10
 
 
 def _plot_kinds(plan: Plan) -> pd.Series:
@@ -81,6 +85,9 @@ def write_builtup_raster(plan: Plan, path: str | Path, *, seed: int = 20231117,
     rng = np.random.default_rng(seed)
 
     kinds = _plot_kinds(plan)
+    idle = kinds.eq("operating") & pd.Series(rng.random(len(kinds)) < IDLE_PLOT_SHARE,
+                                             index=kinds.index)
+    kinds = kinds.where(~idle, "operating_idle")
     low = kinds.map(lambda k: SHARE_RANGES[k][0]).to_numpy(dtype="float64")
     high = kinds.map(lambda k: SHARE_RANGES[k][1]).to_numpy(dtype="float64")
     target = np.concatenate([[0.0], rng.uniform(low, high)])  # label 0: not a plot
