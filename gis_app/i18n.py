@@ -69,6 +69,8 @@ LABELS: dict[str, tuple[str, str]] = {
                     "Leasable industrial land (ha)"),
     "leasable_established_ha": ("Đất công nghiệp cho thuê của các KCN đã thành lập (ha)",
                                 "Leasable industrial land of established parks (ha)"),
+    "leased_established_ha": ("Đã cho thuê tại các KCN đã thành lập (ha)",
+                              "Leased in established parks (ha)"),
     "cleared_ha": ("Đất đã giải phóng mặt bằng (ha)", "Cleared land (ha)"),
     "leased_ha": ("Đã cho thuê (ha)", "Leased (ha)"),
     "vacant_ha": ("Còn trống (ha)", "Vacant (ha)"),

@@ -68,9 +68,9 @@ def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
     ``parks_established_count`` (status established or operating),
     ``parks_operating_count``. Areas: the sums over parks of every ``*_ha`` column of
     :func:`~gis_app.analytics.areas.park_areas`, except ``established_ha`` which sums the
-    established area of established parks only. Occupancy (``occupancy_share``) is leased
-    land over the leasable land *of established parks* (``leasable_established_ha``), the
-    way the boards publish it; ``occupancy_cleared_share`` is leased over cleared land.
+    established area of established parks only. Occupancy (``occupancy_share``) is the
+    leased over the leasable land *of established parks* (``leased_established_ha`` /
+    ``leasable_established_ha``), the way the boards publish it; ``occupancy_cleared_share`` is leased over cleared land.
     Wastewater coverage and the project counts follow, then the efficiency of the group's
     valid secondary projects.
 
@@ -103,8 +103,10 @@ def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
     additive = areas[list(ADDITIVE_AREA_COLUMNS)].copy()
     additive["established_ha"] = additive["established_ha"].where(established, 0.0)
     additive["leasable_established_ha"] = areas["leasable_ha"].where(established, 0.0)
+    additive["leased_established_ha"] = areas["leased_ha"].where(established, 0.0)
     out = out.join(additive.groupby(key, sort=False).sum(min_count=0).reindex(index))
-    out["occupancy_share"] = ratio(out["leased_ha"], out["leasable_established_ha"])
+    # Published occupancy: leased over leasable land, both of the established parks.
+    out["occupancy_share"] = ratio(out["leased_established_ha"], out["leasable_established_ha"])
     out["occupancy_cleared_share"] = ratio(out["leased_ha"], out["cleared_ha"])
     coverage = wastewater_coverage(plan, by=by).reindex(index)
     out["parks_operating_with_plant_count"] = coverage["parks_operating_with_plant_count"].astype(
