@@ -37,6 +37,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "planned": ("Theo quy hoạch", "Planned"),
     "secondary": ("Dự án thứ cấp", "Secondary project"),
     "infrastructure": ("Dự án hạ tầng", "Infrastructure project"),
+    # sectors of the sample tenants
+    "electronics": ("Điện tử", "Electronics"),
+    "pharmaceuticals": ("Dược phẩm", "Pharmaceuticals"),
+    "auto_parts": ("Phụ tùng ô tô", "Auto parts"),
+    "textiles": ("Dệt may", "Textiles"),
+    "chemicals": ("Hóa chất", "Chemicals"),
+    "plastics": ("Nhựa", "Plastics"),
+    "materials": ("Vật liệu", "Materials"),
+    "food": ("Thực phẩm", "Food"),
+    "mechanical": ("Cơ khí", "Mechanical engineering"),
+    "logistics": ("Logistics", "Logistics"),
     # context
     "road": ("Đường bộ", "Road"),
     "railway": ("Đường sắt", "Railway"),
@@ -151,9 +162,12 @@ def label(key: str, lang: str = "vi") -> str:
     return pair[LANGS.index(lang)] if pair else key
 
 
+#: Columns whose values are codes to translate (not free text such as names).
+CODE_COLUMNS = ("status", "park_status", "project_status", "area_basis", "land_use", "sector")
+
+
 def label_frame(frame: pd.DataFrame, lang: str = "vi", *,
-                code_columns: tuple[str, ...] = ("status", "park_status", "project_status",
-                                                 "area_basis", "land_use")) -> pd.DataFrame:
+                code_columns: tuple[str, ...] = CODE_COLUMNS) -> pd.DataFrame:
     """A copy of ``frame`` with translated column names, index name and code values."""
     out = frame.copy()
     for column in code_columns:

@@ -70,7 +70,8 @@ def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
     :func:`~gis_app.analytics.areas.park_areas`, except ``established_ha`` which sums the
     established area of established parks only. Occupancy (``occupancy_share``) is the
     leased over the leasable land *of established parks* (``leased_established_ha`` /
-    ``leasable_established_ha``), the way the boards publish it; ``occupancy_cleared_share`` is leased over cleared land.
+    ``leasable_established_ha``), the way the boards publish it; ``occupancy_cleared_share``
+    is leased over cleared land.
     Wastewater coverage and the project counts follow, then the efficiency of the group's
     valid secondary projects.
 

@@ -87,7 +87,8 @@ def zonal_mean(
             raise LayerError(f"{path}: rotated rasters are not supported")
         geoms = to_crs(frame, src.crs.to_wkt(), what="plots").geometry
         n = len(geoms)
-        sums, counts = np.zeros(n + 1), np.zeros(n + 1, dtype="int64")
+        sums: np.ndarray = np.zeros(n + 1)
+        counts: np.ndarray = np.zeros(n + 1, dtype="int64")
         usable = ~(geoms.isna() | geoms.is_empty).to_numpy()
         window = _window(geoms[usable].total_bounds, src) if usable.any() else None
         if window is not None:
