@@ -79,8 +79,9 @@ def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
     --------
     >>> from gis_app.testing import tiny_plan
     >>> t = province_indicators(tiny_plan(), by="legacy_province")
-    >>> t.loc["Bắc Ninh", ["parks_operating_count", "leased_ha", "occupancy_share"]].tolist()
-    [1, 1.5, 0.75]
+    >>> row = t.loc["Bắc Ninh"]
+    >>> int(row["parks_operating_count"]), float(row["leased_ha"]), float(row["occupancy_share"])
+    (1, 1.5, 0.75)
     """
     groups = park_groups(plan, by)
     index = pd.Index(pd.unique(groups.dropna()), name=by)
