@@ -169,10 +169,14 @@ CODE_COLUMNS = ("status", "park_status", "project_status", "area_basis", "land_u
 def label_frame(frame: pd.DataFrame, lang: str = "vi", *,
                 code_columns: tuple[str, ...] = CODE_COLUMNS) -> pd.DataFrame:
     """A copy of ``frame`` with translated column names, index name and code values."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
     out = frame.copy()
+    translation = {key: pair[LANGS.index(lang)] for key, pair in LABELS.items()}
     for column in code_columns:
         if column in out.columns:
-            out[column] = out[column].map(lambda v: label(v, lang) if isinstance(v, str) else v)
+            values = out[column]
+            out[column] = values.map(translation).fillna(values)
     out.columns = [label(str(c), lang) for c in out.columns]
     if out.index.name:
         out.index = out.index.rename(label(out.index.name, lang))

@@ -88,8 +88,8 @@ def write_builtup_raster(plan: Plan, path: str | Path, *, seed: int = 20231117,
     idle = kinds.eq("operating") & pd.Series(rng.random(len(kinds)) < IDLE_PLOT_SHARE,
                                              index=kinds.index)
     kinds = kinds.where(~idle, "operating_idle")
-    low = kinds.map(lambda k: SHARE_RANGES[k][0]).to_numpy(dtype="float64")
-    high = kinds.map(lambda k: SHARE_RANGES[k][1]).to_numpy(dtype="float64")
+    low = kinds.map({k: r[0] for k, r in SHARE_RANGES.items()}).to_numpy(dtype="float64")
+    high = kinds.map({k: r[1] for k, r in SHARE_RANGES.items()}).to_numpy(dtype="float64")
     target = np.concatenate([[0.0], rng.uniform(low, high)])  # label 0: not a plot
     park_target = rng.uniform(*OPEN_LAND_RANGE, size=len(plan.parks))
 
