@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ExportError
-from .i18n import label_frame
+from .i18n import label, label_frame
 
 FORMATS = ("table", "csv", "xlsx")
 
@@ -22,6 +22,10 @@ def _formatted(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     shown = label_frame(frame, lang)
     for original, column in zip(frame.columns, shown.columns, strict=True):
         series = frame[original]
+        if pd.api.types.is_bool_dtype(series):
+            words = {True: label("yes", lang), False: label("no", lang)}
+            shown[column] = series.map(words).fillna("")
+            continue
         if not pd.api.types.is_float_dtype(series):
             continue
         if original.endswith("_share"):

@@ -37,6 +37,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "planned": ("Theo quy hoạch", "Planned"),
     "secondary": ("Dự án thứ cấp", "Secondary project"),
     "infrastructure": ("Dự án hạ tầng", "Infrastructure project"),
+    # yes / no (boolean cells of text tables)
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
     # sectors of the sample tenants
     "electronics": ("Điện tử", "Electronics"),
     "pharmaceuticals": ("Dược phẩm", "Pharmaceuticals"),

@@ -39,6 +39,7 @@ def test_report_table_translates_codes(gpkg, capsys):
     out = capsys.readouterr().out
     assert "Test Park" not in out  # the short table shows the Vietnamese name only
     assert "KCN Thử nghiệm" in out and "Operating" in out and "8,000,000" in out
+    assert "Yes" in out and "True" not in out  # booleans in words
 
 
 def test_report_xlsx(gpkg, tmp_path):
