@@ -3,8 +3,8 @@
 A project's land is the leasable plots it occupies (``tenant_plots``) that are leased
 today; it counts from the year its lease starts until the year before its lease ends.
 Revoked projects are left out (their land is no longer leased), as are projects without a
-lease start date (their year is unknown; ``undated_leased_ha`` of :func:`park_areas`'s
-leased land is reported in the output's attrs). The denominator is today's leasable land,
+lease start date: their year is unknown, and their leased area is reported in the output's
+``attrs["undated_leased_ha"]`` instead. The denominator is today's leasable land,
 so the series shows how today's plan filled up.
 """
 

@@ -47,3 +47,18 @@ def test_geographic_plans_are_refused(mixed, name):
                                   for layer in ("parks", "zones", "plots")})
     with pytest.raises(CRSError, match="not a projected metric CRS"):
         ENTRY_POINTS[name](geographic)
+
+
+@pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
+def test_a_plan_without_plots_or_projects(name):
+    from gis_app.testing_builders import ParkSpec, build_plan
+
+    plan = build_plan([ParkSpec("A", 100.0, "approved", leasable_attr_ha=0.8)])
+    out = ENTRY_POINTS[name](plan)
+    if name in ("park_areas", "park_indicators"):
+        assert out.loc["A", "leasable_ha"] == pytest.approx(0.8)
+        assert out.loc["A", "occupancy_share"] == 0.0
+    elif name in ("tenant_screening", "occupancy_over_time"):
+        assert out.empty
+    else:
+        assert len(out) == 1
