@@ -85,10 +85,14 @@ def tenant_metrics(plan: Plan) -> pd.DataFrame:
     return out
 
 
-def _efficiency_of(metrics: pd.DataFrame, keys: pd.Series, index: pd.Index) -> pd.DataFrame:
-    """Per-group sums and per-hectare ratios of valid secondary projects."""
+def _efficiency_of(metrics: pd.DataFrame, group_of_park: pd.Series, index: pd.Index,
+                   ) -> pd.DataFrame:
+    """Per-group sums and per-hectare ratios of valid secondary projects.
+
+    ``group_of_park`` maps park_code -> group (the identity for per-park figures).
+    """
     m = metrics.loc[metrics["valid"] & metrics["project_type"].eq("secondary")]
-    key = keys.reindex(m["park_code"]).to_numpy() if keys.index.name == "park_code" else keys
+    key = group_of_park.reindex(m["park_code"]).to_numpy()
     out = pd.DataFrame(index=index)
     grouped_count = m.groupby(key).size()
     out["secondary_projects_valid_count"] = grouped_count.reindex(index, fill_value=0).astype(

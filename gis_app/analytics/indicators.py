@@ -25,11 +25,14 @@ _WASTEWATER_COLUMNS = (
 )
 
 
-def project_counts(plan: Plan, keys: pd.Series, index: pd.Index) -> pd.DataFrame:
-    """Projects (both types) per group: ``projects_valid_count`` and one count per status."""
+def project_counts(plan: Plan, group_of_park: pd.Series, index: pd.Index) -> pd.DataFrame:
+    """Projects (both types) per group: ``projects_valid_count`` and one count per status.
+
+    ``group_of_park`` maps park_code -> group (the identity for per-park counts); ``index``
+    lists the groups of the output.
+    """
     tenants = plan.tenants
-    key = keys.reindex(tenants["park_code"].astype("string")).to_numpy() \
-        if keys.index.name == "park_code" else keys
+    key = group_of_park.reindex(tenants["park_code"].astype("string")).to_numpy()
     status = tenants["project_status"].astype("string")
     columns = {f"projects_{s}_count": status.eq(s).to_numpy(dtype=bool) for s in PROJECT_STATUSES}
     columns["projects_valid_count"] = status.isin(VALID_PROJECT_STATUSES).to_numpy(dtype=bool)
