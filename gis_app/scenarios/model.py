@@ -53,9 +53,11 @@ class ScenarioEditError(ScenarioError):
 class Subdivision:
     """How new land is cut into plots: a grid of plots separated by internal roads.
 
-    Plots are ``plot_width_m`` x ``plot_depth_m`` rectangles aligned with the province grid,
-    separated by roads ``road_width_m`` wide; half a road runs along the outline. Pieces
-    smaller than ``min_plot_ha`` (cut by an irregular outline) become road/green land.
+    Plots are ``plot_width_m`` x ``plot_depth_m`` rectangles separated by roads
+    ``road_width_m`` wide; half a road runs along the outline. The grid is turned by
+    ``angle_deg`` (counter-clockwise from east); None follows the longer side of the land's
+    minimum rotated rectangle. Pieces smaller than ``min_plot_ha`` (cut by an irregular
+    outline) become road/green land.
     """
 
     plot_width_m: float = 150.0
@@ -63,6 +65,7 @@ class Subdivision:
     road_width_m: float = 24.0
     land_use: str = "industrial"
     min_plot_ha: float = 0.5
+    angle_deg: float | None = None
 
 
 @dataclass(frozen=True)

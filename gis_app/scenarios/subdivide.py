@@ -16,6 +16,31 @@ from ._frames import polygonal
 from .model import Subdivision
 
 
+def grid_angle(land: shapely.Geometry) -> float:
+    """Direction (degrees, in [-45, 45)) of the longer side of the land's minimum rotated
+    rectangle: internal roads run parallel to the outline, not to the map grid."""
+    rect = shapely.minimum_rotated_rectangle(land)
+    xy = np.asarray(rect.exterior.coords)
+    edges = np.diff(xy[:3], axis=0)
+    longest = edges[np.argmax(np.hypot(edges[:, 0], edges[:, 1]))]
+    angle = float(np.degrees(np.arctan2(longest[1], longest[0])))
+    return float((angle + 45.0) % 90.0 - 45.0)
+
+
+def _rotate(geoms: object, angle: float, origin: shapely.Point) -> object:
+    """Geometries turned by ``angle`` degrees about ``origin`` (vectorized; 0 is a no-op)."""
+    if angle == 0.0:
+        return geoms
+    c, s = np.cos(np.radians(angle)), np.sin(np.radians(angle))
+    ox, oy = origin.x, origin.y
+
+    def turn(xy: np.ndarray) -> np.ndarray:
+        dx, dy = xy[:, 0] - ox, xy[:, 1] - oy
+        return np.column_stack([ox + c * dx - s * dy, oy + s * dx + c * dy])
+
+    return shapely.transform(geoms, turn)
+
+
 def subdivide(
     land: shapely.Geometry, park_code: str, prefix: str, spec: Subdivision, crs: object,
     status: str = "vacant",
@@ -25,16 +50,20 @@ def subdivide(
     Returns
     -------
     plots
-        ``plot_code`` (``{prefix}-001``, ... numbered west to east, then south to north),
+        ``plot_code`` (``{prefix}-001``, ... numbered along the grid's rows and columns),
         ``park_code``, ``land_use`` (the spec's), ``status`` (``vacant``; ``not_cleared``
         for land of a park that is only in the plan),
         ``ready_built_factory`` False, ``area_ha``.
     zones
         Two zones: the plots' land use (``{prefix}-Z1``) and roads (``{prefix}-Z2``).
     """
+    angle = grid_angle(land) if spec.angle_deg is None else float(spec.angle_deg)
+    origin = shapely.centroid(land)
+    # The grid is laid out in a frame turned with the land, then turned back.
+    upright = _rotate(land, -angle, origin)
     half = spec.road_width_m / 2.0
-    usable = shapely.buffer(land, -half, join_style="mitre")
-    minx, miny, maxx, maxy = land.bounds
+    usable = shapely.buffer(upright, -half, join_style="mitre")
+    minx, miny, maxx, maxy = upright.bounds
     step_x = spec.plot_width_m + spec.road_width_m
     step_y = spec.plot_depth_m + spec.road_width_m
     xs = minx + np.arange(0.0, maxx - minx, step_x)
@@ -45,7 +74,7 @@ def subdivide(
     pieces = polygonal(shapely.make_valid(pieces))
     # Keep pieces big enough to be a plot; slivers stay road or verge.
     big = shapely.area(pieces) >= spec.min_plot_ha * 10_000.0
-    pieces = pieces[big]
+    pieces = _rotate(pieces[big], angle, origin)
     codes = [f"{prefix}-{i + 1:03d}" for i in range(len(pieces))]
     plots = gpd.GeoDataFrame(
         {

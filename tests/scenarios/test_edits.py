@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 import shapely
+import shapely.affinity
 from scenario_helpers import box, line, point, simple_park_indicators
 
 from gis_app.layers.plan import Plan
@@ -306,3 +307,16 @@ def test_apply_never_modifies_its_input(plan: Plan) -> None:
     for name, frame in plan.layers().items():
         assert frame.equals(before[name]), name
     assert shapely.equals(plan.parks.geometry.iloc[0], box(0, 0, 200, 100))
+
+
+def test_subdivision_follows_a_turned_outline(plan: Plan) -> None:
+    # The 300 m x 300 m park of test_add_park_with_subdivision turned by 30 degrees: the
+    # grid turns with it, so the same four plots come out (same areas), turned too.
+    outline = shapely.affinity.rotate(box(0, 200, 300, 500), 30, origin="centroid")
+    out = AddPark(id="e1", park_code="P2", name_vi="a", name_en="a", province="Bắc Ninh",
+                  legacy_province="Bắc Ninh", outline=outline,
+                  subdivision=Subdivision()).apply(plan)
+    plots = out.plots.loc[out.plots["park_code"] == "P2"]
+    assert sorted(plots["area_ha"]) == pytest.approx(sorted([3.0, 2.04, 0.78, 0.5304]), rel=1e-5)
+    assert plots.geometry.within(outline).all()
+    _valid(out)
