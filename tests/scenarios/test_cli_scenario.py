@@ -53,3 +53,20 @@ def test_create_example_list_show_compare_export_delete(
     assert ScenarioStore(ninh_binh).ids() == []
     assert main(["scenario", "show", str(ninh_binh), EXAMPLE_ID]) == 2
     assert f"no scenario '{EXAMPLE_ID}'" in capsys.readouterr().err
+
+
+def test_compare_two_scenarios(ninh_binh: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from gis_app.scenarios import Scenario, UpgradeWastewaterPlant
+
+    assert main(["scenario", "create-example", str(ninh_binh)]) == 0
+    ScenarioStore(ninh_binh).save(Scenario.new(
+        "Nâng cấp XLNT", based_on=EXAMPLE_ID, scenario_id="xlnt").with_edit(
+        UpgradeWastewaterPlant(id="e1", plant_id="NB01-XLNT", design_capacity_m3_day=6000.0)))
+    capsys.readouterr()
+    assert main(["scenario", "compare", str(ninh_binh), "xlnt", "--against", EXAMPLE_ID,
+                 "--level", "park"]) == 0
+    out = capsys.readouterr().out
+    # Only the upgrade differs between the two: NB01's capacity 4,000 -> 6,000 m³/day.
+    rows = [line for line in out.splitlines() if line.strip().startswith("NB")]
+    assert rows and all(line.strip().startswith("NB01") for line in rows)
+    assert "4,000.0000" in out and "6,000.0000" in out
