@@ -61,6 +61,16 @@ def evaluate_scenario(_baseline: Plan, _scenario: Scenario, _store: ScenarioStor
     return evaluate(_baseline, _scenario, _store)
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def export_scenario_files(path: str, scenario_id: str, key: str) -> tuple[bytes, bytes]:
+    """Cached :func:`gis_app.scenarios.export.export_scenario` (GeoPackage, XLSX) as bytes;
+    ``key`` = file version + scenario version."""
+    with tempfile.TemporaryDirectory() as tmp:
+        done = export_scenario(path, scenario_id, Path(tmp) / f"{scenario_id}.gpkg",
+                               Path(tmp) / f"{scenario_id}.xlsx")
+        return done.gpkg.read_bytes(), done.report.read_bytes()
+
+
 def _fingerprint(s: Scenario) -> str:
     from gis_app.scenarios import params_json
 
@@ -269,10 +279,7 @@ def _downloads(s: frame.Session, work: Scenario) -> None:
     if work.version == 0 or state.get("scn_dirty"):
         st.info(t("save_first", lang))
         return
-    with tempfile.TemporaryDirectory() as tmp:
-        done = export_scenario(s.path, work.id, Path(tmp) / f"{work.id}.gpkg",
-                               Path(tmp) / f"{work.id}.xlsx")
-        gpkg, xlsx = done.gpkg.read_bytes(), done.report.read_bytes()
+    gpkg, xlsx = export_scenario_files(str(s.path), work.id, f"{s.key}:{work.version}")
     c1, c2 = st.columns(2)
     c1.download_button(t("download_gpkg", lang), gpkg, f"{work.id}.gpkg",
                        "application/geopackage+sqlite3", key="scn_dl_gpkg")
