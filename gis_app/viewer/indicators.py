@@ -32,6 +32,7 @@ except ImportError:  # pragma: no cover
 
 #: Fallback translations of the data codes and columns the viewer shows.
 _CODES: dict[str, tuple[str, str]] = {
+    "proposed": ("Đề xuất bổ sung quy hoạch", "Proposed"),
     "approved": ("Được phê duyệt quy hoạch", "Approved in the plan"),
     "established": ("Đã thành lập", "Established"),
     "operating": ("Đang hoạt động", "Operating"),
@@ -77,6 +78,8 @@ _CODES: dict[str, tuple[str, str]] = {
     "exports_usd": ("Xuất khẩu (USD)", "Exports (USD)"),
     "budget_contribution_usd": ("Nộp ngân sách (USD)", "Budget contribution (USD)"),
     "employees": ("Lao động", "Employees"),
+    "design_capacity_m3_day": ("Công suất thiết kế", "Design capacity"),
+    "current_load_m3_day": ("Lưu lượng hiện tại", "Current load"),
     "road_km": ("Cách quốc lộ (km)", "To national road (km)"),
     "rail_km": ("Cách đường sắt (km)", "To railway (km)"),
     "score": ("Điểm", "Score"),
@@ -87,7 +90,9 @@ _CODES: dict[str, tuple[str, str]] = {
 def label(key: str, lang: str) -> str:
     """The vi/en label of a data code or column name (the key itself when unknown)."""
     if _label is not None:
-        return str(_label(key, lang))
+        found = str(_label(key, lang))
+        if found != key:
+            return found
     vi_en = _CODES.get(key)
     if vi_en is None:
         return key

@@ -20,6 +20,7 @@ import pandas as pd
 from branca.element import MacroElement
 from jinja2 import Template
 
+from .. import symbology
 from ..layers.crs import to_crs
 from ..layers.plan import Plan
 from .indicators import label
@@ -30,22 +31,19 @@ from .text import t
 #: :mod:`gis_app.viewer.assets` registers for the xstatic-leaflet folder.
 LEAFLET_BASE = "../gis_app.viewer.assets.leaflet/"
 
-STATUS_COLOURS = {"approved": "#9e9e9e", "established": "#f9a825", "operating": "#2e7d32"}
-PLOT_STATUS_COLOURS = {
-    "leased": "#e6550d", "vacant": "#31a354", "reserved": "#756bb1", "not_cleared": "#bdbdbd",
-}
-LAND_USE_COLOURS = {
-    "industrial": "#6a51a3", "warehouse_logistics": "#3182bd", "service_admin": "#fd8d3c",
-    "technical_infrastructure": "#636363", "green": "#74c476", "roads": "#d9d9d9",
-    "water": "#6baed6",
-}
-#: Occupancy classes: upper bound (share) -> colour, light to dark blue.
-OCCUPANCY_CLASSES: tuple[tuple[float, str], ...] = (
-    (0.25, "#c6dbef"), (0.5, "#6baed6"), (0.75, "#2171b5"), (1.0001, "#08306b"),
-)
-NO_DATA_COLOUR = "#ffffff"
-RESULT_COLOUR = "#d62728"
-ROAD_COLOUR, RAIL_COLOUR, COMMUNE_COLOUR, PROVINCE_COLOUR = "#c0392b", "#222222", "#9e9e9e", "#444"
+#: Colours come from the shared palette so web map, map sheets and QGIS styles agree.
+STATUS_COLOURS = symbology.PARK_STATUS_COLOURS
+PLOT_STATUS_COLOURS = symbology.PLOT_STATUS_COLOURS
+LAND_USE_COLOURS = symbology.LAND_USE_COLOURS
+#: Occupancy class bounds (shares) of the legend; colours from symbology.occupancy_colour.
+OCCUPANCY_BOUNDS: tuple[float, ...] = (0.0, 0.2, 0.4, 0.6, 0.8, 1.0)
+NO_DATA_COLOUR = symbology.occupancy_colour(None)
+RESULT_COLOUR = "#1f78b4"
+ROAD_COLOUR = symbology.CONTEXT_COLOURS["road"]
+RAIL_COLOUR = symbology.CONTEXT_COLOURS["railway"]
+COMMUNE_COLOUR = symbology.CONTEXT_COLOURS["communes"]
+PROVINCE_COLOUR = symbology.CONTEXT_COLOURS["province_boundary"]
+PLANT_COLOURS = symbology.PLANT_STATUS_COLOURS
 
 #: Simplification tolerance (m) per layer: invisible at the zoom the layer is looked at.
 SIMPLIFY_M = {"province": 50.0, "communes": 20.0, "roads": 10.0, "parks": 5.0, "plots": 0.5}
@@ -53,12 +51,17 @@ SIMPLIFY_M = {"province": 50.0, "communes": 20.0, "roads": 10.0, "parks": 5.0, "
 
 def occupancy_colour(share: pd.Series) -> pd.Series:
     """Colour of each occupancy share (NaN: :data:`NO_DATA_COLOUR`)."""
-    out = pd.Series(NO_DATA_COLOUR, index=share.index, dtype="string")
-    lower = -1.0
-    for upper, colour in OCCUPANCY_CLASSES:
-        out = out.mask((share >= lower) & (share < upper), colour)
-        lower = upper
-    return out
+    return share.map(lambda v: symbology.occupancy_colour(None if pd.isna(v) else float(v)))
+
+
+def occupancy_legend(lang: str) -> dict[str, str]:
+    """Legend rows ``"20–40 %" -> colour`` of the occupancy classes, plus "no data"."""
+    rows = {
+        f"{lo * 100:.0f}–{hi * 100:.0f} %": symbology.occupancy_colour((lo + hi) / 2)
+        for lo, hi in zip(OCCUPANCY_BOUNDS[:-1], OCCUPANCY_BOUNDS[1:], strict=True)
+    }
+    rows[t("no_data", lang)] = NO_DATA_COLOUR
+    return rows
 
 
 def for_display(frame: gpd.GeoDataFrame, projected_crs: object, tolerance_m: float,
@@ -155,19 +158,30 @@ def _fit(m: folium.Map, frame: gpd.GeoDataFrame) -> None:
         m.fit_bounds([[y0, x0], [y1, x1]])
 
 
-def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.FeatureGroup:
-    """Wastewater plants as circle markers (no icon font: nothing to fetch from a CDN)."""
-    group = folium.FeatureGroup(name=t("layer_plants", lang))
+def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.GeoJson:
+    """Wastewater plants as circle markers.
+
+    A GeoJson layer with a circle marker and a GeoJsonPopup: no icon font and no jQuery
+    (folium's HTML ``Popup`` needs ``$``), so nothing has to come from a CDN.
+    """
     shown = for_display(plants, crs, 0.0, ["plant_id", "name_vi", "design_capacity_m3_day",
                                             "current_load_m3_day", "status"])
-    for row in shown.itertuples():  # a handful of plants per province
-        popup = (f"<b>{row.name_vi}</b><br>{label(str(row.status), lang)}<br>"
-                 f"{row.design_capacity_m3_day:,.0f} m³/{'ngày' if lang == 'vi' else 'day'}")
-        folium.CircleMarker([row.geometry.y, row.geometry.x], radius=6, color="#08519c",
-                            fill=True, fill_color="#6baed6", fill_opacity=0.9,
-                            popup=folium.Popup(popup, max_width=250),
-                            tooltip=str(row.name_vi)).add_to(group)
-    return group
+    shown["status_label"] = [label(str(v), lang) for v in shown["status"]]
+    shown["colour"] = shown["status"].map(PLANT_COLOURS).fillna(NO_DATA_COLOUR)
+    unit = "m³/ngày" if lang == "vi" else "m³/day"
+    return folium.GeoJson(
+        shown, name=t("layer_plants", lang),
+        marker=folium.CircleMarker(radius=7, color="#08306b", weight=1.5, fill=True,
+                                   fill_opacity=0.9),
+        style_function=lambda f: {"fillColor": f["properties"]["colour"]},
+        tooltip=folium.GeoJsonTooltip(fields=["name_vi"], labels=False),
+        popup=folium.GeoJsonPopup(
+            fields=["name_vi", "status_label", "design_capacity_m3_day", "current_load_m3_day"],
+            aliases=[t("layer_plants", lang), label("status", lang),
+                     f"{label('design_capacity_m3_day', lang)} ({unit})",
+                     f"{label('current_load_m3_day', lang)} ({unit})"],
+        ),
+    )
 
 
 def province_map(plan: Plan, indicators: pd.DataFrame, context: Mapping[str, gpd.GeoDataFrame],
@@ -192,11 +206,7 @@ def province_map(plan: Plan, indicators: pd.DataFrame, context: Mapping[str, gpd
         title = t("by_status", lang)
     else:
         shown["colour"] = occupancy_colour(ind["occupancy_share"].astype("float64")).to_numpy()
-        legend, lower = {}, 0
-        for upper, colour in OCCUPANCY_CLASSES:
-            legend[f"{lower:.0f}–{min(upper, 1) * 100:.0f} %"] = colour
-            lower = upper * 100
-        legend[t("no_data", lang)] = NO_DATA_COLOUR
+        legend = occupancy_legend(lang)
         title = t("by_occupancy", lang)
     fields = [name_col, "park_code", "status_label", "occupancy"]
     aliases = [label("name_en" if lang == "en" else "name_vi", lang), label("park_code", lang),
