@@ -20,10 +20,11 @@ import tomllib
 from pathlib import Path
 
 from ..errors import GisAppError
+from .frame_env import AUTH_ENV
 
 #: scrypt cost parameters (n, r, p): about 16 MiB and some tens of ms per check.
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
-_NAME = re.compile(r"^[A-Za-z0-9_.-]{1,64}$")
+_NAME = re.compile(r"^[A-Za-z0-9_-]{1,64}$")
 
 
 class AuthError(GisAppError):
@@ -32,7 +33,7 @@ class AuthError(GisAppError):
 
 def auth_file() -> Path:
     """Where officer accounts live: ``$KCN_GIS_AUTH_FILE`` or ``~/.config/kcn-gis/officers.toml``."""
-    value = os.environ.get("KCN_GIS_AUTH_FILE")
+    value = os.environ.get(AUTH_ENV)
     return Path(value).expanduser() if value else Path.home() / ".config" / "kcn-gis" / "officers.toml"
 
 
@@ -86,7 +87,7 @@ def check_login(name: str, password: str, path: Path | None = None) -> bool:
 def add_officer(name: str, password: str, path: Path | None = None) -> Path:
     """Create or replace ``name``'s hash in the officer file (written 0600, atomically)."""
     if not _NAME.match(name):
-        raise AuthError(f"officer name {name!r}: use 1-64 letters, digits, '.', '_' or '-'")
+        raise AuthError(f"officer name {name!r}: use 1-64 letters, digits, '_' or '-' (it is a TOML key)")
     path = path or auth_file()
     officers = load_officers(path)
     officers[name] = hash_password(password)

@@ -25,10 +25,9 @@ from ..settings import (
     REFERENCE_ATTRIBUTION,
 )
 from . import cache
+from .frame_env import FILES_ENV
 from .text import t
 
-#: Province files to offer, separated by os.pathsep; default: the shipped files that exist.
-FILES_ENV = "KCN_GIS_FILES"
 
 
 def available_files() -> list[Path]:
