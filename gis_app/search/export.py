@@ -40,8 +40,9 @@ def to_geojson(sites: gpd.GeoDataFrame) -> str:
     if sites.crs is None:
         raise ExportError("shortlist export: the sites have no CRS")
     wgs84 = to_crs(sites, "EPSG:4326", what="shortlist")
-    geoms = shapely.set_precision(
-        shapely.orient_polygons(wgs84.geometry.values, exterior_cw=False), 10**-GEOJSON_DECIMALS
+    # Round first: GEOS's precision reducer may rewrite rings clockwise, so orient last.
+    geoms = shapely.orient_polygons(
+        shapely.set_precision(wgs84.geometry.values, 10**-GEOJSON_DECIMALS), exterior_cw=False
     )
     features = []
     properties = pd.DataFrame(wgs84.drop(columns=wgs84.geometry.name)).astype(object)
