@@ -16,7 +16,8 @@ from gis_app.viewer import assets, frame, views
 from gis_app.viewer.auth import check_login
 from gis_app.viewer.text import LANGS, t
 
-st.set_page_config(page_title="KCN-GIS", page_icon=":material/factory:", layout="wide")
+# An emoji favicon: a ":material/...:" page icon is fetched from fonts.gstatic.com (offline!).
+st.set_page_config(page_title="KCN-GIS", page_icon="🏭", layout="wide")
 assets.register_leaflet_route()
 state = st.session_state
 LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
