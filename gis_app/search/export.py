@@ -49,7 +49,8 @@ def to_geojson(sites: gpd.GeoDataFrame) -> str:
     properties = properties.where(properties.notna(), None)
     for props, geom in zip(properties.to_dict(orient="records"), geoms, strict=True):
         features.append(
-            {"type": "Feature", "properties": props, "geometry": json.loads(shapely.to_geojson(geom))}
+            {"type": "Feature", "properties": props,
+             "geometry": json.loads(shapely.to_geojson(geom))}
         )
     return json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False,
                       default=_json_default)

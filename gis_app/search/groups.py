@@ -16,7 +16,9 @@ from .settings import MIN_SHARED_EDGE_M
 _EPS_HA = 1e-9
 
 
-def adjacent_pairs(plots: gpd.GeoDataFrame, *, min_edge_m: float = MIN_SHARED_EDGE_M) -> pd.DataFrame:
+def adjacent_pairs(
+    plots: gpd.GeoDataFrame, *, min_edge_m: float = MIN_SHARED_EDGE_M
+) -> pd.DataFrame:
     """Pairs of plots of the same park that share an edge of at least ``min_edge_m`` metres.
 
     Returns positional pairs ``left < right`` with the shared ``edge_m``; touching at a corner

@@ -35,7 +35,8 @@ def score(candidates: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
     destinations = sum(
         (
             per_destination
-            * _closeness(candidates[f"dest_{d.key}_km"], limits.get(d.key, REFERENCE_KM["destination"]))
+            * _closeness(candidates[f"dest_{d.key}_km"],
+                         limits.get(d.key, REFERENCE_KM["destination"]))
             for d in DESTINATIONS
         ),
         start=pd.Series(0.0, index=candidates.index),
@@ -48,7 +49,9 @@ def score(candidates: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
             * _closeness(candidates["rail_km"], query.max_rail_km or REFERENCE_KM["rail"]),
             "pts_destinations": destinations,
             "pts_wastewater": WEIGHTS["wastewater"]
-            * (candidates["headroom_m3_day"] / REFERENCE_HEADROOM_M3_DAY).clip(0.0, 1.0).fillna(0.0),
+            * (candidates["headroom_m3_day"] / REFERENCE_HEADROOM_M3_DAY)
+            .clip(0.0, 1.0)
+            .fillna(0.0),
             "pts_ready_built": WEIGHTS["ready_built"]
             * candidates["ready_built_factory"].astype("float64").fillna(0.0),
             "pts_single_plot": WEIGHTS["single_plot"] / candidates["n_plots"].astype("float64"),

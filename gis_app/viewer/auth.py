@@ -32,9 +32,11 @@ class AuthError(GisAppError):
 
 
 def auth_file() -> Path:
-    """Where officer accounts live: ``$KCN_GIS_AUTH_FILE`` or ``~/.config/kcn-gis/officers.toml``."""
+    """The officer file: ``$KCN_GIS_AUTH_FILE`` or ``~/.config/kcn-gis/officers.toml``."""
     value = os.environ.get(AUTH_ENV)
-    return Path(value).expanduser() if value else Path.home() / ".config" / "kcn-gis" / "officers.toml"
+    if value:
+        return Path(value).expanduser()
+    return Path.home() / ".config" / "kcn-gis" / "officers.toml"
 
 
 def hash_password(password: str, *, salt: bytes | None = None) -> str:
@@ -87,7 +89,9 @@ def check_login(name: str, password: str, path: Path | None = None) -> bool:
 def add_officer(name: str, password: str, path: Path | None = None) -> Path:
     """Create or replace ``name``'s hash in the officer file (written 0600, atomically)."""
     if not _NAME.match(name):
-        raise AuthError(f"officer name {name!r}: use 1-64 letters, digits, '_' or '-' (it is a TOML key)")
+        raise AuthError(
+            f"officer name {name!r}: use 1-64 letters, digits, '_' or '-' (it is a TOML key)"
+        )
     path = path or auth_file()
     officers = load_officers(path)
     officers[name] = hash_password(password)

@@ -29,7 +29,6 @@ from .frame_env import FILES_ENV
 from .text import t
 
 
-
 def available_files() -> list[Path]:
     """The province files the sidebar offers."""
     value = os.environ.get(FILES_ENV)

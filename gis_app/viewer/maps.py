@@ -213,8 +213,8 @@ def province_map(plan: Plan, indicators: pd.DataFrame, context: Mapping[str, gpd
                label("status", lang), label("occupancy_share", lang)]
     folium.GeoJson(
         shown, name=t("layer_parks", lang),
-        style_function=lambda f: {"color": "#333", "weight": 1, "fillColor": f["properties"]["colour"],
-                                  "fillOpacity": 0.75},
+        style_function=lambda f: {"color": "#333", "weight": 1,
+                                  "fillColor": f["properties"]["colour"], "fillOpacity": 0.75},
         highlight_function=lambda _: {"weight": 3},
         tooltip=folium.GeoJsonTooltip(fields=[name_col], labels=False),
         popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),

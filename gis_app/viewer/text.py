@@ -100,7 +100,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "score": ("Điểm", "Score"),
     "download_csv": ("Tải danh sách (CSV)", "Download shortlist (CSV)"),
     "download_geojson": ("Tải danh sách (GeoJSON)", "Download shortlist (GeoJSON)"),
-    "bad_query": ("Đường dẫn chứa điều kiện tìm kiếm không hợp lệ", "The link has an invalid search"),
+    "bad_query": ("Đường dẫn chứa điều kiện tìm kiếm không hợp lệ",
+                  "The link has an invalid search"),
     # data page
     "validation": ("Kiểm tra dữ liệu", "Validation report"),
     "valid": ("Tệp dữ liệu hợp lệ: không phát hiện lỗi.", "The file is valid: no problem found."),

@@ -68,7 +68,8 @@ def test_corner_contact_is_not_adjacency(plan):
     vacant = plan.plots[plan.plots["status"] == "vacant"].reset_index(drop=True)
     pairs = adjacent_pairs(vacant)
     codes = vacant["plot_code"].to_numpy()
-    named = sorted(tuple(sorted((codes[a], codes[b]))) for a, b in zip(pairs["left"], pairs["right"]))
+    named = sorted(tuple(sorted((codes[a], codes[b])))
+                   for a, b in zip(pairs["left"], pairs["right"], strict=True))
     assert named == [("B1", "B2"), ("B2", "B3")]
     assert list(pairs["edge_m"]) == pytest.approx([100.0, 100.0])
     # 4 ha cannot be reached through edges in P1 (B4 is cut off), so no group at all.

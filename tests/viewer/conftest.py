@@ -11,6 +11,7 @@ from viewer_helpers import APP, OFFICER, PASSWORD
 from gis_app.search.examples import write_example
 from gis_app.viewer.auth import add_officer
 
+
 @pytest.fixture
 def province_file(tmp_path: Path) -> Path:
     return write_example(tmp_path / "bac_ninh_example.gpkg")

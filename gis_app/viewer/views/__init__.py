@@ -36,7 +36,8 @@ class PageSpec:
 NAVIGATION: tuple[PageSpec, ...] = (
     PageSpec("overview", ":material/map:", "Tổng quan tỉnh", "Province overview"),
     PageSpec("park", ":material/factory:", "Khu công nghiệp", "Park"),
-    PageSpec("vacant_land", ":material/search:", "Đất trống cho nhà đầu tư", "Vacant land (investors)"),
+    PageSpec("vacant_land", ":material/search:", "Đất trống cho nhà đầu tư",
+             "Vacant land (investors)"),
     PageSpec("scenarios", ":material/alt_route:", "Kịch bản quy hoạch", "Planning scenarios"),
     PageSpec("map_sheets", ":material/print:", "Bản đồ in", "Map sheets"),
     PageSpec("data", ":material/database:", "Dữ liệu", "Data"),

@@ -6,7 +6,6 @@ it, so a copied link reproduces the search.
 
 from __future__ import annotations
 
-
 import streamlit as st
 
 from gis_app.layers.schema import PLOT_LAND_USES
@@ -50,9 +49,9 @@ def _query_from_widgets(s: frame.Session, park_names: dict[str, str]) -> SearchQ
     with st.expander(s.t("search_intro"), expanded=True):
         c1, c2, c3 = st.columns(3)
         parks = c1.multiselect(s.t("parks"), list(park_names), key=_PREFIX + "parks",
-                               format_func=park_names.__getitem__)
+                               format_func=park_names.__getitem__, placeholder=s.t("all"))
         uses = c1.multiselect(s.t("land_uses"), list(LEASABLE_LAND_USES), key=_PREFIX + "uses",
-                              format_func=lambda u: label(u, s.lang))
+                              format_func=lambda u: label(u, s.lang), placeholder=s.t("all"))
         factory = c1.checkbox(s.t("ready_built"), key=_PREFIX + "factory")
         min_ha = c2.number_input(s.t("min_area"), min_value=0.0, step=0.5, key=_PREFIX + "min_ha")
         max_ha = c2.number_input(s.t("max_area"), min_value=0.0, step=0.5, key=_PREFIX + "max_ha")
