@@ -25,12 +25,9 @@ try:  # pragma: no cover - which branch runs depends on what has been merged
 except ImportError:  # pragma: no cover
     HAVE_ANALYTICS = False
 
-try:  # pragma: no cover
-    from ..i18n import label as _label  # type: ignore[import-not-found]
-except ImportError:  # pragma: no cover
-    _label = None
+from ..i18n import label as _label
 
-#: Fallback translations of the data codes and columns the viewer shows.
+#: Labels the shared gis_app.i18n table does not have (yet): looked up when it returns the key.
 _CODES: dict[str, tuple[str, str]] = {
     "proposed": ("Đề xuất bổ sung quy hoạch", "Proposed"),
     "approved": ("Được phê duyệt quy hoạch", "Approved in the plan"),
@@ -89,10 +86,9 @@ _CODES: dict[str, tuple[str, str]] = {
 
 def label(key: str, lang: str) -> str:
     """The vi/en label of a data code or column name (the key itself when unknown)."""
-    if _label is not None:
-        found = str(_label(key, lang))
-        if found != key:
-            return found
+    found = _label(key, lang)
+    if found != key:
+        return found
     vi_en = _CODES.get(key)
     if vi_en is None:
         return key
