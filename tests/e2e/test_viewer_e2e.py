@@ -159,3 +159,20 @@ def test_vacant_land_search_returns_plots(browser_page, server):
     assert page.locator('[data-testid="stDataFrame"]').count() >= 1
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "viewer_vacant_land.png"), full_page=True)
+
+
+def test_clicking_a_plot_opens_its_card(browser_page, server):
+    from gis_app.symbology import PLOT_STATUS_COLOURS
+
+    page = browser_page
+    page.goto(f"{server}/park")
+    frame = _map(page)
+    plots = frame.locator(f'path.leaflet-interactive[fill="{PLOT_STATUS_COLOURS["vacant"]}"]')
+    assert plots.count() > 0
+    plots.first.click(force=True)
+    card = page.locator('[data-testid="stTable"]')
+    card.first.wait_for(timeout=60_000)
+    text = card.first.inner_text()
+    assert "Còn trống" in text  # the clicked plot is vacant
+    assert "Doanh nghiệp thuê" not in text  # public mode: no tenant on the card
+    page.screenshot(path=str(ARTIFACTS / "viewer_park_card.png"))
