@@ -18,7 +18,7 @@ from .. import layers
 from .. import search as search_lib
 from ..layers.plan import Plan
 from ..layers.validate import ValidationReport
-from . import indicators
+from . import indicators, maps
 
 #: Context layers drawn as the local basemap or used by the search.
 CONTEXT_NAMES = ("province_boundary", "communes", "roads_rail")
@@ -43,6 +43,13 @@ def read_context(path: str, key: str) -> dict[str, gpd.GeoDataFrame]:
     """The basemap and search context layers present in the file (absent ones are skipped)."""
     present = layers.list_layers(path)
     return {name: layers.read_context(path, name) for name in CONTEXT_NAMES if name in present}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def prepare_basemap(path: str, key: str) -> dict[str, gpd.GeoDataFrame]:
+    """The file's basemap layers ready for display (shared, read-only)."""
+    plan = read_plan(path, key)
+    return maps.prepare_basemap(read_context(path, key), plan.crs)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

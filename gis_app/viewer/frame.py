@@ -72,7 +72,13 @@ def load(s: Session) -> Plan:
 
 
 def context(s: Session) -> dict[str, gpd.GeoDataFrame]:
+    """The file's context layers as stored (for measuring: the search's roads and rail)."""
     return cache.read_context(str(s.path), s.key)
+
+
+def basemap(s: Session) -> dict[str, gpd.GeoDataFrame]:
+    """The context layers ready for the maps (simplified, WGS 84; cached per file)."""
+    return cache.prepare_basemap(str(s.path), s.key)
 
 
 @contextlib.contextmanager

@@ -17,6 +17,7 @@ from collections.abc import Mapping
 import folium
 import geopandas as gpd
 import pandas as pd
+import shapely
 from branca.element import MacroElement
 from jinja2 import Template
 
@@ -46,7 +47,7 @@ PROVINCE_COLOUR = symbology.CONTEXT_COLOURS["province_boundary"]
 PLANT_COLOURS = symbology.PLANT_STATUS_COLOURS
 
 #: Simplification tolerance (m) per layer: invisible at the zoom the layer is looked at.
-SIMPLIFY_M = {"province": 50.0, "communes": 20.0, "roads": 10.0, "parks": 5.0, "plots": 0.5}
+SIMPLIFY_M = {"province": 50.0, "communes": 30.0, "roads": 10.0, "parks": 5.0, "plots": 0.5}
 
 
 def occupancy_colour(share: pd.Series) -> pd.Series:
@@ -75,7 +76,10 @@ def for_display(frame: gpd.GeoDataFrame, projected_crs: object, tolerance_m: flo
     out = to_crs(out, str(projected_crs), what="map layer")
     out = out.set_geometry(out.geometry.simplify(tolerance_m, preserve_topology=True))
     out = out[~out.geometry.is_empty & out.geometry.notna()]
-    return to_crs(out, "EPSG:4326", what="map layer")
+    out = to_crs(out, "EPSG:4326", what="map layer")
+    # Six decimals of a degree (~0.1 m) halve the page's size at no visible cost.
+    return out.set_geometry(shapely.transform(out.geometry.values, lambda c: c.round(6)),
+                            crs="EPSG:4326")
 
 
 class Legend(MacroElement):
@@ -108,9 +112,11 @@ class Legend(MacroElement):
         self.html = f"<b>{title}</b>{rows}"
 
 
-def new_map(lang: str, *, leaflet_base: str = LEAFLET_BASE, tiles: bool = True) -> folium.Map:
+def new_map(lang: str, *, leaflet_base: str = LEAFLET_BASE, tiles: bool = True,
+            canvas: bool = False) -> folium.Map:
     """An empty map with local Leaflet assets and (optionally) OSM tiles as an unchecked layer."""
-    m = folium.Map(location=[21.0, 105.8], zoom_start=10, tiles=None, control_scale=True)
+    m = folium.Map(location=[21.0, 105.8], zoom_start=10, tiles=None, control_scale=True,
+                   prefer_canvas=canvas)
     # Instance attributes, not add_js_link: folium keeps these lists on the class, and
     # mutating them would change every other map in the process.
     m.default_js = [("leaflet", leaflet_base + "leaflet.js")]
@@ -121,35 +127,43 @@ def new_map(lang: str, *, leaflet_base: str = LEAFLET_BASE, tiles: bool = True) 
     return m
 
 
-def add_basemap(m: folium.Map, context: Mapping[str, gpd.GeoDataFrame], crs: object,
-                lang: str) -> None:
-    """The local vector basemap: province boundary, communes, national roads and rail."""
-    if "communes" in context and not context["communes"].empty:
-        communes = for_display(context["communes"], crs, SIMPLIFY_M["communes"],
-                               [c for c in ("name", "name_vi", "ten") if c in context["communes"]])
-        folium.GeoJson(
-            communes, name=t("layer_communes", lang),
-            style_function=lambda _: {"color": COMMUNE_COLOUR, "weight": 0.6, "fill": False},
-        ).add_to(m)
-    if "province_boundary" in context and not context["province_boundary"].empty:
-        boundary = for_display(context["province_boundary"], crs, SIMPLIFY_M["province"])
-        folium.GeoJson(
-            boundary, name=t("layer_province", lang),
-            style_function=lambda _: {"color": PROVINCE_COLOUR, "weight": 2.5, "fill": False},
-        ).add_to(m)
+#: Basemap layers: key -> (text key of the layer name, Leaflet style).
+BASEMAP_STYLES: dict[str, tuple[str, dict[str, object]]] = {
+    "communes": ("layer_communes", {"color": COMMUNE_COLOUR, "weight": 0.6, "fill": False}),
+    "province_boundary": ("layer_province", {"color": PROVINCE_COLOUR, "weight": 2.5,
+                                              "fill": False}),
+    "road": ("layer_roads", {"color": ROAD_COLOUR, "weight": 2}),
+    "railway": ("layer_rail", {"color": RAIL_COLOUR, "weight": 2, "dashArray": "6 4"}),
+}
+
+
+def prepare_basemap(context: Mapping[str, gpd.GeoDataFrame],
+                    crs: object) -> dict[str, gpd.GeoDataFrame]:
+    """The context layers made ready for display once (simplified, WGS 84, geometry only).
+
+    The viewer caches the result per file, so the heaviest part of every map (communes)
+    is not reprojected on each rerun.
+    """
+    out: dict[str, gpd.GeoDataFrame] = {}
+    for name, tolerance in (("communes", SIMPLIFY_M["communes"]),
+                            ("province_boundary", SIMPLIFY_M["province"])):
+        if name in context and not context[name].empty:
+            out[name] = for_display(context[name], crs, tolerance)
     roads_rail = context.get("roads_rail")
     if roads_rail is not None and not roads_rail.empty and "kind" in roads_rail:
-        for kind, key, style in (
-            ("road", "layer_roads", {"color": ROAD_COLOUR, "weight": 2}),
-            ("railway", "layer_rail", {"color": RAIL_COLOUR, "weight": 2, "dashArray": "6 4"}),
-        ):
+        for kind in ("road", "railway"):
             lines = roads_rail[roads_rail["kind"].astype("string") == kind]
-            if lines.empty:
-                continue
-            folium.GeoJson(
-                for_display(lines, crs, SIMPLIFY_M["roads"]), name=t(key, lang),
-                style_function=lambda _, s=style: s,
-            ).add_to(m)
+            if not lines.empty:
+                out[kind] = for_display(lines, crs, SIMPLIFY_M["roads"])
+    return out
+
+
+def add_basemap(m: folium.Map, basemap: Mapping[str, gpd.GeoDataFrame], lang: str) -> None:
+    """The local vector basemap (communes, province boundary, national roads, rail)."""
+    for key, (text_key, style) in BASEMAP_STYLES.items():
+        if key in basemap and not basemap[key].empty:
+            folium.GeoJson(basemap[key], name=t(text_key, lang),
+                           style_function=lambda _, s=style: s).add_to(m)
 
 
 def _fit(m: folium.Map, frame: gpd.GeoDataFrame) -> None:
@@ -184,16 +198,18 @@ def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.Ge
     )
 
 
-def province_map(plan: Plan, indicators: pd.DataFrame, context: Mapping[str, gpd.GeoDataFrame],
-                 *, colour_by: str = "occupancy", lang: str = "vi",
+def province_map(plan: Plan, indicators: pd.DataFrame, basemap: Mapping[str, gpd.GeoDataFrame],
+                 *, colour_by: str = "occupancy", lang: str = "vi", plots: bool = False,
                  leaflet_base: str = LEAFLET_BASE) -> folium.Map:
     """All parks coloured by occupancy or status, their plants, over the local basemap.
 
     ``indicators`` is the park table (index ``park_code``, columns ``occupancy_share`` and
-    ``status``); parks not in it (filtered out) are not drawn.
+    ``status``); parks not in it (filtered out) are not drawn. ``plots`` adds every plot of
+    the parks drawn, coloured by status (a whole province: simplified, drawn on a canvas).
     """
-    m = new_map(lang, leaflet_base=leaflet_base)
-    add_basemap(m, context, plan.crs, lang)
+    # Thousands of plots draw faster on one canvas than as thousands of SVG elements.
+    m = new_map(lang, leaflet_base=leaflet_base, canvas=plots)
+    add_basemap(m, basemap, lang)
     parks = plan.parks[plan.parks["park_code"].isin(indicators.index)]
     ind = indicators.reindex(parks["park_code"])
     name_col = "name_vi" if lang == "vi" else "name_en"
@@ -219,6 +235,12 @@ def province_map(plan: Plan, indicators: pd.DataFrame, context: Mapping[str, gpd
         tooltip=folium.GeoJsonTooltip(fields=[name_col], labels=False),
         popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
     ).add_to(m)
+    if plots:
+        chosen = plan.plots[plan.plots["park_code"].isin(indicators.index)]
+        layer, plot_legend = plots_layer(chosen, plan.crs, lang=lang)
+        if layer is not None:
+            layer.add_to(m)
+            legend.update(plot_legend)
     plants = plan.wastewater_plants[plan.wastewater_plants["park_code"].isin(indicators.index)]
     if not plants.empty:
         _plants_layer(plants, plan.crs, lang).add_to(m)
@@ -228,16 +250,53 @@ def province_map(plan: Plan, indicators: pd.DataFrame, context: Mapping[str, gpd
     return m
 
 
-def park_map(plan: Plan, park_code: str, context: Mapping[str, gpd.GeoDataFrame], *,
-             colour_by: str = "status", lang: str = "vi", tenants: pd.DataFrame | None = None,
-             leaflet_base: str = LEAFLET_BASE) -> folium.Map:
-    """One park: its zones, plots coloured by status or land use, and its wastewater plant.
+def plots_layer(plots: gpd.GeoDataFrame, crs: object, *, colour_by: str = "status",
+                lang: str = "vi", tenants: pd.DataFrame | None = None,
+                ) -> tuple[folium.GeoJson | None, dict[str, str]]:
+    """Plots coloured by ``status`` or ``land_use`` with popups, and the legend rows used.
 
     ``tenants`` (officer mode only) is a frame ``plot_code -> investor``; when given, each
     plot's popup names its tenant. Public maps never receive it.
     """
+    columns = ["plot_code", "land_use", "status", "area_ha", "ready_built_factory"]
+    shown = for_display(plots, crs, SIMPLIFY_M["plots"], columns)
+    palette = PLOT_STATUS_COLOURS if colour_by == "status" else LAND_USE_COLOURS
+    key = "status" if colour_by == "status" else "land_use"
+    legend = {label(k, lang): palette[k] for k in palette if k in set(shown[key])}
+    if shown.empty:
+        return None, legend
+    shown["ready_built_factory"] = shown["ready_built_factory"].astype(bool)
+    shown["status_label"] = [label(str(v), lang) for v in shown["status"]]
+    shown["land_use_label"] = [label(str(v), lang) for v in shown["land_use"]]
+    shown["area_ha"] = shown["area_ha"].round(2)
+    fields = ["plot_code", "area_ha", "land_use_label", "status_label"]
+    aliases = [label(k, lang) for k in ("plot_code", "area_ha", "land_use", "status")]
+    if tenants is not None:
+        shown["tenant"] = shown["plot_code"].map(tenants.set_index("plot_code")["investor"])
+        shown["tenant"] = shown["tenant"].astype("string").fillna("–")
+        fields.append("tenant")
+        aliases.append(t("tenant", lang))
+    shown["colour"] = shown[key].map(palette).fillna(NO_DATA_COLOUR)
+    layer = folium.GeoJson(
+        shown, name=t("layer_plots", lang),
+        style_function=lambda f: {"color": "#333", "weight": 0.8,
+                                  "fillColor": f["properties"]["colour"], "fillOpacity": 0.7},
+        highlight_function=lambda _: {"weight": 3},
+        tooltip=folium.GeoJsonTooltip(fields=["plot_code"], labels=False),
+        popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
+    )
+    return layer, legend
+
+
+def park_map(plan: Plan, park_code: str, basemap: Mapping[str, gpd.GeoDataFrame], *,
+             colour_by: str = "status", lang: str = "vi", tenants: pd.DataFrame | None = None,
+             leaflet_base: str = LEAFLET_BASE) -> folium.Map:
+    """One park: its zones, plots coloured by status or land use, and its wastewater plant.
+
+    ``tenants`` as in :func:`plots_layer` (officer mode only).
+    """
     m = new_map(lang, leaflet_base=leaflet_base)
-    add_basemap(m, context, plan.crs, lang)
+    add_basemap(m, basemap, lang)
     zones = plan.zones[plan.zones["park_code"] == park_code]
     if not zones.empty:
         shown_zones = for_display(zones, plan.crs, SIMPLIFY_M["plots"], ["zone_id", "land_use"])
@@ -250,48 +309,24 @@ def park_map(plan: Plan, park_code: str, context: Mapping[str, gpd.GeoDataFrame]
             tooltip=folium.GeoJsonTooltip(fields=["land_use_label"], labels=False),
         ).add_to(m)
     plots = plan.plots[plan.plots["park_code"] == park_code]
-    columns = ["plot_code", "land_use", "status", "area_ha", "ready_built_factory"]
-    shown = for_display(plots, plan.crs, SIMPLIFY_M["plots"], columns)
-    shown["ready_built_factory"] = shown["ready_built_factory"].astype(bool)
-    shown["status_label"] = [label(str(v), lang) for v in shown["status"]]
-    shown["land_use_label"] = [label(str(v), lang) for v in shown["land_use"]]
-    shown["area_ha"] = shown["area_ha"].round(2)
-    fields = ["plot_code", "area_ha", "land_use_label", "status_label"]
-    aliases = [label(k, lang) for k in ("plot_code", "area_ha", "land_use", "status")]
-    if tenants is not None:
-        shown["tenant"] = shown["plot_code"].map(tenants.set_index("plot_code")["investor"])
-        shown["tenant"] = shown["tenant"].astype("string").fillna("–")
-        fields.append("tenant")
-        aliases.append(t("tenant", lang))
-    palette = PLOT_STATUS_COLOURS if colour_by == "status" else LAND_USE_COLOURS
-    key = "status" if colour_by == "status" else "land_use"
-    shown["colour"] = shown[key].map(palette).fillna(NO_DATA_COLOUR)
-    if not shown.empty:
-        folium.GeoJson(
-            shown, name=t("layer_plots", lang),
-            style_function=lambda f: {"color": "#333", "weight": 0.8,
-                                      "fillColor": f["properties"]["colour"], "fillOpacity": 0.7},
-            highlight_function=lambda _: {"weight": 3},
-            tooltip=folium.GeoJsonTooltip(fields=["plot_code"], labels=False),
-            popup=folium.GeoJsonPopup(fields=fields, aliases=aliases),
-        ).add_to(m)
+    layer, legend = plots_layer(plots, plan.crs, colour_by=colour_by, lang=lang, tenants=tenants)
+    if layer is not None:
+        layer.add_to(m)
     plants = plan.wastewater_plants[plan.wastewater_plants["park_code"] == park_code]
     if not plants.empty:
         _plants_layer(plants, plan.crs, lang).add_to(m)
-    present = [k for k in palette if k in set(shown[key])]
-    Legend(t("by_status" if key == "status" else "by_land_use", lang),
-           {label(k, lang): palette[k] for k in present}).add_to(m)
+    Legend(t("by_status" if colour_by == "status" else "by_land_use", lang), legend).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
     park = plan.parks[plan.parks["park_code"] == park_code]
-    _fit(m, for_display(park, plan.crs, SIMPLIFY_M["parks"]) if not park.empty else shown)
+    _fit(m, for_display(park if not park.empty else plots, plan.crs, SIMPLIFY_M["parks"]))
     return m
 
 
-def sites_map(plan: Plan, sites: gpd.GeoDataFrame, context: Mapping[str, gpd.GeoDataFrame], *,
+def sites_map(plan: Plan, sites: gpd.GeoDataFrame, basemap: Mapping[str, gpd.GeoDataFrame], *,
               lang: str = "vi", leaflet_base: str = LEAFLET_BASE) -> folium.Map:
     """Search results (plots and groups) over the parks' outlines and the local basemap."""
     m = new_map(lang, leaflet_base=leaflet_base)
-    add_basemap(m, context, plan.crs, lang)
+    add_basemap(m, basemap, lang)
     name_col = "name_vi" if lang == "vi" else "name_en"
     parks = for_display(plan.parks, plan.crs, SIMPLIFY_M["parks"], ["park_code", name_col])
     folium.GeoJson(

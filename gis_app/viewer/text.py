@@ -46,6 +46,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "colour_by": ("Tô màu theo", "Colour by"),
     "by_occupancy": ("Tỷ lệ lấp đầy", "Occupancy"),
     "by_status": ("Tình trạng", "Status"),
+    "show_plots": ("Hiện mọi lô đất", "Show every plot"),
     "by_land_use": ("Mục đích sử dụng đất", "Land use"),
     "kpi_parks": ("Số KCN", "Parks"),
     "kpi_operating": ("KCN đang hoạt động", "Parks in operation"),

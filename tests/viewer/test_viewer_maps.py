@@ -35,7 +35,8 @@ def plan():
 def context():
     boundary = gpd.GeoDataFrame(geometry=[shapely.box(549_000, 2_332_000, 555_000, 2_338_000)],
                                 crs=CRS)
-    return {"roads_rail": example_roads_rail(), "province_boundary": boundary}
+    return maps.prepare_basemap(
+        {"roads_rail": example_roads_rail(), "province_boundary": boundary}, CRS)
 
 
 def _layer_names(html: str) -> list[str]:
@@ -125,3 +126,21 @@ def test_geometries_are_simplified_and_in_degrees():
     assert shapely.get_num_coordinates(shown.geometry.iloc[0]) < 200
     lon, lat = shown.geometry.iloc[0].centroid.coords[0]
     assert 105 < lon < 107 and 20 < lat < 22
+
+
+def test_province_map_can_draw_every_plot_on_a_canvas(plan, context):
+    table = park_indicators(plan)
+    without = _html(maps.province_map(plan, table, context, lang="en"))
+    assert '"plot_code"' not in without and '"preferCanvas": false' in without
+    html = _html(maps.province_map(plan, table, context, lang="en", plots=True))
+    assert '"preferCanvas": true' in html
+    assert "Plots" in _layer_names(html)
+    for plot in ("B1", "B2", "B3", "B4", "B5", "D1"):
+        assert f'"plot_code": "{plot}"' in html
+    assert "Alpha Electronics" not in html  # the overview never names tenants
+
+
+def test_display_coordinates_are_rounded_to_six_decimals(context):
+    coords = shapely.get_coordinates(context["road"].geometry.values)
+    assert (abs(coords - coords.round(6)) < 1e-12).all()
+    assert set(context) == {"province_boundary", "road", "railway"}

@@ -33,7 +33,7 @@ def main() -> None:
     st.title(s.t("page_overview"))
     plan = frame.load(s)
     table = park_indicators(plan, s.key)
-    c1, c2, c3 = st.columns(3)
+    c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
     all_ = s.t("all")
     province = c1.selectbox(s.t("filter_province"), [all_, *sorted(table["province"].unique())],
                             key="ov_province")
@@ -41,6 +41,7 @@ def main() -> None:
                           [all_, *sorted(table["legacy_province"].unique())], key="ov_legacy")
     colour_by = c3.radio(s.t("colour_by"), ("occupancy", "status"), key="ov_colour",
                          horizontal=True, format_func=lambda v: s.t(f"by_{v}"))
+    show_plots = c4.toggle(s.t("show_plots"), key="ov_plots")
     shown = table
     if province != all_:
         shown = shown[shown["province"] == province]
@@ -52,7 +53,8 @@ def main() -> None:
     cards = kpis(shown)
     for column, (key, value) in zip(st.columns(len(cards)), cards.items(), strict=True):
         column.metric(s.t(key), value)
-    m = maps.province_map(plan, shown, frame.context(s), colour_by=colour_by, lang=s.lang)
+    m = maps.province_map(plan, shown, frame.basemap(s), colour_by=colour_by, lang=s.lang,
+                          plots=show_plots)
     frame.show_map(m, key="overview_map")
     st.subheader(s.t("park_table"))
     columns = [c for c in TABLE_COLUMNS if c in shown.columns]

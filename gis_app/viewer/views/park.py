@@ -70,7 +70,7 @@ def main() -> None:
     plots = plan.plots[plan.plots["park_code"] == park_code]
     if plots.empty:
         st.info(s.t("no_plots"))
-    m = maps.park_map(plan, park_code, frame.context(s), colour_by=colour_by, lang=s.lang,
+    m = maps.park_map(plan, park_code, frame.basemap(s), colour_by=colour_by, lang=s.lang,
                       tenants=plot_tenants)
     left, right = st.columns([3, 1])
     with left:

@@ -99,7 +99,7 @@ def main() -> None:
     if sites.empty:
         st.info(s.t("no_results"))
         return
-    frame.show_map(maps.sites_map(plan, sites, context, lang=s.lang), key="vacant_map")
+    frame.show_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), key="vacant_map")
     why = "why_vi" if s.lang == "vi" else "why_en"
     name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
     table = sites.rename(columns={why: s.t("why"), name_col: label("name_vi", s.lang)})
