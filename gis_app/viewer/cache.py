@@ -83,8 +83,9 @@ def park_occupancy_series(_plan: Plan, park_code: str, key: str) -> pd.Series:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def park_reclamation(_plan: Plan, park_code: str, key: str) -> pd.DataFrame:
-    return indicators.park_reclamation(_plan, park_code)
+def park_reclamation(_plan: Plan, park_code: str, builtup_raster: Path | None,
+                     key: str) -> pd.DataFrame:
+    return indicators.park_reclamation(_plan, park_code, builtup_raster)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

@@ -182,7 +182,6 @@ def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.Ge
                                             "current_load_m3_day", "status"])
     shown["status_label"] = [label(str(v), lang) for v in shown["status"]]
     shown["colour"] = shown["status"].map(PLANT_COLOURS).fillna(NO_DATA_COLOUR)
-    unit = "m³/ngày" if lang == "vi" else "m³/day"
     return folium.GeoJson(
         shown, name=t("layer_plants", lang),
         marker=folium.CircleMarker(radius=7, color="#08306b", weight=1.5, fill=True,
@@ -192,8 +191,7 @@ def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.Ge
         popup=folium.GeoJsonPopup(
             fields=["name_vi", "status_label", "design_capacity_m3_day", "current_load_m3_day"],
             aliases=[t("layer_plants", lang), label("status", lang),
-                     f"{label('design_capacity_m3_day', lang)} ({unit})",
-                     f"{label('current_load_m3_day', lang)} ({unit})"],
+                     label("design_capacity_m3_day", lang), label("current_load_m3_day", lang)],
         ),
     )
 

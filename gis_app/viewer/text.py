@@ -69,6 +69,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Tenant details are shown to logged-in officers only.",
     ),
     "efficiency": ("Hiệu quả sử dụng đất", "Land-use efficiency"),
+    "efficiency_hidden": (
+        "Chỉ số hiệu quả không công bố khi KCN có dưới 3 dự án "
+        "(tránh lộ số liệu của từng doanh nghiệp).",
+        "Efficiency is not published for parks with fewer than 3 projects (it would reveal a "
+        "single tenant's figures).",
+    ),
     "occupancy_over_time": ("Tỷ lệ lấp đầy theo thời gian", "Occupancy over time"),
     "reclamation": ("Dự án có thể thu hồi đất", "Reclamation candidates"),
     "no_reclamation": ("Không có dự án chậm tiến độ.", "No project behind schedule."),

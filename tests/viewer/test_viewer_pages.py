@@ -13,7 +13,10 @@ from streamlit.testing.v1 import AppTest
 from viewer_helpers import APP, PASSWORD, login, open_page, texts
 
 from gis_app.settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI
+from gis_app.viewer.indicators import label
 from gis_app.viewer.privacy import CONFIDENTIAL_TENANT_COLUMNS
+
+CAPITAL_PER_HA = "registered_capital_usd_per_ha"
 
 
 def metrics(at: AppTest) -> dict[str, str]:
@@ -60,13 +63,17 @@ def test_every_page_has_the_notice_and_attribution(app, page):
 def test_park_page_public_mode_hides_tenants(app):
     open_page(app, "park")
     app.selectbox(key="park_code").set_value("P1").run()
-    assert metrics(app)["Đất CN cho thuê (ha)"] == "5.0"
+    assert metrics(app)[label("leasable_ha", "vi")] == "5.0"
     assert "Thông tin doanh nghiệp chỉ hiển thị cho cán bộ đã đăng nhập." in texts(app.info)
     shown = all_columns(app)
     for column in CONFIDENTIAL_TENANT_COLUMNS:
-        from gis_app.viewer.indicators import label
-
         assert label(column, "vi") not in shown and column not in shown
+    assert "Alpha Electronics" not in str([f.value.to_dict() for f in app.dataframe])
+    # P1's park totals come from one project, T1: publishing them would reveal T1's capital.
+    efficiency = next(f.value for f in app.dataframe
+                      if label(CAPITAL_PER_HA, "vi") in f.value.columns)
+    assert efficiency[label(CAPITAL_PER_HA, "vi")].isna().all()
+    assert any("dưới 3 dự án" in c for c in texts(app.caption))
     app.selectbox(key="park_plot").set_value("B5").run()
     card = app.table[0].value
     assert "Doanh nghiệp thuê" not in card.index  # no tenant on the public card
@@ -79,14 +86,21 @@ def test_officer_login_shows_confidential_fields(app):
     assert any("lan" in c for c in texts(app.sidebar.caption))
     app.selectbox(key="park_code").set_value("P1").run()
     shown = all_columns(app)
-    assert "Vốn đăng ký (USD)" in shown and "Lao động" in shown
-    tenants = next(f.value for f in app.dataframe if "Nhà đầu tư" in f.value.columns)
-    assert list(tenants["Nhà đầu tư"]) == ["Alpha Electronics"]
+    capital, employees, investor = (label(c, "vi") for c in
+                                    ("registered_capital_usd", "employees", "investor"))
+    assert capital in shown and employees in shown
+    tenants = next(f.value for f in app.dataframe if investor in f.value.columns)
+    assert list(tenants[investor]) == ["Alpha Electronics"]
+    assert list(tenants[capital]) == [10_000_000.0]
+    efficiency = next(f.value for f in app.dataframe
+                      if label(CAPITAL_PER_HA, "vi") in f.value.columns)
+    # Officers see it: T1's 10 M USD over its 1 ha (B5).
+    assert efficiency[label(CAPITAL_PER_HA, "vi")].iloc[0] == 10_000_000.0
     app.selectbox(key="park_plot").set_value("B5").run()
     assert app.table[0].value.loc["Doanh nghiệp thuê"].iloc[0] == "Alpha Electronics"
     # Back to public mode: the same page hides them again.
     app.sidebar.radio(key="mode").set_value("public").run()
-    assert "Vốn đăng ký (USD)" not in all_columns(app)
+    assert capital not in all_columns(app)
 
 
 def test_wrong_password_is_refused(app):
@@ -94,7 +108,7 @@ def test_wrong_password_is_refused(app):
     assert "Sai tên đăng nhập hoặc mật khẩu." in texts(app.sidebar.error)
     open_page(app, "park")
     app.selectbox(key="park_code").set_value("P1").run()
-    assert "Vốn đăng ký (USD)" not in all_columns(app)
+    assert label("registered_capital_usd", "vi") not in all_columns(app)
 
 
 def test_vacant_land_widgets_change_results_and_url(app):

@@ -10,9 +10,12 @@ import streamlit as st
 
 from gis_app.layers.crs import to_crs
 from gis_app.viewer import cache, frame, maps
-from gis_app.viewer.indicators import label
-from gis_app.viewer.privacy import tenant_view
+from gis_app.viewer.indicators import builtup_raster_of, label
+from gis_app.viewer.privacy import public_park_table, tenant_view
 
+#: Reclamation columns anyone may see; officers also see who holds the land.
+RECLAMATION_PUBLIC = ("plot_code", "area_ha", "years_since_lease", "builtup_share")
+RECLAMATION_OFFICER = ("project_id", "investor", "project_status")
 KPI_COLUMNS = ("planned_ha", "leasable_ha", "leased_ha", "vacant_ha", "occupancy_share",
                "headroom_m3_day")
 
@@ -46,7 +49,10 @@ def main() -> None:
     s = frame.session()
     st.title(s.t("page_park"))
     plan = frame.load(s)
+    officer = s.officer is not None
     table = cache.park_indicators(plan, s.key)
+    if not officer:
+        table = public_park_table(table)
     name = "name_vi" if s.lang == "vi" else "name_en"
     codes = list(table.index)
     c1, c2 = st.columns([2, 1])
@@ -62,7 +68,6 @@ def main() -> None:
                                            else f"{value:,.1f}")
         column.metric(label(key, s.lang), text)
 
-    officer = s.officer is not None
     visible = tenant_view(plan.tenants, officer)
     plot_tenants = None
     if visible is not None:
@@ -91,16 +96,19 @@ def main() -> None:
     if efficiency:
         st.dataframe(frame.localized(table.loc[[park_code]], s.lang, efficiency),
                      hide_index=True, width="stretch")
+        if not officer and table.loc[park_code, efficiency].isna().all():
+            st.caption(s.t("efficiency_hidden"))
     series = cache.park_occupancy_series(plan, park_code, s.key)
     st.subheader(s.t("occupancy_over_time"))
     if not series.empty:
         st.line_chart(series.rename(label("occupancy_share", s.lang)))
     st.subheader(s.t("reclamation"))
-    candidates = cache.park_reclamation(plan, park_code, s.key)
+    candidates = cache.park_reclamation(plan, park_code, builtup_raster_of(s.path), s.key)
     if candidates.empty:
         st.info(s.t("no_reclamation"))
     else:
-        shown = [c for c in candidates.columns if c not in _hidden(officer)]
+        shown = list(RECLAMATION_PUBLIC) + (list(RECLAMATION_OFFICER) if officer else [])
+        shown.append("reason_vi" if s.lang == "vi" else "reason_en")
         st.dataframe(frame.localized(candidates, s.lang, shown), hide_index=True,
                      width="stretch")
     st.subheader(s.t("tenants"))
@@ -110,12 +118,6 @@ def main() -> None:
         mine = visible[visible["park_code"] == park_code]
         st.dataframe(frame.localized(mine, s.lang, list(mine.columns)), hide_index=True,
                      width="stretch")
-
-
-def _hidden(officer: bool) -> tuple[str, ...]:
-    from gis_app.viewer.privacy import CONFIDENTIAL_TENANT_COLUMNS
-
-    return () if officer else (*CONFIDENTIAL_TENANT_COLUMNS, "investor", "project_id")
 
 
 def state_changed(key: str, value: object) -> bool:

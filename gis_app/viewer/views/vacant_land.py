@@ -102,9 +102,12 @@ def main() -> None:
     frame.show_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), key="vacant_map")
     why = "why_vi" if s.lang == "vi" else "why_en"
     name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
-    table = sites.rename(columns={why: s.t("why"), name_col: label("name_vi", s.lang)})
-    columns = ["plot_codes", label("name_vi", s.lang), "area_ha", "land_use", "score",
-               s.t("why"), "road_km", "rail_km", *[f"dest_{d.key}_km" for d in DESTINATIONS],
+    dest_names = {f"dest_{d.key}_km": f"{d.name_vi if s.lang == 'vi' else d.name_en} (km)"
+                  for d in DESTINATIONS}
+    table = sites.rename(columns={why: s.t("why"), name_col: label("name_vi", s.lang),
+                                  "score": "search_score", **dest_names})
+    columns = ["plot_codes", label("name_vi", s.lang), "area_ha", "land_use", "search_score",
+               s.t("why"), "road_km", "rail_km", *dest_names.values(),
                "headroom_m3_day", *[c for c in sites.columns if c.startswith("pts_")]]
     st.dataframe(frame.localized(table, s.lang, columns), hide_index=True,
                  width="stretch")
