@@ -15,7 +15,6 @@ from pathlib import Path
 import streamlit.components.v1 as components
 import xstatic.pkg.leaflet as xstatic_leaflet
 
-from .maps import LEAFLET_BASE
 
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
 COMPONENT_NAME = "leaflet"
@@ -24,8 +23,3 @@ COMPONENT_NAME = "leaflet"
 def register_leaflet_route() -> None:
     """Register the file route (idempotent: Streamlit keeps one entry per component name)."""
     components.declare_component(COMPONENT_NAME, path=str(LEAFLET_DIR))
-
-
-def expected_route() -> str:
-    """The component route the maps use (``gis_app.viewer.assets.leaflet``)."""
-    return LEAFLET_BASE.strip("./").rstrip("/")

@@ -158,6 +158,15 @@ def prepare_basemap(context: Mapping[str, gpd.GeoDataFrame],
     return out
 
 
+def as_basemap(layers: Mapping[str, gpd.GeoDataFrame],
+               crs: object) -> Mapping[str, gpd.GeoDataFrame]:
+    """``layers`` as a prepared basemap: returned as they are when already prepared (WGS 84,
+    roads and rail split), else prepared now from the file's context layers."""
+    prepared = "roads_rail" not in layers and all(
+        frame.crs is not None and frame.crs.to_epsg() == 4326 for frame in layers.values())
+    return layers if prepared else prepare_basemap(layers, crs)
+
+
 def add_basemap(m: folium.Map, basemap: Mapping[str, gpd.GeoDataFrame], lang: str) -> None:
     """The local vector basemap (communes, province boundary, national roads, rail)."""
     for key, (text_key, style) in BASEMAP_STYLES.items():
@@ -207,7 +216,7 @@ def province_map(plan: Plan, indicators: pd.DataFrame, basemap: Mapping[str, gpd
     """
     # Thousands of plots draw faster on one canvas than as thousands of SVG elements.
     m = new_map(lang, leaflet_base=leaflet_base, canvas=plots)
-    add_basemap(m, basemap, lang)
+    add_basemap(m, as_basemap(basemap, plan.crs), lang)
     parks = plan.parks[plan.parks["park_code"].isin(indicators.index)]
     ind = indicators.reindex(parks["park_code"])
     name_col = "name_vi" if lang == "vi" else "name_en"
@@ -294,7 +303,7 @@ def park_map(plan: Plan, park_code: str, basemap: Mapping[str, gpd.GeoDataFrame]
     ``tenants`` as in :func:`plots_layer` (officer mode only).
     """
     m = new_map(lang, leaflet_base=leaflet_base)
-    add_basemap(m, basemap, lang)
+    add_basemap(m, as_basemap(basemap, plan.crs), lang)
     zones = plan.zones[plan.zones["park_code"] == park_code]
     if not zones.empty:
         shown_zones = for_display(zones, plan.crs, SIMPLIFY_M["plots"], ["zone_id", "land_use"])
@@ -324,7 +333,7 @@ def sites_map(plan: Plan, sites: gpd.GeoDataFrame, basemap: Mapping[str, gpd.Geo
               lang: str = "vi", leaflet_base: str = LEAFLET_BASE) -> folium.Map:
     """Search results (plots and groups) over the parks' outlines and the local basemap."""
     m = new_map(lang, leaflet_base=leaflet_base)
-    add_basemap(m, basemap, lang)
+    add_basemap(m, as_basemap(basemap, plan.crs), lang)
     name_col = "name_vi" if lang == "vi" else "name_en"
     parks = for_display(plan.parks, plan.crs, SIMPLIFY_M["parks"], ["park_code", name_col])
     folium.GeoJson(

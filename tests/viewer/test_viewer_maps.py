@@ -144,3 +144,11 @@ def test_display_coordinates_are_rounded_to_six_decimals(context):
     coords = shapely.get_coordinates(context["road"].geometry.values)
     assert (abs(coords - coords.round(6)) < 1e-12).all()
     assert set(context) == {"province_boundary", "road", "railway"}
+
+
+def test_builders_accept_the_raw_context_layers_too(plan):
+    raw = {"roads_rail": example_roads_rail()}
+    html = _html(maps.park_map(plan, "P1", raw, lang="en"))
+    assert {"National roads", "Railway"} <= set(_layer_names(html))
+    prepared = maps.prepare_basemap(raw, CRS)
+    assert maps.as_basemap(prepared, CRS) is prepared
