@@ -15,7 +15,6 @@ from pathlib import Path
 import streamlit.components.v1 as components
 import xstatic.pkg.leaflet as xstatic_leaflet
 
-
 LEAFLET_DIR = Path(xstatic_leaflet.BASE_DIR)
 COMPONENT_NAME = "leaflet"
 
