@@ -86,6 +86,7 @@ _TEXT: dict[str, tuple[str, str]] = {
         "Find vacant plots that fit. The page link keeps the search, so it can be shared.",
     ),
     "parks": ("KCN", "Parks"),
+    "province_filter": ("Tỉnh (cả tỉnh cũ)", "Province (or legacy province)"),
     "min_area": ("Diện tích tối thiểu (ha)", "Minimum area (ha)"),
     "max_area": ("Diện tích tối đa (ha, 0 = không giới hạn)", "Maximum area (ha, 0 = no limit)"),
     "land_uses": ("Mục đích sử dụng", "Land use"),

@@ -120,11 +120,22 @@ def test_vacant_land_widgets_change_results_and_url(app):
     assert list(table["Các lô"]) == ["D1", "B1,B2"]
     assert table["Vì sao phù hợp"].iloc[1].startswith("Nhóm 2 lô liền kề (B1,B2)")
     assert app.query_params["min_ha"] == ["1.5"] or app.query_params["min_ha"] == "1.5"
+    app.sidebar.radio(key="lang").set_value("en").run()  # the search survives a language switch
+    assert texts(app.subheader)[0] == "2 results"
+    assert app.dataframe[0].value["Why it fits"].iloc[1].startswith("2 adjacent plots")
+    app.sidebar.radio(key="lang").set_value("vi").run()
     app.checkbox(key="vl_factory").check().run()
     assert list(app.dataframe[0].value["Các lô"]) == ["D1"]
     app.number_input(key="vl_rail").set_value(0.55).run()
     assert texts(app.subheader)[0] == "0 kết quả"
     assert "Không có lô đất nào đáp ứng các điều kiện." in texts(app.info)
+
+
+def test_vacant_land_province_filter(app):
+    open_page(app, "vacant_land")
+    app.selectbox(key="vl_province").set_value("Bắc Giang").run()
+    assert list(app.dataframe[0].value["Các lô"]) == ["D1"]
+    assert app.query_params["province"] in (["Bắc Giang"], "Bắc Giang")
 
 
 def test_vacant_land_link_reproduces_a_search(viewer_env):

@@ -43,11 +43,18 @@ def _init_from_url(s: frame.Session) -> None:
     state[_PREFIX + "province"] = q.province
 
 
-def _query_from_widgets(s: frame.Session, park_names: dict[str, str]) -> SearchQuery:
+def _query_from_widgets(s: frame.Session, park_names: dict[str, str],
+                        provinces: list[str]) -> SearchQuery:
     """Draw the filter widgets and return the query they describe (0 = no limit)."""
     state = st.session_state
+    chosen = state.get(_PREFIX + "province")
+    if chosen is not None and chosen not in provinces:
+        provinces = [*provinces, chosen]  # a shared link may name another file's province
     with st.expander(s.t("search_intro"), expanded=True):
         c1, c2, c3 = st.columns(3)
+        province = c1.selectbox(s.t("province_filter"), [None, *provinces],
+                                key=_PREFIX + "province",
+                                format_func=lambda p: s.t("all") if p is None else p)
         parks = c1.multiselect(s.t("parks"), list(park_names), key=_PREFIX + "parks",
                                format_func=park_names.__getitem__, placeholder=s.t("all"))
         uses = c1.multiselect(s.t("land_uses"), list(LEASABLE_LAND_USES), key=_PREFIX + "uses",
@@ -67,7 +74,7 @@ def _query_from_widgets(s: frame.Session, park_names: dict[str, str]) -> SearchQ
             )
         st.caption(s.t("distances_note"))
     return SearchQuery(
-        province=state.get(_PREFIX + "province"),
+        province=province,
         park_codes=tuple(parks),
         min_area_ha=float(min_ha),
         max_area_ha=float(max_ha) if max_ha > 0 else None,
@@ -89,7 +96,8 @@ def main() -> None:
     name = "name_vi" if s.lang == "vi" else "name_en"
     park_names = dict(zip(plan.parks["park_code"], plan.parks[name], strict=True))
     _init_from_url(s)
-    query = _query_from_widgets(s, park_names)
+    provinces = sorted(set(plan.parks["province"]) | set(plan.parks["legacy_province"]))
+    query = _query_from_widgets(s, park_names, provinces)
     # Keep the URL in step with the widgets so the address bar always holds this search.
     params = query.to_params()
     if st.query_params.to_dict() != params:
