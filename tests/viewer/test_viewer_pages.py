@@ -160,8 +160,10 @@ def test_bad_link_shows_a_warning_not_a_traceback(viewer_env):
 def test_data_page_validation_and_sources(app):
     open_page(app, "data")
     assert "Tệp dữ liệu hợp lệ: không phát hiện lỗi." in texts(app.success)
-    sources = next(f.value for f in app.dataframe if "licence" in f.value.columns)
-    assert list(sources["licence"]) == ["MIT"]
+    sources = next(f.value for f in app.dataframe if "Giấy phép" in f.value.columns)
+    assert list(sources["Giấy phép"]) == ["MIT"]
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert {"Layer", "Geometry", "Licence", "Source"} <= all_columns(app)
 
 
 def _app_for(monkeypatch, path: Path) -> AppTest:
@@ -179,7 +181,7 @@ def test_corrupt_file_shows_a_readable_error(monkeypatch, tmp_path):
     assert len(at.error) == 1 and str(bad) in at.error[0].value
     assert at.error[0].value.startswith("Không đọc được dữ liệu")
     open_page(at, "data")
-    assert "unreadable" in set(at.dataframe[0].value["rule"])
+    assert "unreadable" in set(at.dataframe[0].value["Quy tắc"])
 
 
 def test_invalid_file_points_to_the_data_page(monkeypatch, tmp_path, province_file):
@@ -195,7 +197,7 @@ def test_invalid_file_points_to_the_data_page(monkeypatch, tmp_path, province_fi
     assert "area_mismatch" in at.error[0].value and "B1" in at.error[0].value
     assert "Xem trang Dữ liệu để biết toàn bộ lỗi." in texts(at.info)
     open_page(at, "data")
-    assert list(at.dataframe[0].value["rule"]) == ["area_mismatch"]
+    assert list(at.dataframe[0].value["Quy tắc"]) == ["area_mismatch"]
 
 
 def test_no_file_configured(monkeypatch, tmp_path):

@@ -19,29 +19,31 @@ def main() -> None:
         st.success(s.t("valid"))
     else:
         st.error(s.t("problems", n=len(report)))
-        st.dataframe(report.problems, hide_index=True, width="stretch")
+        st.dataframe(frame.localized(report.problems, s.lang, list(report.problems.columns)),
+                     hide_index=True, width="stretch")
         return
     layers = cache.list_layers(str(s.path), s.key)
     titles = {name: (schema.title_vi, schema.title_en) for name, schema in SCHEMAS.items()}
     titles.update(CONTEXT_LAYERS)
     st.subheader(s.t("layers"))
-    st.dataframe(
-        pd.DataFrame({
-            "layer": list(layers),
-            s.t("layers"): [titles.get(n, ("", ""))[0 if s.lang == "vi" else 1] for n in layers],
-            "geometry": [g or "–" for g in layers.values()],
-        }),
-        hide_index=True, width="stretch",
-    )
+    listing = pd.DataFrame({
+        "layer": list(layers),
+        "layer_title": [titles.get(n, ("", ""))[0 if s.lang == "vi" else 1] for n in layers],
+        "geometry": [g or "–" for g in layers.values()],
+    })
+    st.dataframe(frame.localized(listing, s.lang, list(listing.columns)), hide_index=True,
+                 width="stretch")
     st.subheader(s.t("sources"))
     if SOURCES_TABLE in layers:
-        st.dataframe(cache.read_table(str(s.path), SOURCES_TABLE, s.key), hide_index=True,
+        sources = cache.read_table(str(s.path), SOURCES_TABLE, s.key)
+        st.dataframe(frame.localized(sources, s.lang, list(sources.columns)), hide_index=True,
                      width="stretch")
     else:
         st.info(s.t("no_sources"))
     if DATASET_TABLE in layers:
         st.subheader(s.t("dataset"))
-        st.dataframe(cache.read_table(str(s.path), DATASET_TABLE, s.key), hide_index=True,
+        info = cache.read_table(str(s.path), DATASET_TABLE, s.key)
+        st.dataframe(frame.localized(info, s.lang, list(info.columns)), hide_index=True,
                      width="stretch")
 
 
