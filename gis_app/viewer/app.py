@@ -31,7 +31,8 @@ def _login(lang: str) -> None:
             state["officer"] = None
             st.rerun()
         return
-    with st.form("login"):
+    # clear_on_submit: the typed password does not stay in the session after the attempt.
+    with st.form("login", clear_on_submit=True):
         name = st.text_input(t("username", lang), key="login_name")
         password = st.text_input(t("password", lang), type="password", key="login_password")
         if st.form_submit_button(t("login", lang)):

@@ -116,6 +116,9 @@ def localized(frame: object, lang: str, columns: list[str]) -> object:
     from .indicators import label
 
     table = frame[columns].copy()  # type: ignore[index]
+    # Two decimals are enough on screen (hectares to 100 m², shares to 1 %); downloads keep all.
+    floats = table.select_dtypes("float").columns
+    table[floats] = table[floats].round(2)
     for code_column in ("status", "land_use", "project_status", "kind"):
         if code_column in table.columns:
             table[code_column] = [label(str(v), lang) for v in table[code_column]]

@@ -101,7 +101,10 @@ def main() -> None:
     series = cache.park_occupancy_series(plan, park_code, s.key)
     st.subheader(s.t("occupancy_over_time"))
     if not series.empty:
-        st.line_chart(series.rename(label("occupancy_share", s.lang)))
+        # Years as dates (not numbers printed as "2,010") and the share in percent.
+        percent = (series * 100).rename(f"{label('occupancy_share', s.lang)} (%)")
+        percent.index = pd.to_datetime(series.index.astype(str), format="%Y")
+        st.line_chart(percent)
     st.subheader(s.t("reclamation"))
     candidates = cache.park_reclamation(plan, park_code, builtup_raster_of(s.path), s.key)
     if candidates.empty:

@@ -53,7 +53,7 @@ def _query_from_widgets(s: frame.Session, park_names: dict[str, str],
     with st.expander(s.t("search_intro"), expanded=True):
         c1, c2, c3 = st.columns(3)
         province = c1.selectbox(s.t("province_filter"), [None, *provinces],
-                                key=_PREFIX + "province",
+                                key=_PREFIX + "province", placeholder=s.t("all"),
                                 format_func=lambda p: s.t("all") if p is None else p)
         parks = c1.multiselect(s.t("parks"), list(park_names), key=_PREFIX + "parks",
                                format_func=park_names.__getitem__, placeholder=s.t("all"))
