@@ -140,6 +140,7 @@ def test_overview_map_draws_offline(browser_page, server):
     served = {url.rsplit("/", 1)[-1]: status for url, status in leaflet_responses}
     assert served.get("leaflet.js") == 200 and served.get("leaflet.css") == 200
     assert not any("leaflet" in url for url in page.blocked)  # nothing of the map came from outside
+    assert not any("openstreetmap" in url for url in page.blocked)  # tiles stay off by default
     # The map has a real size on screen (streamlit-folium sets the frame height after drawing).
     box = page.locator(MAP_FRAME).bounding_box()
     assert box is not None and box["height"] > 300
