@@ -7,6 +7,8 @@ clipped against the outline in one call.
 
 from __future__ import annotations
 
+from typing import Any
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -27,7 +29,7 @@ def grid_angle(land: shapely.Geometry) -> float:
     return float((angle + 45.0) % 90.0 - 45.0)
 
 
-def _rotate(geoms: object, angle: float, origin: shapely.Point) -> object:
+def _rotate(geoms: Any, angle: float, origin: shapely.Point) -> Any:
     """Geometries turned by ``angle`` degrees about ``origin`` (vectorized; 0 is a no-op)."""
     if angle == 0.0:
         return geoms
