@@ -118,9 +118,18 @@ class Edit:
 
     def describe(self) -> str:
         """One line for tables: the operation and its non-geometric parameters."""
-        parts = [f"{k}={v}" for k, v in self.to_params().items()
-                 if not (isinstance(v, dict) and "wkb" in v)]
-        return f"{self.operation}({', '.join(parts)})"
+        parts = []
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if f.name == "id" or value is None or isinstance(value, BaseGeometry):
+                continue
+            if isinstance(value, Subdivision):
+                value = (f"{value.plot_width_m:g}x{value.plot_depth_m:g} m, "
+                         f"roads {value.road_width_m:g} m")
+            elif isinstance(value, tuple):
+                value = ",".join(map(str, value))
+            parts.append(f"{f.name}={value}")
+        return f"{self.operation}({'; '.join(parts)})"
 
 
 def _to_json(value: Any) -> Any:

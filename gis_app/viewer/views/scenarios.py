@@ -10,7 +10,6 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
-from gis_app.viewer.indicators import label
 
 from gis_app.errors import GisAppError
 from gis_app.layers.plan import Plan
@@ -45,6 +44,7 @@ from gis_app.viewer.draw import (
     pasted_geometries,
     register_draw_route,
 )
+from gis_app.viewer.indicators import label
 from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table, t
 
 state = st.session_state
@@ -213,7 +213,7 @@ def _editor(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scenar
         edit = _form(op, plan, park, drawn, work.next_edit_id(), lang)
         if edit is not None:
             state["scn_work"] = add_edit(baseline, work, edit, store)
-            st.success(t("edit_added", lang, id=edit.id))
+            state["scn_flash"] = t("edit_added", lang, id=edit.id)  # shown after the rerun
             st.rerun()
     except GisAppError as exc:
         st.error(str(exc))
@@ -308,6 +308,8 @@ def main() -> None:
     lang = s.lang
     st.title(t("title", lang))
     st.caption(t("intro", lang))
+    if "scn_flash" in state:
+        st.success(state.pop("scn_flash"))
     baseline = frame.load(s)
     store = ScenarioStore(s.path)
     listed = store.list()
@@ -344,8 +346,9 @@ def main() -> None:
         if c1.button(t("save", lang), key="scn_save", type="primary"):
             try:
                 saved = store.save(work)
-                state.update(scn_work=saved, scn_dirty=False)
-                st.success(t("saved", lang, version=saved.version))
+                state.update(scn_work=saved, scn_dirty=False,
+                             scn_flash=t("saved", lang, version=saved.version))
+                st.rerun()
             except GisAppError as exc:
                 st.error(str(exc))
         if c2.button(t("duplicate", lang), key="scn_dup"):
@@ -357,7 +360,7 @@ def main() -> None:
             store.delete(choice, version=stored.version)
             state.pop("scn_work", None)
             state.pop("scn_choice", None)
-            st.success(t("deleted", lang, id=choice))
+            state["scn_flash"] = t("deleted", lang, id=choice)
             st.rerun()
         _editor(s, baseline, store, state["scn_work"], park)
     _results(s, baseline, store, state["scn_work"], park)
