@@ -147,7 +147,8 @@ def park_title_lines(data: SheetData, park_code: str, lang: str,
 
 def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | None = None, *,
                       scenario: str | None = None, when: date | None = None,
-                      highlight: list[str] | None = None) -> Sheet:
+                      highlight: list[str] | None = None, extent: np.ndarray | None = None,
+                      page_label: str | None = None) -> Sheet:
     """Draw the map sheet of one park.
 
     Parameters
@@ -164,6 +165,11 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
         The date printed on the sheet (today by default).
     highlight
         Plot codes outlined as selected.
+    extent
+        Geometries the map is centred on and fitted to (default: the park outline), e.g. a
+        zone or the highlighted plots.
+    page_label
+        Printed in the bottom margin (an atlas page number).
     """
     layout = layout or SheetLayout()
     when = when or date.today()
@@ -174,7 +180,8 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
         items = [it for it in _PARK_ITEMS if it[0] != "corners" or layout.corner_table]
         area, boxes = regions(layout, items, _PARK_COLUMNS)
         frame = frame_in(area, layout)
-        denominator, window = fit_scale(layout, park.geometry.values, frame)
+        focus = park.geometry.values if extent is None else np.asarray(extent, dtype=object)
+        denominator, window = fit_scale(layout, focus, frame)
         ax, entries = draw_map(fig, layout, data, park_code, frame, window, denominator,
                                highlight=highlight)
         if layout.corner_table:
@@ -195,7 +202,17 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
                     ((window[0] + window[2]) / 2, (window[1] + window[3]) / 2))
         sources_block(fig, layout, boxes["sources"], data)
         signature_block(fig, layout, boxes["sign"])
+        if page_label:
+            page_number(fig, layout, page_label)
     return Sheet(fig, (ax,), denominator, (window,), layout)
+
+
+def page_number(fig: Figure, layout: SheetLayout, text: str) -> None:
+    """A page label in the bottom-right margin."""
+    width, _ = layout.paper_mm
+    right, bottom = layout.margins_mm[1], layout.margins_mm[2]
+    fig.text(1 - right / width, bottom / 2 / layout.paper_mm[1], text, ha="right",
+             va="center", fontsize=layout.font_pt * 0.9)
 
 
 def save_figure(figure: Figure, target: str | Path | BinaryIO, *, fmt: str = "pdf",
