@@ -152,7 +152,7 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
                 name = f"{name} – {page.zone_id}"
             occupancy = park_kpis(plan, page.park_code)["occupancy_share"]
             rows.append((str(i + 1), page.park_code, str(name),
-                         label(f"park_status_{park['status']}", lang),
+                         label(str(park['status']), lang),
                          format_kpi("occupancy_share", occupancy, lang), str(i + 3)))
         header = (label("index_no", lang), "", label("park", lang), "",
                   label("kpi_occupancy_share", lang).split(" (")[0], label("page", lang))

@@ -23,6 +23,7 @@ from ..settings import Province
 from .data import SheetData
 from .draw import LegendEntry, clip_to, fill, points, stroke
 from .layout import Box, SheetLayout, format_int, nice_step
+from ..symbology import CONTEXT_COLOURS
 from .style import (
     CONTEXT_GREY, PARK_EDGE, STATUS_COLORS, ZONE_COLORS, dms, label,
 )
@@ -50,7 +51,7 @@ def add_map_axes(fig: Figure, layout: SheetLayout, frame: Box, window: Window) -
 
 def grid_step(window: Window, frame: Box) -> float:
     """A grid interval (m) putting lines about 40-60 mm apart on paper."""
-    return nice_step(window[2] - window[0], target=max(2, round(frame.w / 50.0)))
+    return nice_step(window[2] - window[0], target=max(2, round(frame.w / 40.0)))
 
 
 def draw_grid(ax: Axes, layout: SheetLayout, frame: Box, window: Window) -> float:
@@ -58,9 +59,10 @@ def draw_grid(ax: Axes, layout: SheetLayout, frame: Box, window: Window) -> floa
     step = grid_step(window, frame)
     xs = np.arange(math.ceil(window[0] / step) * step, window[2], step)
     ys = np.arange(math.ceil(window[1] / step) * step, window[3], step)
-    # Labels sitting on the frame's corners would be ambiguous; keep strictly inner lines.
-    xs = xs[(xs > window[0]) & (xs < window[2])]
-    ys = ys[(ys > window[1]) & (ys < window[3])]
+    # Labels at (or within 6 mm of) the frame's corners collide with the corner captions.
+    margin = 6.0 * (window[2] - window[0]) / frame.w
+    xs = xs[(xs > window[0] + margin) & (xs < window[2] - margin)]
+    ys = ys[(ys > window[1] + margin) & (ys < window[3] - margin)]
     size = layout.font_pt * 0.85
     ax.set_xticks(xs, labels=[format_int(v) for v in xs])
     ax.set_yticks(ys, labels=[format_int(v) for v in ys])
@@ -113,15 +115,14 @@ def draw_graticule(ax: Axes, layout: SheetLayout, province: Province, window: Wi
 def draw_context(ax: Axes, data: SheetData, window: Window, lang: str) -> list[LegendEntry]:
     """Province and commune boundaries, rivers, roads and rail under the plan."""
     drawn: list[LegendEntry] = []
+    c = CONTEXT_COLOURS
     styles = {
-        "communes": LegendEntry(label("communes", lang), "line", edge="#b0b0b0", linewidth=0.3,
-                                linestyle=(0, (2, 2))),
+        "communes": LegendEntry(label("communes", lang), "line", edge=c["communes"],
+                                linewidth=0.3, linestyle=(0, (2, 2))),
         "province_boundary": LegendEntry(label("province_boundary", lang), "line",
-                                         edge="#555555", linewidth=0.9,
+                                         edge=c["province_boundary"], linewidth=0.9,
                                          linestyle=(0, (6, 2, 1, 2))),
-        "rivers": LegendEntry(label("rivers", lang), "line", edge="#4a90c8", linewidth=0.8),
-        "roads_rail": LegendEntry(label("roads_rail", lang), "line", edge="#c0504d",
-                                  linewidth=0.8),
+        "rivers": LegendEntry(label("rivers", lang), "line", edge=c["rivers"], linewidth=0.8),
     }
     for name, entry in styles.items():
         frame = data.context.get(name)
@@ -129,6 +130,17 @@ def draw_context(ax: Axes, data: SheetData, window: Window, lang: str) -> list[L
             continue
         if stroke(ax, clip_to(frame, window).geometry.values, entry, zorder=1.5):
             drawn.append(entry)
+    roads = data.context.get("roads_rail")
+    if roads is not None:
+        roads = clip_to(roads, window)
+        kind = (roads["kind"].astype(str) if "kind" in roads.columns
+                else pd.Series("road", index=roads.index))
+        for code, width, style in (("road", 0.9, "-"), ("railway", 0.9, (0, (5, 2)))):
+            entry = LegendEntry(label(code, lang), "line", edge=c[code], linewidth=width,
+                                linestyle=style)
+            if stroke(ax, roads.geometry.values[(kind == code).to_numpy(bool)], entry,
+                      zorder=1.6):
+                drawn.append(entry)
     return drawn
 
 
@@ -145,14 +157,14 @@ def draw_plan(ax: Axes, data: SheetData, park_code: str, window: Window, lang: s
         drawn.append(entry)
     zones = clip_to(plan.zones[plan.zones["park_code"] == park_code], window)
     for use, colour in ZONE_COLORS.items():
-        entry = LegendEntry(label(f"use_{use}", lang), "fill", face=colour, edge="none",
+        entry = LegendEntry(label(use, lang), "fill", face=colour, edge="none",
                             linewidth=0.0)
         if fill(ax, zones.geometry.values[(zones["land_use"] == use).to_numpy(bool)], entry,
                 zorder=2.0):
             drawn.append(entry)
     plots = clip_to(plan.plots[plan.plots["park_code"] == park_code], window)
     for status, colour in STATUS_COLORS.items():
-        entry = LegendEntry(label(f"status_{status}", lang), "fill", face=colour, edge="#333333",
+        entry = LegendEntry(label(status, lang), "fill", face=colour, edge="#333333",
                             linewidth=0.3)
         if fill(ax, plots.geometry.values[(plots["status"] == status).to_numpy(bool)], entry,
                 zorder=3.0, alpha=0.85):
@@ -183,14 +195,18 @@ def _label_plots(ax: Axes, plots: gpd.GeoDataFrame, denominator: int, font_pt: f
     bounds = shapely.bounds(plots.geometry.values)
     side_mm = np.minimum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
     side_mm = side_mm * 1000.0 / denominator
-    big = plots[side_mm >= 7.0]
+    anchors = shapely.point_on_surface(plots.geometry.values)
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    xy = shapely.get_coordinates(anchors)
+    inside = (xy[:, 0] > x0) & (xy[:, 0] < x1) & (xy[:, 1] > y0) & (xy[:, 1] < y1)
+    big = plots[(side_mm >= 7.0) & inside]
     if len(big) > 600:  # a whole province at small scale: codes would be unreadable
         return
-    anchors = shapely.get_coordinates(shapely.point_on_surface(big.geometry.values))
+    anchors = xy[(side_mm >= 7.0) & inside]
     size = font_pt * 0.7
     for (x, y), code in zip(anchors, big["plot_code"].astype(str), strict=True):
         ax.text(x, y, code, fontsize=size, ha="center", va="center", zorder=4.2,
-                color="#111111")
+                color="#111111", clip_on=True)
 
 
 def corner_points(geometry: shapely.Geometry) -> pd.DataFrame:
@@ -222,5 +238,6 @@ def draw_corner_numbers(ax: Axes, corners: pd.DataFrame, font_pt: float) -> None
                color="black", zorder=8)
     for number, x, y in corners[["point", "y_easting", "x_northing"]].itertuples(index=False):
         ax.annotate(str(number), xy=(x, y), xytext=(2, 2), textcoords="offset points",
-                    fontsize=font_pt * 0.75, zorder=8, color="black",
+                    fontsize=font_pt * 0.75, zorder=8, color="black", annotation_clip=True,
+                    clip_on=True,
                     bbox={"boxstyle": "round,pad=0.1", "fc": "white", "ec": "none", "alpha": 0.7})

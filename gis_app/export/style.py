@@ -15,6 +15,9 @@ from pathlib import Path
 import matplotlib as mpl
 from matplotlib import font_manager
 
+from ..i18n import label as code_label
+from ..symbology import LAND_USE_COLOURS, PLOT_STATUS_COLOURS
+
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
 FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
 FONT_FAMILY = "DejaVu Sans"
@@ -47,24 +50,9 @@ def sheet_style() -> Iterator[None]:
         yield
 
 
-#: Fill and edge colours per plot status (the order is the legend's order).
-STATUS_COLORS: dict[str, str] = {
-    "leased": "#d95f02",
-    "vacant": "#1b9e77",
-    "reserved": "#7570b3",
-    "not_cleared": "#bdbdbd",
-}
-
-#: Fill colours per zone land use (drawn under the plots).
-ZONE_COLORS: dict[str, str] = {
-    "industrial": "#fde9d9",
-    "warehouse_logistics": "#f3e1f7",
-    "service_admin": "#fff2b3",
-    "green": "#b8e0b0",
-    "roads": "#e6e6e6",
-    "technical_infrastructure": "#c9d7ef",
-    "water": "#9ecae1",
-}
+#: One palette with the viewer and the QGIS styles (see :mod:`gis_app.symbology`).
+STATUS_COLORS: dict[str, str] = dict(PLOT_STATUS_COLOURS)
+ZONE_COLORS: dict[str, str] = dict(LAND_USE_COLOURS)
 
 PARK_EDGE = "#b2182b"
 CONTEXT_GREY = "#9a9a9a"
@@ -115,19 +103,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "wastewater": ("Trạm XLNT tập trung", "Central wastewater plant"),
     "selected": ("Lô được chọn", "Selected plot"),
     "map_extent": ("Phạm vi tờ bản đồ", "Sheet extent"),
-    # plot statuses
-    "status_leased": ("Đã cho thuê", "Leased"),
-    "status_vacant": ("Còn trống", "Vacant"),
-    "status_reserved": ("Đất dự trữ", "Reserved"),
-    "status_not_cleared": ("Chưa giải phóng mặt bằng", "Not yet cleared"),
-    # zone land uses
-    "use_industrial": ("Đất công nghiệp", "Industrial"),
-    "use_warehouse_logistics": ("Kho bãi, logistics", "Warehouse and logistics"),
-    "use_service_admin": ("Dịch vụ, điều hành", "Service and administration"),
-    "use_green": ("Cây xanh", "Green space"),
-    "use_roads": ("Giao thông", "Roads"),
-    "use_technical_infrastructure": ("Hạ tầng kỹ thuật", "Technical infrastructure"),
-    "use_water": ("Mặt nước", "Water surface"),
     # indicators
     "kpi_planned_ha": ("Diện tích quy hoạch (ha)", "Planned area (ha)"),
     "kpi_leasable_ha": ("Đất CN cho thuê theo QH (ha)", "Leasable industrial land (ha)"),
@@ -136,9 +111,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_occupancy_share": ("Tỷ lệ lấp đầy", "Occupancy (tỷ lệ lấp đầy)"),
     "kpi_n_tenants": ("Số dự án thứ cấp", "Secondary projects"),
     "kpi_status": ("Tình trạng KCN", "Park status"),
-    "park_status_approved": ("Được phê duyệt quy hoạch", "Approved in the plan"),
-    "park_status_established": ("Đã thành lập", "Established"),
-    "park_status_operating": ("Đang hoạt động", "Operating"),
     # fact sheet
     "plot": ("Lô", "Plot"),
     "area_ha": ("Diện tích (ha)", "Area (ha)"),
@@ -155,7 +127,12 @@ LABELS: dict[str, tuple[str, str]] = {
 
 
 def label(key: str, lang: str, **values: object) -> str:
-    """The label ``key`` in ``lang`` with ``{placeholders}`` filled in."""
+    """The label ``key`` in ``lang`` with ``{placeholders}`` filled in.
+
+    Data codes (``leased``, ``industrial``, ``operating``) come from :mod:`gis_app.i18n`.
+    """
+    if key not in LABELS:
+        return code_label(key, lang)
     vi, en = LABELS[key]
     text = vi if lang == "vi" else en
     return text.format(**values) if values else text
