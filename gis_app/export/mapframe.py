@@ -10,6 +10,7 @@ lines, written the Vietnamese way: X is the northing (left and right edges), Y t
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -144,25 +145,35 @@ def draw_context(ax: Axes, data: SheetData, window: Window, lang: str) -> list[L
     return drawn
 
 
-def draw_plan(ax: Axes, data: SheetData, park_code: str, window: Window, lang: str, *,
-              denominator: int, font_pt: float, highlight: list[str] | None = None
+def draw_plan(ax: Axes, data: SheetData, park_codes: Sequence[str] | None, window: Window,
+              lang: str, *, denominator: int, font_pt: float,
+              highlight: Sequence[str] | None = None, highlight_label: str = "selected"
               ) -> list[LegendEntry]:
-    """Other parks, zones, plots by status, the park boundary and wastewater plants."""
+    """Other parks, zones, plots by status, the parks' boundaries and wastewater plants.
+
+    ``park_codes`` are the parks mapped in detail (``None``: every park).
+    """
     plan = data.plan
     drawn: list[LegendEntry] = []
+
+    def mine(frame: pd.DataFrame) -> pd.DataFrame:
+        if park_codes is None:
+            return frame
+        return frame[frame["park_code"].isin(list(park_codes)).to_numpy(bool)]
+
     parks = clip_to(plan.parks, window)
-    others = parks[parks["park_code"] != park_code]
+    others = parks[~parks.index.isin(mine(parks).index)]
     entry = LegendEntry(label("other_parks", lang), "fill", face="#f0f0f0", edge=CONTEXT_GREY)
     if fill(ax, others.geometry.values, entry, zorder=1.0):
         drawn.append(entry)
-    zones = clip_to(plan.zones[plan.zones["park_code"] == park_code], window)
+    zones = mine(clip_to(plan.zones, window))
     for use, colour in ZONE_COLORS.items():
         entry = LegendEntry(label(use, lang), "fill", face=colour, edge="none",
                             linewidth=0.0)
         if fill(ax, zones.geometry.values[(zones["land_use"] == use).to_numpy(bool)], entry,
                 zorder=2.0):
             drawn.append(entry)
-    plots = clip_to(plan.plots[plan.plots["park_code"] == park_code], window)
+    plots = mine(clip_to(plan.plots, window))
     for status, colour in STATUS_COLORS.items():
         entry = LegendEntry(label(status, lang), "fill", face=colour, edge="#333333",
                             linewidth=0.3)
@@ -170,12 +181,12 @@ def draw_plan(ax: Axes, data: SheetData, park_code: str, window: Window, lang: s
                 zorder=3.0, alpha=0.85):
             drawn.append(entry)
     if highlight:
-        chosen = plots[plots["plot_code"].isin(highlight)]
-        entry = LegendEntry(label("selected", lang), "line", edge="#0033cc", linewidth=1.6)
+        chosen = plots[plots["plot_code"].isin(list(highlight))]
+        entry = LegendEntry(label(highlight_label, lang), "line", edge="#0033cc", linewidth=1.6)
         if stroke(ax, chosen.geometry.values, entry, zorder=4.5):
             drawn.append(entry)
     _label_plots(ax, plots, denominator, font_pt)
-    park = plan.parks[plan.parks["park_code"] == park_code]
+    park = mine(parks)
     entry = LegendEntry(label("park_boundary", lang), "line", edge=PARK_EDGE, linewidth=1.4,
                         linestyle=(0, (8, 2, 2, 2)))
     if stroke(ax, park.geometry.values, entry, zorder=4.0):

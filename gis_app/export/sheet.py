@@ -97,15 +97,17 @@ def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box) -> tuple[int, 
     return denominator, ground_window(center, frame, denominator)
 
 
-def draw_map(fig: Figure, layout: SheetLayout, data: SheetData, park_code: str, frame: Box,
-             window: Window, denominator: int, *, highlight: list[str] | None = None,
-             corners: bool = False) -> tuple[Axes, list]:
-    """The map frame of one park with context, plan, grid and optional graticule/corners."""
+def draw_map(fig: Figure, layout: SheetLayout, data: SheetData,
+             park_codes: Sequence[str] | None, frame: Box, window: Window, denominator: int, *,
+             highlight: Sequence[str] | None = None, highlight_label: str = "selected"
+             ) -> tuple[Axes, list]:
+    """A map frame: context, the plan of ``park_codes`` (None: all), grid, graticule."""
     ax = add_map_axes(fig, layout, frame, window)
     ax.set_label("map")
     entries = draw_context(ax, data, window, layout.lang)
-    entries += draw_plan(ax, data, park_code, window, layout.lang, denominator=denominator,
-                         font_pt=layout.font_pt, highlight=highlight)
+    entries += draw_plan(ax, data, park_codes, window, layout.lang, denominator=denominator,
+                         font_pt=layout.font_pt, highlight=highlight,
+                         highlight_label=highlight_label)
     draw_grid(ax, layout, frame, window)
     if layout.graticule:
         draw_graticule(ax, layout, data.province, window)
@@ -182,7 +184,7 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
         frame = frame_in(area, layout)
         focus = park.geometry.values if extent is None else np.asarray(extent, dtype=object)
         denominator, window = fit_scale(layout, focus, frame)
-        ax, entries = draw_map(fig, layout, data, park_code, frame, window, denominator,
+        ax, entries = draw_map(fig, layout, data, [park_code], frame, window, denominator,
                                highlight=highlight)
         if layout.corner_table:
             corners = corner_frame(data, park_code, layout)

@@ -102,6 +102,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "communes": ("Ranh giới xã, phường", "Commune boundaries"),
     "wastewater": ("Trạm XLNT tập trung", "Central wastewater plant"),
     "selected": ("Lô được chọn", "Selected plot"),
+    "changed": ("Lô thay đổi so với hiện trạng", "Plot changed from the baseline"),
+    "more_rows": ("... và {n} dòng khác", "... and {n} more rows"),
     "map_extent": ("Phạm vi tờ bản đồ", "Sheet extent"),
     # indicators
     "kpi_planned_ha": ("Diện tích quy hoạch (ha)", "Planned area (ha)"),
@@ -113,9 +115,9 @@ LABELS: dict[str, tuple[str, str]] = {
     "kpi_status": ("Tình trạng KCN", "Park status"),
     # fact sheet
     "plot": ("Lô", "Plot"),
-    "area_ha": ("Diện tích (ha)", "Area (ha)"),
+    "area_ha": ("DT (ha)", "Area (ha)"),
     "land_use": ("Loại đất", "Land use"),
-    "ready_built": ("Nhà xưởng xây sẵn", "Ready-built factory"),
+    "ready_built": ("Xưởng sẵn", "Ready-built"),
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
     "score": ("Điểm", "Score"),
