@@ -1,8 +1,10 @@
 """Fonts, colours and bilingual labels of the map sheets.
 
-The sheets embed DejaVu Sans (shipped in ``gis_app/assets/fonts`` with its licence) as TrueType
-(``pdf.fonttype`` 42) so that every Vietnamese diacritic is drawn and a PDF reader can extract
-the real text; matplotlib's default Type 3 fonts would lose it.
+The sheets embed "KCN Sheet Sans", a subset of DejaVu Sans shipped in ``gis_app/assets/fonts``
+with its licence (``subset_fonts.py`` there rebuilds it), as TrueType (``pdf.fonttype`` 42) so
+that every Vietnamese diacritic is drawn and a PDF reader can extract the real text;
+matplotlib's default Type 3 fonts would lose it. The pre-cut subset keeps the per-PDF font
+subsetting cheap, and its own family name guarantees that the shipped file is the one used.
 """
 
 from __future__ import annotations
@@ -19,8 +21,8 @@ from ..i18n import label as code_label
 from ..symbology import LAND_USE_COLOURS, PLOT_STATUS_COLOURS
 
 FONT_DIR = Path(__file__).resolve().parent.parent / "assets" / "fonts"
-FONT_FILES = ("DejaVuSans.ttf", "DejaVuSans-Bold.ttf")
-FONT_FAMILY = "DejaVu Sans"
+FONT_FILES = ("KCNSheetSans.ttf", "KCNSheetSans-Bold.ttf")
+FONT_FAMILY = "KCN Sheet Sans"
 
 
 @cache
