@@ -74,7 +74,7 @@ def main() -> None:
     record(f"one sheet A3 PNG 200 dpi ({args.park})", sheet_png)
     record(f"atlas, {n_parks} parks, 1 process (PdfPages)",
            lambda: write_atlas(data, io.BytesIO(), workers=1))
-    for method in ("fork", "forkserver", "spawn"):
+    for method in ("fork", "forkserver"):
         record(f"atlas, {n_parks} parks, {os.cpu_count()} workers ({method})",
                lambda m=method: write_atlas(data, io.BytesIO(), workers=os.cpu_count(),
                                             start_method=m))

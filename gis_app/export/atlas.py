@@ -8,9 +8,11 @@ handful of pages) :class:`~matplotlib.backends.backend_pdf.PdfPages` writes them
 from __future__ import annotations
 
 import io
+import itertools
 import multiprocessing
 import os
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -24,11 +26,11 @@ from pypdf import PdfReader, PdfWriter
 from ..errors import ExportError
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
-from .furniture import crs_note, sources_block, title_block
+from .draw import LegendEntry, fill
+from .furniture import crs_note, title_block
 from .indicators import format_kpi, park_kpis
 from .layout import Box, SheetLayout
 from .mapframe import add_map_axes, draw_context, draw_grid
-from .draw import LegendEntry, fill
 from .panel import draw_table, panel_axes, write_lines
 from .sheet import fit_scale, frame_in, page_number, render_park_sheet
 from .style import CONTEXT_GREY, PARK_EDGE, label, sheet_style
@@ -171,6 +173,14 @@ def _figure_pdf(fig: Figure) -> bytes:
     return buffer.getvalue()
 
 
+def _write_pages(target: str | Path | BinaryIO, figures: Iterable[Figure],
+                 metadata: dict[str, str]) -> None:
+    """Write figures as the pages of one PDF (fonts are embedded once for all pages)."""
+    with sheet_style(), PdfPages(target, metadata=metadata) as pdf:
+        for fig in figures:
+            pdf.savefig(fig)
+
+
 # Worker state: the sheet data is sent once per process, not once per page.
 _WORKER: dict[str, object] = {}
 
@@ -179,11 +189,37 @@ def _init_worker(data: SheetData, layout: SheetLayout, when: date) -> None:
     _WORKER.update(data=data, layout=layout, when=when)
 
 
-def _worker_page(job: tuple[int, AtlasPage, str]) -> tuple[int, bytes]:
-    number, page, page_label = job
-    sheet = _page_sheet(_WORKER["data"], page, _WORKER["layout"], _WORKER["when"],  # type: ignore[arg-type]
-                        page_label)
-    return number, _figure_pdf(sheet.figure)
+def _worker_pages(job: tuple[int, list[AtlasPage], list[str]]) -> tuple[int, bytes]:
+    """Draw a contiguous run of pages into one PDF (one font subset per run, not per page)."""
+    number, pages, page_labels = job
+    data, layout, when = _WORKER["data"], _WORKER["layout"], _WORKER["when"]
+    buffer = io.BytesIO()
+    _write_pages(buffer, (_page_sheet(data, page, layout, when, page_label).figure  # type: ignore[arg-type]
+                          for page, page_label in zip(pages, page_labels, strict=True)), {})
+    return number, buffer.getvalue()
+
+
+def _fork_safe() -> bool:
+    # Forking a process that runs other threads (a Streamlit server) can deadlock the child.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def default_start_method() -> str:
+    """``fork`` when this process has a single thread (cheapest), else ``forkserver``."""
+    if _fork_safe():
+        return "fork"
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def default_workers() -> int:
+    """Every core when the pool can fork, else one process.
+
+    Measured on the 2-core development machine, Bắc Ninh sample atlas (22 sheets, median of
+    3, benchmarks/bench_mapsheets.py): one process 4.9 s; two forked workers 2.7 s; two
+    forkserver workers 8.1 s (starting the server and re-importing geopandas and matplotlib
+    costs more than the sheets). So a threaded process draws the atlas itself.
+    """
+    return (os.cpu_count() or 1) if _fork_safe() else 1
 
 
 def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
@@ -197,43 +233,42 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
     pages
         The sheets (default: one per park, see :func:`park_pages`).
     workers
-        Processes drawing the sheets; ``None`` uses every core, ``1`` draws in this process
-        with :class:`~matplotlib.backends.backend_pdf.PdfPages`.
+        Processes drawing the sheets. ``1`` draws everything in this process with
+        :class:`~matplotlib.backends.backend_pdf.PdfPages`; ``n > 1`` splits the sheets into
+        ``n`` contiguous runs drawn by a process pool and concatenated with pypdf. ``None``
+        uses :func:`default_workers`.
     start_method
-        ``multiprocessing`` start method for the workers (default ``forkserver`` where
-        available: forking a threaded server such as Streamlit is unsafe).
+        ``multiprocessing`` start method of the pool (default: :func:`default_start_method`).
     """
     layout = layout or SheetLayout()
     when = when or date.today()
     pages = list(pages) if pages is not None else park_pages(data)
     if not pages:
         raise ExportError("an atlas needs at least one sheet; no pages were selected")
-    workers = min(workers or os.cpu_count() or 1, len(pages))
+    workers = max(1, min(default_workers() if workers is None else workers, len(pages)))
     total = len(pages) + 2
     labels = [f"{label('page', layout.lang)} {i + 3}/{total}" for i in range(len(pages))]
     cover = cover_figure(data, layout, len(pages), when)
     index = index_figure(data, layout, pages, when)
     pdf_meta = {"Title": label("title_atlas", layout.lang) + " – " + data.province.name_vi,
                 "Creator": "KCN-GIS"}
-    if workers <= 1:
-        with sheet_style(), PdfPages(target, metadata=pdf_meta) as pdf:
-            pdf.savefig(cover)
-            pdf.savefig(index)
-            for page, page_label in zip(pages, labels, strict=True):
-                pdf.savefig(_page_sheet(data, page, layout, when, page_label).figure)
+    if workers == 1:
+        sheets = (_page_sheet(data, page, layout, when, page_label).figure
+                  for page, page_label in zip(pages, labels, strict=True))
+        _write_pages(target, itertools.chain([cover, index], sheets), pdf_meta)
         return total
-    methods = multiprocessing.get_all_start_methods()
-    method = start_method or ("forkserver" if "forkserver" in methods else "spawn")
-    jobs = [(i, page, page_label) for i, (page, page_label) in enumerate(zip(pages, labels,
-                                                                              strict=True))]
-    chunks: list[bytes] = [b""] * len(pages)
-    with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method),
-                             initializer=_init_worker, initargs=(data, layout, when)) as pool:
-        chunk = max(1, len(jobs) // (4 * workers))
-        for number, blob in pool.map(_worker_page, jobs, chunksize=chunk):
-            chunks[number] = blob
+    bounds = [round(i * len(pages) / workers) for i in range(workers + 1)]
+    jobs = [(k, pages[lo:hi], labels[lo:hi])
+            for k, (lo, hi) in enumerate(itertools.pairwise(bounds)) if hi > lo]
+    context = multiprocessing.get_context(start_method or default_start_method())
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(data, layout, when)) as pool:
+        futures = [pool.submit(_worker_pages, job) for job in jobs]
+        head = io.BytesIO()
+        _write_pages(head, [cover, index], {})  # drawn here while the workers run
+        runs = dict(f.result() for f in futures)
     writer = PdfWriter()
-    for blob in [_figure_pdf(cover), _figure_pdf(index), *chunks]:
+    for blob in [head.getvalue(), *(runs[k] for k in sorted(runs))]:
         writer.append(PdfReader(io.BytesIO(blob)))
     writer.add_metadata({f"/{k}": v for k, v in pdf_meta.items()})
     if isinstance(target, (str, Path)):

@@ -21,12 +21,17 @@ from matplotlib.figure import Figure
 
 from ..layers.crs import transformer
 from ..settings import Province
+from ..symbology import CONTEXT_COLOURS
 from .data import SheetData
 from .draw import LegendEntry, clip_to, fill, points, stroke
 from .layout import Box, SheetLayout, format_int, nice_step
-from ..symbology import CONTEXT_COLOURS
 from .style import (
-    CONTEXT_GREY, PARK_EDGE, STATUS_COLORS, ZONE_COLORS, dms, label,
+    CONTEXT_GREY,
+    PARK_EDGE,
+    STATUS_COLORS,
+    ZONE_COLORS,
+    dms,
+    label,
 )
 
 Window = tuple[float, float, float, float]

@@ -17,13 +17,24 @@ from matplotlib.figure import Figure
 from ..errors import ExportError
 from .data import SheetData
 from .furniture import (
-    inset_block, legend_block, scale_block, signature_block, sources_block, title_block,
+    inset_block,
+    legend_block,
+    scale_block,
+    signature_block,
+    sources_block,
+    title_block,
 )
 from .indicators import kpi_rows
 from .layout import FIT_SCALES, PANEL_MM, Box, SheetLayout, choose_scale, ground_window
 from .mapframe import (
-    Window, add_map_axes, corner_points, draw_context, draw_corner_numbers, draw_graticule,
-    draw_grid, draw_plan,
+    Window,
+    add_map_axes,
+    corner_points,
+    draw_context,
+    draw_corner_numbers,
+    draw_graticule,
+    draw_grid,
+    draw_plan,
 )
 from .panel import draw_table, panel_axes
 from .style import label, sheet_style

@@ -15,7 +15,12 @@ from ..errors import ExportError
 from ..layers.plan import Plan
 from .data import SheetData
 from .furniture import (
-    inset_block, legend_block, scale_block, signature_block, sources_block, title_block,
+    inset_block,
+    legend_block,
+    scale_block,
+    signature_block,
+    sources_block,
+    title_block,
 )
 from .indicators import format_kpi, park_kpis
 from .layout import SheetLayout
