@@ -26,7 +26,7 @@ class LegendEntry:
     face: str = "none"
     edge: str = "black"
     linewidth: float = 0.5
-    linestyle: str = "-"
+    linestyle: str | tuple[float, tuple[float, ...]] = "-"
     marker: str = "o"
 
 

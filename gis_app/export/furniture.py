@@ -153,7 +153,7 @@ def legend_block(fig: Figure, layout: SheetLayout, box: Box,
                                    linewidth=max(e.linewidth, 0.3)))
         elif e.kind == "line":
             ax.add_line(Line2D([x, x + sw], [y + sh / 2] * 2, color=e.edge,
-                               linewidth=e.linewidth, linestyle=e.linestyle))
+                               linewidth=e.linewidth, linestyle=e.linestyle))  # type: ignore[arg-type]
         else:
             ax.scatter([x + sw / 2], [y + sh / 2], s=(pt * 1.2) ** 2, marker=e.marker,
                        facecolor=e.face, edgecolor=e.edge, linewidths=0.5)

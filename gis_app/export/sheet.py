@@ -73,8 +73,8 @@ def regions(layout: SheetLayout, items: Sequence[tuple[str, float]],
         pw = PANEL_MM["landscape"][layout.paper]
         panel = Box(inner.x + inner.w - pw, inner.y, pw, inner.h)
         area = Box(inner.x, inner.y, inner.w - pw - gap, inner.h)
-        names = [n for n, _ in items]
-        boxes = dict(zip(names, panel.split_h([weights[n] for n in names], 2.0), strict=True))
+        order = [n for n, _ in items]
+        boxes = dict(zip(order, panel.split_h([weights[n] for n in order], 2.0), strict=True))
     else:
         ph = PANEL_MM["portrait"][layout.paper]
         panel = Box(inner.x, inner.y, inner.w, ph)

@@ -6,7 +6,13 @@ import pytest
 
 from gis_app.errors import ExportError
 from gis_app.export.layout import (
-    Box, SheetLayout, choose_scale, format_int, format_scale, ground_window, nice_step,
+    Box,
+    SheetLayout,
+    choose_scale,
+    format_int,
+    format_scale,
+    ground_window,
+    nice_step,
 )
 
 

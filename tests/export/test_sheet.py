@@ -13,7 +13,11 @@ from matplotlib.image import imread
 
 from gis_app.errors import ExportError
 from gis_app.export import (
-    SheetLayout, render_park_sheet, save_figure, sheet_bytes, sheet_data_from_plan,
+    SheetLayout,
+    render_park_sheet,
+    save_figure,
+    sheet_bytes,
+    sheet_data_from_plan,
 )
 from gis_app.export.mapframe import corner_points
 from gis_app.export.style import sheet_style
