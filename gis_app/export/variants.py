@@ -154,25 +154,38 @@ def render_scenario_sheet(baseline: Plan | SheetData, scenario: Plan,
     return Sheet(fig, tuple(axes), denominator, tuple(windows), layout)
 
 
-def _plot_codes(plots: pd.DataFrame | Sequence[str]) -> list[str]:
-    if isinstance(plots, pd.DataFrame):
-        if "plot_code" not in plots.columns:
-            raise ExportError("the shortlist has no 'plot_code' column")
-        return plots["plot_code"].astype(str).tolist()
-    return [str(p) for p in plots]
+def _shortlist(plots: pd.DataFrame | Sequence[str]) -> tuple[list[str], pd.Series | None]:
+    """Plot codes of a shortlist and their scores (None when the shortlist has none).
+
+    A search result row may propose a group of adjacent plots (``plot_codes`` "B1,B2"):
+    each plot of the group is listed with the group's score.
+    """
+    if not isinstance(plots, pd.DataFrame):
+        return [str(p) for p in plots], None
+    if "plot_code" in plots.columns:
+        table = plots.assign(plot_code=plots["plot_code"].astype(str))
+    elif "plot_codes" in plots.columns:
+        table = plots.assign(plot_code=plots["plot_codes"].astype(str).str.split(","))
+        table = table.explode("plot_code").assign(plot_code=lambda t: t["plot_code"].str.strip())
+    else:
+        raise ExportError("the shortlist has no 'plot_code' or 'plot_codes' column")
+    table = table.drop_duplicates("plot_code")
+    score = table.set_index("plot_code")["score"] if "score" in table.columns else None
+    return table["plot_code"].tolist(), score
 
 
 def render_fact_sheet(data: SheetData, plots: pd.DataFrame | Sequence[str], *,
                       layout: SheetLayout | None = None, when: date | None = None) -> Sheet:
     """An investor fact sheet for one vacant plot or a shortlist (e.g. a search result).
 
-    ``plots`` is a frame with a ``plot_code`` column (extra ``score`` column printed when
-    present) or a list of plot codes.
+    ``plots`` is a frame with a ``plot_code`` column, or a vacant-land search result with
+    ``plot_codes`` (comma-separated groups), with an optional ``score`` column; or a list
+    of plot codes.
     """
     layout = layout or SheetLayout()
     when = when or date.today()
     lang = layout.lang
-    codes = _plot_codes(plots)
+    codes, score = _shortlist(plots)
     all_plots = data.plan.plots
     chosen = all_plots[all_plots["plot_code"].isin(codes)]
     missing = sorted(set(codes) - set(chosen["plot_code"].astype(str)))
@@ -198,8 +211,6 @@ def render_fact_sheet(data: SheetData, plots: pd.DataFrame | Sequence[str], *,
                     denominator=denominator, when=when)
         inset_block(fig, layout, boxes["inset"], data, park_codes, window)
         legend_block(fig, layout, boxes["legend"], entries)
-        score = (plots.set_index(plots["plot_code"].astype(str))["score"]
-                 if isinstance(plots, pd.DataFrame) and "score" in plots.columns else None)
         many_parks = len(park_codes) > 1
         rows = []
         for row in chosen.set_index(chosen["plot_code"].astype(str)).loc[codes].itertuples():

@@ -77,6 +77,14 @@ def test_fact_sheet_in_english_from_codes(tiny_data):
     assert "A3 0.50 Industrial Yes" in text and "A1 0.50 Industrial No" in text
 
 
+def test_fact_sheet_from_a_search_result_with_a_group(tiny_data):
+    # A search row proposing the adjacent plots A3 and A4 together, scored 0.5.
+    result = pd.DataFrame({"plot_codes": ["A3,A4"], "score": [0.5], "area_ha": [1.0]})
+    text = page_text(pdf_pages(sheet_bytes(render_fact_sheet(tiny_data, result)))[0])
+    assert "A3 0,50 Đất nhà máy, xí nghiệp Có 0,50" in text
+    assert "A4 0,50 Đất kho bãi, logistics Không 0,50" in text
+
+
 def test_fact_sheet_names_unknown_plots(tiny_data):
     with pytest.raises(ExportError, match="no plot Q9"):
         render_fact_sheet(tiny_data, ["A3", "Q9"])
