@@ -67,6 +67,8 @@ def _format_cell(value: object, lang: str) -> str:
 def table_rows(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
     """Header and formatted rows of any frame (a named index becomes the first column)."""
     table = frame.reset_index() if any(n is not None for n in frame.index.names) else frame
+    # Flags (a comparison's 'changed') say nothing a printed difference does not.
+    table = table.loc[:, [not pd.api.types.is_bool_dtype(t) for t in table.dtypes]]
     table = table.iloc[:, :MAX_TABLE_COLUMNS]
     header = [" ".join(map(str, c)) if isinstance(c, tuple) else str(c) for c in table.columns]
     rows = [[_format_cell(v, lang) for v in row] for row in table.itertuples(index=False)]

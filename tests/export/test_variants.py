@@ -51,6 +51,18 @@ def test_scenario_sheet_maps_both_plans_at_one_exact_scale(tiny_data):
     assert "Lô thay đổi so với hiện trạng" in text
 
 
+def test_scenario_sheet_prints_a_long_comparison_table(tiny_data):
+    """The scenarios' comparison layout: level, key, indicator, a, b, difference, changed."""
+    table = pd.DataFrame({"level": ["park"], "key": ["P1"], "indicator": ["leased_ha"],
+                          "a": [1.5], "b": [2.0], "difference": [0.5], "changed": [True]})
+    sheet = render_scenario_sheet(tiny_data.plan, _lease_a3(tiny_data.plan), table,
+                                  name="A3", park_code="P1")
+    text = page_text(pdf_pages(sheet_bytes(sheet))[0])
+    assert "level key indicator a b difference" in text
+    assert "park P1 leased_ha 1,50 2,00 0,50" in text
+    assert "changed" not in text
+
+
 def test_scenario_sheet_of_the_whole_province_from_plans(three_parks):
     base = three_parks.plan
     sheet = render_scenario_sheet(base, base, pd.DataFrame({"a": [1.0]}), name="Không đổi")
