@@ -2,18 +2,12 @@
 
 from __future__ import annotations
 
-import io
-import re
-import unicodedata
-
 import pytest
-from pypdf import PdfReader
+from sheet_fixtures import three_park_plan
 
 from gis_app.export import SheetData, load_sheet_data, sheet_data_from_plan
 from gis_app.settings import PROVINCES
 from gis_app.testing import tiny_plan
-
-from .fixtures import three_park_plan
 
 
 @pytest.fixture
@@ -29,12 +23,3 @@ def three_parks() -> SheetData:
 @pytest.fixture(scope="session")
 def bac_ninh() -> SheetData:
     return load_sheet_data(PROVINCES["bac_ninh"].default_path)
-
-
-def pdf_pages(blob: bytes) -> list:
-    return list(PdfReader(io.BytesIO(blob)).pages)
-
-
-def page_text(page) -> str:  # noqa: ANN001 - a pypdf page
-    """The page's text, NFC-normalised, with runs of whitespace (line breaks) as one space."""
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", page.extract_text()))

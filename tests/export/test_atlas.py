@@ -5,13 +5,12 @@ from __future__ import annotations
 import io
 
 import pytest
+from sheet_fixtures import page_text, pdf_pages
 
 from gis_app.cli import main
 from gis_app.errors import ExportError
 from gis_app.export import SheetLayout
 from gis_app.export.atlas import AtlasPage, atlas_bytes, park_pages, write_atlas, zone_pages
-
-from .conftest import page_text, pdf_pages
 
 NAMES = {"P1": "KCN Quế Võ", "P1b": "KCN Yên Phong", "P1c": "KCN Đại Đồng – Hoàn Sơn"}
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from matplotlib.image import imread
+from sheet_fixtures import page_text, pdf_pages
 
 from gis_app.cli import main
-
-from .conftest import page_text, pdf_pages
 
 
 def test_export_sheet_pdf(tmp_path, capsys):

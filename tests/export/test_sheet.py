@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.image import imread
+from sheet_fixtures import page_text, pdf_pages
 
 from gis_app.errors import ExportError
 from gis_app.export import (
@@ -24,8 +25,6 @@ from gis_app.export.style import sheet_style
 from gis_app.layers.crs import to_crs, transformer
 from gis_app.settings import ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from gis_app.testing import ORIGIN, tiny_plan
-
-from .conftest import page_text, pdf_pages
 
 PT_PER_MM = 72 / 25.4
 CRS_NOTE = "VN-2000, kinh tuyến trục 105°30′, múi 3°"

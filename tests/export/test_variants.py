@@ -5,13 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from sheet_fixtures import page_text, pdf_pages
 
 from gis_app.errors import ExportError
 from gis_app.export import SheetLayout, sheet_bytes
 from gis_app.export.style import sheet_style
 from gis_app.export.variants import changed_plots, render_fact_sheet, render_scenario_sheet
-
-from .conftest import page_text, pdf_pages
 
 
 def _lease_a3(plan):  # noqa: ANN001, ANN202

@@ -1,10 +1,15 @@
-"""Small synthetic plans for the map-sheet tests, derived from :func:`tiny_plan`."""
+"""Helpers of the map-sheet tests (a uniquely named module, importable from tests/export)."""
 
 from __future__ import annotations
+
+import io
+import re
+import unicodedata
 
 import geopandas as gpd
 import pandas as pd
 import shapely
+from pypdf import PdfReader
 
 from gis_app.layers.plan import Plan
 from gis_app.testing import tiny_plan
@@ -33,3 +38,12 @@ def three_park_plan() -> Plan:
     layers["parks"]["name_vi"] = ["KCN Quế Võ", "KCN Yên Phong", "KCN Đại Đồng – Hoàn Sơn"]
     layers["parks"]["name_en"] = ["Que Vo", "Yen Phong", "Dai Dong - Hoan Son"]
     return Plan.from_layers(layers)
+
+
+def pdf_pages(blob: bytes) -> list:
+    return list(PdfReader(io.BytesIO(blob)).pages)
+
+
+def page_text(page) -> str:  # noqa: ANN001 - a pypdf page
+    """The page's text, NFC-normalised, with runs of whitespace (line breaks) as one space."""
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFC", page.extract_text()))
