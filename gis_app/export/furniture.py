@@ -18,7 +18,7 @@ from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE
 from .data import SheetData
 from .draw import LegendEntry, fill, stroke
 from .layout import Box, SheetLayout, format_int, format_scale
-from .panel import line_mm, panel_axes, write_lines
+from .panel import fit_lines, line_mm, panel_axes, write_lines
 from .style import CONTEXT_GREY, PARK_EDGE, dms, label
 
 
@@ -42,6 +42,7 @@ def title_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData, *, 
     lines.append((f"{label('date', lang)}: {when:%d/%m/%Y}", pt, "normal"))
     lines.append((crs_note(data, lang), pt * 0.95, "normal"))
     lines.append((label("grid_note", lang), pt * 0.9, "normal"))
+    lines = fit_lines(lines, box.w - 4, box.h - 2.5)
     write_lines(ax, lines, x=box.w / 2, top=box.h - 1.0, ha="center", width_mm=box.w - 4)
 
 
@@ -58,6 +59,7 @@ def sources_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     if data.illustrative:
         notice = ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN
         lines.append((notice, pt, "bold"))
+    lines = fit_lines(lines, box.w - 3, box.h - 1.5)
     write_lines(ax, lines, x=1.5, top=box.h - 0.5, width_mm=box.w - 3)
 
 
@@ -131,20 +133,22 @@ def legend_block(fig: Figure, layout: SheetLayout, box: Box,
                  entries: Sequence[LegendEntry]) -> None:
     """The legend of exactly the layers drawn, in drawing order, in one or two columns."""
     ax = panel_axes(fig, layout, box, name="legend")
-    pt = layout.font_pt * 0.9
-    row = line_mm(pt) * 1.25
     seen: dict[str, LegendEntry] = {}
     for e in entries:
         seen.setdefault(e.label, e)
     items = list(seen.values())
+    pt = layout.font_pt * 0.9
     top = box.h - 1.0 - line_mm(pt * 1.1)
     ax.text(1.5, top, label("legend", layout.lang), fontsize=pt * 1.1, fontweight="bold",
             va="baseline")
-    per_col = max(1, int((top - 1.0) / row))
-    columns = 1 if len(items) <= per_col else 2
+    # Two columns; every entry must be shown, so the rows (and text) shrink when needed.
+    columns = 1 if len(items) * line_mm(pt) * 1.25 <= top - 1.0 else 2
+    per_col = max(1, math.ceil(len(items) / columns))
+    row = min(line_mm(pt) * 1.25, (top - 1.0) / per_col)
+    pt = min(pt, row / 1.25 / line_mm(1.0))
     col_w = (box.w - 3.0) / columns
     sw, sh = 6.0, row * 0.6
-    for i, e in enumerate(items[: per_col * columns]):
+    for i, e in enumerate(items):
         col, r = divmod(i, per_col)
         x, y = 1.5 + col * col_w, top - (r + 1) * row
         if e.kind == "fill":

@@ -205,22 +205,27 @@ def draw_plan(ax: Axes, data: SheetData, park_codes: Sequence[str] | None, windo
 
 
 def _label_plots(ax: Axes, plots: gpd.GeoDataFrame, denominator: int, font_pt: float) -> None:
-    """Plot codes where the plot is large enough on paper to hold them (>= 7 mm)."""
+    """Plot codes where the plot is large enough on paper to hold its code."""
     if plots.empty:
         return
+    size = font_pt * 0.7
+    codes = plots["plot_code"].astype(str)
+    # The code's printed width and height (mm) against the plot's extent on paper; the
+    # bounding box overstates a rotated plot, hence the 1.6 margin.
+    text_w = codes.str.len().to_numpy() * 0.56 * size * 25.4 / 72.0
+    text_h = size * 25.4 / 72.0
     bounds = shapely.bounds(plots.geometry.values)
-    side_mm = np.minimum(bounds[:, 2] - bounds[:, 0], bounds[:, 3] - bounds[:, 1])
-    side_mm = side_mm * 1000.0 / denominator
+    width_mm = (bounds[:, 2] - bounds[:, 0]) * 1000.0 / denominator
+    height_mm = (bounds[:, 3] - bounds[:, 1]) * 1000.0 / denominator
+    fits = (width_mm >= 1.6 * text_w) & (height_mm >= 3.0 * text_h)
     anchors = shapely.point_on_surface(plots.geometry.values)
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
     xy = shapely.get_coordinates(anchors)
     inside = (xy[:, 0] > x0) & (xy[:, 0] < x1) & (xy[:, 1] > y0) & (xy[:, 1] < y1)
-    big = plots[(side_mm >= 7.0) & inside]
-    if len(big) > 600:  # a whole province at small scale: codes would be unreadable
+    chosen = fits & inside
+    if chosen.sum() > 800:  # a whole province at small scale: codes would be unreadable
         return
-    anchors = xy[(side_mm >= 7.0) & inside]
-    size = font_pt * 0.7
-    for (x, y), code in zip(anchors, big["plot_code"].astype(str), strict=True):
+    for (x, y), code in zip(xy[chosen], codes[chosen], strict=True):
         ax.text(x, y, code, fontsize=size, ha="center", va="center", zorder=4.2,
                 color="#111111", clip_on=True)
 

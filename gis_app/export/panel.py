@@ -30,7 +30,7 @@ def line_mm(pt: float) -> float:
 
 def wrap(text: str, width_mm: float, pt: float, *, bold: bool = False) -> list[str]:
     """Break ``text`` into lines that fit ``width_mm`` at ``pt`` points (on spaces only)."""
-    glyph = _GLYPH_WIDTH * (1.12 if bold else 1.0) * (1.2 if text.isupper() else 1.0)
+    glyph = _GLYPH_WIDTH * (1.2 if bold else 1.0) * (1.2 if text.isupper() else 1.0)
     chars = max(8, int(width_mm / (glyph * pt_to_mm(pt))))
     return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
@@ -64,6 +64,20 @@ def write_lines(ax: Axes, lines: Sequence[tuple[str, float, str]], *, x: float, 
             y -= line_mm(pt)
             ax.text(x, y, piece, fontsize=pt, fontweight=weight, ha=ha, va="baseline")
     return y
+
+
+def fit_lines(lines: Sequence[tuple[str, float, str]], width_mm: float, height_mm: float
+              ) -> list[tuple[str, float, str]]:
+    """``lines`` with their sizes scaled down (never up) so that, wrapped, they fit the box."""
+    def needed(scale: float) -> float:
+        return sum(line_mm(pt * scale) * len(wrap(text, width_mm, pt * scale,
+                                                  bold=weight == "bold"))
+                   for text, pt, weight in lines)
+
+    scale = 1.0
+    while scale > 0.4 and needed(scale) > height_mm:
+        scale *= 0.93
+    return [(text, pt * scale, weight) for text, pt, weight in lines]
 
 
 def draw_table(ax: Axes, box: Box, *, title: str, header: Sequence[str] | None,
