@@ -28,7 +28,7 @@ from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE
 from .data import SheetData
 from .draw import LegendEntry, fill
 from .furniture import crs_note, title_block
-from .indicators import format_kpi, park_kpis
+from .indicators import format_kpi, park_kpi_table
 from .layout import Box, SheetLayout
 from .mapframe import add_map_axes, draw_context, draw_grid
 from .panel import draw_table, panel_axes, write_lines
@@ -146,13 +146,14 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
         title_block(fig, layout, head, data, title=label("title_index", lang), subtitle=[],
                     denominator=denominator, when=when)
         tax = panel_axes(fig, layout, table, name="index_table")
+        occupancies = park_kpi_table(plan)["occupancy_share"]
         rows = []
         for i, page in enumerate(pages):
             park = parks.loc[page.park_code]
             name = park["name_vi"] if lang == "vi" else park["name_en"]
             if page.zone_id:
                 name = f"{name} – {page.zone_id}"
-            occupancy = park_kpis(plan, page.park_code)["occupancy_share"]
+            occupancy = float(occupancies.loc[page.park_code])
             rows.append((str(i + 1), page.park_code, str(name),
                          label(str(park['status']), lang),
                          format_kpi("occupancy_share", occupancy, lang), str(i + 3)))

@@ -11,6 +11,7 @@ import math
 
 import pandas as pd
 
+from ..analytics import park_indicators
 from ..errors import ExportError
 from ..layers.plan import Plan
 from .style import label
@@ -25,38 +26,12 @@ SHEET_INDICATORS: tuple[str, ...] = (
 )
 
 
-def _all_parks(plan: Plan) -> pd.DataFrame:
-    """Indicators of every park, indexed by ``park_code``."""
-    try:
-        from ..analytics import park_indicators
-    except ImportError:  # the analytics package lands on main during this session
-        park_indicators = _fallback_indicators
+def park_kpi_table(plan: Plan) -> pd.DataFrame:
+    """The sheet indicators of every park, indexed by ``park_code`` (one analytics call)."""
     table = park_indicators(plan)
     if "park_code" in table.columns:
         table = table.set_index("park_code")
-    return table
-
-
-def _fallback_indicators(plan: Plan) -> pd.DataFrame:
-    """Areas measured from the plot geometries (used only until the analytics package exists)."""
-    from ..settings import LEASABLE_LAND_USES
-
-    plots = plan.plots
-    area = pd.Series(plots.geometry.area.to_numpy() / 10_000.0, index=plots.index)
-    leasable = plots["land_use"].isin(LEASABLE_LAND_USES).to_numpy(dtype=bool)
-    status = plots["status"].astype("string").fillna("")
-    frame = pd.DataFrame({
-        "park_code": plots["park_code"].astype("string"),
-        "leasable_ha": area.where(leasable, 0.0),
-        "leased_ha": area.where(leasable & status.eq("leased").to_numpy(dtype=bool), 0.0),
-        "vacant_ha": area.where(leasable & status.eq("vacant").to_numpy(dtype=bool), 0.0),
-    })
-    sums = frame.groupby("park_code").sum()
-    out = pd.DataFrame(index=pd.Index(plan.parks["park_code"].astype("string"), name="park_code"))
-    out["planned_ha"] = plan.parks["planned_area_ha"].to_numpy(dtype=float)
-    out = out.join(sums).fillna({"leased_ha": 0.0})
-    out["occupancy_share"] = out["leased_ha"] / out["leasable_ha"].where(out["leasable_ha"] > 0)
-    return out
+    return table.reindex(columns=list(SHEET_INDICATORS)).astype("float64")
 
 
 def park_kpis(plan: Plan, park_code: str) -> dict[str, float]:
@@ -66,12 +41,11 @@ def park_kpis(plan: Plan, park_code: str) -> dict[str, float]:
     >>> park_kpis(tiny_plan(), "P1")["occupancy_share"]
     0.75
     """
-    table = _all_parks(plan)
+    table = park_kpi_table(plan)
     if park_code not in table.index:
         raise ExportError(f"park {park_code!r}: no indicators (not in layer 'parks')")
     row = table.loc[park_code]
-    return {c: float(row[c]) if c in row.index and pd.notna(row[c]) else math.nan
-            for c in SHEET_INDICATORS}
+    return {c: float(row[c]) if pd.notna(row[c]) else math.nan for c in SHEET_INDICATORS}
 
 
 def format_kpi(column: str, value: float, lang: str) -> str:
