@@ -139,7 +139,8 @@ def _cmd_export_sheet(args: argparse.Namespace) -> int:
     data = load_sheet_data(_province_path(args.province))
     sheet = render_park_sheet(data, args.park, layout, scenario=None)
     target = Path(args.output or f"{data.province.key}_{args.park}.{args.format}")
-    save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi)
+    save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi,
+                title=f"{data.park(args.park)['name_vi'].iloc[0]} ({args.park})")
     print(f"wrote {target} (1:{sheet.denominator:,}, {layout.paper} {layout.orientation})")
     return 0
 

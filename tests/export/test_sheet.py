@@ -15,6 +15,7 @@ from sheet_fixtures import page_text, pdf_pages
 from gis_app.errors import ExportError
 from gis_app.export import (
     SheetLayout,
+    load_sheet_data,
     render_park_sheet,
     save_figure,
     sheet_bytes,
@@ -23,7 +24,7 @@ from gis_app.export import (
 from gis_app.export.mapframe import corner_points
 from gis_app.export.style import sheet_style
 from gis_app.layers.crs import to_crs, transformer
-from gis_app.settings import ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
+from gis_app.settings import ILLUSTRATIVE_NOTICE_VI, PROVINCES, REFERENCE_ATTRIBUTION
 from gis_app.testing import ORIGIN, tiny_plan
 
 PT_PER_MM = 72 / 25.4
@@ -268,3 +269,14 @@ def test_sample_sheet_draws_context_and_reports_the_sample(bac_ninh):
     assert "Dữ liệu minh họa" in text
     (legend,) = [a for a in sheet.figure.axes if a.get_label() == "legend"]
     assert "Ranh giới xã, phường" in {t.get_text() for t in legend.texts}
+
+
+def test_ninh_binh_sheet_uses_its_own_zone_and_handles_a_park_without_plots():
+    data = load_sheet_data(PROVINCES["ninh_binh"].default_path)
+    # NB08 (Phú Long) is only proposed: no detailed plan, so no leasable or vacant figures.
+    sheet = render_park_sheet(data, "NB08", SheetLayout())
+    text = page_text(pdf_pages(sheet_bytes(sheet))[0])
+    assert "BAN QUẢN LÝ CÁC KCN TỈNH NINH BÌNH" in text
+    assert "VN-2000, kinh tuyến trục 105°00′, múi 3° (EPSG:5897)" in text
+    assert "Đất CN cho thuê theo QH (ha) –" in text and "Tỷ lệ lấp đầy –" in text
+    assert "Đã cho thuê (ha) 0,00" in text
