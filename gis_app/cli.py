@@ -133,7 +133,7 @@ def _sheet_layout(args: argparse.Namespace):  # noqa: ANN202 - a SheetLayout
 
 
 def _cmd_export_sheet(args: argparse.Namespace) -> int:
-    from .export import load_sheet_data, render_park_sheet, save_figure
+    from .export import format_scale, load_sheet_data, render_park_sheet, save_figure
 
     layout = _sheet_layout(args)
     data = load_sheet_data(_province_path(args.province))
@@ -141,7 +141,8 @@ def _cmd_export_sheet(args: argparse.Namespace) -> int:
     target = Path(args.output or f"{data.province.key}_{args.park}.{args.format}")
     save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi,
                 title=f"{data.park(args.park)['name_vi'].iloc[0]} ({args.park})")
-    print(f"wrote {target} (1:{sheet.denominator:,}, {layout.paper} {layout.orientation})")
+    print(f"wrote {target} ({format_scale(sheet.denominator)}, {layout.paper} "
+          f"{layout.orientation})")
     return 0
 
 

@@ -15,7 +15,7 @@ def test_export_sheet_pdf(tmp_path, capsys):
                  "--format", "pdf", "--corners", "--prepared-by", "Nguyễn Văn Lập",
                  "-o", str(target)])
     assert code == 0
-    assert "1:5,000" in capsys.readouterr().out
+    assert "(1:5 000, A3 landscape)" in capsys.readouterr().out
     (page,) = pdf_pages(target.read_bytes())
     text = page_text(page)
     assert "Tỷ lệ 1:5 000" in text and "KCN Quế Võ (BN06)" in text
