@@ -125,9 +125,10 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
         area, side = inner.split_w([1.25, 1.0], 6.0)
         head, table = side.split_h([1, 3.2], 3.0)
         frame = frame_in(area, layout)
-        extent = data.context.get("province_boundary")
-        geoms = extent.geometry.values if extent is not None else plan.parks.geometry.values
-        denominator, window = fit_scale(layout, geoms, frame)
+        # The parks' extent, not the province's: parks cluster (in Bắc Ninh, in the west), and
+        # the inset of every sheet already shows the whole province.
+        selected = plan.parks[plan.parks["park_code"].isin([p.park_code for p in pages])]
+        denominator, window = fit_scale(layout, selected.geometry.values, frame)
         ax = add_map_axes(fig, layout, frame, window)
         ax.set_label("index_map")
         draw_context(ax, data, window, lang)
@@ -215,10 +216,12 @@ def default_start_method() -> str:
 def default_workers() -> int:
     """Every core when the pool can fork, else one process.
 
-    Measured on the 2-core development machine, Bắc Ninh sample atlas (22 sheets, median of
-    3, benchmarks/bench_mapsheets.py): one process 4.9 s; two forked workers 2.7 s; two
-    forkserver workers 8.1 s (starting the server and re-importing geopandas and matplotlib
-    costs more than the sheets). So a threaded process draws the atlas itself.
+    Bắc Ninh sample atlas (22 sheets) on the shared 2-core development machine, median of 3
+    (benchmarks/bench_mapsheets.py), at load averages 4.4 / 4.5 / 7.5: one process 4.9 /
+    12.5 / 10.0 s; two forked workers 2.7 / 7.3 / 13.1 s; two forkserver workers 8.1 / 13.1
+    / 18.3 s. Forking wins unless the cores are already busy; starting a forkserver and
+    re-importing geopandas and matplotlib costs more than it saves, so a threaded process
+    (a Streamlit server, where forking is unsafe) draws the atlas itself.
     """
     return (os.cpu_count() or 1) if _fork_safe() else 1
 
