@@ -122,6 +122,58 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sheet_layout(args: argparse.Namespace):  # noqa: ANN202 - a SheetLayout
+    from .export import SheetLayout
+
+    return SheetLayout(paper=args.paper, orientation=args.orientation, scale=args.scale,
+                       lang=args.lang, graticule=args.graticule,
+                       corner_table=getattr(args, "corners", False),
+                       corner_plot=getattr(args, "corner_plot", None),
+                       prepared_by=args.prepared_by, approved_by=args.approved_by)
+
+
+def _cmd_export_sheet(args: argparse.Namespace) -> int:
+    from .export import format_scale, load_sheet_data, render_park_sheet, save_figure
+
+    layout = _sheet_layout(args)
+    data = load_sheet_data(_province_path(args.province))
+    sheet = render_park_sheet(data, args.park, layout, scenario=None)
+    target = Path(args.output or f"{data.province.key}_{args.park}.{args.format}")
+    save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi,
+                title=f"{data.park(args.park)['name_vi'].iloc[0]} ({args.park})")
+    print(f"wrote {target} ({format_scale(sheet.denominator)}, {layout.paper} "
+          f"{layout.orientation})")
+    return 0
+
+
+def _cmd_export_atlas(args: argparse.Namespace) -> int:
+    from .export import load_sheet_data
+    from .export.atlas import park_pages, write_atlas
+
+    layout = _sheet_layout(args)
+    data = load_sheet_data(_province_path(args.province))
+    pages = park_pages(data, args.parks.split(",") if args.parks else None)
+    target = Path(args.output or f"{data.province.key}_atlas.pdf")
+    count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers)
+    print(f"wrote {target} ({count} pages: cover, index and {count - 2} sheets)")
+    return 0
+
+
+def _add_sheet_options(p: argparse.ArgumentParser) -> None:
+    from .export.layout import PAPER_MM, STANDARD_SCALES
+
+    p.add_argument("province", help="province key or GeoPackage path")
+    p.add_argument("--paper", choices=list(PAPER_MM), default="A3")
+    p.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    p.add_argument("--scale", type=int, choices=list(STANDARD_SCALES), default=None,
+                   help="scale denominator (default: fit the extent, rounded to a standard scale)")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.add_argument("--graticule", action="store_true", help="add a WGS 84 lat/long graticule")
+    p.add_argument("--prepared-by", default="", help="name in the 'prepared by' box")
+    p.add_argument("--approved-by", default="", help="name in the 'approved by' box")
+    p.add_argument("-o", "--output", help="output file")
+
+
 def _cmd_view(args: argparse.Namespace) -> int:
     import subprocess
 
@@ -216,6 +268,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
 
+    p = sub.add_parser("export", help="map sheets and atlases (PDF/PNG) for planning dossiers")
+    export = p.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    e = export.add_parser("sheet", help="the map sheet of one park")
+    _add_sheet_options(e)
+    e.add_argument("--park", required=True, help="park code (e.g. BN06)")
+    e.add_argument("--format", choices=["pdf", "png"], default="pdf")
+    e.add_argument("--corners", action="store_true",
+                   help="number the boundary corners and list their VN-2000 X/Y")
+    e.add_argument("--corner-plot", help="list the corners of this plot instead of the park")
+    e.set_defaults(func=_cmd_export_sheet)
+    e = export.add_parser("atlas", help="a PDF atlas: cover, index and one sheet per park")
+    _add_sheet_options(e)
+    e.add_argument("--parks", help="comma-separated park codes (default: every park)")
+    e.add_argument("--workers", type=int, default=None,
+                   help="processes drawing sheets (default: every core; 1: no subprocesses)")
+    e.set_defaults(func=_cmd_export_atlas)
     p = sub.add_parser("view", help="open the map viewer in the browser (Streamlit)")
     p.add_argument("province", nargs="?", help="province key or GeoPackage path to open first")
     p.add_argument("--port", type=int, help="port to listen on (default: Streamlit's 8501)")
