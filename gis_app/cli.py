@@ -36,6 +36,19 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_sample(args: argparse.Namespace) -> int:
+    from .sample.build import write_province
+
+    keys = args.provinces or list(PROVINCES)
+    for key in keys:
+        if key not in PROVINCES:
+            raise SystemExit(f"kcn-gis sample: unknown province {key!r} (known: {', '.join(PROVINCES)})")
+        target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
+        path = write_province(key, target, seed=args.seed)
+        print(f"wrote {path}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kcn-gis",
@@ -49,6 +62,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, default=50, help="problems to print per file")
     p.add_argument("--csv", help="also write the problems to this CSV file")
     p.set_defaults(func=_cmd_validate)
+
+    p = sub.add_parser("sample", help="generate the illustrative province files shipped in layers/")
+    p.add_argument("provinces", nargs="*", help=f"province keys (default: all of {', '.join(PROVINCES)})")
+    p.add_argument("--output-dir", help="write here instead of layers/")
+    p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    p.set_defaults(func=_cmd_sample)
 
     return parser
 

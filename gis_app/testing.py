@@ -81,7 +81,7 @@ def tiny_plan() -> Plan:
             "park_code": ["P1", "P1"],
             "project_type": ["secondary", "secondary"],
             "investor": ["Alpha Electronics", "Beta Logistics"],
-            "country": ["Hàn Quốc", "Việt Nam"],
+            "country": ["KR", "VN"],
             "sector": ["electronics", "logistics"],
             "registered_capital_usd": [10_000_000.0, 2_000_000.0],
             "realised_capital_usd": [8_000_000.0, 500_000.0],

@@ -12,7 +12,8 @@ from typing import Literal
 
 Kind = Literal["str", "float", "int", "bool", "date"]
 
-PARK_STATUSES = ("approved", "established", "operating")
+#: ``proposed``: put forward for the plan but not yet approved (e.g. Ninh Bình's four 2023 proposals).
+PARK_STATUSES = ("proposed", "approved", "established", "operating")
 PLOT_STATUSES = ("leased", "vacant", "reserved", "not_cleared")
 ZONE_LAND_USES = (
     "industrial",
