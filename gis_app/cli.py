@@ -16,20 +16,23 @@ from .errors import GisAppError, ValidationError
 from .settings import PROVINCES
 
 
-def _province_path(value: str) -> Path:
-    """A province key (``bac_ninh``) names the shipped file; anything else is a path."""
+def _province_path(value: str) -> Path | str:
+    """A province key (``bac_ninh``) names the shipped file; a ``postgresql://`` URL stays a
+    URL (see :mod:`gis_app.layers.source`); anything else is a path."""
     if value in PROVINCES:
         return PROVINCES[value].default_path
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
     return Path(value)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .layers import validate_file
+    from .layers.source import describe, validate_source
 
     failed = False
     for value in args.files:
-        report = validate_file(_province_path(value))
-        print(f"{_province_path(value)}: {report.summary(limit=args.limit)}")
+        report = validate_source(_province_path(value))
+        print(f"{describe(_province_path(value))}: {report.summary(limit=args.limit)}")
         if args.csv:
             report.problems.to_csv(args.csv, index=False)
         failed |= not report.ok
@@ -46,6 +49,26 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
         path = write_province(key, target, seed=args.seed)
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from .layers import postgis
+    from .layers.source import describe
+    from .layers.transfer import copy_province
+
+    if args.db_command == "init":
+        before = postgis.init_database(args.url)
+        print(f"{describe(args.url)}: schema ready (version {before} -> "
+              f"{postgis.SCHEMA_VERSION})")
+        return 0
+    if args.db_command == "push":
+        src, dst = _province_path(args.gpkg), args.url
+    else:
+        src, dst = args.url, _province_path(args.gpkg)
+    names = copy_province(src, dst)
+    print(f"{describe(src)} -> {describe(dst)}: {len(names)} layers copied "
+          f"({', '.join(names)})")
     return 0
 
 
@@ -68,6 +91,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("db", help="PostGIS: create the schema, copy a province in or out")
+    db = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    url_help = ("postgresql://[user@host/db]?province=KEY (credentials from PG* variables, "
+                "~/.pgpass or a service file: postgresql:///?service=kcn&province=KEY)")
+    q = db.add_parser("init", help="create or upgrade a province schema and the roles")
+    q.add_argument("url", help=url_help)
+    q = db.add_parser("push", help="copy a GeoPackage into PostGIS (replaces the province)")
+    q.add_argument("gpkg", help="province key or GeoPackage path")
+    q.add_argument("url", help=url_help + "; province defaults to the file's")
+    q = db.add_parser("pull", help="copy a province from PostGIS into a new GeoPackage")
+    q.add_argument("url", help=url_help)
+    q.add_argument("gpkg", help="GeoPackage path to write (replaced atomically)")
+    p.set_defaults(func=_cmd_db)
 
     return parser
 

@@ -27,6 +27,7 @@ from .pg_schema import (
     GEOMETRY_COLUMN,
     ORDER_COLUMN,
     REGISTRY_TABLE,
+    SCHEMA_VERSION,
     VERSIONS_TABLE,
     apply_grants,
     pg_type,
