@@ -54,13 +54,14 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 def _cmd_db(args: argparse.Namespace) -> int:
     from .layers import postgis
+    from .layers.pg_schema import SCHEMA_VERSION
     from .layers.source import describe
     from .layers.transfer import copy_province
 
     if args.db_command == "init":
         before = postgis.init_database(args.url)
         print(f"{describe(args.url)}: schema ready (version {before} -> "
-              f"{postgis.SCHEMA_VERSION})")
+              f"{SCHEMA_VERSION})")
         return 0
     if args.db_command == "push":
         src, dst = _province_path(args.gpkg), args.url

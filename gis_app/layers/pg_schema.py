@@ -225,7 +225,7 @@ def upgrade(conn: Connection, province: Province, *, schema: str | None = None) 
                 step.apply(conn, schema, province)
         conn.execute(sql.SQL("UPDATE {}.{} SET value = %s WHERE key = 'schema_version'").format(
             s, sql.Identifier(META_TABLE)), [str(SCHEMA_VERSION)])
-        extras = dict(conn.execute(sql.SQL("SELECT name, kind FROM {}.{}").format(
+        extras: dict[str, str] = dict(conn.execute(sql.SQL("SELECT name, kind FROM {}.{}").format(
             s, sql.Identifier(REGISTRY_TABLE))).fetchall())
         apply_grants(conn, schema, extras)
     return before

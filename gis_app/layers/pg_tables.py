@@ -94,7 +94,7 @@ def geometry_values(geoms: gpd.GeoSeries | np.ndarray, srid: int) -> list[str | 
 
 
 def copy_rows(conn: Connection, schema: str, table: str, columns: Sequence[str],
-              values: Sequence[list[object]]) -> None:
+              values: Sequence[Sequence[object]]) -> None:
     """Append rows with COPY (one round trip for the whole layer)."""
     statement = sql.SQL("COPY {}.{} ({}) FROM STDIN").format(
         sql.Identifier(schema), sql.Identifier(table),
@@ -140,7 +140,7 @@ def read_table(conn: Connection, schema: str, table: str, *,
     columns = table_columns(conn, schema, table)
     geometry = [(n, t) for n, t in columns if t.startswith("geometry")]
     attrs = [(n, t) for n, t in columns if not t.startswith("geometry")]
-    select = [sql.Identifier(n) for n, _ in attrs]
+    select: list[sql.Composable] = [sql.Identifier(n) for n, _ in attrs]
     if geometry:
         select.append(sql.SQL("ST_AsBinary({})").format(sql.Identifier(GEOMETRY_COLUMN)))
     query = sql.SQL("SELECT {} FROM {}.{} ORDER BY {}").format(
@@ -158,9 +158,10 @@ def read_table(conn: Connection, schema: str, table: str, *,
     frame = pd.DataFrame(data, columns=[n for n, _ in attrs])
     if not geometry:
         return frame
-    srid = conn.execute("SELECT postgis_typmod_srid(atttypmod) FROM pg_attribute WHERE "
-                        "attrelid = to_regclass(%s) AND attname = %s",
-                        [f'"{schema}"."{table}"', GEOMETRY_COLUMN]).fetchone()[0]
+    found = conn.execute("SELECT postgis_typmod_srid(atttypmod) FROM pg_attribute WHERE "
+                         "attrelid = to_regclass(%s) AND attname = %s",
+                         [f'"{schema}"."{table}"', GEOMETRY_COLUMN]).fetchone()
+    srid = found[0] if found else 0
     wkb = [None if v is None else bytes(v) for v in cols[-1]]
     geoms = shapely.from_wkb(np.array(wkb, dtype=object))
     crs = f"EPSG:{srid}" if srid and srid > 0 else None

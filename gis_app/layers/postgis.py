@@ -14,7 +14,7 @@ read-edit-write cycle and retries on conflict.
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -27,7 +27,6 @@ from .pg_schema import (
     GEOMETRY_COLUMN,
     ORDER_COLUMN,
     REGISTRY_TABLE,
-    SCHEMA_VERSION,
     VERSIONS_TABLE,
     apply_grants,
     pg_type,
@@ -82,8 +81,8 @@ def init_database(url: str) -> int:
 
 
 def _versions(conn: Connection, schema: str, names: list[str], *, lock: bool) -> Versions:
-    query = sql.SQL("SELECT layer, version FROM {}.{} WHERE layer = ANY(%s) ORDER BY layer{}")
-    query = query.format(sql.Identifier(schema), sql.Identifier(VERSIONS_TABLE),
+    template = sql.SQL("SELECT layer, version FROM {}.{} WHERE layer = ANY(%s) ORDER BY layer{}")
+    query = template.format(sql.Identifier(schema), sql.Identifier(VERSIONS_TABLE),
                          sql.SQL(" FOR UPDATE") if lock else sql.SQL(""))
     return {name: int(v) for name, v in conn.execute(query, [names]).fetchall()}
 
@@ -166,7 +165,8 @@ def _write_plan_layers(conn: Connection, schema: str, srid: int, plan: Plan) -> 
     for layer in PLAN_LAYERS:
         frame = getattr(plan, layer.name)
         columns = layer.column_names
-        values = [python_values(frame[c], pg_type(layer.column(c))) for c in columns]
+        values: list[Sequence[object]] = [
+            python_values(frame[c], pg_type(layer.column(c))) for c in columns]
         if layer.geometry_types is not None:
             columns = [*columns, GEOMETRY_COLUMN]
             values.append(geometry_values(frame.geometry.values, srid))
@@ -209,7 +209,8 @@ def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, 
                          "EXCLUDED.position, kind = EXCLUDED.kind, create_sql = "
                          "EXCLUDED.create_sql").format(s, sql.Identifier(REGISTRY_TABLE)),
                  [name, position, kind, create_sql])
-    values = [python_values(frame[c], ty) for c, ty in wanted[:len(attrs)]]
+    values: list[Sequence[object]] = [
+        python_values(frame[c], ty) for c, ty in wanted[:len(attrs)]]
     columns = list(attrs)
     if spatial:
         columns.append(GEOMETRY_COLUMN)

@@ -11,7 +11,6 @@ Both backends validate the same way, so the same code paths give the same result
 
 from __future__ import annotations
 
-import os
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -24,7 +23,7 @@ from .plan import Plan
 from .validate import ValidationReport
 
 #: A province source: a GeoPackage path or a ``postgresql://...?province=KEY`` URL.
-Source = str | os.PathLike[str]
+Source = str | Path
 
 
 def is_database(source: Source) -> bool:
@@ -47,14 +46,14 @@ def read_plan(source: Source) -> Plan:
     """The validated plan of a province (raises ValidationError listing every problem)."""
     if is_database(source):
         return _postgis().read_plan(str(source))
-    return gpkg.read_plan(source)
+    return gpkg.read_plan(Path(source))
 
 
 def validate_source(source: Source) -> ValidationReport:
     """Every problem of a province, without raising."""
     if is_database(source):
         return _postgis().validate_database(str(source))
-    return gpkg.validate_file(source)
+    return gpkg.validate_file(Path(source))
 
 
 def write_plan(source: Source, plan: Plan, *,
@@ -72,28 +71,28 @@ def write_plan(source: Source, plan: Plan, *,
 
         raise LayerError(f"{source}: versioned edits need a PostGIS source; a GeoPackage is "
                          "edited by one writer at a time")
-    gpkg.write_plan(source, plan)
+    gpkg.write_plan(Path(source), plan)
 
 
 def list_layers(source: Source) -> dict[str, str | None]:
     """Layer names with their geometry type (None for tables)."""
     if is_database(source):
         return _postgis().list_layers(str(source))
-    return gpkg.list_layers(source)
+    return gpkg.list_layers(Path(source))
 
 
 def read_layer(source: Source, name: str) -> pd.DataFrame:
     """One layer as stored, unvalidated (extra tables such as scenarios, styles, sources)."""
     if is_database(source):
         return _postgis().read_layer(str(source), name)
-    return gpkg.read_layer(source, name)
+    return gpkg.read_layer(Path(source), name)
 
 
 def read_context(source: Source, name: str) -> gpd.GeoDataFrame:
     """A context layer (province boundary, communes, roads and rail, rivers, park labels)."""
     if is_database(source):
         return _postgis().read_context(str(source), name)
-    return gpkg.read_context(source, name)
+    return gpkg.read_context(Path(source), name)
 
 
 def write_layers(source: Source, layers: Mapping[str, pd.DataFrame]) -> None:
@@ -101,4 +100,4 @@ def write_layers(source: Source, layers: Mapping[str, pd.DataFrame]) -> None:
     if is_database(source):
         _postgis().write_layers(str(source), layers)
         return
-    gpkg.write_layers(source, layers)
+    gpkg.write_layers(Path(source), layers)

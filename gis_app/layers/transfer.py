@@ -124,13 +124,13 @@ def copy_province(src: Source, dst: Source) -> list[str]:
         plan = postgis.read_plan(str(src))
         extras = postgis.read_extras(str(src))
     else:
-        plan = gpkg.read_plan(src)
-        extras = read_gpkg_extras(src)
+        plan = gpkg.read_plan(Path(src))
+        extras = read_gpkg_extras(Path(src))
     if is_database(dst):
         target = parse_url(str(dst))
         url = str(dst)
         if target.province_key is None:
-            province = None if is_database(src) else gpkg.province_of(src)
+            province = None if is_database(src) else gpkg.province_of(Path(src))
             if province is None:
                 raise LayerError(f"{target.display}: the URL names no province and {src} does "
                                  "not record one; add '?province=KEY' to the URL")
