@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import re
 from dataclasses import dataclass
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 from ..errors import LayerError
 from ..settings import PROVINCES, Province
@@ -61,10 +61,15 @@ class PgTarget:
         query = [(k, v) for k, v in parse_qsl(parts.query) if k != "password"]
         if self.province_key:
             query.append(("province", self.province_key))
-        return urlunsplit((parts.scheme, netloc, parts.path, urlencode(query), ""))
+        return _join(parts.scheme, netloc, parts.path, query)
 
     def with_province(self, key: str) -> PgTarget:
         return PgTarget(self.conninfo, key)
+
+
+def _join(scheme: str, netloc: str, path: str, query: list[tuple[str, str]]) -> str:
+    # urlunsplit would drop the empty host of "postgresql:///db" (a Unix socket or a service).
+    return f"{scheme}://{netloc}{path}" + (f"?{urlencode(query)}" if query else "")
 
 
 def parse_url(url: str) -> PgTarget:
@@ -73,6 +78,10 @@ def parse_url(url: str) -> PgTarget:
     >>> t = parse_url("postgresql:///kcn?service=kcn&province=bac_ninh")
     >>> t.conninfo, t.province_key
     ('postgresql:///kcn?service=kcn', 'bac_ninh')
+    >>> parse_url("postgresql://ana:secret@db.example/kcn?province=ninh_binh").display
+    'postgresql://ana@db.example/kcn?province=ninh_binh'
+    >>> parse_url("postgresql:///?service=kcn").conninfo
+    'postgresql:///?service=kcn'
     """
     if not is_database_url(url):
         raise LayerError(f"{url!r} is not a PostgreSQL URL (postgresql://...)")
@@ -83,7 +92,7 @@ def parse_url(url: str) -> PgTarget:
     key = provinces[-1] if provinces else None
     if key is not None and not _SCHEMA_NAME.match(key):
         raise LayerError(f"{url}: province {key!r} is not a valid schema name")
-    conninfo = urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(rest), ""))
+    conninfo = _join(parts.scheme, parts.netloc, parts.path, rest)
     return PgTarget(conninfo, key)
 
 

@@ -1,0 +1,86 @@
+"""What the database itself enforces, even against SQL that bypasses the app; and upgrades."""
+
+from __future__ import annotations
+
+import psycopg
+import pytest
+
+from gis_app.errors import LayerError
+from gis_app.layers import postgis, source
+from gis_app.layers.pg_schema import SCHEMA_VERSION
+from gis_app.testing import tiny_plan
+
+POLY = ("ST_GeomFromText('POLYGON((550000 2335000,550010 2335000,550010 2335010,"
+        "550000 2335000))', {})")
+
+
+@pytest.fixture
+def conn(pg_url, pg_cluster, pg_db):
+    postgis.init_database(pg_url)
+    source.write_plan(pg_url, tiny_plan())
+    with pg_cluster.connect(pg_db) as conn:
+        yield conn
+
+
+def _insert_plot(conn, *, code="B1", park="P1", status="vacant", area=0.01, srid=9209):
+    conn.execute(
+        "INSERT INTO bac_ninh.plots (plot_code, park_code, land_use, status, ready_built_factory,"
+        f" area_ha, geom) VALUES (%s, %s, 'industrial', %s, false, %s, {POLY.format(srid)})",
+        [code, park, status, area])
+
+
+def test_a_valid_plot_is_accepted(conn):
+    _insert_plot(conn)
+    assert conn.execute("SELECT count(*) FROM bac_ninh.plots").fetchone()[0] == 5
+
+
+@pytest.mark.parametrize(("kwargs", "error"), [
+    ({"area": -0.5}, psycopg.errors.CheckViolation),
+    ({"status": "rented"}, psycopg.errors.CheckViolation),
+    ({"code": ""}, psycopg.errors.CheckViolation),
+    ({"code": "A1"}, psycopg.errors.UniqueViolation),
+    ({"park": "P9"}, psycopg.errors.ForeignKeyViolation),
+    ({"srid": 4326}, psycopg.errors.InvalidParameterValue),
+])
+def test_database_refuses_bad_plots(conn, kwargs, error):
+    with pytest.raises(error):
+        _insert_plot(conn, **kwargs)
+
+
+def test_tenant_links_need_a_plot_and_a_project(conn):
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("INSERT INTO bac_ninh.tenant_plots VALUES (DEFAULT, 'A3', 'T9')")
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):
+        conn.execute("INSERT INTO bac_ninh.tenant_plots VALUES (DEFAULT, 'Z9', 'T1')")
+    with pytest.raises(psycopg.errors.UniqueViolation):  # a plot hosts at most one project
+        conn.execute("INSERT INTO bac_ninh.tenant_plots VALUES (DEFAULT, 'A1', 'T2')")
+    with pytest.raises(psycopg.errors.ForeignKeyViolation):  # a park with plots stays
+        conn.execute("DELETE FROM bac_ninh.parks")
+
+
+def test_point_layer_refuses_polygons(conn):
+    with pytest.raises(psycopg.errors.InvalidParameterValue, match="Point"):
+        conn.execute("UPDATE bac_ninh.wastewater_plants SET geom = " + POLY.format(9209))
+
+
+def test_spatial_indexes_exist(conn):
+    rows = conn.execute("SELECT tablename FROM pg_indexes WHERE schemaname = 'bac_ninh' "
+                        "AND indexdef ILIKE '%USING gist%' ORDER BY tablename").fetchall()
+    assert [r[0] for r in rows] == ["parks", "plots", "wastewater_plants", "zones"]
+
+
+def test_upgrade_applies_only_the_missing_steps(conn, pg_url):
+    conn.execute("DROP VIEW bac_ninh.tenants_public")
+    conn.execute("UPDATE bac_ninh.kcn_meta SET value = '1' WHERE key = 'schema_version'")
+    with pytest.raises(LayerError, match="version 1.*db init"):
+        source.read_plan(pg_url)
+    assert postgis.init_database(pg_url) == 1
+    assert conn.execute("SELECT count(*) FROM bac_ninh.tenants_public").fetchone()[0] == 2
+    assert len(source.read_plan(pg_url).plots) == 4  # data untouched by the upgrade
+
+
+def test_a_newer_database_is_not_downgraded(conn, pg_url):
+    conn.execute("UPDATE bac_ninh.kcn_meta SET value = %s WHERE key = 'schema_version'",
+                 [str(SCHEMA_VERSION + 1)])
+    with pytest.raises(LayerError, match="newer than this kcn-gis"):
+        postgis.init_database(pg_url)
