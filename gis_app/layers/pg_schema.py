@@ -118,8 +118,9 @@ def _create_layers(conn: Connection, schema: str, province: Province) -> None:
                          "version bigint NOT NULL DEFAULT 0 CHECK (version >= 0))").format(
         s, sql.Identifier(VERSIONS_TABLE)))
     conn.execute(sql.SQL("CREATE TABLE {}.{} (name text PRIMARY KEY, position integer NOT NULL, "
-                         "kind text NOT NULL CHECK (kind IN ('table', 'spatial', 'sqlite')), "
-                         "create_sql text)").format(s, sql.Identifier(REGISTRY_TABLE)))
+                         "kind text NOT NULL CHECK (kind IN ('table', 'spatial', 'sqlite', "
+                         "'sqlite_unlisted')), create_sql text, gpkg_srs_id integer)").format(
+        s, sql.Identifier(REGISTRY_TABLE)))
     for layer in PLAN_LAYERS:
         conn.execute(plan_table_ddl(schema, layer, province.epsg))
         table = sql.Identifier(layer.name)

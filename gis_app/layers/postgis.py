@@ -175,7 +175,7 @@ def _write_plan_layers(conn: Connection, schema: str, srid: int, plan: Plan) -> 
 
 def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, *,
                  position: int, kind: str | None = None, create_sql: str | None = None,
-                 types: Mapping[str, str] | None = None) -> None:
+                 srs_id: int | None = None, types: Mapping[str, str] | None = None) -> None:
     """Replace an extra table's rows; (re)create it when its columns changed."""
     if name in SCHEMAS:
         raise LayerError(f"layer {name!r} is a planning layer; write it with write_plan")
@@ -204,11 +204,11 @@ def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, 
             conn.execute(sql.SQL("CREATE INDEX ON {}.{} USING gist ({})").format(
                 s, t, sql.Identifier(GEOMETRY_COLUMN)))
     kind = kind or ("spatial" if spatial else "table")
-    conn.execute(sql.SQL("INSERT INTO {}.{} (name, position, kind, create_sql) VALUES "
-                         "(%s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET position = "
-                         "EXCLUDED.position, kind = EXCLUDED.kind, create_sql = "
-                         "EXCLUDED.create_sql").format(s, sql.Identifier(REGISTRY_TABLE)),
-                 [name, position, kind, create_sql])
+    conn.execute(sql.SQL("INSERT INTO {}.{} (name, position, kind, create_sql, gpkg_srs_id) "
+                         "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
+                         "position = EXCLUDED.position, kind = EXCLUDED.kind, create_sql = "
+                         "EXCLUDED.create_sql, gpkg_srs_id = EXCLUDED.gpkg_srs_id").format(
+        s, sql.Identifier(REGISTRY_TABLE)), [name, position, kind, create_sql, srs_id])
     values: list[Sequence[object]] = [
         python_values(frame[c], ty) for c, ty in wanted[:len(attrs)]]
     columns = list(attrs)
@@ -227,11 +227,13 @@ def _canonical(pg: str) -> str:
 def write(url: str, *, plan: Plan | None = None,
           extras: Mapping[str, pd.DataFrame] | None = None,
           extra_info: Mapping[str, Mapping[str, object]] | None = None,
+          descriptions: Mapping[str, str] | None = None,
           expected_versions: Mapping[str, int] | None = None, replace_extras: bool = False) -> None:
     """Write a plan and/or extra tables in one transaction (the primitive behind the API).
 
     ``extra_info`` may give, per extra table, ``types`` (column -> PostgreSQL type), ``kind``
-    and ``create_sql`` (the original DDL of tables GeoPackage readers do not list).
+    and ``create_sql`` (the original SQLite DDL of attribute tables, recreated on the way
+    back). ``descriptions`` become table comments (GeoPackage layer descriptions).
     ``replace_extras`` drops extra tables not named in ``extras`` (a full copy).
     """
     extras = dict(extras or {})
@@ -252,13 +254,17 @@ def write(url: str, *, plan: Plan | None = None,
                 info = extra_info.get(name, {})
                 _write_extra(conn, schema, name, frame, position=position,
                              kind=info.get("kind"), create_sql=info.get("create_sql"),  # type: ignore[arg-type]
-                             types=info.get("types"))  # type: ignore[arg-type]
+                             srs_id=info.get("srs_id"), types=info.get("types"))  # type: ignore[arg-type]
             if replace_extras:
                 for name in set(known) - set(extras):
                     conn.execute(sql.SQL("DROP TABLE {}.{}").format(
                         sql.Identifier(schema), sql.Identifier(name)))
                     conn.execute(sql.SQL("DELETE FROM {}.{} WHERE name = %s").format(
                         sql.Identifier(schema), sql.Identifier(REGISTRY_TABLE)), [name])
+            for name, text in (descriptions or {}).items():
+                # COMMENT takes no bind parameters; Literal quotes the text safely.
+                conn.execute(sql.SQL("COMMENT ON TABLE {}.{} IS {}").format(
+                    sql.Identifier(schema), sql.Identifier(name), sql.Literal(text or None)))
             if set(extras) - set(known):
                 apply_grants(conn, schema, extra_layers(conn, schema))
 
@@ -334,12 +340,26 @@ def read_extras(url: str) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, 
         require_current(conn, schema, target.display)
         with conn.transaction():
             conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            query = sql.SQL("SELECT name, kind, create_sql FROM {}.{} ORDER BY position, name")
+            query = sql.SQL("SELECT name, kind, create_sql, gpkg_srs_id FROM {}.{} "
+                            "ORDER BY position, name")
             rows = conn.execute(query.format(sql.Identifier(schema),
                                              sql.Identifier(REGISTRY_TABLE))).fetchall()
-            frames = {name: read_table(conn, schema, name) for name, _, _ in rows}
-    info = {name: {"kind": kind, "create_sql": ddl} for name, kind, ddl in rows}
+            frames = {name: read_table(conn, schema, name) for name, *_ in rows}
+    info = {name: {"kind": kind, "create_sql": ddl, "srs_id": srs_id}
+            for name, kind, ddl, srs_id in rows}
     return frames, info
+
+
+def read_descriptions(url: str) -> dict[str, str]:
+    """Table comments (the GeoPackage layer descriptions) of every layer that has one."""
+    with _session(url) as (target, conn):
+        schema = target.province.key
+        require_current(conn, schema, target.display)
+        names = list(SCHEMAS) + list(extra_layers(conn, schema))
+        rows = conn.execute("SELECT name, obj_description(to_regclass(format('%%I.%%I', %s::text, "
+                            "name)), 'pg_class') FROM unnest(%s::text[]) AS name",
+                            [schema, names]).fetchall()
+    return {name: text for name, text in rows if text}
 
 
 def read_context(url: str, name: str) -> gpd.GeoDataFrame:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 
 import pandas as pd
@@ -46,51 +46,73 @@ def _sqlite_type(declared: str) -> str:
     return "text"
 
 
-def _unlisted_tables(path: Path, listed: set[str]) -> Extras:
-    """Plain SQLite tables GDAL does not list (e.g. ``layer_styles``), with their DDL."""
-    frames: dict[str, pd.DataFrame] = {}
-    info: dict[str, dict[str, object]] = {}
-    uri = f"file:{path}?mode=ro"
-    with contextlib.closing(sqlite3.connect(uri, uri=True)) as con:
-        tables = con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' "
-                             "ORDER BY name").fetchall()
-        for name, ddl in tables:
-            if name in listed or name in _INTERNAL_TABLES or name.startswith(_INTERNAL_PREFIXES):
-                continue
-            columns = con.execute("SELECT name, type FROM pragma_table_info(?)", [name]).fetchall()
-            quoted = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in columns)
-            rows = con.execute(f'SELECT {quoted} FROM "{name}" ORDER BY rowid').fetchall()
-            frames[name] = pd.DataFrame.from_records(
-                rows, columns=[c for c, _ in columns]).astype(object)
-            info[name] = {"kind": "sqlite", "create_sql": ddl,
-                          "types": {c: _sqlite_type(t) for c, t in columns}}
-    return frames, info
+def _gpkg_contents(con: sqlite3.Connection) -> dict[str, tuple[str, int | None]]:
+    """Every registered layer -> (description, srs_id) from ``gpkg_contents``."""
+    rows = con.execute("SELECT table_name, coalesce(description, ''), srs_id "
+                       "FROM gpkg_contents").fetchall()
+    return {name: (text, srs_id) for name, text, srs_id in rows}
 
 
-def read_gpkg_extras(path: str | Path) -> Extras:
-    """Every non-planning layer and table of a GeoPackage with the PostgreSQL type of each field."""
+def _sqlite_table(con: sqlite3.Connection, name: str, *, registered: bool
+                  ) -> tuple[pd.DataFrame, dict[str, object]]:
+    """An attribute table read row by row with its DDL, so it can be recreated exactly.
+
+    A registered table's integer primary key is the GeoPackage feature id, which readers do
+    not show and SQLite renumbers; it is left out. An unlisted table keeps every column.
+    """
+    ddl = con.execute("SELECT sql FROM sqlite_master WHERE type = 'table' AND name = ?",
+                      [name]).fetchone()[0]
+    columns = [(c, t) for c, t, pk in con.execute(
+        "SELECT name, type, pk FROM pragma_table_info(?) ORDER BY cid", [name])
+        if not (registered and pk == 1 and t.upper() == "INTEGER")]
+    quoted = ", ".join('"' + c.replace('"', '""') + '"' for c, _ in columns)
+    table = '"' + name.replace('"', '""') + '"'
+    rows = con.execute(f"SELECT {quoted} FROM {table} ORDER BY rowid").fetchall()
+    frame = pd.DataFrame.from_records(rows, columns=[c for c, _ in columns]).astype(object)
+    return frame, {"kind": "sqlite" if registered else "sqlite_unlisted", "create_sql": ddl,
+                   "types": {c: _sqlite_type(t) for c, t in columns}}
+
+
+def read_gpkg_extras(path: str | Path) -> tuple[Extras, dict[str, str]]:
+    """Every non-planning layer and table of a GeoPackage, how to store each, and descriptions.
+
+    Spatial layers are read through GDAL with the PostgreSQL type of each field; attribute
+    tables (styles, sources, scenarios) and tables GDAL does not list are read through SQLite
+    with their ``CREATE TABLE`` statement, keeping their constraints on the way back.
+    """
     path = Path(path)
     listed = gpkg.list_layers(path)
     frames: dict[str, pd.DataFrame] = {}
     info: dict[str, dict[str, object]] = {}
-    for name in listed:
-        if name in SCHEMAS:
-            continue
-        frame = gpkg.read_layer(path, name)
-        meta = pyogrio.read_info(path, layer=name)
-        types = {
-            str(f): ogr_pg_type(t, s, frame[str(f)])
-            for f, t, s in zip(meta["fields"], meta["ogr_types"], meta["ogr_subtypes"],
-                               strict=True)
-        }
-        frames[name] = frame
-        info[name] = {"types": types}
-    more, more_info = _unlisted_tables(path, set(listed))
-    return {**frames, **more}, {**info, **more_info}
+    with contextlib.closing(sqlite3.connect(f"file:{path}?mode=ro", uri=True)) as con:
+        contents = _gpkg_contents(con)
+        tables = [r[0] for r in con.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")]
+        for name in listed:
+            if name in SCHEMAS:
+                continue
+            if listed[name] is None:
+                frames[name], info[name] = _sqlite_table(con, name, registered=True)
+                info[name]["srs_id"] = contents.get(name, ("", None))[1]
+                continue
+            frame = gpkg.read_layer(path, name)
+            meta = pyogrio.read_info(path, layer=name)
+            frames[name] = frame
+            info[name] = {"kind": "spatial", "types": {
+                str(f): ogr_pg_type(t, st, frame[str(f)])
+                for f, t, st in zip(meta["fields"], meta["ogr_types"], meta["ogr_subtypes"],
+                                    strict=True)}}
+        for name in tables:
+            if name in listed or name in _INTERNAL_TABLES or name.startswith(_INTERNAL_PREFIXES):
+                continue
+            frames[name], info[name] = _sqlite_table(con, name, registered=False)
+    descriptions = {name: text for name, (text, _) in contents.items() if text}
+    return (frames, info), descriptions
 
 
-def _sqlite_writer(tables: Mapping[str, pd.DataFrame], info: Mapping[str, Mapping[str, object]]):
-    """A ``write_layers(after=...)`` callback recreating unlisted tables with their own DDL."""
+def _sqlite_writer(tables: Mapping[str, pd.DataFrame], info: Mapping[str, Mapping[str, object]],
+                   descriptions: Mapping[str, str]) -> Callable[[sqlite3.Connection], None]:
+    """A ``write_layers(after=...)`` callback recreating attribute tables with their own DDL."""
     def create(con: sqlite3.Connection) -> None:
         for name, frame in tables.items():
             con.execute(str(info[name]["create_sql"]))
@@ -98,18 +120,25 @@ def _sqlite_writer(tables: Mapping[str, pd.DataFrame], info: Mapping[str, Mappin
             values = [python_values(frame[c], "") for c in columns]
             quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
             marks = ", ".join("?" for _ in columns)
-            con.executemany(f'INSERT INTO "{name}" ({quoted}) VALUES ({marks})',
+            table = '"' + name.replace('"', '""') + '"'
+            con.executemany(f"INSERT INTO {table} ({quoted}) VALUES ({marks})",
                             list(zip(*values, strict=True)))
+            if info[name]["kind"] == "sqlite":  # a registered attribute table, as before
+                con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+                            "description, srs_id) VALUES (?, 'attributes', ?, ?, ?)",
+                            [name, name, descriptions.get(name, ""), info[name].get("srs_id")])
     return create
 
 
-def _write_gpkg(path: Path, plan: Plan, extras: Extras) -> None:
+def _write_gpkg(path: Path, plan: Plan, extras: Extras, descriptions: Mapping[str, str]) -> None:
     frames, info = extras
     check_plan(plan.layers(), str(path), None).raise_if_problems()
-    sqlite_only = {n: f for n, f in frames.items() if info.get(n, {}).get("kind") == "sqlite"}
-    layers = {**plan.layers(), **{n: f for n, f in frames.items() if n not in sqlite_only}}
+    by_sqlite = {n: f for n, f in frames.items()
+                 if str(info.get(n, {}).get("kind", "")).startswith("sqlite")}
+    layers = {**plan.layers(), **{n: f for n, f in frames.items() if n not in by_sqlite}}
     gpkg.write_layers(path, layers, fresh=True,
-                      after=_sqlite_writer(sqlite_only, info) if sqlite_only else None)
+                      descriptions={n: d for n, d in descriptions.items() if n in layers},
+                      after=_sqlite_writer(by_sqlite, info, descriptions) if by_sqlite else None)
 
 
 def copy_province(src: Source, dst: Source) -> list[str]:
@@ -123,9 +152,10 @@ def copy_province(src: Source, dst: Source) -> list[str]:
     if is_database(src):
         plan = postgis.read_plan(str(src))
         extras = postgis.read_extras(str(src))
+        descriptions = postgis.read_descriptions(str(src))
     else:
         plan = gpkg.read_plan(Path(src))
-        extras = read_gpkg_extras(Path(src))
+        extras, descriptions = read_gpkg_extras(Path(src))
     if is_database(dst):
         target = parse_url(str(dst))
         url = str(dst)
@@ -137,7 +167,7 @@ def copy_province(src: Source, dst: Source) -> list[str]:
             url = f"{dst}{'&' if '?' in str(dst) else '?'}province={province.key}"
         postgis.init_database(url)
         postgis.write(url, plan=plan, extras=extras[0], extra_info=extras[1],
-                      replace_extras=True)
+                      descriptions=descriptions, replace_extras=True)
     else:
-        _write_gpkg(Path(dst), plan, extras)
+        _write_gpkg(Path(dst), plan, extras, descriptions)
     return [*SCHEMAS, *extras[0]]

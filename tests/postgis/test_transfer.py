@@ -21,8 +21,20 @@ def _plain(value: object) -> object:
     return list(value) if hasattr(value, "__len__") and not isinstance(value, str) else value
 
 
+def _catalogue(path) -> tuple[set, dict]:
+    """Registered layers with their descriptions, and the DDL of every data table."""
+    with sqlite3.connect(path) as con:
+        contents = set(con.execute("SELECT table_name, data_type, identifier, description, "
+                                   "srs_id FROM gpkg_contents"))
+        ddl = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND "
+                               "name NOT LIKE 'gpkg%' AND name NOT LIKE 'rtree%' "
+                               "AND name NOT LIKE 'sqlite%'"))
+    return contents, ddl
+
+
 def _assert_same_files(a, b) -> None:
     assert dict(gpkg.list_layers(b)) == dict(gpkg.list_layers(a))
+    assert _catalogue(b) == _catalogue(a)
     for name in gpkg.list_layers(a):
         left, right = gpkg.read_layer(a, name), gpkg.read_layer(b, name)
         if isinstance(left, gpd.GeoDataFrame):
@@ -58,6 +70,13 @@ def test_round_trip_keeps_unlisted_sqlite_tables_and_nulls(pg_url, tmp_path):
                     "weight REAL)")
         con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)",
                         [(1, "Lô A3 còn trống", 1, 2.5), (2, None, 0, None)])
+        # A registered table with its own constraints, as the scenario store writes them.
+        con.execute("CREATE TABLE scenario_log (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "scenario_id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL)")
+        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
+                    " VALUES ('scenario_log', 'attributes', 'scenario_log', 'Kịch bản / log')")
+        con.executemany("INSERT INTO scenario_log (scenario_id, version) VALUES (?, ?)",
+                        [("S1", 3), ("S2", 1)])
 
     gpkg.write_layers(original, tiny_plan().layers(), after=add_table)
     source.write_layers(original, {"scenarios": tiny_plan().tenants[["project_id", "employees"]]})
