@@ -185,7 +185,7 @@ def _frames(placed: list[_Placed], crs: str, seed: int, catalog: dict
         world = lay.to_world(np.array([g for _, g in zgeoms], dtype=object), layout, p.centre,
                              p.angle)
         # Rotation can leave a road network's touching rings a hair apart or crossing; repair.
-        world = shapely.make_valid(world, method="structure", keep_collapsed=False)
+        world = lay.snap(world)
         for i, ((use, _), g) in enumerate(zip(zgeoms, world, strict=True)):
             zones.append({"zone_id": f"{spec.code}-Z{i + 1:03d}", "park_code": spec.code,
                           "land_use": use, "geometry": g})

@@ -219,6 +219,22 @@ def to_world(geoms: np.ndarray, layout: Layout, centre: tuple[float, float],
     return shapely.transform(geoms, _move)
 
 
+def snap(geoms: np.ndarray) -> np.ndarray:
+    """Valid polygonal zones after rotation.
+
+    Rotation can leave the road network's rings touching a hair apart or crossing; repairing
+    may then return a collection with stray lines, of which only the polygons are kept.
+    """
+    fixed = shapely.make_valid(geoms)
+    out = []
+    for g in fixed:  # a handful of zones per park
+        if g.geom_type not in ("Polygon", "MultiPolygon"):
+            parts = shapely.get_parts(g)
+            g = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
+        out.append(g)
+    return np.array(out, dtype=object)
+
+
 def zone_geometries(layout: Layout) -> list[tuple[str, shapely.Geometry]]:
     """Functional zones covering the outline: buffer, roads, blocks, trimmed land, pond."""
     outline = shapely.box(0, 0, layout.width, layout.height)
