@@ -54,7 +54,12 @@ class EditConflictError(LayerError):
 
 
 @contextlib.contextmanager
-def _session(url: str) -> Iterator[tuple[PgTarget, Connection]]:
+def session(url: str) -> Iterator[tuple[PgTarget, Connection]]:
+    """An autocommit connection to the server of ``url`` and its parsed target.
+
+    Database errors raised inside become :class:`LayerError` naming the source (never its
+    password) and, for refused data, the table and constraint.
+    """
     target = parse_url(url)
     target.province  # noqa: B018 - refuse a URL without a known province before connecting
     conn = connect(target, autocommit=True)
@@ -76,7 +81,7 @@ def _session(url: str) -> Iterator[tuple[PgTarget, Connection]]:
 
 def init_database(url: str) -> int:
     """Create or upgrade the province schema named by ``url``; the version found before."""
-    with _session(url) as (target, conn):
+    with session(url) as (target, conn):
         return upgrade(conn, target.province)
 
 
@@ -104,7 +109,7 @@ def _read_plan_layers(conn: Connection, schema: str) -> dict[str, pd.DataFrame]:
 
 def read_plan_versioned(url: str) -> tuple[Plan, Versions]:
     """The validated plan and the version of each layer, read from one consistent snapshot."""
-    with _session(url) as (target, conn):
+    with session(url) as (target, conn):
         schema = target.province.key
         require_current(conn, schema, target.display)
         with conn.transaction():
@@ -123,7 +128,7 @@ def read_plan(url: str) -> Plan:
 def validate_database(url: str) -> ValidationReport:
     """Every problem of the province in the database, without raising."""
     try:
-        with _session(url) as (target, conn):
+        with session(url) as (target, conn):
             require_current(conn, target.province.key, target.display)
             layers = _read_plan_layers(conn, target.province.key)
     except LayerError as exc:
@@ -134,7 +139,7 @@ def validate_database(url: str) -> ValidationReport:
 
 def layer_versions(url: str) -> Versions:
     """The current version of every layer of the province."""
-    with _session(url) as (target, conn):
+    with session(url) as (target, conn):
         schema = target.province.key
         require_current(conn, schema, target.display)
         names = list(SCHEMAS) + list(extra_layers(conn, schema))
@@ -238,7 +243,7 @@ def write(url: str, *, plan: Plan | None = None,
     """
     extras = dict(extras or {})
     extra_info = extra_info or {}
-    with _session(url) as (target, conn):
+    with session(url) as (target, conn):
         province = target.province
         schema = province.key
         require_current(conn, schema, target.display)
@@ -304,9 +309,50 @@ def update_plan(url: str, edit: Callable[[Plan], Plan], *, attempts: int = 5) ->
     raise AssertionError("unreachable")
 
 
+@contextlib.contextmanager
+def transaction(url: str, layers: Sequence[str], *,
+                expected_versions: Mapping[str, int] | None = None
+                ) -> Iterator[tuple[Connection, str]]:
+    """A transaction for row-level edits of ``layers`` (e.g. a scenario store on PostGIS).
+
+    The layers' version rows are locked first, so writers of the same layers take turns (as
+    the GeoPackage file lock makes them), stale ``expected_versions`` are refused with
+    :class:`EditConflictError`, and the versions are incremented when the block succeeds.
+    Yields the connection and the province's schema name; an exception rolls everything back.
+
+    Examples
+    --------
+    >>> with transaction(url, ["scenarios"]) as (conn, schema):  # doctest: +SKIP
+    ...     conn.execute(sql.SQL("DELETE FROM {}.scenarios WHERE scenario_id = %s")
+    ...                  .format(sql.Identifier(schema)), ["S1"])
+    """
+    with session(url) as (target, conn):
+        schema = target.province.key
+        require_current(conn, schema, target.display)
+        known = set(SCHEMAS) | set(extra_layers(conn, schema))
+        unknown = [name for name in layers if name not in known]
+        if unknown:
+            raise LayerError(f"{target.display}: no layer {', '.join(map(repr, unknown))}")
+        with conn.transaction():
+            _check_and_bump(conn, schema, list(layers), expected_versions, target.display)
+            yield conn, schema
+
+
+def read_layer_versioned(url: str, name: str) -> tuple[pd.DataFrame, int]:
+    """One layer as stored and its version, from one snapshot (for versioned table edits)."""
+    with session(url) as (target, conn):
+        schema = target.province.key
+        require_current(conn, schema, target.display)
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            frame = _read_any(conn, target, name)
+            version = _versions(conn, schema, [name], lock=False).get(name, 0)
+    return frame, version
+
+
 def list_layers(url: str) -> dict[str, str | None]:
     """Every layer of the province (planning and extra) with its geometry family or None."""
-    with _session(url) as (target, conn):
+    with session(url) as (target, conn):
         schema = target.province.key
         require_current(conn, schema, target.display)
         out: dict[str, str | None] = {
@@ -317,49 +363,24 @@ def list_layers(url: str) -> dict[str, str | None]:
         return out
 
 
+def _read_any(conn: Connection, target: PgTarget, name: str) -> pd.DataFrame:
+    schema = target.province.key
+    if name in SCHEMAS:
+        layer = SCHEMAS[name]
+        return read_table(conn, schema, name,
+                          dtypes={c.name: _DTYPES[c.kind] for c in layer.columns})
+    extras = extra_layers(conn, schema)
+    if name not in extras:
+        raise LayerError(f"{target.display}: no layer {name!r} (has: "
+                         f"{', '.join(sorted([*SCHEMAS, *extras]))})")
+    return read_table(conn, schema, name)
+
+
 def read_layer(url: str, name: str) -> pd.DataFrame:
     """One layer as stored (no validation), like :func:`gis_app.layers.gpkg.read_layer`."""
-    with _session(url) as (target, conn):
-        schema = target.province.key
-        require_current(conn, schema, target.display)
-        if name in SCHEMAS:
-            layer = SCHEMAS[name]
-            return read_table(conn, schema, name,
-                              dtypes={c.name: _DTYPES[c.kind] for c in layer.columns})
-        extras = extra_layers(conn, schema)
-        if name not in extras:
-            raise LayerError(f"{target.display}: no layer {name!r} (has: "
-                             f"{', '.join(sorted([*SCHEMAS, *extras]))})")
-        return read_table(conn, schema, name)
-
-
-def read_extras(url: str) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, object]]]:
-    """Every extra table (in registration order) and its kind and original DDL, for copying."""
-    with _session(url) as (target, conn):
-        schema = target.province.key
-        require_current(conn, schema, target.display)
-        with conn.transaction():
-            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
-            query = sql.SQL("SELECT name, kind, create_sql, gpkg_srs_id FROM {}.{} "
-                            "ORDER BY position, name")
-            rows = conn.execute(query.format(sql.Identifier(schema),
-                                             sql.Identifier(REGISTRY_TABLE))).fetchall()
-            frames = {name: read_table(conn, schema, name) for name, *_ in rows}
-    info = {name: {"kind": kind, "create_sql": ddl, "srs_id": srs_id}
-            for name, kind, ddl, srs_id in rows}
-    return frames, info
-
-
-def read_descriptions(url: str) -> dict[str, str]:
-    """Table comments (the GeoPackage layer descriptions) of every layer that has one."""
-    with _session(url) as (target, conn):
-        schema = target.province.key
-        require_current(conn, schema, target.display)
-        names = list(SCHEMAS) + list(extra_layers(conn, schema))
-        rows = conn.execute("SELECT name, obj_description(to_regclass(format('%%I.%%I', %s::text, "
-                            "name)), 'pg_class') FROM unnest(%s::text[]) AS name",
-                            [schema, names]).fetchall()
-    return {name: text for name, text in rows if text}
+    with session(url) as (target, conn):
+        require_current(conn, target.province.key, target.display)
+        return _read_any(conn, target, name)
 
 
 def read_context(url: str, name: str) -> gpd.GeoDataFrame:

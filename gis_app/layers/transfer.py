@@ -17,11 +17,13 @@ from pathlib import Path
 
 import pandas as pd
 import pyogrio
+from psycopg import sql
 
 from ..errors import LayerError
-from . import gpkg
+from . import gpkg, postgis
 from .pg_connect import parse_url
-from .pg_tables import ogr_pg_type, python_values
+from .pg_schema import REGISTRY_TABLE, require_current
+from .pg_tables import ogr_pg_type, python_values, read_table
 from .plan import Plan
 from .schema import SCHEMAS
 from .source import Source, is_database
@@ -141,18 +143,45 @@ def _write_gpkg(path: Path, plan: Plan, extras: Extras, descriptions: Mapping[st
                       after=_sqlite_writer(by_sqlite, info, descriptions) if by_sqlite else None)
 
 
+def read_pg_extras(url: str) -> tuple[dict[str, pd.DataFrame], dict[str, dict[str, object]]]:
+    """Every extra table (in registration order) and its kind and original DDL, for copying."""
+    with postgis.session(url) as (target, conn):
+        schema = target.province.key
+        require_current(conn, schema, target.display)
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            query = sql.SQL("SELECT name, kind, create_sql, gpkg_srs_id FROM {}.{} "
+                            "ORDER BY position, name")
+            rows = conn.execute(query.format(sql.Identifier(schema),
+                                             sql.Identifier(REGISTRY_TABLE))).fetchall()
+            frames = {name: read_table(conn, schema, name) for name, *_ in rows}
+    info = {name: {"kind": kind, "create_sql": ddl, "srs_id": srs_id}
+            for name, kind, ddl, srs_id in rows}
+    return frames, info
+
+
+def read_pg_descriptions(url: str) -> dict[str, str]:
+    """Table comments (the GeoPackage layer descriptions) of every layer that has one."""
+    with postgis.session(url) as (target, conn):
+        schema = target.province.key
+        require_current(conn, schema, target.display)
+        names = list(SCHEMAS) + list(postgis.extra_layers(conn, schema))
+        rows = conn.execute("SELECT name, obj_description(to_regclass(format('%%I.%%I', %s::text, "
+                            "name)), 'pg_class') FROM unnest(%s::text[]) AS name",
+                            [schema, names]).fetchall()
+    return {name: text for name, text in rows if text}
+
+
 def copy_province(src: Source, dst: Source) -> list[str]:
     """Copy every layer of ``src`` to ``dst`` (replacing what ``dst`` held); the layer names.
 
     A PostgreSQL destination is created or upgraded first; when its URL names no province,
     the province recorded in the GeoPackage's ``dataset_info`` is used.
     """
-    from . import postgis
-
     if is_database(src):
         plan = postgis.read_plan(str(src))
-        extras = postgis.read_extras(str(src))
-        descriptions = postgis.read_descriptions(str(src))
+        extras = read_pg_extras(str(src))
+        descriptions = read_pg_descriptions(str(src))
     else:
         plan = gpkg.read_plan(Path(src))
         extras, descriptions = read_gpkg_extras(Path(src))

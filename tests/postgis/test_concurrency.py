@@ -6,6 +6,7 @@ import multiprocessing
 
 import pandas as pd
 import pytest
+from psycopg import sql as psycopg_sql
 
 from gis_app.layers import postgis, source
 from gis_app.layers.plan import Plan
@@ -82,3 +83,42 @@ def test_gpkg_refuses_versioned_writes(tmp_path):
     source.write_plan(path, tiny_plan())
     with pytest.raises(Exception, match="versioned edits need a PostGIS source"):
         source.write_plan(path, tiny_plan(), expected_versions={"plots": 1})
+
+
+def _increment(url: str) -> None:
+    """A row-level edit of an extra table: read a counter and write it back plus one."""
+    with postgis.transaction(url, ["counters"]) as (conn, schema):
+        table = psycopg_sql.SQL("{}.counters").format(psycopg_sql.Identifier(schema))
+        value = conn.execute(psycopg_sql.SQL("SELECT n FROM {}").format(table)).fetchone()[0]
+        conn.execute(psycopg_sql.SQL("UPDATE {} SET n = %s").format(table), [value + 1])
+
+
+def test_row_level_edits_in_transactions_take_turns(loaded):
+    source.write_layers(loaded, {"counters": pd.DataFrame({"n": [0]})})
+    with _pool(WORKERS) as pool:
+        pool.map(_increment, [loaded] * (WORKERS * 3))
+    frame, version = postgis.read_layer_versioned(loaded, "counters")
+    assert frame["n"].tolist() == [WORKERS * 3]
+    assert version == 1 + WORKERS * 3  # the first write, then one per edit
+
+
+def test_versioned_table_write_refuses_a_stale_copy(loaded):
+    source.write_layers(loaded, {"scenarios": pd.DataFrame({"scenario_id": ["S1"]})})
+    frame, version = postgis.read_layer_versioned(loaded, "scenarios")
+    mine = pd.concat([frame, pd.DataFrame({"scenario_id": ["S2"]})], ignore_index=True)
+    theirs = pd.concat([frame, pd.DataFrame({"scenario_id": ["S3"]})], ignore_index=True)
+    postgis.write_layers(loaded, {"scenarios": theirs}, expected_versions={"scenarios": version})
+    with pytest.raises(EditConflictError, match="layer 'scenarios'"):
+        postgis.write_layers(loaded, {"scenarios": mine}, expected_versions={"scenarios": version})
+    assert source.read_layer(loaded, "scenarios")["scenario_id"].tolist() == ["S1", "S3"]
+
+
+def test_failed_transaction_changes_nothing(loaded):
+    source.write_layers(loaded, {"counters": pd.DataFrame({"n": [5]})})
+    before = postgis.layer_versions(loaded)["counters"]
+    with pytest.raises(RuntimeError), postgis.transaction(loaded, ["counters"]) as (conn, s):
+        conn.execute(psycopg_sql.SQL("UPDATE {}.counters SET n = 99").format(
+            psycopg_sql.Identifier(s)))
+        raise RuntimeError("the officer's edit failed half-way")
+    assert source.read_layer(loaded, "counters")["n"].tolist() == [5]
+    assert postgis.layer_versions(loaded)["counters"] == before

@@ -61,3 +61,11 @@ def test_init_is_idempotent_and_records_the_version(pg_url, pg_cluster, pg_db):
     with pg_cluster.connect(pg_db) as conn:
         row = conn.execute("SELECT value FROM bac_ninh.kcn_meta WHERE key = 'schema_version'")
         assert row.fetchone()[0] == str(SCHEMA_VERSION)
+
+
+def test_cli_validate_takes_a_url(loaded, capsys):
+    from gis_app.cli import main
+
+    assert main(["validate", loaded]) == 0
+    out = capsys.readouterr().out
+    assert "no problems found" in out and "province=bac_ninh" in out
