@@ -36,6 +36,9 @@ CONFIDENTIAL_TENANT_COLUMNS: tuple[str, ...] = (
     "budget_contribution_usd",
 )
 
+#: The view of the tenants without the confidential columns, for the public role.
+PUBLIC_TENANTS_VIEW = "tenants_public"
+
 #: Extra tables the public may read besides the context layers (never scenarios: drafts).
 PUBLIC_EXTRA_TABLES: tuple[str, ...] = ("layer_styles", "layer_sources", "dataset_info")
 
@@ -136,10 +139,11 @@ def _create_layers(conn: Connection, schema: str, province: Province) -> None:
 
 def _create_public_views(conn: Connection, schema: str, province: Province) -> None:
     """Views for the public role: the tenants without their confidential figures."""
-    visible = [c for c in SCHEMAS["tenants"].column_names if c not in CONFIDENTIAL_TENANT_COLUMNS]
-    conn.execute(sql.SQL("CREATE VIEW {}.tenants_public AS SELECT {} FROM {}.tenants").format(
-        sql.Identifier(schema), sql.SQL(", ").join(map(sql.Identifier, visible)),
-        sql.Identifier(schema)))
+    visible = [ORDER_COLUMN] + [
+        c for c in SCHEMAS["tenants"].column_names if c not in CONFIDENTIAL_TENANT_COLUMNS]
+    conn.execute(sql.SQL("CREATE VIEW {}.{} AS SELECT {} FROM {}.tenants").format(
+        sql.Identifier(schema), sql.Identifier(PUBLIC_TENANTS_VIEW),
+        sql.SQL(", ").join(map(sql.Identifier, visible)), sql.Identifier(schema)))
 
 
 @dataclass(frozen=True)
@@ -191,7 +195,7 @@ def apply_grants(conn: Connection, schema: str, extras: dict[str, str]) -> None:
                  .format(s, officer))
     conn.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(s, officer))
     readable = [name for name in SCHEMAS if name != "tenants"] + [
-        "tenants_public", META_TABLE, REGISTRY_TABLE, VERSIONS_TABLE]
+        PUBLIC_TENANTS_VIEW, META_TABLE, REGISTRY_TABLE, VERSIONS_TABLE]
     readable += [n for n, kind in extras.items()
                  if kind == "spatial" or n in PUBLIC_EXTRA_TABLES]
     for name in readable:

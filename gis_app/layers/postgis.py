@@ -24,8 +24,10 @@ from psycopg import Connection, sql
 from ..errors import LayerError
 from .pg_connect import PgTarget, connect, parse_url
 from .pg_schema import (
+    CONFIDENTIAL_TENANT_COLUMNS,
     GEOMETRY_COLUMN,
     ORDER_COLUMN,
+    PUBLIC_TENANTS_VIEW,
     REGISTRY_TABLE,
     VERSIONS_TABLE,
     apply_grants,
@@ -100,11 +102,26 @@ def extra_layers(conn: Connection, schema: str) -> dict[str, str]:
 
 
 def _read_plan_layers(conn: Connection, schema: str) -> dict[str, pd.DataFrame]:
-    return {
-        layer.name: read_table(conn, schema, layer.name,
-                               dtypes={c.name: _DTYPES[c.kind] for c in layer.columns})
-        for layer in PLAN_LAYERS
-    }
+    """The six layers; for a role without the right to the tenants' confidential figures
+    (``kcn_public``) the tenants come from the public view with those figures missing."""
+    out: dict[str, pd.DataFrame] = {}
+    for layer in PLAN_LAYERS:
+        dtypes = {c.name: _DTYPES[c.kind] for c in layer.columns}
+        if layer.name == "tenants" and not _may_read(conn, schema, "tenants"):
+            frame = read_table(conn, schema, PUBLIC_TENANTS_VIEW, dtypes=dtypes)
+            for name in CONFIDENTIAL_TENANT_COLUMNS:  # optional columns: missing is valid
+                frame[name] = pd.Series(None, index=frame.index, dtype=object).astype(
+                    dtypes[name])
+            out[layer.name] = frame[layer.column_names]
+        else:
+            out[layer.name] = read_table(conn, schema, layer.name, dtypes=dtypes)
+    return out
+
+
+def _may_read(conn: Connection, schema: str, table: str) -> bool:
+    row = conn.execute("SELECT has_table_privilege(format('%%I.%%I', %s::text, %s::text), "
+                       "'SELECT')", [schema, table]).fetchone()
+    return bool(row and row[0])
 
 
 def read_plan_versioned(url: str) -> tuple[Plan, Versions]:
@@ -121,7 +138,11 @@ def read_plan_versioned(url: str) -> tuple[Plan, Versions]:
 
 
 def read_plan(url: str) -> Plan:
-    """The validated plan of the province named by ``url`` (see :func:`read_plan_versioned`)."""
+    """The validated plan of the province named by ``url`` (see :func:`read_plan_versioned`).
+
+    Connected as the public role, the tenants' confidential figures (capital, revenue,
+    exports, budget contribution, employees) are missing values: the database never sends them.
+    """
     return read_plan_versioned(url)[0]
 
 

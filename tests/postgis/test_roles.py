@@ -65,12 +65,27 @@ def test_public_role_reads_the_public_view_and_the_plots(loaded, pg_cluster, log
             conn.execute("UPDATE bac_ninh.plots SET status = 'vacant'")
 
 
+def test_public_role_reads_a_plan_without_the_confidential_figures(loaded, pg_cluster, login):
+    url = pg_cluster.url(loaded, user=login("kcn_public"), province="bac_ninh")
+    plan = source.read_plan(url)
+    want = tiny_plan().tenants
+    for column in want.columns:
+        if column in CONFIDENTIAL_TENANT_COLUMNS:
+            assert plan.tenants[column].isna().all(), column
+            assert plan.tenants[column].dtype == want[column].dtype
+        else:
+            assert plan.tenants[column].tolist() == want[column].tolist(), column
+    assert plan.plots["status"].tolist() == tiny_plan().plots["status"].tolist()
+
+
 def test_public_role_cannot_write_through_the_app(loaded, pg_cluster, login):
     url = pg_cluster.url(loaded, user=login("kcn_public"), province="bac_ninh")
     with pytest.raises(LayerError, match="permission denied"):
-        source.read_plan(url)  # the plan includes the confidential tenants
+        source.write_plan(url, tiny_plan())
     with pytest.raises(LayerError, match="permission denied"):
         source.write_layers(url, {"scenarios": tiny_plan().tenants[["project_id"]]})
+    assert source.read_plan(url).plots["status"].tolist() == ["leased", "leased", "vacant",
+                                                              "leased"]
 
 
 def test_officer_role_reads_and_writes(loaded, pg_cluster, login):
