@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import GisAppError, ValidationError
+from .layers.schema import SCHEMAS
 from .settings import PROVINCES
 
 
@@ -37,6 +38,37 @@ def _cmd_validate(args: argparse.Namespace) -> int:
             report.problems.to_csv(args.csv, index=False)
         failed |= not report.ok
     return 1 if failed else 0
+
+
+def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
+    """``["a=b", ...]`` -> ``{"a": "b"}``; a malformed pair is a usage error."""
+    pairs: dict[str, str] = {}
+    for value in values or ():
+        key, sep, item = value.partition("=")
+        if not sep or not key or not item:
+            raise GisAppError(f"{option} {value!r}: expected NAME=VALUE")
+        pairs[key] = item
+    return pairs
+
+
+def _cmd_import(args: argparse.Namespace) -> int:
+    from .layers.importer import import_layer
+
+    result = import_layer(
+        args.source,
+        _province_path(args.target),
+        args.layer,
+        source_layer=args.source_layer,
+        field_map=_pairs(args.map, "--map"),
+        defaults=_pairs(args.set, "--set"),
+        mode="replace" if args.replace else "append",
+        dry_run=args.dry_run,
+        source_crs=args.source_crs,
+    )
+    print(result.summary())
+    if args.dry_run:
+        print(result.report.summary(limit=args.limit))
+    return 0 if result.report.ok else 1
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
@@ -87,6 +119,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--csv", help="also write the problems to this CSV file")
     p.set_defaults(func=_cmd_validate)
 
+    p = sub.add_parser(
+        "import",
+        help="import a surveyed layer (GeoPackage, Shapefile, GeoJSON, DXF) into a province file",
+        description="Reproject a surveyed layer to the province's VN-2000 TM-3 CRS (WGS 84 <-> "
+        "VN-2000 by the official EPSG:6960 parameters), map its fields, validate the whole "
+        "province with it and append or replace it atomically. Nothing is written if any "
+        "problem is found.",
+    )
+    p.add_argument("source", metavar="SRC", help="the surveyed file")
+    p.add_argument("target", metavar="TARGET", help="province key or GeoPackage path")
+    p.add_argument("--layer", required=True, choices=list(SCHEMAS),
+                   help="planning layer to import into")
+    p.add_argument("--source-layer", help="layer of SRC (for a DXF: a CAD layer name)")
+    p.add_argument("--map", action="append", metavar="SRC=DST",
+                   help="source field SRC fills column DST (repeatable); other columns are "
+                   "matched by name, ignoring case")
+    p.add_argument("--set", action="append", metavar="COLUMN=VALUE",
+                   help="one value of COLUMN for every imported feature (repeatable)")
+    p.add_argument("--replace", action="store_true",
+                   help="replace the layer's features instead of appending to them")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check and print the report without writing (exit 1 if problems)")
+    p.add_argument("--source-crs", metavar="EPSG:xxxx", help="CRS of a SRC that declares none")
+    p.add_argument("--limit", type=int, default=50, help="problems to print")
+    p.set_defaults(func=_cmd_import)
+
     p = sub.add_parser("sample", help="generate the illustrative province files shipped in layers/")
     p.add_argument("provinces", nargs="*", help=f"province keys (default: all of {', '.join(PROVINCES)})")
     p.add_argument("--output-dir", help="write here instead of layers/")
@@ -117,8 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.func(args))
     except ValidationError as exc:
         first = str(exc).splitlines()
-        print(f"kcn-gis {args.command}: {first[1] if len(first) > 1 else first[0]}"
-              f" ({len(exc.report)} problem(s) in all; run 'kcn-gis validate')",  # type: ignore[arg-type]
+        hint = "run it with --dry-run" if args.command == "import" else "run 'kcn-gis validate'"
+        print(f"kcn-gis {args.command}: {(first[1] if len(first) > 1 else first[0]).lstrip('- ')}"
+              f" ({len(exc.report)} problem(s) in all; {hint} to list them)",  # type: ignore[arg-type]
               file=sys.stderr)
         return 2
     except GisAppError as exc:

@@ -13,14 +13,17 @@ from .gpkg import (
     write_layers,
     write_plan,
 )
+from .importer import ImportResult, import_layer
 from .plan import Plan
 from .validate import RULES, ValidationReport, check_plan
 
 __all__ = [
     "RULES",
+    "ImportResult",
     "Plan",
     "ValidationReport",
     "check_plan",
+    "import_layer",
     "list_layers",
     "read_context",
     "read_dataset_info",

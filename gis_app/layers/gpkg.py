@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import fcntl
+import glob
 import os
 import shutil
 import sqlite3
@@ -28,6 +29,11 @@ from ..settings import PROVINCES, Province
 from .plan import Plan
 from .schema import DATASET_TABLE, SCHEMAS
 from .validate import ValidationReport, check_plan, make_report
+
+#: GeoPackage version of new files. GDAL >= 3.11 writes 1.4 files whose R-tree triggers
+#: (update6/update7) older readers and GDAL's own validator before 3.11 reject; 1.3 files use
+#: the triggers every GeoPackage reader knows. Layers added to an existing file follow its version.
+GPKG_VERSION = "1.3"
 
 #: How long a writer waits for another writer of the same file before giving up (seconds).
 LOCK_TIMEOUT_S = 60.0
@@ -155,8 +161,23 @@ def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | No
     # An existing layer of the same name is overwritten (pyogrio's default without append).
     pyogrio.write_dataframe(
         frame, path, layer=name, driver="GPKG", layer_options=options or None,
-        promote_to_multi=False,
+        dataset_options={"VERSION": GPKG_VERSION}, promote_to_multi=False,
     )
+
+
+@contextlib.contextmanager
+def _unsynced_sqlite() -> Iterator[None]:
+    """Let GDAL skip SQLite's per-transaction fsyncs while it fills the temporary copy.
+
+    Nobody else opens the copy, and it is fsynced once before it replaces the file, so the
+    syncs buy no safety; they cost seconds per write on a busy disk.
+    """
+    previous = pyogrio.get_gdal_config_option("OGR_SQLITE_SYNCHRONOUS")
+    pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": "OFF"})
+    try:
+        yield
+    finally:
+        pyogrio.set_gdal_config_options({"OGR_SQLITE_SYNCHRONOUS": previous})
 
 
 def _fsync(path: Path) -> None:
@@ -174,6 +195,7 @@ def write_layers(
     descriptions: Mapping[str, str] | None = None,
     fresh: bool = False,
     after: Callable[[sqlite3.Connection], None] | None = None,
+    lock: bool = True,
 ) -> None:
     """Write (create or replace) layers in one atomic step.
 
@@ -191,24 +213,33 @@ def write_layers(
     after
         Called with an open SQLite connection to the temporary file once the layers are
         written (for tables pyogrio does not manage, such as ``layer_styles``).
+    lock
+        Take the writers' lock. Pass False only when the caller already holds
+        ``file_lock(path)`` (to read, check and write as one step, as the importer does).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     descriptions = descriptions or {}
-    with file_lock(path):
+    with file_lock(path) if lock else contextlib.nullcontext():
+        # Only the lock holder creates temporary copies, so any found now were left by a
+        # writer that crashed (or was killed) before it could clean up.
+        for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp.gpkg*"):
+            stale.unlink(missing_ok=True)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
         try:
             if path.exists() and not fresh:
                 shutil.copyfile(path, tmp)
-            for name, frame in layers.items():
-                try:
-                    _write_one(tmp, name, frame, descriptions.get(name))
-                except LayerError:
-                    raise
-                except Exception as exc:
-                    raise LayerError(
-                        f"{path}, layer {name!r}: write failed ({exc}); the file was left unchanged"
-                    ) from exc
+            with _unsynced_sqlite():
+                for name, frame in layers.items():
+                    try:
+                        _write_one(tmp, name, frame, descriptions.get(name))
+                    except LayerError:
+                        raise
+                    except Exception as exc:
+                        raise LayerError(
+                            f"{path}, layer {name!r}: write failed ({exc}); "
+                            "the file was left unchanged"
+                        ) from exc
             if after is not None:
                 with contextlib.closing(sqlite3.connect(tmp)) as con, con:
                     after(con)

@@ -139,7 +139,9 @@ def _parse(series: pd.Series, column: Column) -> pd.Series:
     if column.kind == "date":
         return pd.to_datetime(series, errors="coerce", format="mixed")
     if column.kind == "bool":
-        mapping = {True: True, False: False, 1: True, 0: False, "true": True, "false": False}
+        # 1/0 hash like True/False, so numbers are covered; "1"/"0" text is what a shapefile
+        # or CSV gives and what Plan's coercion already reads as a boolean.
+        mapping = {True: True, False: False, "true": True, "false": False, "1": True, "0": False}
         return series.map(lambda v: mapping.get(v.lower() if isinstance(v, str) else v, pd.NA))
     return series
 

@@ -1,0 +1,400 @@
+"""Import a surveyed layer (GeoPackage, Shapefile, GeoJSON, DXF; any CRS) into a province file.
+
+The import is one checked step: read the source, place it in the province's VN-2000 TM-3 CRS
+through the pinned transformation (:func:`gis_app.layers.crs.to_crs`), map its fields to the
+layer's schema, fit its geometry type, validate the whole resulting plan (the layers already
+in the file plus the imported one) and only then write it with
+:func:`gis_app.layers.gpkg.write_layers`. Any problem raises before the target is touched, so
+the file stays byte-identical; a dry run returns the report without writing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Literal
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyogrio
+import shapely
+from pyproj import CRS
+
+from ..errors import CRSError, ImportDataError, LayerError
+from .crs import to_crs
+from .fieldmap import map_fields
+from .gpkg import file_lock, list_layers, province_of, read_layers_raw, write_layers
+from .plan import coerce
+from .schema import SCHEMAS, LayerSchema
+from .validate import ValidationReport, check_plan
+
+Mode = Literal["append", "replace"]
+
+# shapely type ids: 0 Point, 1 LineString, 2 LinearRing, 3 Polygon, 4 MultiPoint,
+# 5 MultiLineString, 6 MultiPolygon.
+_LINES = (1, 2, 5)
+_FAMILY = {"Polygon": (3, 6), "MultiPolygon": (3, 6), "Point": (0, 4)}
+
+
+@dataclass(frozen=True)
+class ImportResult:
+    """What an import did (or, for a dry run, would do)."""
+
+    source: str  #: the source file
+    source_layer: str  #: its layer (for DXF: the CAD layer, or ``entities`` for all)
+    target: str  #: the province file
+    layer: str  #: the planning layer imported into
+    mode: Mode
+    read: int  #: features read from the source layer
+    skipped: int  #: DXF entities of another kind (text, open lines) left out
+    imported: int  #: features brought into the layer
+    before: int  #: features the layer had
+    after: int  #: features the layer has (would have) after the import
+    fields: tuple[tuple[str, str], ...]  #: (source field, schema column) pairs used
+    report: ValidationReport  #: the whole plan's validation report
+    written: bool  #: whether the target file was changed
+
+    def summary(self) -> str:
+        verb = "imported" if self.written else "would import"
+        text = (
+            f"{verb} {self.imported} of {self.read} feature(s) from {self.source} "
+            f"({self.source_layer}) into layer {self.layer!r} of {self.target} "
+            f"({self.mode}: {self.before} -> {self.after})"
+        )
+        if self.skipped:
+            text += f"; skipped {self.skipped} DXF entities that are not {self.layer} geometry"
+        return text
+
+
+def _read_source(
+    path: Path, source_layer: str | None, schema: LayerSchema
+) -> tuple[pd.DataFrame, str]:
+    """The source layer as stored, and the name it is reported under."""
+    try:
+        available = list_layers(path)
+    except LayerError as exc:  # missing or not a GIS file
+        raise ImportDataError(str(exc)) from exc
+    is_dxf = path.suffix.lower() == ".dxf"
+    cad_layer = None
+    if is_dxf and source_layer is not None and source_layer not in available:
+        cad_layer, source_layer = source_layer, None  # a DXF's layers are CAD layer names
+    if source_layer is None:
+        if schema.name in available:
+            source_layer = schema.name
+        elif len(available) == 1:
+            source_layer = next(iter(available))
+        else:
+            raise ImportDataError(
+                f"{path}: has several layers ({', '.join(available)}); "
+                "choose one with --source-layer"
+            )
+    elif source_layer not in available:
+        raise ImportDataError(f"{path}: no layer {source_layer!r} (has: {', '.join(available)})")
+    try:
+        with warnings.catch_warnings():
+            # GDAL notes (e.g. on DXF entities it cannot translate) are not errors of ours.
+            warnings.simplefilter("ignore", RuntimeWarning)
+            frame = pyogrio.read_dataframe(
+                path, layer=source_layer, read_geometry=schema.geometry_types is not None
+            )
+    except Exception as exc:
+        raise ImportDataError(f"{path}, layer {source_layer!r}: cannot be read ({exc})") from exc
+    if cad_layer is not None:
+        on_layer = frame["Layer"] == cad_layer
+        if not on_layer.any():
+            names = sorted(map(str, pd.unique(frame["Layer"].dropna())))
+            raise ImportDataError(
+                f"{path}: no entities on CAD layer {cad_layer!r} "
+                f"(CAD layers: {', '.join(names) or 'none'})"
+            )
+        # The index stays the entity's row in the drawing, so problems name the right one.
+        frame, source_layer = frame.loc[on_layer], cad_layer
+    if frame.empty:
+        raise ImportDataError(f"{path}, layer {source_layer!r}: has no features")
+    return frame, source_layer
+
+
+def _place(
+    frame: gpd.GeoDataFrame, target_crs: str, source_crs: str | None, where: str
+) -> gpd.GeoDataFrame:
+    """The frame in the province's CRS; a source without a CRS needs ``source_crs``."""
+    if source_crs is not None:
+        try:
+            given = CRS.from_user_input(source_crs)
+        except Exception as exc:
+            raise CRSError(f"{where}: --source-crs {source_crs!r} is not a CRS ({exc})") from exc
+        if frame.crs is None:
+            frame = frame.set_crs(given)
+        elif CRS.from_user_input(frame.crs) != given:
+            raise CRSError(
+                f"{where}: the file declares {frame.crs.name!r} but the source CRS "
+                f"given is {given.name!r}; fix the file's CRS or omit the source CRS"
+            )
+    if frame.crs is None:
+        raise CRSError(
+            f"{where}: the file has no CRS; give the one it was surveyed in "
+            "(source_crs / --source-crs EPSG:xxxx)"
+        )
+    frame = frame.set_geometry(shapely.force_2d(np.asarray(frame.geometry.values)), crs=frame.crs)
+    try:
+        return to_crs(frame, target_crs, what=where)
+    except CRSError as exc:
+        raise CRSError(f"{where}: {exc}") from exc
+    except Exception as exc:  # PROJ refuses coordinates outside the CRS's domain
+        raise CRSError(
+            f"{where}: coordinates cannot be transformed from {frame.crs.name!r} "
+            f"to {target_crs} ({exc}); is the source CRS right?"
+        ) from exc
+
+
+def _closable(frame: gpd.GeoDataFrame, schema: LayerSchema) -> gpd.GeoDataFrame:
+    """Closed outlines drawn as lines (CAD polylines) become polygons for polygon layers."""
+    if "Polygon" not in (schema.geometry_types or ()):
+        return frame
+    geoms = np.asarray(frame.geometry.values)
+    lines = np.isin(shapely.get_type_id(geoms), _LINES)
+    if not lines.any():
+        return frame
+    built = shapely.build_area(geoms[lines])
+    geoms = geoms.copy()
+    # build_area gives an empty collection for an open line; keep the line so it is reported.
+    geoms[lines] = np.where(shapely.is_empty(built), geoms[lines], built)
+    return frame.set_geometry(geoms, crs=frame.crs)
+
+
+def _dxf_labels(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Survey drawings label each outline with a text inside it (the plot code): an outline
+    with exactly one label takes its text as ``Text``; others get none (a hatch's own
+    ``Text`` is its pattern name, not a label), so a mapped ``Text`` is reported missing."""
+    if "Text" not in frame.columns:
+        return frame
+    geoms = np.asarray(frame.geometry.values)
+    ids = shapely.get_type_id(geoms)
+    outlines = np.flatnonzero(np.isin(ids, (3, 6)))
+    labels = np.flatnonzero((ids == 0) & frame["Text"].notna().to_numpy())
+    text = frame["Text"].astype(object).to_numpy().copy()
+    text[outlines] = None
+    if len(outlines) and len(labels):
+        label, outline = shapely.STRtree(geoms[outlines]).query(geoms[labels], predicate="within")
+        single = np.bincount(outline, minlength=len(outlines))[outline] == 1
+        text[outlines[outline[single]]] = frame["Text"].to_numpy()[labels[label[single]]]
+    return frame.assign(Text=text)
+
+
+def _dxf_entities(frame: gpd.GeoDataFrame, schema: LayerSchema) -> gpd.GeoDataFrame:
+    """A DXF mixes every entity (text, dimension lines, outlines): keep the layer's kind."""
+    family = _FAMILY[schema.geometry_types[0]]  # type: ignore[index]
+    keep = np.isin(shapely.get_type_id(np.asarray(frame.geometry.values)), family)
+    return frame.loc[keep]  # the index stays the source row, for messages
+
+
+def _homogeneous(geoms: np.ndarray, schema: LayerSchema, stored: str | None) -> np.ndarray:
+    """One geometry type per layer: single parts unless a multi-part feature (or the stored
+    layer type) needs Multi*. Other types are left for validation to report."""
+    allowed = schema.geometry_types or ()
+    ids = shapely.get_type_id(geoms)
+    parts = shapely.get_num_geometries(geoms)
+    if "Point" in allowed:
+        single = (ids == 4) & (parts == 1)
+        return np.where(single, shapely.get_geometry(geoms, 0), geoms)
+    polys, multis = ids == 3, ids == 6
+    if "MultiPolygon" in allowed and ((multis & (parts > 1)).any() or stored == "MultiPolygon"):
+        out = geoms.copy()
+        if polys.any():
+            out[polys] = shapely.multipolygons(geoms[polys], indices=np.arange(polys.sum()))
+        return out
+    return np.where(multis & (parts == 1), shapely.get_geometry(geoms, 0), geoms)
+
+
+def _combine(
+    keep: pd.DataFrame | None, imported: pd.DataFrame, schema: LayerSchema, stored: str | None
+) -> pd.DataFrame:
+    """The layer as it will be: the features kept (append) followed by the imported ones."""
+    if isinstance(keep, gpd.GeoDataFrame) and keep.geometry.name != imported.geometry.name:
+        keep = keep.rename_geometry(imported.geometry.name)
+    combined = pd.concat([f for f in (keep, imported) if f is not None], ignore_index=True)
+    if schema.geometry_types is None:
+        return combined
+    geoms = _homogeneous(np.asarray(combined[imported.geometry.name].values), schema, stored)
+    return gpd.GeoDataFrame(
+        combined.drop(columns=imported.geometry.name), geometry=geoms, crs=imported.crs
+    )
+
+
+def _target_crs(target: Path, layers: Mapping[str, pd.DataFrame]) -> str:
+    """The province's CRS (from the file's dataset info), else that of its parks layer."""
+    province = province_of(target)
+    if province is not None:
+        return province.crs
+    for name in ("parks", "plots", "zones"):
+        frame = layers.get(name)
+        if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
+            return frame.crs.to_wkt()
+    raise CRSError(
+        f"{target}: neither the province nor the CRS of its planning layers is "
+        "known; cannot choose the CRS to import into"
+    )
+
+
+def _credit_source(
+    report: ValidationReport,
+    layer: str,
+    target: Path,
+    source: Path,
+    source_layer: str,
+    imported_ids: set[str],
+    offset: int,
+    source_rows: np.ndarray,
+) -> ValidationReport:
+    """Problems of imported features name the source file, layer and the source's own fid."""
+    p = report.problems.copy()
+    mine = (p["layer"] == layer) & p["feature_id"].isin(imported_ids)
+    fid = p["feature_id"].str.extract(r"^fid (\d+)$")[0].astype(float)
+    by_fid = (p["layer"] == layer) & (fid >= offset)
+    rows = source_rows[(fid[by_fid] - offset).astype(int).to_numpy()]
+    p.loc[by_fid, "feature_id"] = [f"fid {r}" for r in rows]
+    p.loc[mine | by_fid, "file"] = str(source)
+    p.loc[mine | by_fid, "layer"] = source_layer
+    p.loc[~(mine | by_fid), "file"] = str(target)
+    return ValidationReport(p.reset_index(drop=True))
+
+
+def import_layer(
+    source_path: str | Path,
+    target_gpkg: str | Path,
+    layer: str,
+    *,
+    source_layer: str | None = None,
+    field_map: Mapping[str, str] | None = None,
+    defaults: Mapping[str, object] | None = None,
+    mode: Mode = "append",
+    dry_run: bool = False,
+    source_crs: str | None = None,
+) -> ImportResult:
+    """Import one surveyed layer into a province GeoPackage, checked as a whole.
+
+    Parameters
+    ----------
+    source_path
+        A GeoPackage, Shapefile, GeoJSON or DXF file (anything pyogrio reads).
+    target_gpkg
+        The province file; it must exist.
+    layer
+        The planning layer to import into (``plots``, ``zones``, ``parks``, ...).
+    source_layer
+        The source's layer; by default the one named like ``layer``, or the only one. For a
+        DXF, a CAD layer name selects that layer's entities.
+    field_map
+        Source field -> schema column. Other columns are matched by name, ignoring case.
+        In a DXF, an outline's ``Text`` is the text label drawn inside it (``Text=plot_code``).
+    defaults
+        Schema column -> one value for every imported feature (a DXF has no attributes);
+        it wins over a source field of the same name.
+        Plots without an area field get ``area_ha`` measured from their outline.
+    mode
+        ``append`` adds the features to the layer, ``replace`` replaces its features.
+    dry_run
+        Check everything and return the report without writing (never raises on it).
+    source_crs
+        The CRS (``EPSG:3405``) of a source that declares none.
+
+    Returns
+    -------
+    ImportResult
+        Counts, the whole plan's validation report and whether the file was written.
+
+    Raises
+    ------
+    ImportDataError
+        The source cannot be read, has no features, or its fields cannot be mapped.
+    CRSError
+        The source has no CRS and none was given, or it cannot be placed in VN-2000.
+    ValidationError
+        The plan with the imported features breaks a rule (not for a dry run); its
+        ``report`` lists every problem. The target file is left byte-identical.
+    """
+    source, target = Path(source_path), Path(target_gpkg)
+    if layer not in SCHEMAS:
+        raise ImportDataError(
+            f"{target}: cannot import into {layer!r}; planning layers are {', '.join(SCHEMAS)}"
+        )
+    if mode not in ("append", "replace"):
+        raise ImportDataError(f"mode must be 'append' or 'replace', not {mode!r}")
+    schema = SCHEMAS[layer]
+    list_layers(target)  # the target must exist and open before anything else
+
+    frame, source_layer = _read_source(source, source_layer, schema)
+    where = f"{source}, layer {source_layer!r}"
+    read = len(frame)
+    skipped = 0
+    # Lock out other writers from the first read of the target to the write, so the plan
+    # that is checked is the plan that is written. A dry run writes nothing and takes no lock.
+    with contextlib.nullcontext() if dry_run else file_lock(target):
+        layers, _ = read_layers_raw(target)
+        stored = list_layers(target).get(layer)
+        target_crs = _target_crs(target, layers)
+        if schema.geometry_types is not None:
+            frame = _place(frame, target_crs, source_crs, where)
+            frame = _closable(frame, schema)
+            if source.suffix.lower() == ".dxf":
+                if "Polygon" in schema.geometry_types:
+                    frame = _dxf_labels(frame)
+                frame = _dxf_entities(frame, schema)
+                skipped = read - len(frame)
+                if frame.empty:
+                    raise ImportDataError(
+                        f"{where}: none of its {read} entities is a "
+                        f"{'/'.join(schema.geometry_types)}"
+                    )
+        elif isinstance(frame, gpd.GeoDataFrame):
+            frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+        imported, chosen = map_fields(frame, schema, field_map or {}, defaults or {}, where)
+        existing = layers.get(layer)
+        before = 0 if existing is None else len(existing)
+        keep = existing if mode == "append" else None
+        combined = _combine(keep, imported, schema, stored)
+        offset = 0 if keep is None else len(keep)
+        plan = {**layers, layer: combined}
+        report = check_plan(plan, str(target), target_crs)
+        ids = set(imported[schema.key].astype(str)) if schema.key in imported else set()
+        report = _credit_source(
+            report, layer, target, source, source_layer, ids, offset, imported.index.to_numpy()
+        )
+        result = ImportResult(
+            str(source),
+            source_layer,
+            str(target),
+            layer,
+            mode,
+            read,
+            skipped,
+            len(imported),
+            before,
+            len(combined),
+            tuple((src, dst) for dst, src in chosen.items()),
+            report,
+            False,
+        )
+        if dry_run:
+            return result
+        report.raise_if_problems()
+        description = _description(target, layer)
+        write_layers(
+            target,
+            {layer: coerce(combined, schema)},
+            descriptions={layer: description} if description else None,
+            lock=False,
+        )
+    return replace(result, written=True)
+
+
+def _description(target: Path, layer: str) -> str | None:
+    """The layer's description in ``gpkg_contents``, kept when the layer is rewritten."""
+    if layer not in list_layers(target):
+        return None
+    meta = pyogrio.read_info(target, layer=layer).get("layer_metadata") or {}
+    return meta.get("DESCRIPTION") or None

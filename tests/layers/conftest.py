@@ -1,0 +1,59 @@
+"""Shared fixtures: a real province GeoPackage built from ``tiny_plan()`` in ``tmp_path``."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from gis_app.layers import Plan, write_layers
+from gis_app.testing import tiny_plan
+
+#: The province the tiny plan lies in (its CRS is EPSG:9209).
+PROVINCE = "bac_ninh"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _temp_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*.tmp.gpkg*"))
+
+
+def _province_layers(plan: Plan) -> dict[str, pd.DataFrame]:
+    info = pd.DataFrame({"key": ["province"], "value": [PROVINCE]})
+    return {**plan.layers(), "dataset_info": info}
+
+
+@pytest.fixture
+def sha256():
+    """``sha256(path)``: the file's digest, to prove it is byte-identical."""
+    return _sha256
+
+
+@pytest.fixture
+def temp_files():
+    """``temp_files(folder)``: temporary copies a writer left beside its target."""
+    return _temp_files
+
+
+@pytest.fixture
+def province_layers():
+    """``province_layers(plan)``: the plan's layers plus the table naming the province."""
+    return _province_layers
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return tiny_plan()
+
+
+@pytest.fixture
+def province_file(tmp_path: Path, plan: Plan) -> Path:
+    """``tiny_plan()`` written with ``write_layers`` as a province file."""
+    path = tmp_path / "province" / "bac_ninh.gpkg"
+    write_layers(path, _province_layers(plan), fresh=True)
+    return path

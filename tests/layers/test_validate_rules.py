@@ -1,0 +1,192 @@
+"""Every validation rule has a failing example: a mutation of ``tiny_plan()`` written to a real
+GeoPackage, and the rule and feature it must be reported under.
+
+The tiny park is 200 m x 100 m with plots A1..A4 of 50 m x 100 m each (see gis_app.testing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+import pytest
+import shapely
+
+from gis_app.errors import ValidationError
+from gis_app.layers import RULES, Plan, read_plan, validate_file, write_layers
+from gis_app.layers.schema import SCHEMAS
+from gis_app.testing import ORIGIN
+
+
+def box(x0: float, y0: float, x1: float, y1: float) -> shapely.Polygon:
+    """A rectangle in the tiny plan's local metres."""
+    return shapely.box(ORIGIN[0] + x0, ORIGIN[1] + y0, ORIGIN[0] + x1, ORIGIN[1] + y1)
+
+
+def edit(layer: str, key: str, column: str, value: object) -> Callable[[Plan], dict]:
+    """A mutation setting one value of the feature ``key`` (object dtype: any value fits)."""
+
+    def mutate(plan: Plan) -> dict:
+        layers = plan.layers()
+        frame = layers[layer].copy()
+        row = frame.index[frame[SCHEMAS[layer].key] == key][0]
+        frame[column] = frame[column].astype(object)
+        frame.loc[row, column] = value
+        return {**layers, layer: frame}
+
+    return mutate
+
+
+def with_layers(**changes: Callable[[pd.DataFrame], pd.DataFrame]) -> Callable[[Plan], dict]:
+    def mutate(plan: Plan) -> dict:
+        layers = plan.layers()
+        return {**layers, **{name: fn(layers[name].copy()) for name, fn in changes.items()}}
+
+    return mutate
+
+
+def drop_layer(name: str) -> Callable[[Plan], dict]:
+    return lambda plan: {k: v for k, v in plan.layers().items() if k != name}
+
+
+def set_geometry(code: str, geometry: shapely.Geometry | None, area_ha: float | None = None):
+    def fn(plots):
+        row = plots.index[plots["plot_code"] == code][0]
+        geoms = plots.geometry.array.copy()
+        geoms[row] = geometry
+        plots = plots.set_geometry(geoms)
+        if area_ha is not None:
+            plots.loc[row, "area_ha"] = area_ha
+        return plots
+
+    return fn
+
+
+BOWTIE = shapely.Polygon(
+    [(ORIGIN[0] + x, ORIGIN[1] + y) for x, y in [(100, 0), (150, 100), (150, 0), (100, 100)]]
+)
+
+#: rule -> (mutation, layer, feature id the problem is reported under)
+CASES: dict[str, tuple[Callable[[Plan], dict], str, str]] = {
+    "missing_layer": (drop_layer("zones"), "zones", ""),
+    "missing_column": (with_layers(plots=lambda f: f.drop(columns="area_ha")), "plots", ""),
+    "wrong_type": (edit("plots", "A2", "area_ha", "half a hectare"), "plots", "A2"),
+    "missing_value": (edit("parks", "P1", "name_vi", None), "parks", "P1"),
+    "bad_code": (edit("plots", "A3", "status", "sold"), "plots", "A3"),
+    "below_minimum": (edit("tenants", "T2", "employees", -5), "tenants", "T2"),
+    "missing_crs": (
+        with_layers(wastewater_plants=lambda f: f.set_crs(None, allow_override=True)),
+        "wastewater_plants",
+        "",
+    ),
+    "wrong_crs": (with_layers(zones=lambda f: f.to_crs(5897)), "zones", ""),
+    "wrong_geometry_type": (
+        with_layers(plots=set_geometry("A3", box(100, 0, 150, 100).centroid)),
+        "plots",
+        "A3",
+    ),
+    "empty_geometry": (with_layers(plots=set_geometry("A3", None)), "plots", "A3"),
+    "invalid_geometry": (with_layers(plots=set_geometry("A3", BOWTIE)), "plots", "A3"),
+    "duplicate_id": (edit("zones", "Z2", "zone_id", "Z1"), "zones", "Z1"),
+    "unknown_park": (edit("zones", "Z2", "park_code", "P9"), "zones", "Z2"),
+    # A4 moved 10 m east: 10 m x 100 m = 1,000 m² lies outside the park.
+    "plot_outside_park": (
+        with_layers(plots=set_geometry("A4", box(160, 0, 210, 100))),
+        "plots",
+        "A4",
+    ),
+    # A3 widened to 60 m: it covers 10 m x 100 m of A4 (its area_ha follows, 0.6 ha).
+    "overlapping_plots": (
+        with_layers(plots=set_geometry("A3", box(100, 0, 160, 100), 0.6)),
+        "plots",
+        "A3",
+    ),
+    "area_mismatch": (edit("plots", "A1", "area_ha", 0.6), "plots", "A1"),
+    "unknown_plot": (
+        with_layers(
+            tenant_plots=lambda f: pd.concat(
+                [f, pd.DataFrame({"plot_code": ["B9"], "project_id": ["T1"]})], ignore_index=True
+            )
+        ),
+        "tenant_plots",
+        "B9",
+    ),
+    "unknown_project": (edit("tenant_plots", "A4", "project_id", "T9"), "tenant_plots", "A4"),
+    "leased_without_tenant": (
+        with_layers(tenant_plots=lambda f: f[f["plot_code"] != "A4"]),
+        "plots",
+        "A4",
+    ),
+}
+
+
+def test_every_rule_has_a_failing_example():
+    assert set(CASES) == set(RULES)
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
+@pytest.mark.parametrize("rule", list(CASES))
+def test_rule_is_reported_with_layer_and_feature(tmp_path, plan, province_layers, rule):
+    mutate, layer, feature = CASES[rule]
+    layers = {**mutate(plan), "dataset_info": province_layers(plan)["dataset_info"]}
+    path = tmp_path / "mutated.gpkg"
+    write_layers(path, layers, fresh=True)
+
+    problems = validate_file(path).problems
+    assert set(problems["rule"]) == {rule}, problems.to_string()
+    hits = problems[(problems["layer"] == layer) & (problems["feature_id"] == feature)]
+    assert len(hits) >= 1, problems.to_string()
+    assert (problems["file"] == str(path)).all()
+    with pytest.raises(ValidationError, match=rule) as caught:
+        read_plan(path)
+    assert len(caught.value.report) == len(problems)
+
+
+def test_the_unmutated_plan_is_valid(province_file):
+    assert validate_file(province_file).ok
+
+
+def test_report_lists_every_problem_not_just_the_first(tmp_path, plan, province_layers):
+    plots = plan.plots.assign(status=plan.plots["status"].astype(object))
+    plots.loc[2, "status"] = "sold"  # A3
+    tenants = plan.tenants.assign(employees=plan.tenants["employees"].astype(object))
+    tenants.loc[1, "employees"] = -5  # T2
+    zones = plan.zones.assign(zone_id=["Z1", "Z1"])
+    path = tmp_path / "many.gpkg"
+    write_layers(
+        path,
+        {**province_layers(plan), "plots": plots, "tenants": tenants, "zones": zones},
+        fresh=True,
+    )
+
+    found = set(
+        validate_file(path)
+        .problems[["rule", "layer", "feature_id"]]
+        .itertuples(index=False, name=None)
+    )
+    assert found == {
+        ("bad_code", "plots", "A3"),
+        ("below_minimum", "tenants", "T2"),
+        ("duplicate_id", "zones", "Z1"),
+    }
+
+
+def test_cross_layer_rules_report_every_problem_too(tmp_path, plan, province_layers):
+    plots = plan.plots.assign(area_ha=[0.6, 0.5, 0.5, 0.5], park_code=["P1", "P1", "P1", "P1"])
+    zones = plan.zones.assign(park_code=["P1", "P9"])
+    links = plan.tenant_plots[plan.tenant_plots["plot_code"] != "A4"]
+    path = tmp_path / "cross.gpkg"
+    write_layers(
+        path,
+        {**province_layers(plan), "plots": plots, "zones": zones, "tenant_plots": links},
+        fresh=True,
+    )
+
+    report = validate_file(path)
+    found = set(report.problems[["rule", "feature_id"]].itertuples(index=False, name=None))
+    assert found == {
+        ("area_mismatch", "A1"),
+        ("unknown_park", "Z2"),
+        ("leased_without_tenant", "A4"),
+    }
+    assert "3 problem(s)" in report.summary()

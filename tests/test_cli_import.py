@@ -1,0 +1,116 @@
+"""``kcn-gis import``: exit status 0 on success, 1 for a dry run with problems, 2 with a
+one-line reason on failure; the target untouched unless the import succeeded."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import pandas as pd
+import pyogrio
+import pytest
+
+from gis_app.cli import main
+from gis_app.layers import read_plan, write_layers
+from gis_app.layers.crs import to_crs
+from gis_app.testing import tiny_plan
+
+
+def digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def target(tmp_path: Path) -> Path:
+    path = tmp_path / "bac_ninh.gpkg"
+    info = pd.DataFrame({"key": ["province"], "value": ["bac_ninh"]})
+    write_layers(path, {**tiny_plan().layers(), "dataset_info": info}, fresh=True)
+    return path
+
+
+@pytest.fixture
+def survey(tmp_path: Path) -> Path:
+    """The tiny plots in VN-2000 UTM 48N as a shapefile with survey field names."""
+    plots = to_crs(tiny_plan().plots, "EPSG:3405")
+    plots = plots.assign(ready_built_factory=plots["ready_built_factory"].astype(bool))
+    plots = plots.rename(columns={"plot_code": "MA_LO", "ready_built_factory": "NXXS"})
+    path = tmp_path / "survey.shp"
+    pyogrio.write_dataframe(plots, path)
+    return path
+
+
+MAPS = ["--map", "MA_LO=plot_code", "--map", "NXXS=ready_built_factory"]
+
+
+def test_import_replaces_and_reports(target, survey, capsys):
+    code = main(["import", str(survey), str(target), "--layer", "plots", "--replace", *MAPS])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "imported 4 of 4 feature(s)" in out and "replace: 4 -> 4" in out
+    assert sorted(read_plan(target).plots["plot_code"]) == ["A1", "A2", "A3", "A4"]
+
+
+def test_dry_run_prints_the_report_and_writes_nothing(target, survey, capsys):
+    before = digest(target)
+    code = main(["import", str(survey), str(target), "--layer", "plots", "--dry-run", *MAPS])
+    out = capsys.readouterr().out
+    # Appending the same plots again: every plot_code is a duplicate.
+    assert code == 1
+    assert "would import 4 of 4" in out
+    assert "8 problem(s)" in out and "duplicate_id" in out
+    assert digest(target) == before
+
+
+def test_failure_is_one_line_with_exit_status_2(target, survey, capsys):
+    before = digest(target)
+    survey.with_suffix(".prj").unlink()
+    code = main(["import", str(survey), str(target), "--layer", "plots", "--replace", *MAPS])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.count("\n") == 1
+    assert err.startswith("kcn-gis import: ") and "no CRS" in err and "survey.shp" in err
+    assert digest(target) == before
+
+
+def test_validation_failure_names_feature_and_rule(target, survey, capsys):
+    code = main(["import", str(survey), str(target), "--layer", "plots", *MAPS])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "survey.shp" in err and "duplicate_id" in err and "--dry-run" in err
+
+
+def test_source_crs_and_set_options(target, survey, capsys):
+    survey.with_suffix(".prj").unlink()
+    code = main(
+        [
+            "import",
+            str(survey),
+            str(target),
+            "--layer",
+            "plots",
+            "--replace",
+            "--source-crs",
+            "EPSG:3405",
+            "--map",
+            "MA_LO=plot_code",
+            "--set",
+            "ready_built_factory=false",
+        ]
+    )
+    assert code == 0, capsys.readouterr().err
+    plots = read_plan(target).plots
+    # The shapefile's own NXXS (A3 true) was not used: the --set value applies to every plot.
+    assert plots["ready_built_factory"].tolist() == [False] * 4
+
+
+def test_malformed_map_is_a_usage_error(target, survey, capsys):
+    code = main(["import", str(survey), str(target), "--layer", "plots", "--map", "MA_LO"])
+    assert code == 2
+    assert "--map 'MA_LO': expected NAME=VALUE" in capsys.readouterr().err
+
+
+def test_help_exits_zero(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["import", "--help"])
+    assert exit_.value.code == 0
+    assert "--source-crs" in capsys.readouterr().out
