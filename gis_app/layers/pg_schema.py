@@ -78,14 +78,35 @@ def _column_ddl(column: Column, schema: LayerSchema) -> sql.Composed:
     checks = []
     if column.kind == "str" and (column.required or column.name == schema.key):
         checks.append(sql.SQL("{} <> ''").format(name))
-    if column.choices is not None:
-        checks.append(sql.SQL("{} IN ({})").format(
-            name, sql.SQL(", ").join(sql.Literal(c) for c in column.choices)))
     if column.minimum is not None:
         checks.append(sql.SQL("{} >= {}").format(name, sql.Literal(column.minimum)))
     for check in checks:
         parts.append(sql.SQL("CHECK ({})").format(check))
     return sql.SQL(" ").join(parts)
+
+
+def code_constraint(layer: str, column: str) -> str:
+    """Name of the CHECK holding a code column to its allowed codes (kept in step by upgrade)."""
+    return f"{layer}_{column}_codes"
+
+
+def sync_code_checks(conn: Connection, schema: str) -> None:
+    """(Re)create every code CHECK from :mod:`gis_app.layers.schema`'s current code lists.
+
+    Code lists grow (``proposed`` parks were added after the first release), so these checks
+    are rebuilt on every upgrade instead of being frozen in the step that created the tables.
+    """
+    for layer in PLAN_LAYERS:
+        table = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(layer.name))
+        for column in layer.columns:
+            if column.choices is None:
+                continue
+            name = sql.Identifier(code_constraint(layer.name, column.name))
+            conn.execute(sql.SQL("ALTER TABLE {} DROP CONSTRAINT IF EXISTS {}").format(
+                table, name))
+            conn.execute(sql.SQL("ALTER TABLE {} ADD CONSTRAINT {} CHECK ({} IN ({}))").format(
+                table, name, sql.Identifier(column.name),
+                sql.SQL(", ").join(sql.Literal(c) for c in column.choices)))
 
 
 def _geometry_ddl(schema: LayerSchema, srid: int) -> sql.Composed:
@@ -228,6 +249,7 @@ def upgrade(conn: Connection, province: Province, *, schema: str | None = None) 
         for step in MIGRATIONS:
             if step.version > before:
                 step.apply(conn, schema, province)
+        sync_code_checks(conn, schema)
         conn.execute(sql.SQL("UPDATE {}.{} SET value = %s WHERE key = 'schema_version'").format(
             s, sql.Identifier(META_TABLE)), [str(SCHEMA_VERSION)])
         extras: dict[str, str] = dict(conn.execute(sql.SQL("SELECT name, kind FROM {}.{}").format(

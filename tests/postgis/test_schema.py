@@ -84,3 +84,16 @@ def test_a_newer_database_is_not_downgraded(conn, pg_url):
                  [str(SCHEMA_VERSION + 1)])
     with pytest.raises(LayerError, match="newer than this kcn-gis"):
         postgis.init_database(pg_url)
+
+
+def test_upgrade_brings_code_checks_in_step_with_the_code_lists(conn, pg_url):
+    # A database made when parks could not yet be 'proposed' (an older code list).
+    conn.execute("ALTER TABLE bac_ninh.parks DROP CONSTRAINT parks_status_codes")
+    conn.execute("ALTER TABLE bac_ninh.parks ADD CONSTRAINT parks_status_codes "
+                 "CHECK (status IN ('approved', 'established', 'operating'))")
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("UPDATE bac_ninh.parks SET status = 'proposed'")
+    postgis.init_database(pg_url)
+    conn.execute("UPDATE bac_ninh.parks SET status = 'proposed'")
+    with pytest.raises(psycopg.errors.CheckViolation):
+        conn.execute("UPDATE bac_ninh.parks SET status = 'abandoned'")
