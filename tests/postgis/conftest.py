@@ -124,3 +124,10 @@ def pg_db(pg_cluster: Cluster) -> Iterator[str]:
 def pg_url(pg_cluster: Cluster, pg_db: str) -> str:
     """A source URL for Bắc Ninh in a fresh database (the schema is not yet created)."""
     return pg_cluster.url(pg_db, province="bac_ninh")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark every test that needs the server, so ``-m "not postgis"`` can leave them out."""
+    for item in items:
+        if "pg_cluster" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.postgis)

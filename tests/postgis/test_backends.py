@@ -15,7 +15,7 @@ from gis_app.layers.postgis import init_database
 from gis_app.testing import tiny_plan
 
 
-@pytest.fixture(params=["gpkg", "postgis"])
+@pytest.fixture(params=["gpkg", pytest.param("postgis", marks=pytest.mark.postgis)])
 def src(request: pytest.FixtureRequest, tmp_path) -> str:
     """An empty province source of each kind."""
     if request.param == "gpkg":

@@ -97,3 +97,20 @@ def test_upgrade_brings_code_checks_in_step_with_the_code_lists(conn, pg_url):
     conn.execute("UPDATE bac_ninh.parks SET status = 'proposed'")
     with pytest.raises(psycopg.errors.CheckViolation):
         conn.execute("UPDATE bac_ninh.parks SET status = 'abandoned'")
+
+
+def test_a_write_failing_half_way_leaves_every_layer_as_it_was(conn, pg_url):
+    # The database refuses the last layer written (a trigger standing for a full disk or a
+    # dropped connection): the layers replaced before it must come back unchanged.
+    conn.execute("CREATE FUNCTION bac_ninh.refuse() RETURNS trigger LANGUAGE plpgsql AS "
+                 "$$ BEGIN RAISE EXCEPTION 'disk full'; END $$")
+    conn.execute("CREATE TRIGGER refuse BEFORE INSERT ON bac_ninh.wastewater_plants "
+                 "FOR EACH ROW EXECUTE FUNCTION bac_ninh.refuse()")
+    plan = tiny_plan()
+    plots = plan.plots.copy()
+    plots["status"] = ["leased", "leased", "reserved", "leased"]
+    with pytest.raises(LayerError, match="disk full"):
+        source.write_plan(pg_url, plan.replace(plots=plots))
+    statuses = conn.execute("SELECT status FROM bac_ninh.plots ORDER BY kcn_fid").fetchall()
+    assert [s for (s,) in statuses] == ["leased", "leased", "vacant", "leased"]
+    assert conn.execute("SELECT count(*) FROM bac_ninh.wastewater_plants").fetchone()[0] == 1
