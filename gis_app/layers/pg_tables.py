@@ -113,14 +113,26 @@ def table_columns(conn: Connection, schema: str, table: str) -> list[tuple[str, 
     return [(n, t) for n, t in rows if n != ORDER_COLUMN]
 
 
-def _typed(values: list[object], pg_type: str) -> pd.Series:
-    """A column read from PostgreSQL in the dtype the GeoPackage path would give it."""
+def _typed(values: list[object], pg_type: str, *, lossless: bool) -> pd.Series:
+    """A column read from PostgreSQL.
+
+    Without missing values integers and booleans are plain numpy columns, as pyogrio reads
+    them. With missing values, ``lossless`` keeps them nullable (so a copy back to a
+    GeoPackage keeps the field type); otherwise they widen the way pyogrio widens them
+    (integers to float64, booleans to objects), so both backends read a layer alike.
+    """
     if pg_type in _READ_DTYPES:
         series = pd.Series(pd.array(values, dtype=_READ_DTYPES[pg_type]))
-        # Integers without missing values come back as plain numpy integers, like pyogrio.
-        if pg_type in ("smallint", "integer", "bigint") and not series.isna().any():
-            series = series.astype(_READ_DTYPES[pg_type].lower())
+        missing = bool(series.isna().any())
+        if pg_type in ("smallint", "integer", "bigint", "boolean") and not missing:
+            return series.astype("bool" if pg_type == "boolean" else
+                                 _READ_DTYPES[pg_type].lower())
+        if missing and not lossless and pg_type != "real":
+            return series.astype(object if pg_type == "boolean" else "float64").where(
+                series.notna(), None if pg_type == "boolean" else float("nan"))
         return series
+    if pg_type == "date" and lossless:
+        return pd.Series(values, dtype=object)  # datetime.date: a copy writes a date again
     if pg_type in ("date", "timestamp without time zone"):
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype("datetime64[ms]")
     if pg_type == "timestamp with time zone":
@@ -132,10 +144,11 @@ def _typed(values: list[object], pg_type: str) -> pd.Series:
 
 
 def read_table(conn: Connection, schema: str, table: str, *,
-               dtypes: Mapping[str, str] | None = None) -> pd.DataFrame:
+               dtypes: Mapping[str, str] | None = None, lossless: bool = False) -> pd.DataFrame:
     """A whole table in write order; spatial tables become GeoDataFrames with their SRID.
 
-    ``dtypes`` forces the pandas dtype of named columns (the planning layers' schema dtypes).
+    ``dtypes`` forces the pandas dtype of named columns (the planning layers' schema dtypes);
+    ``lossless`` keeps integer and boolean columns with missing values nullable (for copies).
     """
     columns = table_columns(conn, schema, table)
     geometry = [(n, t) for n, t in columns if t.startswith("geometry")]
@@ -151,7 +164,7 @@ def read_table(conn: Connection, schema: str, table: str, *,
     data: dict[str, pd.Series] = {}
     dtypes = dtypes or {}
     for (name, pg_type), values in zip(attrs, cols, strict=False):
-        series = _typed(list(values), pg_type)
+        series = _typed(list(values), pg_type, lossless=lossless or name in (dtypes or {}))
         if name in dtypes:
             series = series.astype(dtypes[name])
         data[name] = series

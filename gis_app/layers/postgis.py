@@ -387,9 +387,7 @@ def list_layers(url: str) -> dict[str, str | None]:
 def _read_any(conn: Connection, target: PgTarget, name: str) -> pd.DataFrame:
     schema = target.province.key
     if name in SCHEMAS:
-        layer = SCHEMAS[name]
-        return read_table(conn, schema, name,
-                          dtypes={c.name: _DTYPES[c.kind] for c in layer.columns})
+        return read_table(conn, schema, name)
     extras = extra_layers(conn, schema)
     if name not in extras:
         raise LayerError(f"{target.display}: no layer {name!r} (has: "

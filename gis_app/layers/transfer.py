@@ -11,6 +11,7 @@ tables that GDAL does not list (a plain SQLite ``layer_styles``) are carried wit
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import sqlite3
 from collections.abc import Callable, Mapping
 from pathlib import Path
@@ -40,12 +41,36 @@ _SQLITE_TYPES = (("INT", "bigint"), ("BOOL", "boolean"), ("REAL", "double precis
 Extras = tuple[dict[str, pd.DataFrame], dict[str, dict[str, object]]]
 
 
-def _sqlite_type(declared: str) -> str:
+def _sqlite_type(declared: str, values: pd.Series) -> str:
+    """PostgreSQL type for a SQLite column, from its declared type (and values, for times).
+
+    GeoPackage DATE/DATETIME columns hold ISO 8601 text; they become real dates and
+    timestamps in PostgreSQL (with time zone when the text carries one) and are written
+    back in GDAL's own format (:func:`_sqlite_text`).
+    """
     declared = declared.upper()
+    if "DATETIME" in declared or "TIMESTAMP" in declared:
+        text = values.dropna().astype(str)
+        zoned = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).any()
+        return "timestamptz" if zoned else "timestamp"
+    if declared == "DATE":
+        return "date"
     for keyword, pg in _SQLITE_TYPES:
         if keyword in declared:
             return pg
     return "text"
+
+
+def _sqlite_text(series: pd.Series) -> pd.Series:
+    """Dates and times as GDAL writes them into a GeoPackage; other columns unchanged."""
+    if isinstance(series.dtype, pd.DatetimeTZDtype):
+        utc = series.dt.tz_convert("UTC")
+        return utc.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
+    if pd.api.types.is_datetime64_dtype(series.dtype):
+        return series.dt.strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3]
+    if series.map(lambda v: isinstance(v, dt.date) and not isinstance(v, dt.datetime)).any():
+        return series.map(lambda v: v.isoformat() if isinstance(v, dt.date) else v)
+    return series
 
 
 def _gpkg_contents(con: sqlite3.Connection) -> dict[str, tuple[str, int | None]]:
@@ -72,7 +97,7 @@ def _sqlite_table(con: sqlite3.Connection, name: str, *, registered: bool
     rows = con.execute(f"SELECT {quoted} FROM {table} ORDER BY rowid").fetchall()
     frame = pd.DataFrame.from_records(rows, columns=[c for c, _ in columns]).astype(object)
     return frame, {"kind": "sqlite" if registered else "sqlite_unlisted", "create_sql": ddl,
-                   "types": {c: _sqlite_type(t) for c, t in columns}}
+                   "types": {c: _sqlite_type(t, frame[c]) for c, t in columns}}
 
 
 def read_gpkg_extras(path: str | Path) -> tuple[Extras, dict[str, str]]:
@@ -119,7 +144,7 @@ def _sqlite_writer(tables: Mapping[str, pd.DataFrame], info: Mapping[str, Mappin
         for name, frame in tables.items():
             con.execute(str(info[name]["create_sql"]))
             columns = list(frame.columns)
-            values = [python_values(frame[c], "") for c in columns]
+            values = [python_values(_sqlite_text(frame[c]), "") for c in columns]
             quoted = ", ".join('"' + c.replace('"', '""') + '"' for c in columns)
             marks = ", ".join("?" for _ in columns)
             table = '"' + name.replace('"', '""') + '"'
@@ -154,7 +179,8 @@ def read_pg_extras(url: str) -> tuple[dict[str, pd.DataFrame], dict[str, dict[st
                             "ORDER BY position, name")
             rows = conn.execute(query.format(sql.Identifier(schema),
                                              sql.Identifier(REGISTRY_TABLE))).fetchall()
-            frames = {name: read_table(conn, schema, name) for name, *_ in rows}
+            frames = {name: read_table(conn, schema, name, lossless=True)
+                      for name, *_ in rows}
     info = {name: {"kind": kind, "create_sql": ddl, "srs_id": srs_id}
             for name, kind, ddl, srs_id in rows}
     return frames, info

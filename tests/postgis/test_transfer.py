@@ -111,3 +111,17 @@ def test_push_of_an_invalid_file_is_refused_with_exit_2(pg_url, tmp_path, capsys
     gpkg.write_layers(bad, plan.replace(plots=plots).layers())
     assert main(["db", "push", str(bad), pg_url]) == 2
     assert "unknown_park" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("province", ["bac_ninh", "ninh_binh"])
+def test_pushed_layers_read_the_same_from_both_backends(province, pg_cluster, pg_db):
+    path = PROVINCES[province].default_path
+    url = pg_cluster.url(pg_db, province=province)
+    assert main(["db", "push", str(path), url]) == 0
+    for name, kind in gpkg.list_layers(path).items():
+        want, got = source.read_layer(path, name), source.read_layer(url, name)
+        if kind is None:
+            assert_frame_equal(got, want, check_dtype=True, obj=name)
+        else:
+            assert_geodataframe_equal(got, want, check_crs=True, check_dtype=True,
+                                      check_geom_type=True)
