@@ -62,7 +62,7 @@ def test_shipped_province_round_trip(province, pg_cluster, pg_db, tmp_path, caps
     assert len(gpkg.read_layer(pulled, "layer_sources")) > 0
 
 
-def test_round_trip_keeps_unlisted_sqlite_tables_and_nulls(pg_url, tmp_path):
+def test_round_trip_keeps_scenarios_unlisted_tables_and_nulls(pg_url, tmp_path):
     original = tmp_path / "a.gpkg"
 
     def add_table(con: sqlite3.Connection) -> None:
@@ -70,16 +70,25 @@ def test_round_trip_keeps_unlisted_sqlite_tables_and_nulls(pg_url, tmp_path):
                     "weight REAL)")
         con.executemany("INSERT INTO notes VALUES (?, ?, ?, ?)",
                         [(1, "Lô A3 còn trống", 1, 2.5), (2, None, 0, None)])
-        # A registered table with its own constraints, as the scenario store writes them.
-        con.execute("CREATE TABLE scenario_log (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
-                    "scenario_id TEXT NOT NULL UNIQUE, version INTEGER NOT NULL)")
-        con.execute("INSERT INTO gpkg_contents (table_name, data_type, identifier, description)"
-                    " VALUES ('scenario_log', 'attributes', 'scenario_log', 'Kịch bản / log')")
-        con.executemany("INSERT INTO scenario_log (scenario_id, version) VALUES (?, ?)",
-                        [("S1", 3), ("S2", 1)])
+        # Registered tables with their own constraints, as the scenario store writes them.
+        con.execute("CREATE TABLE scenarios (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "scenario_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, based_on TEXT, "
+                    "created TEXT NOT NULL, version INTEGER NOT NULL)")
+        con.execute("CREATE TABLE scenario_edits (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
+                    "scenario_id TEXT NOT NULL, seq INTEGER NOT NULL, params TEXT NOT NULL)")
+        con.executemany("INSERT INTO gpkg_contents (table_name, data_type, identifier, "
+                        "description) VALUES (?, 'attributes', ?, ?)",
+                        [("scenarios", "scenarios", "Kịch bản điều chỉnh quy hoạch"),
+                         ("scenario_edits", "scenario_edits", "")])
+        con.executemany("INSERT INTO scenarios (scenario_id, name, based_on, created, version) "
+                        "VALUES (?, ?, ?, ?, ?)",
+                        [("S1", "Mở rộng KCN", None, "2026-11-24T14:00:00+00:00", 3),
+                         ("S2", "Thu hồi lô A4", "S1", "2026-11-24T14:05:00+00:00", 1)])
+        con.executemany("INSERT INTO scenario_edits (scenario_id, seq, params) VALUES (?, ?, ?)",
+                        [("S1", 0, '{"plot_code": "A3"}'), ("S2", 0, "{}")])
 
     gpkg.write_layers(original, tiny_plan().layers(), after=add_table)
-    source.write_layers(original, {"scenarios": tiny_plan().tenants[["project_id", "employees"]]})
+    source.write_layers(original, {"extra": tiny_plan().tenants[["project_id", "employees"]]})
     assert main(["db", "init", pg_url]) == 0
     assert main(["db", "push", str(original), pg_url]) == 0
     pulled = tmp_path / "b.gpkg"
@@ -89,6 +98,8 @@ def test_round_trip_keeps_unlisted_sqlite_tables_and_nulls(pg_url, tmp_path):
         want = a.execute("SELECT sql FROM sqlite_master WHERE name = 'notes'").fetchone()
         assert b.execute("SELECT sql FROM sqlite_master WHERE name = 'notes'").fetchone() == want
         rows = "SELECT id, body, done, weight, typeof(done) FROM notes ORDER BY id"
+        assert b.execute(rows).fetchall() == a.execute(rows).fetchall()
+        rows = "SELECT * FROM scenarios ORDER BY fid"
         assert b.execute(rows).fetchall() == a.execute(rows).fetchall()
 
 
