@@ -70,6 +70,47 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(result.report.summary(limit=args.limit))
     return 0 if result.report.ok else 1
 
+#: Columns of the per-park report's text table (CSV and Excel get every column).
+REPORT_TABLE_COLUMNS = (
+    "name_vi", "status", "planned_ha", "leasable_ha", "leased_ha", "vacant_ha",
+    "occupancy_share", "projects_valid_count", "registered_capital_usd_per_ha",
+    "plant_operating",
+)
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    from ._tables import write_frame
+    from .analytics import province_indicators
+    from .layers import read_plan
+
+    plan = read_plan(_province_path(args.file))
+    table = province_indicators(plan, by=args.by)
+    write_frame(table, fmt=args.format, lang=args.lang, output=args.output,
+                sheet="summary", transpose=True)
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from ._tables import write_frame
+    from .analytics import park_indicators
+    from .layers import read_plan
+
+    plan = read_plan(_province_path(args.file))
+    table = park_indicators(plan)
+    if args.format == "table":
+        table = table[list(REPORT_TABLE_COLUMNS)]
+    write_frame(table, fmt=args.format, lang=args.lang, output=args.output, sheet="parks")
+    return 0
+
+
+def _add_output_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--format", choices=("table", "csv", "xlsx"), default="table",
+                   help="text table (default), CSV or Excel")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of column labels and codes (default: vi)")
+    p.add_argument("--output", help="write to this file instead of the terminal "
+                   "(required for xlsx)")
+
 
 def _cmd_sample(args: argparse.Namespace) -> int:
     from .sample.build import write_province
@@ -144,6 +185,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--source-crs", metavar="EPSG:xxxx", help="CRS of a SRC that declares none")
     p.add_argument("--limit", type=int, default=50, help="problems to print")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "
+                       "wastewater coverage, projects")
+    p.add_argument("file", help="province key or GeoPackage path")
+    p.add_argument("--by", choices=("province", "legacy_province"), default="province",
+                   help="group by the 2025 province (default) or the pre-merger province")
+    _add_output_options(p)
+    p.set_defaults(func=_cmd_summary)
+
+    p = sub.add_parser("report", help="per-park indicators: areas, occupancy, efficiency, "
+                       "wastewater")
+    p.add_argument("file", help="province key or GeoPackage path")
+    _add_output_options(p)
+    p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("sample", help="generate the illustrative province files shipped in layers/")
     p.add_argument("provinces", nargs="*", help=f"province keys (default: all of {', '.join(PROVINCES)})")

@@ -1,6 +1,13 @@
-"""Vietnamese and English labels for the codes stored in the data and for column names."""
+"""Vietnamese and English labels for the codes stored in the data and for column names.
+
+A plain dict module: ``LABELS[key] = (vi, en)``. Other parts of the product add their own
+keys; :func:`label` falls back to the key itself so that a missing translation shows up as
+an English identifier rather than failing.
+"""
 
 from __future__ import annotations
+
+import pandas as pd
 
 LANGS = ("vi", "en")
 
@@ -30,9 +37,123 @@ LABELS: dict[str, tuple[str, str]] = {
     "planned": ("Theo quy hoạch", "Planned"),
     "secondary": ("Dự án thứ cấp", "Secondary project"),
     "infrastructure": ("Dự án hạ tầng", "Infrastructure project"),
+    # yes / no (boolean cells of text tables)
+    "yes": ("Có", "Yes"),
+    "no": ("Không", "No"),
+    # sectors of the sample tenants
+    "electronics": ("Điện tử", "Electronics"),
+    "pharmaceuticals": ("Dược phẩm", "Pharmaceuticals"),
+    "auto_parts": ("Phụ tùng ô tô", "Auto parts"),
+    "textiles": ("Dệt may", "Textiles"),
+    "chemicals": ("Hóa chất", "Chemicals"),
+    "plastics": ("Nhựa", "Plastics"),
+    "materials": ("Vật liệu", "Materials"),
+    "food": ("Thực phẩm", "Food"),
+    "mechanical": ("Cơ khí", "Mechanical engineering"),
+    "logistics": ("Logistics", "Logistics"),
     # context
     "road": ("Đường bộ", "Road"),
     "railway": ("Đường sắt", "Railway"),
+    # area basis of a park's figures
+    "plots": ("Đo từ lô đất", "Measured from plots"),
+    "park_attributes": ("Theo số liệu KCN", "From park attributes"),
+    # reclamation reasons
+    "low_builtup": ("Tỷ lệ xây dựng thấp", "Low built-up share"),
+    # identity columns
+    "park_code": ("Mã KCN", "Park code"),
+    "project_id": ("Mã dự án", "Project ID"),
+    "plot_code": ("Mã lô", "Plot code"),
+    "name_vi": ("Tên KCN", "Name (Vietnamese)"),
+    "name_en": ("Tên tiếng Anh", "Name (English)"),
+    "province": ("Tỉnh", "Province"),
+    "legacy_province": ("Tỉnh (trước sáp nhập 2025)", "Province (before the 2025 merger)"),
+    "status": ("Tình trạng", "Status"),
+    "park_status": ("Tình trạng KCN", "Park status"),
+    "investor": ("Nhà đầu tư", "Investor"),
+    "sector": ("Ngành nghề", "Sector"),
+    "project_status": ("Tình trạng dự án", "Project status"),
+    "lease_start": ("Ngày bắt đầu thuê", "Lease start"),
+    "year": ("Năm", "Year"),
+    "rank": ("Thứ hạng", "Rank"),
+    # areas (ha)
+    "planned_ha": ("Diện tích quy hoạch (ha)", "Planned area (ha)"),
+    "outline_ha": ("Diện tích đo theo ranh giới (ha)", "Area measured from outline (ha)"),
+    "established_ha": ("Diện tích đã thành lập (ha)", "Established area (ha)"),
+    "leasable_ha": ("Đất công nghiệp cho thuê theo quy hoạch (ha)",
+                    "Leasable industrial land (ha)"),
+    "leasable_established_ha": ("Đất công nghiệp cho thuê của các KCN đã thành lập (ha)",
+                                "Leasable industrial land of established parks (ha)"),
+    "leased_established_ha": ("Đã cho thuê tại các KCN đã thành lập (ha)",
+                              "Leased in established parks (ha)"),
+    "cleared_ha": ("Đất đã giải phóng mặt bằng (ha)", "Cleared land (ha)"),
+    "leased_ha": ("Đã cho thuê (ha)", "Leased (ha)"),
+    "vacant_ha": ("Còn trống (ha)", "Vacant (ha)"),
+    "reserved_ha": ("Giữ chỗ (ha)", "Reserved (ha)"),
+    "not_cleared_ha": ("Chưa giải phóng mặt bằng (ha)", "Not yet cleared (ha)"),
+    "rbf_vacant_ha": ("Nhà xưởng xây sẵn còn trống (ha)", "Vacant ready-built factories (ha)"),
+    "plots_ha": ("Tổng diện tích lô đất (ha)", "All plots (ha)"),
+    "projects_ha": ("Đất của các dự án thứ cấp (ha)", "Land of secondary projects (ha)"),
+    "area_ha": ("Diện tích (ha)", "Area (ha)"),
+    "area_basis": ("Nguồn số liệu diện tích", "Area basis"),
+    # occupancy
+    "occupancy_share": ("Tỷ lệ lấp đầy", "Occupancy"),
+    "occupancy_cleared_share": ("Tỷ lệ lấp đầy trên đất đã GPMB", "Occupancy of cleared land"),
+    # counts
+    "parks_count": ("Số KCN", "Parks"),
+    "parks_approved_count": ("Số KCN được phê duyệt quy hoạch", "Parks approved in plan"),
+    "parks_established_count": ("Số KCN đã thành lập", "Parks established"),
+    "parks_operating_count": ("Số KCN đang hoạt động", "Parks operating"),
+    "parks_operating_with_plant_count": ("Số KCN hoạt động có trạm XLNT tập trung",
+                                         "Operating parks with a central plant"),
+    "parks_operating_monitored_count": ("Số KCN hoạt động có trạm quan trắc tự động",
+                                        "Operating parks with automatic monitoring"),
+    "projects_valid_count": ("Số dự án còn hiệu lực", "Valid projects"),
+    "projects_operating_count": ("Dự án đang hoạt động", "Projects operating"),
+    "projects_under_construction_count": ("Dự án đang xây dựng", "Projects under construction"),
+    "projects_behind_schedule_count": ("Dự án chậm tiến độ", "Projects behind schedule"),
+    "projects_revoked_count": ("Dự án đã thu hồi", "Projects revoked"),
+    "secondary_projects_valid_count": ("Số dự án thứ cấp còn hiệu lực",
+                                       "Valid secondary projects"),
+    # money, jobs, efficiency
+    "registered_capital_usd": ("Vốn đăng ký (USD)", "Registered capital (USD)"),
+    "realised_capital_usd": ("Vốn thực hiện (USD)", "Realised capital (USD)"),
+    "revenue_usd": ("Doanh thu (USD)", "Revenue (USD)"),
+    "exports_usd": ("Kim ngạch xuất khẩu (USD)", "Exports (USD)"),
+    "budget_contribution_usd": ("Nộp ngân sách (USD)", "Budget contribution (USD)"),
+    "employees": ("Số lao động", "Employees"),
+    "registered_capital_usd_per_ha": ("Suất đầu tư đăng ký (USD/ha)",
+                                      "Registered capital per ha (USD/ha)"),
+    "realised_capital_usd_per_ha": ("Vốn thực hiện trên 1 ha (USD/ha)",
+                                    "Realised capital per ha (USD/ha)"),
+    "revenue_usd_per_ha": ("Doanh thu trên 1 ha (USD/ha)", "Revenue per ha (USD/ha)"),
+    "exports_usd_per_ha": ("Xuất khẩu trên 1 ha (USD/ha)", "Exports per ha (USD/ha)"),
+    "budget_usd_per_ha": ("Nộp ngân sách trên 1 ha (USD/ha)", "Budget per ha (USD/ha)"),
+    "employees_per_ha": ("Lao động trên 1 ha", "Employees per ha"),
+    "realised_share": ("Tỷ lệ vốn thực hiện", "Realised share of capital"),
+    "registered_capital_usd_per_project": ("Vốn đăng ký bình quân một dự án (USD)",
+                                           "Registered capital per project (USD)"),
+    # wastewater
+    "plant_operating": ("Có trạm XLNT tập trung hoạt động", "Central plant operating"),
+    "plant_present": ("Có trạm XLNT tập trung", "Central plant present"),
+    "design_capacity_m3_day": ("Công suất thiết kế (m³/ngày)", "Design capacity (m³/day)"),
+    "current_load_m3_day": ("Lưu lượng hiện tại (m³/ngày)", "Current load (m³/day)"),
+    "pending_capacity_m3_day": ("Công suất đang xây dựng, quy hoạch (m³/ngày)",
+                                "Capacity under construction or planned (m³/day)"),
+    "utilisation_share": ("Tỷ lệ sử dụng công suất", "Utilisation"),
+    "headroom_m3_day": ("Công suất còn dư (m³/ngày)", "Headroom (m³/day)"),
+    "auto_monitoring": ("Có trạm quan trắc tự động", "Automatic monitoring"),
+    "wastewater_coverage_share": ("Tỷ lệ KCN hoạt động có trạm XLNT",
+                                  "Wastewater coverage of operating parks"),
+    "coverage_share": ("Tỷ lệ bao phủ", "Coverage"),
+    "flag_operating_without_plant": ("KCN hoạt động chưa có trạm XLNT",
+                                     "Operating without a plant"),
+    "flag_high_utilisation": ("Trạm XLNT gần hết công suất", "Plant near capacity"),
+    # reclamation and screening
+    "years_since_lease": ("Số năm từ khi thuê", "Years since lease start"),
+    "builtup_share": ("Tỷ lệ xây dựng", "Built-up share"),
+    "reason_vi": ("Lý do", "Reason (Vietnamese)"),
+    "reason_en": ("Lý do (tiếng Anh)", "Reason"),
+    "score": ("Điểm sàng lọc", "Screening score"),
 }
 
 
@@ -42,3 +163,24 @@ def label(key: str, lang: str = "vi") -> str:
         raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
     pair = LABELS.get(key)
     return pair[LANGS.index(lang)] if pair else key
+
+
+#: Columns whose values are codes to translate (not free text such as names).
+CODE_COLUMNS = ("status", "park_status", "project_status", "area_basis", "land_use", "sector")
+
+
+def label_frame(frame: pd.DataFrame, lang: str = "vi", *,
+                code_columns: tuple[str, ...] = CODE_COLUMNS) -> pd.DataFrame:
+    """A copy of ``frame`` with translated column names, index name and code values."""
+    if lang not in LANGS:
+        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+    out = frame.copy()
+    translation = {key: pair[LANGS.index(lang)] for key, pair in LABELS.items()}
+    for column in code_columns:
+        if column in out.columns:
+            values = out[column]
+            out[column] = values.map(translation).fillna(values)
+    out.columns = [label(str(c), lang) for c in out.columns]
+    if out.index.name:
+        out.index = out.index.rename(label(out.index.name, lang))
+    return out

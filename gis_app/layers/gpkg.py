@@ -161,7 +161,7 @@ def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | No
     # An existing layer of the same name is overwritten (pyogrio's default without append).
     pyogrio.write_dataframe(
         frame, path, layer=name, driver="GPKG", layer_options=options or None,
-        dataset_options={"VERSION": GPKG_VERSION}, promote_to_multi=False,
+        dataset_options={"VERSION": GPKG_VERSION},  # mixed Polygon/MultiPolygon -> Multi
     )
 
 

@@ -41,6 +41,7 @@ from .catalog import (
     ProvinceTargets,
     read_catalog,
 )
+from .builtup import write_builtup_raster
 from .tenants import group_plots, infrastructure_projects, make_tenants
 
 DEFAULT_SEED = 2023
@@ -394,4 +395,7 @@ def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SE
     descriptions = {n: f"{SCHEMAS[n].title_vi} / {SCHEMAS[n].title_en}. {ILLUSTRATIVE_NOTICE_EN}"
                     for n in SCHEMAS}
     write_layers(path, layers, descriptions=descriptions, fresh=True)
+    # The illustrative built-up raster (GeoTIFF) used to find idle leased land.
+    write_builtup_raster(Plan.from_layers({n: layers[n] for n in SCHEMAS}),
+                         path.with_name(f"{path.stem}_builtup.tif"))
     return path

@@ -220,7 +220,7 @@ def to_world(geoms: np.ndarray, layout: Layout, centre: tuple[float, float],
 
 
 def snap(geoms: np.ndarray) -> np.ndarray:
-    """Valid polygonal zones after rotation.
+    """Valid zones (as MultiPolygons) after rotation.
 
     Rotation can leave the road network's rings touching a hair apart or crossing; repairing
     may then return a collection with stray lines, of which only the polygons are kept.
@@ -231,8 +231,8 @@ def snap(geoms: np.ndarray) -> np.ndarray:
         if g.geom_type not in ("Polygon", "MultiPolygon"):
             parts = shapely.get_parts(g)
             g = shapely.union_all(parts[np.isin(shapely.get_type_id(parts), (3, 6))])
-        out.append(g)
-    return np.array(out, dtype=object)
+        out.append(g if g.geom_type == "MultiPolygon" else shapely.MultiPolygon([g]))
+    return np.array(out, dtype=object)  # one geometry type per layer: MultiPolygon
 
 
 def zone_geometries(layout: Layout) -> list[tuple[str, shapely.Geometry]]:

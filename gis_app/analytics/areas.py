@@ -1,0 +1,131 @@
+"""Areas of each park: planned, established, cleared, leasable, leased, vacant, reserved ...
+
+Everything is measured from the plot geometries in the province's projected VN-2000 CRS (the
+``area_ha`` attribute of a plot is a stated value; the geometry is the record). Only plots
+whose land use is leasable industrial land (:data:`gis_app.settings.LEASABLE_LAND_USES`)
+enter the occupancy figures: leased service or infrastructure plots are not
+"đất công nghiệp cho thuê".
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..layers.plan import Plan
+from ..settings import LEASABLE_LAND_USES
+from ._common import area_ha, group_sum, park_index, ratio
+
+#: The columns of :func:`park_areas`, in order.
+AREA_COLUMNS: tuple[str, ...] = (
+    "planned_ha",
+    "outline_ha",
+    "established_ha",
+    "leasable_ha",
+    "cleared_ha",
+    "leased_ha",
+    "vacant_ha",
+    "reserved_ha",
+    "not_cleared_ha",
+    "rbf_vacant_ha",
+    "plots_ha",
+    "occupancy_share",
+    "occupancy_cleared_share",
+    "area_basis",
+)
+
+#: The additive area columns (sums over parks are meaningful).
+ADDITIVE_AREA_COLUMNS: tuple[str, ...] = tuple(c for c in AREA_COLUMNS if c.endswith("_ha"))
+
+
+def plot_area_parts(plan: Plan) -> pd.DataFrame:
+    """Each plot's measured area split into the additive parts of :func:`park_areas`.
+
+    One row per plot (same index as ``plan.plots``) with ``park_code`` and the columns
+    ``plots_ha, leasable_ha, cleared_ha, leased_ha, vacant_ha, reserved_ha, not_cleared_ha,
+    rbf_vacant_ha``: a plot's area where it belongs to the category, else 0.
+    """
+    plots = plan.plots
+    area = area_ha(plots, what="layer 'plots'")
+    status = plots["status"].astype("string")
+    leasable = plots["land_use"].isin(LEASABLE_LAND_USES).fillna(False).to_numpy(dtype=bool)
+    rbf = plots["ready_built_factory"].fillna(False).to_numpy(dtype=bool)
+
+    def part(mask: object) -> pd.Series:
+        return area.where(pd.Series(mask, index=plots.index).astype(bool), 0.0)
+
+    return pd.DataFrame(
+        {
+            "park_code": plots["park_code"].astype("string"),
+            "plots_ha": area,
+            "leasable_ha": part(leasable),
+            # Cleared (đã giải phóng mặt bằng): leasable land that is leased, vacant or reserved.
+            "cleared_ha": part(leasable & status.ne("not_cleared").to_numpy(dtype=bool)),
+            "leased_ha": part(leasable & status.eq("leased").to_numpy(dtype=bool)),
+            "vacant_ha": part(leasable & status.eq("vacant").to_numpy(dtype=bool)),
+            "reserved_ha": part(leasable & status.eq("reserved").to_numpy(dtype=bool)),
+            "not_cleared_ha": part(leasable & status.eq("not_cleared").to_numpy(dtype=bool)),
+            "rbf_vacant_ha": part(leasable & rbf & status.eq("vacant").to_numpy(dtype=bool)),
+        },
+        index=plots.index,
+    )
+
+
+def park_areas(plan: Plan) -> pd.DataFrame:
+    """Areas (ha) and occupancy of each park, indexed by ``park_code``.
+
+    Columns
+    -------
+    planned_ha
+        The park's planned area as published (attribute ``planned_area_ha``).
+    outline_ha
+        The planned area measured from the park outline.
+    established_ha
+        Attribute ``established_area_ha``.
+    leasable_ha, cleared_ha, leased_ha, vacant_ha, reserved_ha, not_cleared_ha
+        Leasable industrial land (plots of a leasable land use) in total, cleared (leased,
+        vacant or reserved), and by plot status; measured from the plots.
+    rbf_vacant_ha
+        Vacant leasable plots with a ready-built factory (nhà xưởng xây sẵn).
+    plots_ha
+        All plots of the park, any land use.
+    occupancy_share
+        ``leased_ha / leasable_ha`` (tỷ lệ lấp đầy), NaN where nothing is leasable.
+    occupancy_cleared_share
+        ``leased_ha / cleared_ha``, NaN where nothing is cleared.
+    area_basis
+        ``plots`` when the park has plots; ``park_attributes`` when it has none (a park
+        approved in the plan but without a detailed plan): then ``leasable_ha`` and
+        ``cleared_ha`` come from the attributes ``leasable_area_ha``/``cleared_area_ha``
+        (NaN where absent), nothing is leased and the status split is unknown (NaN).
+
+    Examples
+    --------
+    >>> from gis_app.testing import tiny_plan
+    >>> a = park_areas(tiny_plan())
+    >>> a.loc["P1", ["leasable_ha", "leased_ha", "occupancy_share"]].tolist()
+    [2.0, 1.5, 0.75]
+    """
+    index = park_index(plan)
+    parks = plan.parks.set_axis(index)
+    parts = plot_area_parts(plan)
+    sums = group_sum(parts.drop(columns="park_code"), parts["park_code"], index)
+    has_plots = pd.Series(index.isin(parts["park_code"]), index=index)
+
+    out = pd.DataFrame(index=index)
+    out["planned_ha"] = parks["planned_area_ha"].astype("float64")
+    out["outline_ha"] = area_ha(parks, what="layer 'parks'")
+    out["established_ha"] = parks["established_area_ha"].astype("float64")
+    for column in ("leasable_ha", "cleared_ha"):
+        attribute = parks[column.replace("_ha", "_area_ha")].astype("float64")
+        out[column] = sums[column].where(has_plots, attribute)
+    for column in ("leased_ha", "rbf_vacant_ha"):
+        out[column] = sums[column]  # 0 for a park without plots: nothing can be leased there
+    for column in ("vacant_ha", "reserved_ha", "not_cleared_ha"):
+        out[column] = sums[column].where(has_plots)
+    out["plots_ha"] = sums["plots_ha"]
+    out["occupancy_share"] = ratio(out["leased_ha"], out["leasable_ha"])
+    out["occupancy_cleared_share"] = ratio(out["leased_ha"], out["cleared_ha"])
+    out["area_basis"] = pd.Series(
+        has_plots.map({True: "plots", False: "park_attributes"}), dtype="string"
+    )
+    return out[list(AREA_COLUMNS)]

@@ -1,0 +1,125 @@
+"""The indicator tables a board reports: one wide row per park, and sums per province.
+
+:func:`park_indicators` is what the viewer table and the map-sheet indicator table show;
+:func:`province_indicators` reproduces the figures the boards publish (parks approved,
+established and operating, planned and established area, leased land, occupancy, wastewater
+coverage, projects by status), per 2025 province or per legacy (pre-merger) province.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from ..layers.plan import Plan
+from ..layers.schema import PROJECT_STATUSES
+from ._common import ESTABLISHED_STATUSES, VALID_PROJECT_STATUSES, park_groups, park_index, ratio
+from .areas import ADDITIVE_AREA_COLUMNS, park_areas
+from .efficiency import group_efficiency, park_efficiency, tenant_metrics
+from .wastewater import wastewater_coverage, wastewater_status
+
+#: Wastewater columns carried into the park table.
+_WASTEWATER_COLUMNS = (
+    "plant_operating", "design_capacity_m3_day", "current_load_m3_day", "utilisation_share",
+    "headroom_m3_day", "auto_monitoring", "flag_operating_without_plant",
+    "flag_high_utilisation",
+)
+
+
+def project_counts(plan: Plan, group_of_park: pd.Series, index: pd.Index) -> pd.DataFrame:
+    """Projects (both types) per group: ``projects_valid_count`` and one count per status.
+
+    ``group_of_park`` maps park_code -> group (the identity for per-park counts); ``index``
+    lists the groups of the output.
+    """
+    tenants = plan.tenants
+    key = group_of_park.reindex(tenants["park_code"].astype("string")).to_numpy()
+    status = tenants["project_status"].astype("string")
+    columns = {f"projects_{s}_count": status.eq(s).to_numpy(dtype=bool) for s in PROJECT_STATUSES}
+    columns["projects_valid_count"] = status.isin(VALID_PROJECT_STATUSES).to_numpy(dtype=bool)
+    counts = pd.DataFrame(columns, index=tenants.index).astype("int64")
+    out = counts.groupby(key, sort=False).sum().reindex(index, fill_value=0).astype("int64")
+    out.index.name = index.name
+    order = ["projects_valid_count"] + [f"projects_{s}_count" for s in PROJECT_STATUSES]
+    return out[order]
+
+
+def park_indicators(plan: Plan) -> pd.DataFrame:
+    """Everything about each park in one wide row, indexed by ``park_code``.
+
+    Columns: ``name_vi, name_en, province, legacy_province, status``; the areas and
+    occupancy of :func:`~gis_app.analytics.areas.park_areas`; the project counts; the
+    efficiency of :func:`~gis_app.analytics.efficiency.park_efficiency`; and the wastewater
+    fields ``plant_operating, design_capacity_m3_day, current_load_m3_day,
+    utilisation_share, headroom_m3_day, auto_monitoring`` with the two wastewater flags.
+    """
+    index = park_index(plan)
+    parks = plan.parks.set_axis(index)
+    out = parks[["name_vi", "name_en", "province", "legacy_province", "status"]].astype("string")
+    keys = pd.Series(index.to_numpy(), index=index)
+    out = out.join(park_areas(plan))
+    out = out.join(project_counts(plan, keys, index))
+    out = out.join(park_efficiency(plan))
+    out = out.join(wastewater_status(plan)[list(_WASTEWATER_COLUMNS)])
+    return out
+
+
+def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
+    """Sums and ratios per province (``by="province"``) or legacy province.
+
+    Counts of parks: ``parks_count`` (every park in the file), ``parks_approved_count``
+    (every park in the plan, i.e. all but those merely ``proposed``),
+    ``parks_established_count`` (status established or operating),
+    ``parks_operating_count``. Areas: the sums over parks of every ``*_ha`` column of
+    :func:`~gis_app.analytics.areas.park_areas`, except ``established_ha`` which sums the
+    established area of established parks only. Occupancy (``occupancy_share``) is the
+    leased over the leasable land *of established parks* (``leased_established_ha`` /
+    ``leasable_established_ha``), the way the boards publish it; ``occupancy_cleared_share``
+    is leased over cleared land.
+    Wastewater coverage and the project counts follow, then the efficiency of the group's
+    valid secondary projects.
+
+    Examples
+    --------
+    >>> from gis_app.testing import tiny_plan
+    >>> t = province_indicators(tiny_plan(), by="legacy_province")
+    >>> row = t.loc["Bắc Ninh"]
+    >>> int(row["parks_operating_count"]), float(row["leased_ha"]), float(row["occupancy_share"])
+    (1, 1.5, 0.75)
+    """
+    groups = park_groups(plan, by)
+    index = pd.Index(pd.unique(groups.dropna()), name=by)
+    areas = park_areas(plan)
+    status = plan.parks["status"].astype("string").set_axis(groups.index)
+    established = status.isin(ESTABLISHED_STATUSES)
+    key = groups.to_numpy()
+
+    parks = pd.DataFrame(
+        {
+            "parks_count": 1,
+            # A park merely proposed for the plan is not yet approved (schema status 'proposed').
+            "parks_approved_count": status.ne("proposed").astype("int64"),
+            "parks_established_count": established.astype("int64"),
+            "parks_operating_count": status.eq("operating").astype("int64"),
+        },
+        index=groups.index,
+    )
+    out = parks.groupby(key, sort=False).sum().reindex(index, fill_value=0).astype("int64")
+    out.index.name = by
+    additive = areas[list(ADDITIVE_AREA_COLUMNS)].copy()
+    additive["established_ha"] = additive["established_ha"].where(established, 0.0)
+    additive["leasable_established_ha"] = areas["leasable_ha"].where(established, 0.0)
+    additive["leased_established_ha"] = areas["leased_ha"].where(established, 0.0)
+    out = out.join(additive.groupby(key, sort=False).sum(min_count=0).reindex(index))
+    # Published occupancy: leased over leasable land, both of the established parks.
+    out["occupancy_share"] = ratio(out["leased_established_ha"], out["leasable_established_ha"])
+    out["occupancy_cleared_share"] = ratio(out["leased_ha"], out["cleared_ha"])
+    coverage = wastewater_coverage(plan, by=by).reindex(index)
+    out["parks_operating_with_plant_count"] = coverage["parks_operating_with_plant_count"].astype(
+        "int64")
+    out["wastewater_coverage_share"] = coverage["coverage_share"]
+    out["parks_operating_monitored_count"] = coverage["parks_operating_monitored_count"].astype(
+        "int64")
+    keys = pd.Series(key, index=groups.index, name=by)
+    out = out.join(project_counts(plan, keys, index))
+    out = out.join(group_efficiency(plan, keys, metrics=tenant_metrics(plan)))
+    return out
