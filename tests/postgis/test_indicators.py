@@ -1,4 +1,4 @@
-"""Park areas computed in PostGIS equal the Python path on the same plan."""
+"""Park areas computed in PostGIS equal the Python path (gis_app.analytics) on the same plan."""
 
 from __future__ import annotations
 
@@ -10,66 +10,23 @@ import shapely
 import shapely.affinity
 from pandas.testing import assert_frame_equal
 
+from gis_app.analytics import park_areas
+from gis_app.analytics.areas import AREA_COLUMNS as PYTHON_COLUMNS
 from gis_app.layers import gpkg, postgis, source
 from gis_app.layers.pg_connect import connect, parse_url
 from gis_app.layers.pg_indicators import AREA_COLUMNS, park_areas_sql
-from gis_app.layers.plan import Plan
-from gis_app.settings import LEASABLE_LAND_USES, PROVINCES
+from gis_app.settings import PROVINCES
 from gis_app.testing import tiny_plan
-
-
-def _reference(plan: Plan) -> pd.DataFrame:
-    """An independent geopandas computation of the same definitions (groupby on plots).
-
-    TODO(lead): once gis_app.analytics (branch ``analytics``) is on main, also compare with
-    ``gis_app.analytics.park_areas`` (see test below), which follows these definitions.
-    """
-    plots: gpd.GeoDataFrame = plan.plots
-    ha = plots.geometry.area / 10_000
-    leasable = plots["land_use"].isin(LEASABLE_LAND_USES).to_numpy(dtype=bool)
-    status = plots["status"].to_numpy(dtype=object)
-    rbf = plots["ready_built_factory"].to_numpy(dtype=bool)
-
-    def part(mask: np.ndarray) -> pd.Series:
-        return ha.where(mask, 0.0)
-
-    parts = pd.DataFrame({
-        "plots_ha": ha,
-        "leasable_ha": part(leasable),
-        "cleared_ha": part(leasable & (status != "not_cleared")),
-        "leased_ha": part(leasable & (status == "leased")),
-        "vacant_ha": part(leasable & (status == "vacant")),
-        "reserved_ha": part(leasable & (status == "reserved")),
-        "not_cleared_ha": part(leasable & (status == "not_cleared")),
-        "rbf_vacant_ha": part(leasable & (status == "vacant") & rbf),
-    }).astype("float64")
-    parks = plan.parks.set_index(pd.Index(plan.parks["park_code"], name="park_code"))
-    sums = parts.groupby(plots["park_code"].to_numpy()).sum().reindex(parks.index)
-    has = sums["plots_ha"].notna()
-    out = pd.DataFrame(index=parks.index)
-    out["planned_ha"] = parks["planned_area_ha"].astype("float64")
-    out["outline_ha"] = (parks.geometry.area / 10_000).astype("float64")
-    out["established_ha"] = parks["established_area_ha"].astype("float64")
-    out["leasable_ha"] = sums["leasable_ha"].where(has, parks["leasable_area_ha"])
-    out["cleared_ha"] = sums["cleared_ha"].where(has, parks["cleared_area_ha"])
-    out["leased_ha"] = sums["leased_ha"].fillna(0.0)
-    for c in ("vacant_ha", "reserved_ha", "not_cleared_ha"):
-        out[c] = sums[c]
-    out["rbf_vacant_ha"] = sums["rbf_vacant_ha"].fillna(0.0)
-    out["plots_ha"] = sums["plots_ha"].fillna(0.0)
-    for share, den in (("occupancy_share", "leasable_ha"), ("occupancy_cleared_share",
-                                                            "cleared_ha")):
-        d = out[den].astype("float64")
-        out[share] = (out["leased_ha"] / d.where(d > 0)).astype("float64")
-    out["area_basis"] = pd.Series(np.where(has, "plots", "park_attributes"), index=out.index,
-                                  dtype="string")
-    return out.astype({c: "float64" for c in AREA_COLUMNS[:-1]})
 
 
 def _sql_areas(url: str) -> pd.DataFrame:
     target = parse_url(url)
     with connect(target, autocommit=True) as conn:
         return park_areas_sql(conn, target.province_key)
+
+
+def test_columns_are_those_of_the_python_path():
+    assert AREA_COLUMNS == PYTHON_COLUMNS
 
 
 def test_tiny_plan_by_hand(pg_url):
@@ -93,8 +50,8 @@ def test_sql_equals_python_on_the_shipped_provinces(province, pg_cluster, pg_db)
     plan = gpkg.read_plan(PROVINCES[province].default_path)
     source.write_plan(url, plan)
     got = _sql_areas(url)
-    want = _reference(plan)
-    assert_frame_equal(got, want[list(AREA_COLUMNS)], check_exact=False, rtol=1e-9)
+    want = park_areas(plan)
+    assert_frame_equal(got, want, check_exact=False, rtol=1e-9)
     assert got["leased_ha"].sum() > 0
 
 
@@ -115,4 +72,4 @@ def test_parks_without_plots_fall_back_to_their_attributes(pg_url):
     assert np.isnan(got.loc["P3", "occupancy_share"])  # nothing known to be leasable
     assert np.isnan(got.loc["P2", "vacant_ha"])  # the status split is unknown without plots
     assert got["area_basis"].tolist() == ["plots", "park_attributes", "park_attributes"]
-    assert_frame_equal(got, _reference(plan)[list(AREA_COLUMNS)], check_exact=False, rtol=1e-9)
+    assert_frame_equal(got, park_areas(plan), check_exact=False, rtol=1e-9)
