@@ -81,7 +81,7 @@ REPORT_TABLE_COLUMNS = (
 def _cmd_summary(args: argparse.Namespace) -> int:
     from ._tables import write_frame
     from .analytics import province_indicators
-    from .layers import read_plan
+    from .layers.source import read_plan
 
     plan = read_plan(_province_path(args.file))
     table = province_indicators(plan, by=args.by)
@@ -93,7 +93,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from ._tables import write_frame
     from .analytics import park_indicators
-    from .layers import read_plan
+    from .layers.source import read_plan
 
     plan = read_plan(_province_path(args.file))
     table = park_indicators(plan)
@@ -155,7 +155,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check province files and list every problem")
-    p.add_argument("files", nargs="+", help="province keys or GeoPackage paths")
+    p.add_argument("files", nargs="+",
+                   help="province keys, GeoPackage paths or postgresql://...?province=KEY URLs")
     p.add_argument("--limit", type=int, default=50, help="problems to print per file")
     p.add_argument("--csv", help="also write the problems to this CSV file")
     p.set_defaults(func=_cmd_validate)
@@ -188,7 +189,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "
                        "wastewater coverage, projects")
-    p.add_argument("file", help="province key or GeoPackage path")
+    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
     p.add_argument("--by", choices=("province", "legacy_province"), default="province",
                    help="group by the 2025 province (default) or the pre-merger province")
     _add_output_options(p)
@@ -196,7 +197,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="per-park indicators: areas, occupancy, efficiency, "
                        "wastewater")
-    p.add_argument("file", help="province key or GeoPackage path")
+    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
     _add_output_options(p)
     p.set_defaults(func=_cmd_report)
 

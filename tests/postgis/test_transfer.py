@@ -136,3 +136,16 @@ def test_pushed_layers_read_the_same_from_both_backends(province, pg_cluster, pg
         else:
             assert_geodataframe_equal(got, want, check_crs=True, check_dtype=True,
                                       check_geom_type=True)
+
+
+@pytest.mark.parametrize("command", [["summary"], ["report", "--format", "csv"]])
+def test_cli_reports_are_the_same_from_both_backends(command, pg_cluster, pg_db, capsys):
+    path = PROVINCES["bac_ninh"].default_path
+    url = pg_cluster.url(pg_db, province="bac_ninh")
+    assert main(["db", "push", str(path), url]) == 0
+    capsys.readouterr()
+    assert main([*command[:1], str(path), *command[1:]]) == 0
+    from_file = capsys.readouterr().out
+    assert main([*command[:1], url, *command[1:]]) == 0
+    assert capsys.readouterr().out == from_file
+    assert "Bắc Ninh" in from_file  # a real table, not two empty outputs
