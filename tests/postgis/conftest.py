@@ -67,6 +67,11 @@ def pg_cluster(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Cluster]:
     """initdb + pg_ctl start into a fresh directory; stopped and removed at the end."""
     if not (BINDIR / "initdb").exists():
         _missing_server(f"no initdb in {BINDIR} (apt-get install postgresql-15-postgis-3)")
+    sharedir = subprocess.run([str(BINDIR / "pg_config"), "--sharedir"], capture_output=True,
+                              text=True, check=False).stdout.strip()
+    if not (Path(sharedir) / "extension" / "postgis.control").exists():
+        _missing_server(f"PostgreSQL in {BINDIR} has no PostGIS extension "
+                        "(apt-get install postgresql-15-postgis-3)")
     try:
         import psycopg  # noqa: F401
     except ImportError:
