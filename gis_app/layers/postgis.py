@@ -201,8 +201,8 @@ def _write_plan_layers(conn: Connection, schema: str, srid: int, plan: Plan) -> 
 
 def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, *,
                  position: int, kind: str | None = None, create_sql: str | None = None,
-                 srs_id: int | None = None, types: Mapping[str, str] | None = None) -> None:
-    """Replace an extra table's rows; (re)create it when its columns changed."""
+                 srs_id: int | None = None, types: Mapping[str, str] | None = None) -> bool:
+    """Replace an extra table's rows; (re)create it when its columns changed (then True)."""
     if name in SCHEMAS:
         raise LayerError(f"layer {name!r} is a planning layer; write it with write_plan")
     spatial = isinstance(frame, gpd.GeoDataFrame)
@@ -218,7 +218,9 @@ def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, 
         wanted.append((GEOMETRY_COLUMN, f"geometry(Geometry,{srid})" if srid else "geometry"))
     s, t = sql.Identifier(schema), sql.Identifier(name)
     existing = table_columns(conn, schema, name)
-    if [(n, _canonical(ty)) for n, ty in existing] == [(n, _canonical(ty)) for n, ty in wanted]:
+    created = [(n, _canonical(ty)) for n, ty in existing] != [
+        (n, _canonical(ty)) for n, ty in wanted]
+    if not created:
         conn.execute(sql.SQL("DELETE FROM {}.{}").format(s, t))
     else:
         conn.execute(sql.SQL("DROP TABLE IF EXISTS {}.{}").format(s, t))
@@ -242,6 +244,13 @@ def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, 
         columns.append(GEOMETRY_COLUMN)
         values.append(geometry_values(frame.geometry.values, srid))
     copy_rows(conn, schema, name, columns, values)
+    return created
+
+
+def _positions(conn: Connection, schema: str) -> dict[str, int]:
+    query = sql.SQL("SELECT name, position FROM {}.{}").format(
+        sql.Identifier(schema), sql.Identifier(REGISTRY_TABLE))
+    return {name: int(position) for name, position in conn.execute(query).fetchall()}
 
 
 def _canonical(pg: str) -> str:
@@ -276,22 +285,32 @@ def write(url: str, *, plan: Plan | None = None,
             if plan is not None:
                 _write_plan_layers(conn, schema, province.epsg, plan)
             known = extra_layers(conn, schema)
-            for position, (name, frame) in enumerate(extras.items()):
+            positions = _positions(conn, schema)
+            created = False
+            for index, (name, frame) in enumerate(extras.items()):
                 info = extra_info.get(name, {})
-                _write_extra(conn, schema, name, frame, position=position,
-                             kind=info.get("kind"), create_sql=info.get("create_sql"),  # type: ignore[arg-type]
-                             srs_id=info.get("srs_id"), types=info.get("types"))  # type: ignore[arg-type]
+                # A full copy takes the source's order; a single write keeps a table's place
+                # and puts a new one last.
+                position = index if replace_extras else positions.get(
+                    name, max(positions.values(), default=-1) + 1 + index)
+                created |= _write_extra(
+                    conn, schema, name, frame, position=position, kind=info.get("kind"),  # type: ignore[arg-type]
+                    create_sql=info.get("create_sql"), srs_id=info.get("srs_id"),  # type: ignore[arg-type]
+                    types=info.get("types"))  # type: ignore[arg-type]
             if replace_extras:
                 for name in set(known) - set(extras):
                     conn.execute(sql.SQL("DROP TABLE {}.{}").format(
                         sql.Identifier(schema), sql.Identifier(name)))
                     conn.execute(sql.SQL("DELETE FROM {}.{} WHERE name = %s").format(
                         sql.Identifier(schema), sql.Identifier(REGISTRY_TABLE)), [name])
-            for name, text in (descriptions or {}).items():
+            described = dict(descriptions or {})
+            if replace_extras:  # a full copy: layers without a description lose the old one
+                described = {name: described.get(name, "") for name in [*SCHEMAS, *extras]}
+            for name, text in described.items():
                 # COMMENT takes no bind parameters; Literal quotes the text safely.
                 conn.execute(sql.SQL("COMMENT ON TABLE {}.{} IS {}").format(
                     sql.Identifier(schema), sql.Identifier(name), sql.Literal(text or None)))
-            if set(extras) - set(known):
+            if created:  # new tables need the roles' grants (only their owner may grant)
                 apply_grants(conn, schema, extra_layers(conn, schema))
 
 

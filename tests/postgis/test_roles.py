@@ -97,3 +97,18 @@ def test_officer_role_reads_and_writes(loaded, pg_cluster, login):
     source.write_plan(url, plan.replace(plots=plots))
     assert source.read_plan(url).plots["status"].tolist() == ["leased", "leased", "reserved",
                                                               "leased"]
+
+
+def test_context_layers_stay_public_after_their_columns_change(loaded, pg_url, pg_cluster, login):
+    import geopandas as gpd
+    import shapely
+
+    point = [shapely.Point(550_100, 2_335_050)]
+    source.write_layers(pg_url, {"park_labels": gpd.GeoDataFrame(
+        {"label": ["P1"]}, geometry=point, crs="EPSG:9209")})
+    source.write_layers(pg_url, {"park_labels": gpd.GeoDataFrame(
+        {"label": ["P1"], "size": [12]}, geometry=point, crs="EPSG:9209")})  # table recreated
+    assert list(source.list_layers(pg_url))[-2:] == ["scenarios", "park_labels"]
+    url = pg_cluster.url(loaded, user=login("kcn_public"), province="bac_ninh")
+    labels = source.read_context(url, "park_labels")
+    assert labels["size"].tolist() == [12]
