@@ -16,6 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import psycopg
 from psycopg import Connection, sql
 
 from ..errors import LayerError
@@ -199,8 +200,13 @@ def ensure_roles(conn: Connection) -> None:
     """Create the two group roles when missing (needs CREATEROLE the first time only)."""
     for role in (PUBLIC_ROLE, OFFICER_ROLE):
         exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()
-        if not exists:
-            conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        if exists:
+            continue
+        try:
+            with conn.transaction():  # a savepoint: another database may create it meanwhile
+                conn.execute(sql.SQL("CREATE ROLE {} NOLOGIN").format(sql.Identifier(role)))
+        except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+            pass  # roles belong to the whole server: created by a concurrent 'db init
 
 
 def apply_grants(conn: Connection, schema: str, extras: dict[str, str]) -> None:

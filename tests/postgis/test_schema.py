@@ -114,3 +114,24 @@ def test_a_write_failing_half_way_leaves_every_layer_as_it_was(conn, pg_url):
     statuses = conn.execute("SELECT status FROM bac_ninh.plots ORDER BY kcn_fid").fetchall()
     assert [s for (s,) in statuses] == ["leased", "leased", "vacant", "leased"]
     assert conn.execute("SELECT count(*) FROM bac_ninh.wastewater_plants").fetchone()[0] == 1
+
+
+def test_init_from_several_processes_at_once(pg_cluster):
+    import multiprocessing
+
+    # Three databases and a second start in each: schemas, extension and server-wide roles.
+    names = []
+    with pg_cluster.connect() as admin:
+        for i in range(3):
+            names.append(f"kcn_init_{i}")
+            admin.execute(f"CREATE DATABASE {names[-1]} TEMPLATE template0")
+    try:
+        urls = [pg_cluster.url(n, province="bac_ninh") for n in names] * 2
+        with multiprocessing.get_context("spawn").Pool(len(urls)) as pool:
+            pool.map(postgis.init_database, urls)
+        for url in urls:
+            assert len(source.list_layers(url)) == 6
+    finally:
+        with pg_cluster.connect() as admin:
+            for name in names:
+                admin.execute(f"DROP DATABASE {name} WITH (FORCE)")
