@@ -65,6 +65,9 @@ def frame_pg_type(series: pd.Series) -> str:
         return "timestamptz"
     if pd.api.types.is_datetime64_dtype(dtype):
         return "timestamp"
+    if isinstance(dtype, pd.StringDtype):
+        return "text"
+    # An object column: look at its values (booleans or bytes with missing values, dates).
     values = series.dropna()
     if len(values) and values.map(lambda v: isinstance(v, bool | np.bool_)).all():
         return "boolean"
