@@ -130,8 +130,9 @@ def test_overview_map_draws_offline(browser_page, server):
     leaflet_responses: list[tuple[str, int]] = []
     page.on("response", lambda r: leaflet_responses.append((r.url, r.status))
             if "leaflet" in r.url else None)
-    page.goto(f"{server}/overview")
+    page.goto(f"{server}/")  # the overview is the default page, served at the root
     frame = _map(page)
+    assert page.get_by_text("Page not found").count() == 0
     # Vector layers are SVG paths inside the map (parks, communes, roads, plants).
     paths = frame.locator("path.leaflet-interactive")
     assert paths.count() > 10
