@@ -118,14 +118,7 @@ def _final_check(scenario: Scenario, plan: Plan,
     if not provenance:
         return
     sub, park_of = _touched_subplan(plan, provenance)
-    layers = sub.layers()
-    if any(frame.empty for frame in layers.values()):
-        # A touched park may have no tenants or plant yet, and the layer checks need rows to
-        # work on (an empty Arrow column has no type): check the whole province instead.
-        layers = plan.layers()
-        if any(frame.empty for frame in layers.values()):
-            return
-    report = check_plan(layers, f"scenario {scenario.id}", None)
+    report = check_plan(sub.layers(), f"scenario {scenario.id}", None)
     if report.ok:
         return
     row = report.problems.iloc[0]
