@@ -119,8 +119,10 @@ def _compare(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import export_scenario
 
-    done = export_scenario(_path(args.file), args.scenario, args.gpkg, args.report)
-    print(f"written: {done.gpkg} ({len(done.changes)} changed features), {done.report}")
+    done = export_scenario(_path(args.file), args.scenario, args.gpkg, args.report,
+                           sheet_out=args.sheet, sheet_park=args.park)
+    sheet = f", {done.sheet}" if done.sheet else ""
+    print(f"written: {done.gpkg} ({len(done.changes)} changed features), {done.report}{sheet}")
     return 0
 
 
@@ -167,6 +169,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     p.add_argument("scenario", help="scenario id")
     p.add_argument("--gpkg", required=True, help="output GeoPackage")
     p.add_argument("--report", required=True, help="output report (.csv or .xlsx)")
+    p.add_argument("--sheet", help="also write the scenario map sheet (PDF) here")
+    p.add_argument("--park", help="park code the map sheet shows (default: every park)")
     p.set_defaults(scenario_func=_export)
 
     p = actions.add_parser("delete", help="delete a scenario")

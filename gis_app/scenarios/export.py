@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
@@ -53,6 +54,39 @@ class ScenarioExport:
     report: Path
     table: pd.DataFrame
     changes: pd.DataFrame
+    sheet: Path | None = None
+
+
+def sheet_differences(table: pd.DataFrame, park_code: str | None, lang: str = "vi"
+                      ) -> pd.DataFrame:
+    """The changed rows of a :func:`compare` table for a map sheet: the park's (or, without a
+    park, the province's), labelled in ``lang`` with short headers."""
+    from ..i18n import label
+
+    level, key = ("park", park_code) if park_code else ("province", None)
+    rows = table.loc[(table["level"] == level) & table["changed"]]
+    if key is not None:
+        rows = rows.loc[rows["key"] == key]
+    vi = lang == "vi"
+    return pd.DataFrame({
+        "Chỉ tiêu" if vi else "Indicator": [label(str(c), lang) for c in rows["indicator"]],
+        "Hiện trạng" if vi else "Baseline": rows["a"].to_numpy(),
+        "Phương án" if vi else "Scenario": rows["b"].to_numpy(),
+        "Chênh lệch" if vi else "Difference": rows["difference"].to_numpy(),
+    })
+
+
+def render_sheet(province_file: str | Path, plan: Plan, table: pd.DataFrame,
+                 scenario: Scenario, park_code: str | None, lang: str = "vi") -> Any:
+    """The scenario map sheet (:func:`gis_app.export.variants.render_scenario_sheet`):
+    baseline and scenario side by side for one park (or all), with the differences."""
+    from ..export import SheetLayout, load_sheet_data
+    from ..export.variants import render_scenario_sheet
+
+    data = load_sheet_data(province_file)
+    return render_scenario_sheet(data, plan, sheet_differences(table, park_code, lang),
+                                 name=scenario.name, park_code=park_code,
+                                 layout=SheetLayout(lang="en" if lang == "en" else "vi"))
 
 
 def indicator_label(code: str) -> str:
@@ -112,8 +146,11 @@ def export_scenario(
     *,
     park_indicators: Callable[[Plan], pd.DataFrame] | None = None,
     province_indicators: Callable[[Plan], pd.DataFrame] | None = None,
+    sheet_out: str | Path | None = None,
+    sheet_park: str | None = None,
 ) -> ScenarioExport:
-    """Evaluate a stored scenario and write its GeoPackage and report.
+    """Evaluate a stored scenario and write its GeoPackage and report (and, with
+    ``sheet_out``, its map sheet as PDF: baseline beside scenario for ``sheet_park``).
 
     Raises
     ------
@@ -141,7 +178,15 @@ def export_scenario(
                  descriptions={"scenario_changes": "Đối tượng thay đổi / Features changed"},
                  fresh=True)
     write_report(report_out, table, changes, scenario)
-    return ScenarioExport(gpkg_out, report_out, table, changes)
+    sheet_path = None
+    if sheet_out is not None:
+        from ..export import save_figure
+
+        sheet_path = Path(sheet_out)
+        sheet_path.parent.mkdir(parents=True, exist_ok=True)
+        sheet = render_sheet(province_file, plan, table, scenario, sheet_park)
+        save_figure(sheet.figure, sheet_path, fmt="pdf", title=scenario.name)
+    return ScenarioExport(gpkg_out, report_out, table, changes, sheet_path)
 
 
 def _dataset_info(province_file: Path, scenario: Scenario) -> pd.DataFrame:

@@ -107,6 +107,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "download_gpkg": ("GeoPackage của kịch bản", "Scenario GeoPackage"),
     "download_xlsx": ("Báo cáo (Excel)", "Report (Excel)"),
     "download_csv": ("Báo cáo (CSV)", "Report (CSV)"),
+    "download_sheet": ("Bản đồ phương án {park} (PDF)", "Scenario map sheet {park} (PDF)"),
     "save_first": ("Lưu kịch bản trước khi tải về.", "Save the scenario before downloading."),
     "col_level": ("Cấp", "Level"),
     "col_key": ("Mã", "Code"),

@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from pypdf import PdfReader
 
 from gis_app.cli import main
 from gis_app.layers import read_plan
@@ -45,10 +46,14 @@ def test_create_example_list_show_compare_export_delete(
     assert main(["scenario", "compare", str(ninh_binh), EXAMPLE_ID, "--level", "park",
                  "--csv", str(csv)]) == 0
     assert "NB01" in capsys.readouterr().out and csv.stat().st_size > 0
-    gpkg, report = tmp_path / "ex.gpkg", tmp_path / "ex.xlsx"
+    gpkg, report, sheet = tmp_path / "ex.gpkg", tmp_path / "ex.xlsx", tmp_path / "ex.pdf"
     assert main(["scenario", "export", str(ninh_binh), EXAMPLE_ID, "--gpkg", str(gpkg),
-                 "--report", str(report)]) == 0
+                 "--report", str(report), "--sheet", str(sheet), "--park", "NB01"]) == 0
     assert len(read_plan(gpkg).parks) == 11 and report.stat().st_size > 0
+    text = " ".join(page.extract_text() for page in PdfReader(sheet).pages)
+    assert "Kế hoạch 2024 của Ninh Bình" in text  # the scenario's name in the title block
+    assert "KCN Gián Khẩu (NB01)" in text
+    assert "Đã cho thuê" in text  # the differences table of the park
     assert main(["scenario", "delete", str(ninh_binh), EXAMPLE_ID]) == 0
     assert ScenarioStore(ninh_binh).ids() == []
     assert main(["scenario", "show", str(ninh_binh), EXAMPLE_ID]) == 2

@@ -65,7 +65,8 @@ def test_officer_creates_edits_and_saves_a_scenario(app: AppTest, viewer_env: Pa
     assert t("saved", "vi", version=2) in texts(app.success)
     assert [e.operation for e in store.open(sid).edits] == ["rezone_plots"]
     labels = [b.label for b in app.get("download_button")]
-    assert labels == [t("download_gpkg", "vi"), t("download_xlsx", "vi")]
+    assert labels == [t("download_gpkg", "vi"), t("download_xlsx", "vi"),
+                      t("download_sheet", "vi", park="P1")]
 
 
 def test_an_invalid_edit_is_reported_with_its_id(app: AppTest, viewer_env: Path) -> None:

@@ -71,6 +71,22 @@ def export_scenario_files(path: str, scenario_id: str, key: str) -> tuple[bytes,
         return done.gpkg.read_bytes(), done.report.read_bytes()
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def render_sheet(path: str, scenario_id: str, park_code: str, lang: str, key: str) -> bytes:
+    """Cached :func:`gis_app.scenarios.export.render_sheet` as PDF bytes; ``key`` = file
+    version + scenario version."""
+    from gis_app.export import sheet_bytes
+    from gis_app.layers import read_plan
+    from gis_app.scenarios.export import render_sheet as render
+
+    store = ScenarioStore(path)
+    scenario = store.open(scenario_id)
+    baseline = read_plan(path)
+    plan = evaluate(baseline, scenario, store)
+    sheet = render(path, plan, compare(baseline, plan), scenario, park_code, lang)
+    return sheet_bytes(sheet)
+
+
 def _fingerprint(s: Scenario) -> str:
     from gis_app.scenarios import params_json
 
@@ -270,22 +286,25 @@ def _results(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scena
                  hide_index=True, width="stretch")
     st.subheader(t("changes", lang))
     st.dataframe(changes_table(changes, lang), hide_index=True, width="stretch")
-    _downloads(s, work)
+    _downloads(s, work, shown)
 
 
-def _downloads(s: frame.Session, work: Scenario) -> None:
+def _downloads(s: frame.Session, work: Scenario, park: str) -> None:
     lang = s.lang
     st.subheader(t("downloads", lang))
     if work.version == 0 or state.get("scn_dirty"):
         st.info(t("save_first", lang))
         return
     gpkg, xlsx = export_scenario_files(str(s.path), work.id, f"{s.key}:{work.version}")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button(t("download_gpkg", lang), gpkg, f"{work.id}.gpkg",
                        "application/geopackage+sqlite3", key="scn_dl_gpkg")
     c2.download_button(t("download_xlsx", lang), xlsx, f"{work.id}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="scn_dl_xlsx")
+    pdf = render_sheet(str(s.path), work.id, park, lang, f"{s.key}:{work.version}")
+    c3.download_button(t("download_sheet", lang, park=park), pdf, f"{work.id}_{park}.pdf",
+                       "application/pdf", key="scn_dl_sheet")
 
 
 def _create(s: frame.Session, store: ScenarioStore, ids: list[str]) -> None:
