@@ -122,7 +122,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     keys = args.provinces or list(PROVINCES)
     for key in keys:
         if key not in PROVINCES:
-            raise SystemExit(f"kcn-gis sample: unknown province {key!r} (known: {', '.join(PROVINCES)})")
+            raise GisAppError(f"unknown province {key!r} (known: {', '.join(PROVINCES)})")
         target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
         path = write_province(key, target, seed=args.seed)
         print(f"wrote {path}")
@@ -299,7 +299,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("sample", help="generate the illustrative province files shipped in layers/")
-    p.add_argument("provinces", nargs="*", help=f"province keys (default: all of {', '.join(PROVINCES)})")
+    p.add_argument("provinces", nargs="*",
+                   help=f"province keys (default: all of {', '.join(PROVINCES)})")
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
