@@ -131,7 +131,8 @@ def diff(source: Source | History, date1: date | str, date2: date | str, *,
             continue
         who = _attribution(frame, key, start, end, history.changes)
         both = pd.concat([before, after], ignore_index=True)
-        park = (both.drop_duplicates(key, keep="last").set_index(key)["park_code"]
+        latest = both.drop_duplicates(key, keep="last")
+        park = (pd.Series(latest["park_code"].to_numpy(), index=latest[key].to_numpy())
                 if "park_code" in both.columns else None)
         found.insert(0, "layer", name)
         found["park_code"] = (park.reindex(found["feature_id"]).to_numpy() if park is not None

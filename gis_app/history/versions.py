@@ -77,8 +77,10 @@ def _equal(a: pd.Series, b: pd.Series) -> np.ndarray:
         # are the same outline.
         return both_missing | shapely.equals(ga, gb)
     missing_a, missing_b = a.isna().to_numpy(), b.isna().to_numpy()
-    same = (a.to_numpy(dtype=object) == b.to_numpy(dtype=object))
-    same = np.where(missing_a | missing_b, False, same).astype(bool)
+    # Missing values (pd.NA cannot be compared) become None first; both-missing is equal.
+    va, vb = a.to_numpy(dtype=object), b.to_numpy(dtype=object)
+    va[missing_a], vb[missing_b] = None, None
+    same = np.asarray(va == vb, dtype=bool) & (missing_a == missing_b)
     return (missing_a & missing_b) | same
 
 
