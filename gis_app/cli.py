@@ -24,6 +24,11 @@ def _province_path(value: str) -> Path:
     return Path(value)
 
 
+def _province_source(value: str) -> str | Path:
+    """Like :func:`_province_path`, but a ``postgresql://`` URL stays a URL."""
+    return value if value.startswith(("postgresql://", "postgres://")) else _province_path(value)
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .layers import validate_file
 
@@ -182,6 +187,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
 
+    from .history.cli import add_parsers as add_history_parsers
+
+    add_history_parsers(sub, _province_source, _add_output_options)
     return parser
 
 

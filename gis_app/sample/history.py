@@ -41,6 +41,10 @@ RECORDED_AT = "2023-11-17T00:00:00+00:00"
 RECORDED_BY = "KCN-GIS sample generator (illustrative)"
 TENANT_REGISTER = "tenants.lease_start: sổ theo dõi dự án (minh họa) / tenant register (illustrative)"
 _ILLUSTRATIVE = "minh họa: số và ngày quyết định sinh tự động / illustrative generated decision"
+#: Plants commissioned after their park was established (calibration: the July 2018 report
+#: counts 9 of 10 operating parks with a central plant and 8 with automatic monitoring; the
+#: sample's youngest park then, Yên Phong mở rộng, gets its plant in January 2019).
+COMMISSIONED = {"bac_ninh": {"BN04-XLNT": pd.Timestamp("2019-01-01")}}
 _NOT_YET = {"established_area_ha": 0.0, "leasable_area_ha": None, "cleared_area_ha": None,
             "developer": None, "decision_no": None, "decision_date": pd.NaT,
             "established_year": None}
@@ -291,8 +295,25 @@ def seed_history(key: str, plan: Plan, province: shapely.Geometry) -> dict[str, 
     versions["zones"] = pd.concat(parts, ignore_index=True)
 
     plants = plan.wastewater_plants
-    versions["wastewater_plants"] = _versions(
-        plants, plants["park_code"].map(established), plants["park_code"].map(est_label))
+    p_created = plants["park_code"].map(established)
+    p_by = plants["park_code"].map(est_label)
+    later = pd.Series(plants["plant_id"].map(COMMISSIONED.get(key, {})).to_numpy(),
+                      index=plants.index, dtype="datetime64[ns]")
+    building = later.notna() & (later > p_created)
+    opened = later.map(lambda d: log.add(
+        f"plant:{d.date()}", d, 3, basis_type="import", recorded_by=RECORDED_BY,
+        source_file="wastewater_plants: sổ theo dõi trạm XLNT (minh họa) / plant register "
+                    "(illustrative)",
+        description=f"Trạm XLNT đi vào vận hành {d:%m/%Y} / central plant commissioned "
+                    f"{d:%Y-%m} (assumed, calibrated to the July 2018 report)")
+        if pd.notna(d) else None)
+    first_plant = plants.copy()
+    first_plant.loc[building, ["status", "auto_monitoring", "current_load_m3_day"]] = [
+        "under_construction", False, None]
+    versions["wastewater_plants"] = pd.concat([
+        _versions(first_plant, p_created, p_by, later.where(building), opened.where(building)),
+        _versions(plants.loc[building], later[building], opened[building]),
+    ], ignore_index=True)
     versions["tenants"] = _versions(tenants, start, pd.Series(
         lease_label.to_numpy(), index=tenants.index))
     versions["tenant_plots"] = _versions(
