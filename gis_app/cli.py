@@ -127,6 +127,40 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_view(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .viewer import launch
+
+    files = launch.province_files(args.province)
+    if not files:
+        raise GisAppError("no province file found; run 'kcn-gis sample' first")
+    cmd = launch.command(port=args.port, address=args.address)
+    print(f"kcn-gis view: {files[0]} (Ctrl+C to stop)", file=sys.stderr)
+    return subprocess.call(cmd, env=launch.environment(files))
+
+
+def _read_new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if first != getpass.getpass("Repeat the password: "):
+        raise GisAppError("the two passwords differ; nothing was written")
+    return first
+
+
+def _cmd_officer(args: argparse.Namespace) -> int:
+    from .viewer import auth
+
+    path = Path(args.file) if args.file else None
+    if args.action == "add":
+        written = auth.add_officer(args.name, _read_new_password(args), path)
+        print(f"officer {args.name!r} saved in {written}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kcn-gis",
@@ -186,6 +220,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("view", help="open the map viewer in the browser (Streamlit)")
+    p.add_argument("province", nargs="?", help="province key or GeoPackage path to open first")
+    p.add_argument("--port", type=int, help="port to listen on (default: Streamlit's 8501)")
+    p.add_argument("--address", help="address to listen on (default: all interfaces)")
+    p.set_defaults(func=_cmd_view)
+
+    p = sub.add_parser("officer", help="manage officer accounts of the viewer")
+    p.add_argument("action", choices=["add"], help="add (or reset the password of) an officer")
+    p.add_argument("name", help="officer login name")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
+    p.add_argument("--file", help="officer file (default: $KCN_GIS_AUTH_FILE or "
+                   "~/.config/kcn-gis/officers.toml)")
+    p.set_defaults(func=_cmd_officer)
 
     from .history.cli import add_parsers as add_history_parsers
 
