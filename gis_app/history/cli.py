@@ -1,4 +1,4 @@
-"""``kcn-gis history``, ``kcn-gis as-of`` and ``kcn-gis diff``: the plan history on the command line.
+"""``kcn-gis history``, ``as-of`` and ``diff``: the plan history on the command line.
 
 ``history FILE`` lists the changes with their basis; ``as-of FILE DATE`` prints the provincial
 summary of the plan valid on that date; ``diff FILE DATE1 DATE2`` lists the features that

@@ -39,7 +39,8 @@ from .adjustments import (
 #: When the sample's history was recorded (its reporting date, for byte-stable output).
 RECORDED_AT = "2023-11-17T00:00:00+00:00"
 RECORDED_BY = "KCN-GIS sample generator (illustrative)"
-TENANT_REGISTER = "tenants.lease_start: sổ theo dõi dự án (minh họa) / tenant register (illustrative)"
+TENANT_REGISTER = ("tenants.lease_start: sổ theo dõi dự án (minh họa) / tenant register "
+                   "(illustrative)")
 _ILLUSTRATIVE = "minh họa: số và ngày quyết định sinh tự động / illustrative generated decision"
 #: Plants commissioned after their park was established (calibration: the July 2018 report
 #: counts 9 of 10 operating parks with a central plant and 8 with automatic monitoring; the

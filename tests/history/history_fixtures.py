@@ -17,7 +17,6 @@ from __future__ import annotations
 from datetime import date
 
 import pandas as pd
-import pytest
 
 from gis_app.history import Basis, record_change, start_history
 from gis_app.layers import write_plan

@@ -6,12 +6,11 @@ from datetime import date
 
 import pandas as pd
 import pytest
+from history_fixtures import LEASE, SURVEY, leased_a3, rezoned
 
 from gis_app.history import Basis, HistoryError, changes, read_history, record_change, start_history
 from gis_app.layers import read_plan
 from gis_app.testing import tiny_plan
-
-from history_fixtures import LEASE, SURVEY, leased_a3, rezoned
 
 
 def test_every_change_of_the_tiny_history_has_its_basis(tiny_history):
