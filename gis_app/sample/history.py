@@ -14,6 +14,28 @@ every feature with the change that opened and closed each:
 
 Every change is dated on or before the reporting date, so the plan as of 17 Nov 2023 is the
 shipped baseline. The earlier outlines are generated (see :mod:`gis_app.sample.adjustments`).
+
+Old Bắc Ninh as of 31 July 2018 (the board's report "lũy kế đến hết tháng 7/2018")
+------------------------------------------------------------------------------------
+Reproduced: 16 parks in the plan; 10 operating; 9 of them with a central wastewater plant and
+8 with automatic monitoring (the plant of Yên Phong mở rộng is commissioned in January 2019,
+see :data:`COMMISSIONED`); leased industrial land 1,659.8 ha = 63.61 % of the published
+2,609.4 ha (lease starts calibrated in :mod:`gis_app.sample.lease_dates`).
+
+Not reproduced, and why:
+
+* planned total: 6,497.36 ha, not 6,397.68 ha. 1402/TTg-CN (2020) cut Nam Sơn – Hạp Lĩnh by
+  132 ha and raised Thuận Thành III by 32.32 ha, so the 2014–2020 total must be 99.68 ha above
+  the 2020–2023 one; the board quotes 6,397.68 ha for both (and the 2020 document names no
+  other area change). The sample keeps the published per-park areas on both sides.
+* parks established: 10 (the catalogue's establishment years), against 11 "with an investment
+  certificate" (14 infrastructure projects) in the report.
+* built-out planned area 3,681.94 ha, leasable 2,609.4 ha and acquired land (1,659.84 ha /
+  87.96 % = 1,887.0 ha): the sample's plots subdivide each established park entirely, so the
+  same parks hold 4,880.40 ha established and 3,302.50 ha of leasable land (occupancy 50.26 %
+  of the sample's own leasable land, against the published 63.61 % of 2,609.4 ha).
+* projects (1,278, of which 848 FDI) and capital: the sample's tenants are calibrated to 2023
+  only; the projects whose lease had started by then are simply those of the 2023 file.
 """
 
 from __future__ import annotations
