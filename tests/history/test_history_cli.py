@@ -35,7 +35,7 @@ def test_diff_names_features_and_decisions(tiny_history, capsys):
     assert main(["diff", str(tiny_history), "2014-01-01", "2016-12-31", "--layer", "zones",
                  "--lang", "en"]) == 0
     out = capsys.readouterr().out
-    assert "Z1" in out and "removed" in out and "Z2" in out and "7/QĐ-BQL" in out
+    assert "Z1" in out and "Removed" in out and "Z2" in out and "7/QĐ-BQL" in out
 
 
 def test_diff_with_dates_in_the_wrong_order_is_a_one_line_error(tiny_history, capsys):
