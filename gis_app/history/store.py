@@ -22,6 +22,7 @@ from typing import TypeVar
 import pandas as pd
 
 from ..layers import gpkg
+from ..layers import source as sources
 from ..layers.plan import Plan
 from ..layers.schema import SCHEMAS
 from ..layers.validate import check_plan
@@ -56,31 +57,15 @@ class History:
         return out
 
 
-def _is_database(source: str | Path) -> bool:
-    return str(source).startswith(("postgresql://", "postgres://"))
-
-
 def _postgis():  # noqa: ANN202 - imported lazily so psycopg stays optional
     from ..layers import postgis
 
     return postgis
 
 
-def _list(source: str | Path) -> dict[str, str | None]:
-    if _is_database(source):
-        return _postgis().list_layers(str(source))  # type: ignore[no-any-return]
-    return gpkg.list_layers(Path(source))
-
-
-def _read(source: str | Path, name: str) -> pd.DataFrame:
-    if _is_database(source):
-        return _postgis().read_layer(str(source), name)  # type: ignore[no-any-return]
-    return gpkg.read_layer(Path(source), name)
-
-
 def has_history(source: str | Path) -> bool:
     """Whether the source carries a plan history (the ``plan_changes`` table)."""
-    return CHANGES_TABLE in _list(source)
+    return CHANGES_TABLE in sources.list_layers(source)
 
 
 def read_history(source: str | Path) -> History:
@@ -91,23 +76,22 @@ def read_history(source: str | Path) -> History:
     HistoryError
         The source has no history yet (see :func:`gis_app.history.start_history`).
     """
-    present = _list(source)
+    present = sources.list_layers(source)
     if CHANGES_TABLE not in present:
         raise HistoryError(f"{source}: no plan history yet (no table {CHANGES_TABLE!r}); start "
                            "one with start_history() or regenerate the sample")
     missing = [h for h in HISTORY_LAYERS.values() if h not in present]
     if missing:
         raise HistoryError(f"{source}: plan history is incomplete: missing {', '.join(missing)}")
-    changes = coerce_changes(_read(source, CHANGES_TABLE))
-    versions = {n: coerce_versions(n, _read(source, h)) for n, h in HISTORY_LAYERS.items()}
+    changes = coerce_changes(sources.read_layer(source, CHANGES_TABLE))
+    versions = {n: coerce_versions(n, sources.read_layer(source, h))
+                for n, h in HISTORY_LAYERS.items()}
     return History(changes, versions)
 
 
 def read_baseline(source: str | Path) -> Plan:
     """The validated current plan (the baseline layers)."""
-    if _is_database(source):
-        return _postgis().read_plan(str(source))  # type: ignore[no-any-return]
-    return gpkg.read_plan(Path(source))
+    return sources.read_plan(source)
 
 
 Step = Callable[[Plan, History | None], tuple[Plan, History, T]]
@@ -121,7 +105,7 @@ def commit(source: str | Path, step: Step[T]) -> T:
     be a pure function of its inputs (on PostGIS it runs again after a concurrent write).
     The new baseline is validated before anything is written.
     """
-    if _is_database(source):
+    if sources.is_database(source):
         return _commit_postgis(str(source), step)
     path = Path(source)
     if not path.exists():
