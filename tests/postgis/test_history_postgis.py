@@ -83,3 +83,25 @@ def test_a_refused_change_writes_nothing(src):
     after = read_history(src)
     assert len(after.changes) == len(before.changes) == 1
     assert compare_plans(source.read_plan(src), tiny_plan()).empty
+
+
+@pytest.mark.postgis
+def test_history_travels_with_db_push(tmp_path, pg_url):
+    from gis_app.layers.transfer import copy_province
+
+    path = tmp_path / "bac_ninh.gpkg"
+    source.write_plan(path, tiny_plan())
+    start_history(path, Basis.imported("survey_2011.dxf", "Nguyễn Văn A"), "2011-01-01")
+    record_change(path, _lease_a3(source.read_plan(path)),
+                  Basis.decision("5/QĐ-BQL", date(2015, 1, 1), "BQL"))
+    init_database(pg_url)
+    copy_province(str(path), pg_url)
+    here, there = read_history(path), read_history(pg_url)
+    pd.testing.assert_frame_equal(here.changes, there.changes)
+    assert {n: len(f) for n, f in there.versions.items()} == {
+        n: len(f) for n, f in here.versions.items()}
+    for day in ("2014-12-31", "2015-01-01"):
+        assert compare_plans(as_of(here, day), as_of(there, day)).empty
+    # And the database's history takes the next change.
+    reverse(pg_url, "C0002", Basis.decision("6/QĐ-BQL", date(2016, 1, 1), "BQL"))
+    assert _occupancy(source.read_plan(pg_url)) == pytest.approx(0.75)
