@@ -66,7 +66,8 @@ def test_record_as_of_diff_and_reverse(src):
     assert _occupancy(as_of(src, "2014-12-31")) == pytest.approx(0.75)
     assert _occupancy(as_of(src, "2015-01-01")) == pytest.approx(1.0)
     found = diff(src, "2014-01-01", "2015-06-01")
-    assert sorted(zip(found["layer"], found["feature_id"], found["decision_nos"])) == [
+    assert sorted(zip(found["layer"], found["feature_id"], found["decision_nos"],
+                      strict=True)) == [
         ("plots", "A3", "5/QĐ-BQL"), ("tenant_plots", "A3", "5/QĐ-BQL")]
     reverse(src, change, Basis.decision("6/QĐ-BQL", date(2016, 1, 1), "BQL"))
     assert _occupancy(source.read_plan(src)) == pytest.approx(0.75)
