@@ -78,27 +78,38 @@ def versions(log: pd.DataFrame) -> list[tuple[str, str]]:
     return list(dict.fromkeys(out))
 
 
-def plan_picker(s: frame.Session, *, key: str) -> tuple[Plan, str, date | None]:
-    """The version picker; returns the plan shown, its cache key and its date (None: current)."""
+def date_picker(s: frame.Session, *, key: str) -> date | None:
+    """The version picker: None for the current plan, else the date chosen.
+
+    Lists the current plan, then each decision (and the start of the history), newest
+    first, and "another date"; a file without a history shows nothing and returns None.
+    """
     path = str(s.path)
     if not has_history(path, s.key):
-        return frame.load(s), s.key, None
-    log = changes(path, None, s.key)
-    options = versions(log)
+        return None
+    options = versions(changes(path, None, s.key))
     labels = dict(options)
     labels[_CURRENT] = text("current", s.lang)
     labels[_OTHER] = text("other_date", s.lang)
     choice = st.selectbox(text("as_of", s.lang), [v for v, _ in options] + [_OTHER], key=key,
                           format_func=labels.__getitem__)
     if choice == _CURRENT:
-        return frame.load(s), s.key, None
+        return None
     if choice == _OTHER:
         day = st.date_input(text("pick_date", s.lang), value=date(2018, 7, 31),
                             min_value=date(1990, 1, 1), key=f"{key}_date")
     else:
         day = pd.Timestamp(choice).date()
     st.info(text("showing_past", s.lang, day=day.isoformat()))
-    return as_of(path, day, s.key), f"{s.key}@{day.isoformat()}", day
+    return day
+
+
+def plan_picker(s: frame.Session, *, key: str) -> tuple[Plan, str, date | None]:
+    """The version picker; returns the plan shown, its cache key and its date (None: current)."""
+    day = date_picker(s, key=key)
+    if day is None:
+        return frame.load(s), s.key, None
+    return as_of(str(s.path), day, s.key), f"{s.key}@{day.isoformat()}", day
 
 
 def changes_table(s: frame.Session, *, park_code: str | None = None, key: str) -> None:

@@ -72,3 +72,28 @@ def test_park_page_changes_of_that_park_only(history_app):
 def test_a_file_without_history_has_no_picker(app):
     assert not [s for s in app.selectbox if s.key == "ov_as_of"]
     assert "Tệp này chưa có lịch sử quy hoạch" in texts(app.caption)
+
+
+def test_map_sheet_of_a_past_version_names_its_date(history_app, monkeypatch):
+    import io
+
+    from pypdf import PdfReader
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):  # noqa: ANN001, ANN202
+        if filename:
+            served[filename] = bytes(data)
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    at = open_page(history_app, "map_sheets")
+    at.selectbox(key="ms_as_of").set_value("2011-01-01").run()
+    at.selectbox(key="ms_park").set_value("P2").run()
+    at.button(key="ms_make").click().run()
+    assert not at.exception, at.exception
+    (blob,) = [b for name, b in served.items() if name.endswith(".pdf")]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(blob)).pages)
+    assert "Quy hoạch tại ngày 01/01/2011" in " ".join(text.split())
