@@ -15,7 +15,14 @@ Both GeoPackage files and PostGIS URLs are accepted wherever a ``source`` is.
 
 from .model import BASIS_TYPES, CHANGE_COLUMNS, CHANGES_TABLE, Basis, HistoryError
 from .query import DIFF_COLUMNS, as_of, changes, diff
-from .record import approve_scenario, record_change, reverse, start_history
+from .record import (
+    approve_scenario,
+    last_change,
+    record_change,
+    record_edit,
+    reverse,
+    start_history,
+)
 from .store import History, has_history, read_history
 from .versions import HISTORY_LAYERS, VERSION_COLUMNS, check_versions, current
 
@@ -36,8 +43,10 @@ __all__ = [
     "current",
     "diff",
     "has_history",
+    "last_change",
     "read_history",
     "record_change",
+    "record_edit",
     "reverse",
     "start_history",
 ]

@@ -7,6 +7,7 @@ ones, and a reversal is a new change that restores the earlier versions.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -69,11 +70,17 @@ def start_history(source: Source, basis: Basis, effective_date: date | str) -> s
 
 def _record_step(new_plan: Plan, basis: Basis, when: date, *, description: str | None = None,
                  reverses: str | None = None, scenario_id: str | None = None,
-                 source: Source) -> object:
+                 source: Source, expected_last_change: str | None = None) -> object:
     def step(plan: Plan, history: History | None) -> tuple[Plan, History, str]:
         if history is None:
             raise HistoryError(f"{source}: no plan history yet; start one with "
                                "start_history(source, basis, date) first")
+        last = _last_change(history)
+        if expected_last_change is not None and last != expected_last_change:
+            raise HistoryError(
+                f"{source}: the plan was changed by {last} since you read it (after "
+                f"{expected_last_change}); nothing was written: reload it and apply your "
+                "change again")
         change_id = next_change_id(history.changes)
         versions, differences = apply_change(history.versions, plan, new_plan, change_id, when)
         if differences.empty:
@@ -87,9 +94,22 @@ def _record_step(new_plan: Plan, basis: Basis, when: date, *, description: str |
     return step
 
 
+def _last_change(history: History) -> str | None:
+    ids = history.changes["change_id"]
+    return None if ids.empty else str(ids.iloc[-1])
+
+
+def last_change(source: Source) -> str | None:
+    """The id of the last change recorded (pass it back as ``expected_last_change``)."""
+    from .store import read_history
+
+    return _last_change(read_history(source))
+
+
 def record_change(source: Source, new_plan: Plan, basis: Basis,
                   effective_date: date | str | None = None, *,
-                  description: str | None = None) -> str:
+                  description: str | None = None,
+                  expected_last_change: str | None = None) -> str:
     """Make ``new_plan`` the baseline as one recorded change; returns its ``change_id``.
 
     The current baseline and ``new_plan`` are compared feature by feature (by each layer's
@@ -107,6 +127,10 @@ def record_change(source: Source, new_plan: Plan, basis: Basis,
         The decision or import behind the change (required).
     effective_date
         When the change takes effect; defaults to the decision's date.
+    expected_last_change
+        The last change id when ``new_plan`` was read (:func:`last_change`); when given, the
+        change is refused if another one was recorded since, so that it cannot silently undo
+        that one. :func:`record_edit` avoids the question by editing inside the change.
 
     Raises
     ------
@@ -118,7 +142,26 @@ def record_change(source: Source, new_plan: Plan, basis: Basis,
     when = _date(effective_date if effective_date is not None else basis.decision_date,
                  f"{source}: change")
     return commit(source, _record_step(new_plan, basis, when, description=description,
-                                       source=source))  # type: ignore[arg-type]
+                                       source=source,
+                                       expected_last_change=expected_last_change))  # type: ignore[arg-type]
+
+
+def record_edit(source: Source, edit: Callable[[Plan], Plan], basis: Basis,
+                effective_date: date | str | None = None, *,
+                description: str | None = None) -> str:
+    """Like :func:`record_change`, with the new plan computed by ``edit(baseline)`` inside
+    the locked change: concurrent officers' changes are applied one after the other, never
+    lost. ``edit`` must be a pure function of the plan it gets (it may run more than once
+    on PostGIS)."""
+    basis = _require_basis(basis)
+    when = _date(effective_date if effective_date is not None else basis.decision_date,
+                 f"{source}: change")
+
+    def step(plan: Plan, history: History | None) -> tuple[Plan, History, str]:
+        inner = _record_step(edit(plan), basis, when, description=description, source=source)
+        return inner(plan, history)  # type: ignore[operator, no-any-return]
+
+    return commit(source, step)
 
 
 def _restore(plan: Plan, history: History, change_id: str, source: Source) -> Plan:

@@ -52,3 +52,16 @@ def make_history(path):
     record_change(path, leased_a3(tiny_plan()), LEASE)
     record_change(path, rezoned(leased_a3(tiny_plan())), REZONE)
     return path
+
+
+
+def record_ready_built(path: str, plot_code: str, number: str) -> str:
+    """Run in another process: record that ``plot_code`` now has a ready-built factory."""
+    from gis_app.history import record_edit
+
+    def edit(plan: Plan) -> Plan:
+        plots = plan.plots.copy()
+        plots.loc[plots["plot_code"] == plot_code, "ready_built_factory"] = True
+        return plan.replace(plots=plots)
+
+    return record_edit(path, edit, Basis.decision(number, date(2020, 1, 1), "BQL"))
