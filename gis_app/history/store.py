@@ -27,7 +27,7 @@ from ..layers.plan import Plan
 from ..layers.schema import SCHEMAS
 from ..layers.validate import check_plan
 from .model import CHANGES_TABLE, HistoryError, coerce_changes
-from .versions import HISTORY_LAYERS, Versions, coerce_versions
+from .versions import HISTORY_LAYERS, Versions, coerce_versions, storable
 
 #: Layer descriptions (gpkg_contents / table comments).
 DESCRIPTIONS: dict[str, str] = {
@@ -53,7 +53,7 @@ class History:
     def layers(self) -> dict[str, pd.DataFrame]:
         """The tables to store, by their stored names."""
         out: dict[str, pd.DataFrame] = {CHANGES_TABLE: self.changes}
-        out.update({HISTORY_LAYERS[n]: f for n, f in self.versions.items()})
+        out.update({HISTORY_LAYERS[n]: storable(n, f) for n, f in self.versions.items()})
         return out
 
 

@@ -55,6 +55,21 @@ def coerce_versions(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     return _with_version_columns(frame.reset_index(drop=True), schema)
 
 
+def storable(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A history layer as it is written: nullable integers of spatial layers as reals.
+
+    GDAL hands a spatial layer's integer column with missing values to pandas as floats,
+    and a copy to another backend (``kcn-gis db push``) would then try to put ``2009.0``
+    into an integer column. Stored as reals they travel unchanged; :func:`coerce_versions`
+    makes them integers again on reading.
+    """
+    schema = SCHEMAS[name]
+    if schema.geometry_types is None:
+        return frame
+    ints = [c.name for c in schema.columns if c.kind == "int"]
+    return frame.astype({c: "float64" for c in ints}) if ints else frame
+
+
 def open_versions(plan: Plan, change_id: str, when: date) -> Versions:
     """Every feature of ``plan`` as a current version opened by ``change_id`` on ``when``."""
     out: Versions = {}

@@ -46,7 +46,7 @@ import pandas as pd
 import shapely
 
 from ..history.model import CHANGES_TABLE, coerce_changes
-from ..history.versions import HISTORY_LAYERS, coerce_versions
+from ..history.versions import HISTORY_LAYERS, coerce_versions, storable
 from ..layers.plan import Plan
 from ..layers.schema import SCHEMAS
 from .adjustments import (
@@ -351,5 +351,5 @@ def seed_history(key: str, plan: Plan, province: shapely.Geometry) -> dict[str, 
         frame["change_to"] = frame["change_to"].map(ids)
         if isinstance(getattr(plan, name), gpd.GeoDataFrame):
             frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=plan.crs)
-        out[HISTORY_LAYERS[name]] = coerce_versions(name, frame)
+        out[HISTORY_LAYERS[name]] = storable(name, coerce_versions(name, frame))
     return out
