@@ -125,7 +125,7 @@ def commit(source: str | Path, step: Step[T]) -> T:
 
 def _commit_postgis(url: str, step: Step[T]) -> T:
     pg = _postgis()
-    names = [*SCHEMAS, *History(pd.DataFrame(), {n: pd.DataFrame() for n in SCHEMAS}).layers()]
+    names = [*SCHEMAS, CHANGES_TABLE, *HISTORY_LAYERS.values()]
     for attempt in range(_ATTEMPTS):
         # Versions first: a write landing between this and the reads below makes ours stale,
         # and the write is then refused instead of overwriting it.

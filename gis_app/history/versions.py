@@ -66,7 +66,7 @@ def storable(name: str, frame: pd.DataFrame) -> pd.DataFrame:
     schema = SCHEMAS[name]
     if schema.geometry_types is None:
         return frame
-    ints = [c.name for c in schema.columns if c.kind == "int"]
+    ints = [c.name for c in schema.columns if c.kind == "int" and c.name in frame.columns]
     return frame.astype({c: "float64" for c in ints}) if ints else frame
 
 
