@@ -150,3 +150,13 @@ def test_changes_of_one_park(bn):
     decisions = log.loc[log["basis_type"] == "decision", "decision_no"].tolist()
     assert decisions[-1] == "1402/TTg-CN"
     assert "(minh họa)" in decisions[0]  # its (illustrative) establishment decision
+
+
+@pytest.mark.parametrize("path", [BAC_NINH, NINH_BINH])
+def test_leases_start_after_their_park_and_before_the_report(path):
+    plan = read_plan(path)
+    decided = plan.parks.set_index("park_code")["decision_date"]
+    tenants = plan.tenants.dropna(subset=["lease_start"])
+    assert (tenants["lease_start"] > tenants["park_code"].map(decided)).all()
+    assert (tenants["lease_start"] <= pd.Timestamp("2023-11-17")).all()
+    assert (tenants["lease_end"] == tenants["lease_start"] + pd.DateOffset(years=50)).all()

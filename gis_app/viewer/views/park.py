@@ -48,14 +48,15 @@ def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_park"))
-    plan, plan_key, _ = history_panel.plan_picker(s, key="park_as_of")
+    c1, c2, c3 = st.columns([2, 1, 1])
+    with c3:  # the version picker sits in the control row: the map stays where it was
+        plan, plan_key, _ = history_panel.plan_picker(s, key="park_as_of")
     officer = s.officer is not None
     table = cache.park_indicators(plan, plan_key)
     if not officer:
         table = public_park_table(table)
     name = "name_vi" if s.lang == "vi" else "name_en"
     codes = list(table.index)
-    c1, c2 = st.columns([2, 1])
     park_code = c1.selectbox(s.t("choose_park"), codes, key="park_code",
                              format_func=lambda c: f"{table.loc[c, name]} ({c})")
     colour_by = c2.radio(s.t("colour_by"), ("status", "land_use"), key="park_colour",
