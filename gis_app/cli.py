@@ -149,7 +149,7 @@ def _cmd_export_sheet(args: argparse.Namespace) -> int:
     from .export import format_scale, load_sheet_data, render_park_sheet, save_figure
 
     layout = _sheet_layout(args)
-    data = load_sheet_data(_province_path(args.province))
+    data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
     sheet = render_park_sheet(data, args.park, layout, scenario=None)
     target = Path(args.output or f"{data.province.key}_{args.park}.{args.format}")
     save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi,
@@ -164,7 +164,7 @@ def _cmd_export_atlas(args: argparse.Namespace) -> int:
     from .export.atlas import park_pages, write_atlas
 
     layout = _sheet_layout(args)
-    data = load_sheet_data(_province_path(args.province))
+    data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
     pages = park_pages(data, args.parks.split(",") if args.parks else None)
     target = Path(args.output or f"{data.province.key}_atlas.pdf")
     count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers)
@@ -185,6 +185,8 @@ def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prepared-by", default="", help="name in the 'prepared by' box")
     p.add_argument("--approved-by", default="", help="name in the 'approved by' box")
     p.add_argument("-o", "--output", help="output file")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="draw the plan valid on this date (from the file's plan history)")
 
 
 
@@ -357,6 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("gpkg", help="GeoPackage path to write (replaced atomically)")
     p.set_defaults(func=_cmd_db)
 
+    from .history.cli import add_parsers as add_history_parsers
+
+    add_history_parsers(sub, _province_path, _add_output_options)
     return parser
 
 
