@@ -28,7 +28,9 @@ from gis_app.viewer import launch
 from gis_app.viewer.auth import add_officer
 from gis_app.viewer.draw import INSTALL_COMMAND, leaflet_draw_dir
 
-pytestmark = pytest.mark.e2e
+# One worker runs every browser test, one after the other: two servers and two browsers at
+# once on a 2-core machine only measure the machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"

@@ -23,7 +23,9 @@ from gis_app.search.examples import write_example
 from gis_app.settings import PROVINCES
 from gis_app.viewer import launch
 
-pytestmark = pytest.mark.e2e
+# One worker runs every browser test, one after the other: two servers and two browsers at
+# once on a 2-core machine only measure the machine.
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
