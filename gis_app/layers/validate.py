@@ -23,6 +23,7 @@ from pyproj import CRS
 
 from ..errors import ValidationError
 from ..settings import AREA_TOLERANCE_M2
+from ._overlap import cleared_pairs
 from .schema import PLOTS, SCHEMAS, Column, LayerSchema
 
 PROBLEM_COLUMNS = ["file", "layer", "feature_id", "rule", "message"]
@@ -82,13 +83,20 @@ class ValidationReport:
             raise ValidationError(self.summary(), self)
 
 
+def _arrow_strings(values: Iterable[object]) -> pa.Array:
+    """Values as an Arrow string array, without a Python loop for pandas' own strings."""
+    series = values if isinstance(values, pd.Series) else pd.Series(
+        values if isinstance(values, pd.Index) else list(values))
+    if series.dtype != "str":
+        series = series.astype("string")
+    return pa.array(series)
+
+
 def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:
     """``series.isin(values)`` as a boolean array; Arrow's hash lookup, because pandas' isin on
     Arrow strings walks a Python list (seconds at 250,000 plots)."""
-    left = pa.array(series.astype("string").to_numpy(dtype=object, na_value=None))
-    right = pa.array(pd.Series(list(values), dtype="string").to_numpy(dtype=object,
-                                                                      na_value=None))
-    return pc.is_in(left, value_set=right).fill_null(False).to_numpy(zero_copy_only=False)
+    return pc.is_in(_arrow_strings(series), value_set=_arrow_strings(values)).fill_null(
+        False).to_numpy(zero_copy_only=False)
 
 
 def _threaded(func, *arrays: np.ndarray) -> np.ndarray:  # noqa: ANN001
@@ -139,6 +147,8 @@ def _parse(series: pd.Series, column: Column) -> pd.Series:
     if column.kind == "date":
         return pd.to_datetime(series, errors="coerce", format="mixed")
     if column.kind == "bool":
+        if pd.api.types.is_bool_dtype(series.dtype):  # read as booleans: nothing to parse
+            return series
         # 1/0 hash like True/False, so numbers are covered; "1"/"0" text is what a shapefile
         # or CSV gives and what Plan's coercion already reads as a boolean.
         mapping = {True: True, False: False, "true": True, "false": False, "1": True, "0": False}
@@ -225,16 +235,24 @@ def _unknown_refs(frame: pd.DataFrame, schema: LayerSchema, column: str, known: 
                  [f"{column}={v!r}: no such {what}" for v in ref[bad]])
 
 
-def _usable(frame: pd.DataFrame) -> np.ndarray:
-    """Features with a non-empty valid geometry (the ones spatial rules can test)."""
+def _usable(frame: gpd.GeoDataFrame, sound: bool) -> gpd.GeoDataFrame:
+    """The features with a non-empty valid geometry (the ones spatial rules can test).
+
+    ``sound``: the caller has checked every geometry already (:func:`check_plan` runs the
+    cross-layer rules only on layers without problems), so validity is not tested twice.
+    """
+    if sound:
+        return frame
     g = frame.geometry.values
-    return ~(shapely.is_missing(g) | shapely.is_empty(g)) & _threaded(shapely.is_valid, g)
+    return frame.loc[~(shapely.is_missing(g) | shapely.is_empty(g)) & _threaded(shapely.is_valid, g)]
 
 
-def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str) -> list[dict]:
+def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str, *,
+                         sound: bool = False) -> list[dict]:
     """Plots that stick out of their park by more than the area tolerance."""
-    outlines = parks.loc[_usable(parks)].drop_duplicates("park_code").set_index("park_code")
-    p = plots.loc[_usable(plots) & plots["park_code"].isin(outlines.index)]
+    outlines = _usable(parks, sound).drop_duplicates("park_code").set_index("park_code")
+    p = _usable(plots, sound)
+    p = p.loc[_isin(p["park_code"], outlines.index)]
     if p.empty:
         return []
     park_geoms = outlines.geometry.reindex(p["park_code"]).values
@@ -250,10 +268,10 @@ def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file:
 
 
 def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
-                   rule: str = "overlapping_plots") -> list[dict]:
+                   rule: str = "overlapping_plots", *, sound: bool = False) -> list[dict]:
     """Pairs of features whose shared area exceeds the tolerance (touching is fine)."""
-    usable = frame.loc[_usable(frame)]
-    geoms = usable.geometry.values
+    usable = _usable(frame, sound)
+    geoms = np.asarray(usable.geometry.values)
     if len(geoms) < 2:
         return []
     # Candidate pairs by bounding box only; one predicate pass on the pairs is cheaper than
@@ -261,6 +279,9 @@ def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
     left, right = shapely.STRtree(geoms).query(geoms)
     keep = left < right
     left, right = left[keep], right[keep]
+    # Neighbours that provably share at most the tolerance (nearly all pairs) skip GEOS.
+    undecided = ~cleared_pairs(geoms, left, right, AREA_TOLERANCE_M2)
+    left, right = left[undecided], right[undecided]
     interiors = _threaded(lambda a, b: shapely.relate_pattern(a, b, "T********"),
                           geoms[left], geoms[right])
     left, right = left[interiors], right[interiors]
@@ -272,8 +293,9 @@ def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
                   for other, a in zip(ids[right[big]], shared[big], strict=True)])
 
 
-def check_plot_areas(plots: gpd.GeoDataFrame, file: str) -> list[dict]:
-    usable = plots.loc[_usable(plots)]
+def check_plot_areas(plots: gpd.GeoDataFrame, file: str, *, sound: bool = False) -> list[dict]:
+    """Plots whose stated ``area_ha`` differs from the measured area beyond the tolerance."""
+    usable = _usable(plots, sound)
     stated = pd.to_numeric(usable["area_ha"], errors="coerce") * 10_000
     measured = shapely.area(usable.geometry.values)
     bad = (stated.notna() & (np.abs(stated - measured) > 0.005 * measured + AREA_TOLERANCE_M2))
@@ -300,9 +322,10 @@ def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -
     for name in ("zones", "plots", "tenants", "wastewater_plants"):
         rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes, file,
                               "unknown_park", "park")
-    rows += check_plots_in_parks(plots, parks, file)
-    rows += check_overlaps(plots, PLOTS, file)
-    rows += check_plot_areas(plots, file)
+    # Every geometry is present, non-empty and valid here (else we returned above).
+    rows += check_plots_in_parks(plots, parks, file, sound=True)
+    rows += check_overlaps(plots, PLOTS, file, sound=True)
+    rows += check_plot_areas(plots, file, sound=True)
     link_schema = SCHEMAS["tenant_plots"]
     rows += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]), file,
                           "unknown_plot", "plot")
