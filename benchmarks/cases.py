@@ -44,6 +44,8 @@ class Case:
     target_html_mb: float | None = None
     #: Floors and informational rows: measured, never judged.
     is_floor: bool = False
+    #: Needs the run's throwaway PostgreSQL server (benchmarks/pg.py).
+    needs_server: bool = False
 
     def missing(self) -> list[str]:
         """Required modules not importable here (their branch has not landed)."""
@@ -135,7 +137,6 @@ def _pg_setup(path: Path):  # noqa: ANN202
 
 def _pg_park_areas(state: object) -> dict:
     import psycopg
-
     from gis_app.layers.pg_indicators import park_areas_sql
 
     conninfo, province = state  # type: ignore[misc]
@@ -214,8 +215,9 @@ def _scenario(state: object) -> dict:
 
 # -- folium maps ---------------------------------------------------------------------------------
 def _map_setup(path: Path):  # noqa: ANN202
-    from gis_app.analytics import park_indicators
     from gis_app.viewer.maps import prepare_basemap
+
+    from gis_app.analytics import park_indicators
 
     plan = _plan(path)
     basemap = prepare_basemap(_context(path), plan.crs)
@@ -277,7 +279,7 @@ CASES: tuple[Case, ...] = (
     Case("validate only", _raw_layers, _validate_only, is_floor=True,
          target="part of load + validate"),
     Case("park areas, SQL (PostGIS)", _pg_setup, _pg_park_areas,
-         requires=("gis_app.layers.pg_indicators", "psycopg"), is_floor=True,
+         requires=("gis_app.layers.pg_indicators", "psycopg"), is_floor=True, needs_server=True,
          target="floor of indicators"),
     Case("park areas", _plan, _park_areas, floor="park areas, SQL (PostGIS)",
          target="part of indicators"),

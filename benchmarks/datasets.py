@@ -9,20 +9,23 @@ Scales:
   one of the parks with 2,000 plots (the one-park map and sheet cases draw it).
 
 Synthetic files are written under ``benchmarks/.cache/`` (git-ignored), keyed by the
-generator's parameters and a hash of its source, so a changed generator rebuilds them.
+generator's parameters and a hash of its source, so a changed generator rebuilds them
+(``KCN_BENCH_CACHE`` names another directory).
 """
 
 from __future__ import annotations
 
 import hashlib
 import inspect
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parent.parent
-CACHE = Path(__file__).resolve().parent / ".cache"
+#: Where generated files are kept (``KCN_BENCH_CACHE`` overrides, e.g. a test's tmp_path).
+CACHE = Path(os.environ.get("KCN_BENCH_CACHE", Path(__file__).resolve().parent / ".cache"))
 
 
 @dataclass(frozen=True)

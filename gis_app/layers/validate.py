@@ -7,11 +7,10 @@ vectorized (spatial index queries and array predicates), never loops over featur
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-
 import os
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -244,7 +243,8 @@ def _usable(frame: gpd.GeoDataFrame, sound: bool) -> gpd.GeoDataFrame:
     if sound:
         return frame
     g = frame.geometry.values
-    return frame.loc[~(shapely.is_missing(g) | shapely.is_empty(g)) & _threaded(shapely.is_valid, g)]
+    present = ~(shapely.is_missing(g) | shapely.is_empty(g))
+    return frame.loc[present & _threaded(shapely.is_valid, g)]
 
 
 def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str, *,

@@ -2,8 +2,9 @@
 
 ``build_scaled(n_parks, n_plots, n_tenants)`` lays out ``n_parks`` parks on a grid (in Bắc
 Ninh's VN-2000 zone, whatever their number: this is load, not geography) with about ``n_plots``
-plots in all, exactly ``n_tenants`` projects on the leased plots and a plant per park. It reuses the sample's park layout, without
-the calibration to published figures. Geometries are built as arrays, not feature by feature.
+plots in all, exactly ``n_tenants`` projects on the leased plots and a plant per park. It
+reuses the sample's park layout, without the calibration to published figures. Geometries are
+built as arrays, not feature by feature.
 """
 
 from __future__ import annotations
@@ -88,7 +89,8 @@ def build_scaled(n_parks: int = 450, n_plots: int = 250_000, n_tenants: int | No
         outline = lay.to_world(np.array([shapely.box(0, 0, layout.width, layout.height)]),
                                layout, centre, angle)[0]
         parks.append({
-            "park_code": code, "name_vi": f"KCN Tổng hợp {i + 1}", "name_en": f"Synthetic Park {i + 1}",
+            "park_code": code, "name_vi": f"KCN Tổng hợp {i + 1}",
+            "name_en": f"Synthetic Park {i + 1}",
             "province": "Bắc Ninh", "legacy_province": "Bắc Ninh", "status": "operating",
             "planned_area_ha": areas[i], "established_area_ha": areas[i],
             "leasable_area_ha": None, "cleared_area_ha": None, "developer": None,
