@@ -17,20 +17,23 @@ from .layers.schema import SCHEMAS
 from .settings import PROVINCES
 
 
-def _province_path(value: str) -> Path:
-    """A province key (``bac_ninh``) names the shipped file; anything else is a path."""
+def _province_path(value: str) -> Path | str:
+    """A province key (``bac_ninh``) names the shipped file; a ``postgresql://`` URL stays a
+    URL (see :mod:`gis_app.layers.source`); anything else is a path."""
     if value in PROVINCES:
         return PROVINCES[value].default_path
+    if value.startswith(("postgresql://", "postgres://")):
+        return value
     return Path(value)
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
-    from .layers import validate_file
+    from .layers.source import describe, validate_source
 
     failed = False
     for value in args.files:
-        report = validate_file(_province_path(value))
-        print(f"{_province_path(value)}: {report.summary(limit=args.limit)}")
+        report = validate_source(_province_path(value))
+        print(f"{describe(_province_path(value))}: {report.summary(limit=args.limit)}")
         if args.csv:
             report.problems.to_csv(args.csv, index=False)
         failed |= not report.ok
@@ -50,7 +53,11 @@ def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from .layers.importer import import_layer
+    from .layers.source import is_database
 
+    if is_database(args.target):
+        raise GisAppError("import works on a GeoPackage: 'kcn-gis db pull URL FILE', import "
+                          "into FILE, then 'kcn-gis db push FILE URL'")
     result = import_layer(
         args.source,
         _province_path(args.target),
@@ -78,7 +85,7 @@ REPORT_TABLE_COLUMNS = (
 def _cmd_summary(args: argparse.Namespace) -> int:
     from ._tables import write_frame
     from .analytics import province_indicators
-    from .layers import read_plan
+    from .layers.source import read_plan
 
     plan = read_plan(_province_path(args.file))
     table = province_indicators(plan, by=args.by)
@@ -90,7 +97,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 def _cmd_report(args: argparse.Namespace) -> int:
     from ._tables import write_frame
     from .analytics import park_indicators
-    from .layers import read_plan
+    from .layers.source import read_plan
 
     plan = read_plan(_province_path(args.file))
     table = park_indicators(plan)
@@ -122,6 +129,114 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _sheet_layout(args: argparse.Namespace):  # noqa: ANN202 - a SheetLayout
+    from .export import SheetLayout
+
+    return SheetLayout(paper=args.paper, orientation=args.orientation, scale=args.scale,
+                       lang=args.lang, graticule=args.graticule,
+                       corner_table=getattr(args, "corners", False),
+                       corner_plot=getattr(args, "corner_plot", None),
+                       prepared_by=args.prepared_by, approved_by=args.approved_by)
+
+
+def _cmd_export_sheet(args: argparse.Namespace) -> int:
+    from .export import format_scale, load_sheet_data, render_park_sheet, save_figure
+
+    layout = _sheet_layout(args)
+    data = load_sheet_data(_province_path(args.province))
+    sheet = render_park_sheet(data, args.park, layout, scenario=None)
+    target = Path(args.output or f"{data.province.key}_{args.park}.{args.format}")
+    save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi,
+                title=f"{data.park(args.park)['name_vi'].iloc[0]} ({args.park})")
+    print(f"wrote {target} ({format_scale(sheet.denominator)}, {layout.paper} "
+          f"{layout.orientation})")
+    return 0
+
+
+def _cmd_export_atlas(args: argparse.Namespace) -> int:
+    from .export import load_sheet_data
+    from .export.atlas import park_pages, write_atlas
+
+    layout = _sheet_layout(args)
+    data = load_sheet_data(_province_path(args.province))
+    pages = park_pages(data, args.parks.split(",") if args.parks else None)
+    target = Path(args.output or f"{data.province.key}_atlas.pdf")
+    count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers)
+    print(f"wrote {target} ({count} pages: cover, index and {count - 2} sheets)")
+    return 0
+
+
+def _add_sheet_options(p: argparse.ArgumentParser) -> None:
+    from .export.layout import PAPER_MM, STANDARD_SCALES
+
+    p.add_argument("province", help="province key or GeoPackage path")
+    p.add_argument("--paper", choices=list(PAPER_MM), default="A3")
+    p.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    p.add_argument("--scale", type=int, choices=list(STANDARD_SCALES), default=None,
+                   help="scale denominator (default: fit the extent, rounded to a standard scale)")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.add_argument("--graticule", action="store_true", help="add a WGS 84 lat/long graticule")
+    p.add_argument("--prepared-by", default="", help="name in the 'prepared by' box")
+    p.add_argument("--approved-by", default="", help="name in the 'approved by' box")
+    p.add_argument("-o", "--output", help="output file")
+
+
+
+def _cmd_db(args: argparse.Namespace) -> int:
+    from .layers import postgis
+    from .layers.pg_schema import SCHEMA_VERSION
+    from .layers.source import describe
+    from .layers.transfer import copy_province
+
+    if args.db_command == "init":
+        before = postgis.init_database(args.url)
+        print(f"{describe(args.url)}: schema ready (version {before} -> "
+              f"{SCHEMA_VERSION})")
+        return 0
+    if args.db_command == "push":
+        src, dst = _province_path(args.gpkg), args.url
+    else:
+        src, dst = args.url, _province_path(args.gpkg)
+    names = copy_province(src, dst)
+    print(f"{describe(src)} -> {describe(dst)}: {len(names)} layers copied "
+          f"({', '.join(names)})")
+    return 0
+
+
+def _cmd_view(args: argparse.Namespace) -> int:
+    import subprocess
+
+    from .viewer import launch
+
+    files = launch.province_files(args.province)
+    if not files:
+        raise GisAppError("no province file found; run 'kcn-gis sample' first")
+    cmd = launch.command(port=args.port, address=args.address)
+    print(f"kcn-gis view: {files[0]} (Ctrl+C to stop)", file=sys.stderr)
+    return subprocess.call(cmd, env=launch.environment(files))
+
+
+def _read_new_password(args: argparse.Namespace) -> str:
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    import getpass
+
+    first = getpass.getpass(f"Password for {args.name}: ")
+    if first != getpass.getpass("Repeat the password: "):
+        raise GisAppError("the two passwords differ; nothing was written")
+    return first
+
+
+def _cmd_officer(args: argparse.Namespace) -> int:
+    from .viewer import auth
+
+    path = Path(args.file) if args.file else None
+    if args.action == "add":
+        written = auth.add_officer(args.name, _read_new_password(args), path)
+        print(f"officer {args.name!r} saved in {written}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kcn-gis",
@@ -131,7 +246,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("validate", help="check province files and list every problem")
-    p.add_argument("files", nargs="+", help="province keys or GeoPackage paths")
+    p.add_argument("files", nargs="+",
+                   help="province keys, GeoPackage paths or postgresql://...?province=KEY URLs")
     p.add_argument("--limit", type=int, default=50, help="problems to print per file")
     p.add_argument("--csv", help="also write the problems to this CSV file")
     p.set_defaults(func=_cmd_validate)
@@ -164,7 +280,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "
                        "wastewater coverage, projects")
-    p.add_argument("file", help="province key or GeoPackage path")
+    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
     p.add_argument("--by", choices=("province", "legacy_province"), default="province",
                    help="group by the 2025 province (default) or the pre-merger province")
     _add_output_options(p)
@@ -172,7 +288,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="per-park indicators: areas, occupancy, efficiency, "
                        "wastewater")
-    p.add_argument("file", help="province key or GeoPackage path")
+    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
     _add_output_options(p)
     p.set_defaults(func=_cmd_report)
 
@@ -181,6 +297,51 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("export", help="map sheets and atlases (PDF/PNG) for planning dossiers")
+    export = p.add_subparsers(dest="export_command", required=True, metavar="WHAT")
+    e = export.add_parser("sheet", help="the map sheet of one park")
+    _add_sheet_options(e)
+    e.add_argument("--park", required=True, help="park code (e.g. BN06)")
+    e.add_argument("--format", choices=["pdf", "png"], default="pdf")
+    e.add_argument("--corners", action="store_true",
+                   help="number the boundary corners and list their VN-2000 X/Y")
+    e.add_argument("--corner-plot", help="list the corners of this plot instead of the park")
+    e.set_defaults(func=_cmd_export_sheet)
+    e = export.add_parser("atlas", help="a PDF atlas: cover, index and one sheet per park")
+    _add_sheet_options(e)
+    e.add_argument("--parks", help="comma-separated park codes (default: every park)")
+    e.add_argument("--workers", type=int, default=None,
+                   help="processes drawing sheets (default: every core; 1: no subprocesses)")
+    e.set_defaults(func=_cmd_export_atlas)
+    p = sub.add_parser("view", help="open the map viewer in the browser (Streamlit)")
+    p.add_argument("province", nargs="?", help="province key or GeoPackage path to open first")
+    p.add_argument("--port", type=int, help="port to listen on (default: Streamlit's 8501)")
+    p.add_argument("--address", help="address to listen on (default: all interfaces)")
+    p.set_defaults(func=_cmd_view)
+
+    p = sub.add_parser("officer", help="manage officer accounts of the viewer")
+    p.add_argument("action", choices=["add"], help="add (or reset the password of) an officer")
+    p.add_argument("name", help="officer login name")
+    p.add_argument("--password-stdin", action="store_true",
+                   help="read the password from the first line of standard input")
+    p.add_argument("--file", help="officer file (default: $KCN_GIS_AUTH_FILE or "
+                   "~/.config/kcn-gis/officers.toml)")
+    p.set_defaults(func=_cmd_officer)
+
+    p = sub.add_parser("db", help="PostGIS: create the schema, copy a province in or out")
+    db = p.add_subparsers(dest="db_command", required=True, metavar="ACTION")
+    url_help = ("postgresql://[user@host/db]?province=KEY (credentials from PG* variables, "
+                "~/.pgpass or a service file: postgresql:///?service=kcn&province=KEY)")
+    q = db.add_parser("init", help="create or upgrade a province schema and the roles")
+    q.add_argument("url", help=url_help)
+    q = db.add_parser("push", help="copy a GeoPackage into PostGIS (replaces the province)")
+    q.add_argument("gpkg", help="province key or GeoPackage path")
+    q.add_argument("url", help=url_help + "; province defaults to the file's")
+    q = db.add_parser("pull", help="copy a province from PostGIS into a new GeoPackage")
+    q.add_argument("url", help=url_help)
+    q.add_argument("gpkg", help="GeoPackage path to write (replaced atomically)")
+    p.set_defaults(func=_cmd_db)
 
     return parser
 

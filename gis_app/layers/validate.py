@@ -88,7 +88,9 @@ def _arrow_strings(values: Iterable[object]) -> pa.Array:
         values if isinstance(values, pd.Index) else list(values))
     if series.dtype != "str":
         series = series.astype("string")
-    return pa.array(series)
+    # One explicit type: an empty column would otherwise be Arrow's null type, which is_in
+    # refuses, and pandas' two string storages differ (string / large_string).
+    return pa.array(series).cast(pa.large_string())
 
 
 def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:

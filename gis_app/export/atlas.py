@@ -1,0 +1,291 @@
+"""Atlases: a cover, an index sheet and one sheet per park (or zone, or plot selection).
+
+Pages are independent, so an atlas can be rendered on every core: each worker process draws
+its pages into single-page PDFs which are then concatenated with pypdf. On one core (or for a
+handful of pages) :class:`~matplotlib.backends.backend_pdf.PdfPages` writes them in one go.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import multiprocessing
+import os
+import threading
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, replace
+from datetime import date
+from pathlib import Path
+from typing import BinaryIO
+
+from matplotlib.backends.backend_pdf import PdfPages
+from matplotlib.figure import Figure
+from pypdf import PdfReader, PdfWriter
+
+from ..errors import ExportError
+from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
+from .data import SheetData
+from .draw import LegendEntry, fill
+from .furniture import crs_note, title_block
+from .indicators import format_kpi, park_kpi_table
+from .layout import Box, SheetLayout
+from .mapframe import add_map_axes, draw_context, draw_grid
+from .panel import draw_table, panel_axes, write_lines
+from .sheet import fit_scale, frame_in, page_number, render_park_sheet
+from .style import CONTEXT_GREY, PARK_EDGE, label, sheet_style
+
+
+@dataclass(frozen=True)
+class AtlasPage:
+    """One sheet of an atlas: a park, optionally focused on a zone or on selected plots."""
+
+    park_code: str
+    plots: tuple[str, ...] = ()
+    zone_id: str | None = None
+    title: str | None = None
+
+
+def park_pages(data: SheetData, park_codes: Sequence[str] | None = None) -> list[AtlasPage]:
+    """One page per park (all parks in code order, or the given codes in their order)."""
+    codes = (sorted(data.plan.parks["park_code"].astype(str)) if park_codes is None
+             else list(park_codes))
+    for code in codes:
+        data.park(code)  # an unknown code fails here, before any drawing
+    return [AtlasPage(code) for code in codes]
+
+
+def zone_pages(data: SheetData, park_code: str) -> list[AtlasPage]:
+    """One page per zone of a park."""
+    zones = data.plan.zones[data.plan.zones["park_code"] == park_code]
+    return [AtlasPage(park_code, zone_id=z) for z in sorted(zones["zone_id"].astype(str))]
+
+
+def _page_sheet(data: SheetData, page: AtlasPage, layout: SheetLayout, when: date,
+                page_label: str):  # noqa: ANN202 - a Sheet
+    extent = None
+    if page.zone_id is not None:
+        zones = data.plan.zones
+        extent = zones.geometry.values[(zones["zone_id"] == page.zone_id).to_numpy(bool)]
+        if extent.size == 0:
+            raise ExportError(f"layer 'zones' has no zone {page.zone_id!r}")
+    elif page.plots:
+        plots = data.plan.plots
+        extent = plots.geometry.values[plots["plot_code"].isin(page.plots).to_numpy(bool)]
+        if extent.size == 0:
+            raise ExportError(f"layer 'plots' has none of the plots {', '.join(page.plots)}")
+    if page.title:
+        layout = replace(layout, title=page.title)
+    return render_park_sheet(data, page.park_code, layout, when=when,
+                             highlight=list(page.plots) or None, extent=extent,
+                             page_label=page_label)
+
+
+def cover_figure(data: SheetData, layout: SheetLayout, n_sheets: int, when: date) -> Figure:
+    """The atlas cover: agency, title, province, number of sheets, date, CRS and sources."""
+    lang = layout.lang
+    with sheet_style():
+        fig = Figure(figsize=layout.figsize_in)
+        width, height = layout.paper_mm
+        box = Box(width * 0.15, height * 0.2, width * 0.7, height * 0.6)
+        ax = panel_axes(fig, layout, box, name="cover")
+        pt = layout.font_pt * 2.0
+        province = data.province.name_vi
+        lines = [
+            (label("agency", lang, province=province).upper(), pt, "bold"),
+            ("", pt, "normal"),
+            (label("title_atlas", lang).upper(), pt * 1.6, "bold"),
+            (province if lang == "vi" else f"{data.province.name_en} ({province})", pt * 1.3,
+             "normal"),
+            ("", pt, "normal"),
+            (label("cover_sheets", lang, n=n_sheets), pt, "normal"),
+            (f"{label('date', lang)}: {when:%d/%m/%Y}", pt, "normal"),
+            (crs_note(data, lang), pt * 0.8, "normal"),
+            ("", pt, "normal"),
+            (REFERENCE_ATTRIBUTION, pt * 0.55, "normal"),
+        ]
+        if data.illustrative:
+            notice = ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN
+            lines.append((notice, pt * 0.6, "bold"))
+        write_lines(ax, lines, x=box.w / 2, top=box.h - 8, ha="center", width_mm=box.w - 16)
+        page_number(fig, layout, f"{label('page', lang)} 1")
+    return fig
+
+
+def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage],
+                 when: date) -> Figure:
+    """The index sheet: a province map with the parks numbered, and the list of sheets."""
+    lang = layout.lang
+    plan = data.plan
+    with sheet_style():
+        fig = Figure(figsize=layout.figsize_in)
+        width, height = layout.paper_mm
+        top, right, bottom, left = layout.margins_mm
+        inner = Box(left, bottom, width - left - right, height - top - bottom)
+        area, side = inner.split_w([1.25, 1.0], 6.0)
+        head, table = side.split_h([1, 3.2], 3.0)
+        frame = frame_in(area, layout)
+        # The parks' extent, not the province's: parks cluster (in Bắc Ninh, in the west), and
+        # the inset of every sheet already shows the whole province.
+        selected = plan.parks[plan.parks["park_code"].isin([p.park_code for p in pages])]
+        denominator, window = fit_scale(layout, selected.geometry.values, frame)
+        ax = add_map_axes(fig, layout, frame, window)
+        ax.set_label("index_map")
+        draw_context(ax, data, window, lang)
+        fill(ax, plan.parks.geometry.values,
+             LegendEntry("", "fill", face="#f4a582", edge=PARK_EDGE, linewidth=0.4), zorder=3)
+        draw_grid(ax, layout, frame, window)
+        codes = [p.park_code for p in pages]
+        parks = plan.parks.set_index(plan.parks["park_code"].astype(str))
+        anchors = parks.geometry.representative_point()
+        for number, code in enumerate(dict.fromkeys(codes), start=1):
+            point = anchors.loc[code]
+            ax.annotate(str(number), xy=(point.x, point.y), xytext=(3, 3),
+                        textcoords="offset points", fontsize=layout.font_pt, color="black",
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": CONTEXT_GREY,
+                              "lw": 0.4}, zorder=9)
+        title_block(fig, layout, head, data, title=label("title_index", lang), subtitle=[],
+                    denominator=denominator, when=when)
+        tax = panel_axes(fig, layout, table, name="index_table")
+        occupancies = park_kpi_table(plan)["occupancy_share"]
+        rows = []
+        for i, page in enumerate(pages):
+            park = parks.loc[page.park_code]
+            name = park["name_vi"] if lang == "vi" else park["name_en"]
+            if page.zone_id:
+                name = f"{name} – {page.zone_id}"
+            occupancy = float(occupancies.loc[page.park_code])
+            rows.append((str(i + 1), page.park_code, str(name),
+                         label(str(park['status']), lang),
+                         format_kpi("occupancy_share", occupancy, lang), str(i + 3)))
+        header = (label("index_no", lang), "", label("park", lang), "",
+                  label("kpi_occupancy_share", lang).split(" (")[0], label("page", lang))
+        draw_table(tax, table, title=label("title_index", lang), header=header, rows=rows,
+                   widths=(0.5, 0.9, 3.2, 1.8, 1.1, 0.6),
+                   aligns=("right", "left", "left", "left", "right", "right"),
+                   pt=layout.font_pt * 0.85, more_note=label("more_points", lang, n="{n}"))
+        page_number(fig, layout, f"{label('page', lang)} 2")
+    return fig
+
+
+def _figure_pdf(fig: Figure) -> bytes:
+    buffer = io.BytesIO()
+    with sheet_style():
+        fig.savefig(buffer, format="pdf")
+    return buffer.getvalue()
+
+
+def _write_pages(target: str | Path | BinaryIO, figures: Iterable[Figure],
+                 metadata: dict[str, str]) -> None:
+    """Write figures as the pages of one PDF (fonts are embedded once for all pages)."""
+    with sheet_style(), PdfPages(target, metadata=metadata) as pdf:
+        for fig in figures:
+            pdf.savefig(fig)
+
+
+# Worker state: the sheet data is sent once per process, not once per page.
+_WORKER: dict[str, object] = {}
+
+
+def _init_worker(data: SheetData, layout: SheetLayout, when: date) -> None:
+    _WORKER.update(data=data, layout=layout, when=when)
+
+
+def _worker_pages(job: tuple[int, list[AtlasPage], list[str]]) -> tuple[int, bytes]:
+    """Draw a contiguous run of pages into one PDF (one font subset per run, not per page)."""
+    number, pages, page_labels = job
+    data, layout, when = _WORKER["data"], _WORKER["layout"], _WORKER["when"]
+    buffer = io.BytesIO()
+    _write_pages(buffer, (_page_sheet(data, page, layout, when, page_label).figure  # type: ignore[arg-type]
+                          for page, page_label in zip(pages, page_labels, strict=True)), {})
+    return number, buffer.getvalue()
+
+
+def _fork_safe() -> bool:
+    # Forking a process that runs other threads (a Streamlit server) can deadlock the child.
+    return "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1
+
+
+def default_start_method() -> str:
+    """``fork`` when this process has a single thread (cheapest), else ``forkserver``."""
+    if _fork_safe():
+        return "fork"
+    return "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+
+
+def default_workers() -> int:
+    """Every core when the pool can fork, else one process.
+
+    Bắc Ninh sample atlas (22 sheets) on the shared 2-core development machine, median of 3
+    (benchmarks/bench_mapsheets.py), at load averages 4.4 / 4.5 / 7.5: one process 4.9 /
+    12.5 / 10.0 s; two forked workers 2.7 / 7.3 / 13.1 s; two forkserver workers 8.1 / 13.1
+    / 18.3 s. Forking wins unless the cores are already busy; starting a forkserver and
+    re-importing geopandas and matplotlib costs more than it saves, so a threaded process
+    (a Streamlit server, where forking is unsafe) draws the atlas itself.
+    """
+    return (os.cpu_count() or 1) if _fork_safe() else 1
+
+
+def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
+                pages: Sequence[AtlasPage] | None = None, layout: SheetLayout | None = None,
+                when: date | None = None, workers: int | None = None,
+                start_method: str | None = None) -> int:
+    """Write a multi-page PDF atlas (cover, index, one sheet per page); returns the page count.
+
+    Parameters
+    ----------
+    pages
+        The sheets (default: one per park, see :func:`park_pages`).
+    workers
+        Processes drawing the sheets. ``1`` draws everything in this process with
+        :class:`~matplotlib.backends.backend_pdf.PdfPages`; ``n > 1`` splits the sheets into
+        ``n`` contiguous runs drawn by a process pool and concatenated with pypdf. ``None``
+        uses :func:`default_workers`.
+    start_method
+        ``multiprocessing`` start method of the pool (default: :func:`default_start_method`).
+    """
+    layout = layout or SheetLayout()
+    when = when or date.today()
+    pages = list(pages) if pages is not None else park_pages(data)
+    if not pages:
+        raise ExportError("an atlas needs at least one sheet; no pages were selected")
+    workers = max(1, min(default_workers() if workers is None else workers, len(pages)))
+    total = len(pages) + 2
+    labels = [f"{label('page', layout.lang)} {i + 3}/{total}" for i in range(len(pages))]
+    cover = cover_figure(data, layout, len(pages), when)
+    index = index_figure(data, layout, pages, when)
+    pdf_meta = {"Title": label("title_atlas", layout.lang) + " – " + data.province.name_vi,
+                "Creator": "KCN-GIS"}
+    if workers == 1:
+        sheets = (_page_sheet(data, page, layout, when, page_label).figure
+                  for page, page_label in zip(pages, labels, strict=True))
+        _write_pages(target, itertools.chain([cover, index], sheets), pdf_meta)
+        return total
+    bounds = [round(i * len(pages) / workers) for i in range(workers + 1)]
+    jobs = [(k, pages[lo:hi], labels[lo:hi])
+            for k, (lo, hi) in enumerate(itertools.pairwise(bounds)) if hi > lo]
+    context = multiprocessing.get_context(start_method or default_start_method())
+    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
+                             initargs=(data, layout, when)) as pool:
+        futures = [pool.submit(_worker_pages, job) for job in jobs]
+        head = io.BytesIO()
+        _write_pages(head, [cover, index], {})  # drawn here while the workers run
+        runs = dict(f.result() for f in futures)
+    writer = PdfWriter()
+    for blob in [head.getvalue(), *(runs[k] for k in sorted(runs))]:
+        writer.append(PdfReader(io.BytesIO(blob)))
+    writer.add_metadata({f"/{k}": v for k, v in pdf_meta.items()})
+    if isinstance(target, (str, Path)):
+        with open(target, "wb") as handle:
+            writer.write(handle)
+    else:
+        writer.write(target)
+    return total
+
+
+def atlas_bytes(data: SheetData, **kwargs: object) -> bytes:
+    """The atlas as PDF bytes (for a download button)."""
+    buffer = io.BytesIO()
+    write_atlas(data, buffer, **kwargs)  # type: ignore[arg-type]
+    return buffer.getvalue()
+

@@ -1,0 +1,110 @@
+"""What a map sheet is drawn from: a plan, its province, context layers and provenance."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import geopandas as gpd
+
+from ..errors import ExportError, LayerError
+from ..layers import list_layers, read_context, read_dataset_info, read_plan
+from ..layers.crs import to_crs
+from ..layers.plan import Plan
+from ..settings import PROVINCES, Province
+
+#: Context layers drawn on sheets when the province file has them.
+CONTEXT_NAMES: tuple[str, ...] = ("province_boundary", "communes", "roads_rail", "rivers")
+
+
+@dataclass(frozen=True)
+class SheetData:
+    """Everything a sheet shows besides its layout.
+
+    Parameters
+    ----------
+    plan
+        The validated plan (baseline or a scenario's result).
+    province
+        The province whose VN-2000 zone the sheet is drawn in.
+    context
+        Context layers by name (``province_boundary``, ``roads_rail`` ...), already in the
+        province's CRS; missing layers are simply not drawn.
+    illustrative
+        The data is the shipped sample: the illustrative-data notice is printed.
+    source
+        A short description of the data file, printed with the sources.
+    """
+
+    plan: Plan
+    province: Province
+    context: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
+    illustrative: bool = False
+    source: str = ""
+
+    def __post_init__(self) -> None:
+        if self.plan.crs is None:
+            raise ExportError("the plan's parks have no CRS; cannot draw a VN-2000 sheet")
+        if self.plan.crs.to_epsg() != self.province.epsg:
+            raise ExportError(
+                f"the plan is in {self.plan.crs.name!r} but {self.province.name_vi} sheets are "
+                f"drawn in EPSG:{self.province.epsg}; reproject the plan first"
+            )
+
+    def park(self, park_code: str) -> gpd.GeoDataFrame:
+        """The park's row (one-row frame); an :class:`ExportError` names unknown codes."""
+        parks = self.plan.parks
+        row = parks[parks["park_code"] == park_code]
+        if row.empty:
+            known = ", ".join(parks["park_code"].astype(str).head(20))
+            raise ExportError(f"layer 'parks' has no park {park_code!r} (has: {known})")
+        return row
+
+
+def _is_sample(info: dict[str, str], path: Path) -> bool:
+    """Whether a file is the shipped illustrative sample (by its metadata or its location)."""
+    flags = {k.lower(): v.lower() for k, v in info.items()}
+    if flags.get("illustrative", "") in ("1", "true", "yes"):
+        return True
+    if any("illustrative" in v or "minh họa" in v for v in flags.values()):
+        return True
+    return any(path.resolve() == p.default_path.resolve() for p in PROVINCES.values())
+
+
+def load_sheet_data(path: str | Path, province: Province | None = None) -> SheetData:
+    """Read a province file (plan, context layers, metadata) for drawing sheets.
+
+    The province comes from the file's ``dataset_info`` table unless given.
+    """
+    path = Path(path)
+    plan = read_plan(path)
+    info = read_dataset_info(path)
+    if province is None:
+        key = info.get("province")
+        province = PROVINCES.get(key) if key else None
+        if province is None:  # fall back to the CRS: each province has its own zone
+            epsg = plan.crs.to_epsg() if plan.crs is not None else None
+            province = next((p for p in PROVINCES.values() if p.epsg == epsg), None)
+    if province is None:
+        raise ExportError(f"{path}: cannot tell which province the file belongs to")
+    present = list_layers(path)
+    context: dict[str, gpd.GeoDataFrame] = {}
+    for name in CONTEXT_NAMES:
+        if name not in present:
+            continue
+        try:
+            frame = read_context(path, name)
+        except LayerError:
+            continue
+        if frame.crs is not None and not frame.empty:
+            context[name] = to_crs(frame, province.crs, what=f"{path}, layer {name!r}")
+    return SheetData(plan, province, context, _is_sample(info, path), path.name)
+
+
+def sheet_data_from_plan(plan: Plan, province_key: str = "bac_ninh", *,
+                         context: dict[str, gpd.GeoDataFrame] | None = None,
+                         illustrative: bool = False, source: str = "") -> SheetData:
+    """Wrap an in-memory plan (a fixture, a scenario result) for drawing."""
+    if province_key not in PROVINCES:
+        raise ExportError(f"unknown province {province_key!r} (known: {', '.join(PROVINCES)})")
+    return SheetData(plan, PROVINCES[province_key], dict(context or {}), illustrative, source)

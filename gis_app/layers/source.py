@@ -1,0 +1,103 @@
+"""One entry point for every caller: a province source is a GeoPackage path or a PostgreSQL URL.
+
+The CLI, the viewer, the analytics, the scenarios and the map sheets call these functions with
+whatever the user gave them; a ``postgresql://`` URL (with ``province=KEY``) goes to
+:mod:`gis_app.layers.postgis`, anything else is a GeoPackage file for :mod:`gis_app.layers.gpkg`.
+Both backends validate the same way, so the same code paths give the same results.
+
+>>> is_database("postgresql:///kcn?service=kcn&province=bac_ninh"), is_database("bac_ninh.gpkg")
+(True, False)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from . import gpkg
+from .pg_connect import is_database_url, parse_url
+from .plan import Plan
+from .validate import ValidationReport
+
+#: A province source: a GeoPackage path or a ``postgresql://...?province=KEY`` URL.
+Source = str | Path
+
+
+def is_database(source: Source) -> bool:
+    """Whether ``source`` names a PostgreSQL database rather than a file."""
+    return is_database_url(source)
+
+
+def describe(source: Source) -> str:
+    """How the source is named in messages (a URL without its password)."""
+    return parse_url(str(source)).display if is_database(source) else str(Path(source))
+
+
+def _postgis():  # noqa: ANN202 - the module; imported lazily so psycopg stays optional
+    from . import postgis
+
+    return postgis
+
+
+def read_plan(source: Source) -> Plan:
+    """The validated plan of a province (raises ValidationError listing every problem)."""
+    if is_database(source):
+        return _postgis().read_plan(str(source))
+    return gpkg.read_plan(Path(source))
+
+
+def validate_source(source: Source) -> ValidationReport:
+    """Every problem of a province, without raising."""
+    if is_database(source):
+        return _postgis().validate_database(str(source))
+    return gpkg.validate_file(Path(source))
+
+
+def write_plan(source: Source, plan: Plan, *,
+               expected_versions: Mapping[str, int] | None = None) -> None:
+    """Validate and write a plan atomically.
+
+    ``expected_versions`` (PostGIS only, from ``postgis.read_plan_versioned``) turns on the
+    optimistic check against concurrent edits; a GeoPackage serialises writers by a file lock.
+    """
+    if is_database(source):
+        _postgis().write_plan(str(source), plan, expected_versions=expected_versions)
+        return
+    if expected_versions is not None:
+        from ..errors import LayerError
+
+        raise LayerError(f"{source}: versioned edits need a PostGIS source; a GeoPackage is "
+                         "edited by one writer at a time")
+    gpkg.write_plan(Path(source), plan)
+
+
+def list_layers(source: Source) -> dict[str, str | None]:
+    """Layer names with their geometry type (None for tables)."""
+    if is_database(source):
+        return _postgis().list_layers(str(source))
+    return gpkg.list_layers(Path(source))
+
+
+def read_layer(source: Source, name: str) -> pd.DataFrame:
+    """One layer as stored, unvalidated (extra tables such as scenarios, styles, sources)."""
+    if is_database(source):
+        return _postgis().read_layer(str(source), name)
+    return gpkg.read_layer(Path(source), name)
+
+
+def read_context(source: Source, name: str) -> gpd.GeoDataFrame:
+    """A context layer (province boundary, communes, roads and rail, rivers, park labels)."""
+    if is_database(source):
+        return _postgis().read_context(str(source), name)
+    return gpkg.read_context(Path(source), name)
+
+
+def write_layers(source: Source, layers: Mapping[str, pd.DataFrame]) -> None:
+    """Create or replace extra layers (not the planning layers) in one atomic step."""
+    if is_database(source):
+        _postgis().write_layers(str(source), layers)
+        return
+    gpkg.write_layers(Path(source), layers)

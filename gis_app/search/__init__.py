@@ -1,0 +1,34 @@
+"""Vacant-land search for investors: filter, group adjacent plots, rank, explain, export.
+
+No Streamlit here: the viewer's "Vacant land" page and any other caller share this code.
+"""
+
+from .export import to_csv, to_geojson
+from .groups import adjacent_pairs, grow_groups
+from .measures import destination_points, distance_columns, nearest_km, wastewater_headroom
+from .query import QueryError, SearchQuery
+from .rank import POINT_COLUMNS, score, why
+from .search import RESULT_COLUMNS, eligible_plots, search
+from .settings import DESTINATIONS, WEIGHTS, Destination
+
+__all__ = [
+    "DESTINATIONS",
+    "POINT_COLUMNS",
+    "RESULT_COLUMNS",
+    "WEIGHTS",
+    "Destination",
+    "QueryError",
+    "SearchQuery",
+    "adjacent_pairs",
+    "destination_points",
+    "distance_columns",
+    "eligible_plots",
+    "grow_groups",
+    "nearest_km",
+    "score",
+    "search",
+    "to_csv",
+    "to_geojson",
+    "wastewater_headroom",
+    "why",
+]

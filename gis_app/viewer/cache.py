@@ -1,0 +1,94 @@
+"""Cached wrappers around library functions, named after them (the only caching in the app).
+
+Plans and context layers are read once per file version (``key`` = path and modification
+time, so an edited file is re-read) and kept as shared resources: callers treat them as
+read-only, like every frame in KCN-GIS. Derived tables are cached as data. Arguments that
+Streamlit should not hash (plans, frames) are ``_``-prefixed and identified by ``key``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+import streamlit as st
+
+from .. import layers
+from .. import search as search_lib
+from ..layers.plan import Plan
+from ..layers.validate import ValidationReport
+from . import indicators, maps
+
+#: Context layers drawn as the local basemap or used by the search.
+CONTEXT_NAMES = ("province_boundary", "communes", "roads_rail")
+
+
+def file_key(path: str | Path) -> str:
+    """Identity of a file version for cache keys: path and modification time."""
+    p = Path(path)
+    try:
+        return f"{p.resolve()}:{p.stat().st_mtime_ns}"
+    except OSError:
+        return f"{p}:missing"
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def read_plan(path: str, key: str) -> Plan:
+    return layers.read_plan(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def read_context(path: str, key: str) -> dict[str, gpd.GeoDataFrame]:
+    """The basemap and search context layers present in the file (absent ones are skipped)."""
+    present = layers.list_layers(path)
+    return {name: layers.read_context(path, name) for name in CONTEXT_NAMES if name in present}
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def prepare_basemap(path: str, key: str) -> dict[str, gpd.GeoDataFrame]:
+    """The file's basemap layers ready for display (shared, read-only)."""
+    plan = read_plan(path, key)
+    return maps.prepare_basemap(read_context(path, key), plan.crs)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def validate_file(path: str, key: str) -> ValidationReport:
+    return layers.validate_file(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def list_layers(path: str, key: str) -> dict[str, str | None]:
+    return layers.list_layers(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def read_table(path: str, layer: str, key: str) -> pd.DataFrame:
+    return pd.DataFrame(layers.read_layer(path, layer))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def read_dataset_info(path: str, key: str) -> dict[str, str]:
+    return layers.read_dataset_info(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def park_indicators(_plan: Plan, key: str) -> pd.DataFrame:
+    return indicators.park_indicators(_plan)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def park_occupancy_series(_plan: Plan, park_code: str, key: str) -> pd.Series:
+    return indicators.park_occupancy_series(_plan, park_code)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def park_reclamation(_plan: Plan, park_code: str, builtup_raster: Path | None,
+                     key: str) -> pd.DataFrame:
+    return indicators.park_reclamation(_plan, park_code, builtup_raster)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def search(_plan: Plan, query: search_lib.SearchQuery,
+           _roads_rail: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame:
+    return search_lib.search(_plan, query, _roads_rail)

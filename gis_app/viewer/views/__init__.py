@@ -1,0 +1,49 @@
+"""The viewer's pages: one module per page in this folder, one line each in :data:`NAVIGATION`.
+
+A page module is a Streamlit script; it reads the sidebar's choices with
+:func:`gis_app.viewer.frame.session`. Pages whose module is not there yet (scenarios and map
+sheets arrive from their own issues) are skipped, so their line can be added ahead of time.
+
+Why ``views`` and not ``pages``: Streamlit treats a ``pages/`` folder next to the main script
+as a legacy (v1) multipage app. On a fresh session that opens a page URL directly, it then
+runs that page's script *without* ``app.py`` (no sidebar, no session), and ``AppTest``'s
+``switch_page`` does the same. Any other folder name keeps ``st.navigation`` in charge.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    module: str  #: file stem in this folder; also the page's URL path
+    icon: str
+    title_vi: str
+    title_en: str
+
+    @property
+    def path(self) -> Path:
+        return HERE / f"{self.module}.py"
+
+    def title(self, lang: str) -> str:
+        return self.title_vi if lang == "vi" else self.title_en
+
+
+NAVIGATION: tuple[PageSpec, ...] = (
+    PageSpec("overview", ":material/map:", "Tổng quan tỉnh", "Province overview"),
+    PageSpec("park", ":material/factory:", "Khu công nghiệp", "Park"),
+    PageSpec("vacant_land", ":material/search:", "Đất trống cho nhà đầu tư",
+             "Vacant land (investors)"),
+    PageSpec("scenarios", ":material/alt_route:", "Kịch bản quy hoạch", "Planning scenarios"),
+    PageSpec("map_sheets", ":material/print:", "Bản đồ in", "Map sheets"),
+    PageSpec("data", ":material/database:", "Dữ liệu", "Data"),
+)
+
+
+def available() -> list[PageSpec]:
+    """The pages whose module exists, in navigation order."""
+    return [spec for spec in NAVIGATION if spec.path.exists()]

@@ -1,0 +1,50 @@
+"""Data: the validation report of the loaded file, its layers, sources and licences."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from gis_app.layers.schema import CONTEXT_LAYERS, DATASET_TABLE, SCHEMAS, SOURCES_TABLE
+from gis_app.viewer import cache, frame
+
+
+def main() -> None:
+    s = frame.session()
+    st.title(s.t("page_data"))
+    st.caption(str(s.path))
+    st.subheader(s.t("validation"))
+    report = cache.validate_file(str(s.path), s.key)
+    if report.ok:
+        st.success(s.t("valid"))
+    else:
+        st.error(s.t("problems", n=len(report)))
+        st.dataframe(frame.localized(report.problems, s.lang, list(report.problems.columns)),
+                     hide_index=True, width="stretch")
+        return
+    layers = cache.list_layers(str(s.path), s.key)
+    titles = {name: (schema.title_vi, schema.title_en) for name, schema in SCHEMAS.items()}
+    titles.update(CONTEXT_LAYERS)
+    st.subheader(s.t("layers"))
+    listing = pd.DataFrame({
+        "layer": list(layers),
+        "layer_title": [titles.get(n, ("", ""))[0 if s.lang == "vi" else 1] for n in layers],
+        "geometry": [g or "–" for g in layers.values()],
+    })
+    st.dataframe(frame.localized(listing, s.lang, list(listing.columns)), hide_index=True,
+                 width="stretch")
+    st.subheader(s.t("sources"))
+    if SOURCES_TABLE in layers:
+        sources = cache.read_table(str(s.path), SOURCES_TABLE, s.key)
+        st.dataframe(frame.localized(sources, s.lang, list(sources.columns)), hide_index=True,
+                     width="stretch")
+    else:
+        st.info(s.t("no_sources"))
+    if DATASET_TABLE in layers:
+        st.subheader(s.t("dataset"))
+        info = cache.read_table(str(s.path), DATASET_TABLE, s.key)
+        st.dataframe(frame.localized(info, s.lang, list(info.columns)), hide_index=True,
+                     width="stretch")
+
+
+main()

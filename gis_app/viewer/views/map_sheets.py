@@ -1,0 +1,149 @@
+"""Map sheets: print a park's sheet (PDF or PNG) or the province atlas for a planning dossier.
+
+The page only collects options and calls :mod:`gis_app.export`; the sheets are drawn in this
+process (an atlas too: forking a threaded server is unsafe, see
+:func:`gis_app.export.atlas.default_workers`). Files are cached per data-file version and
+options, so a second download of the same sheet is instant.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gis_app.export import SheetData, SheetLayout, load_sheet_data, render_park_sheet, sheet_bytes
+from gis_app.export.atlas import atlas_bytes, park_pages
+from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
+from gis_app.viewer import frame
+
+#: This page's own words (the viewer's shared table holds the other pages').
+_TEXT: dict[str, tuple[str, str]] = {
+    "title": ("Bản đồ in cho hồ sơ quy hoạch", "Map sheets for planning dossiers"),
+    "intro": (
+        "Tờ bản đồ theo hệ tọa độ VN-2000 (múi 3°), tỷ lệ chính xác, có lưới tọa độ, chú giải, "
+        "khung tên, sơ đồ vị trí và bảng chỉ tiêu; xuất PDF (vector) hoặc PNG.",
+        "Sheets in VN-2000 (3° zone) at an exact scale, with a coordinate grid, legend, title "
+        "block, location inset and indicator table; PDF (vector) or PNG.",
+    ),
+    "what": ("Nội dung", "Output"),
+    "one_sheet": ("Tờ bản đồ một KCN", "One park's sheet"),
+    "atlas": ("Tập bản đồ tất cả KCN", "Atlas of every park"),
+    "park": ("Khu công nghiệp", "Industrial park"),
+    "paper": ("Khổ giấy", "Paper"),
+    "orientation": ("Hướng giấy", "Orientation"),
+    "landscape": ("Ngang", "Landscape"),
+    "portrait": ("Dọc", "Portrait"),
+    "scale": ("Tỷ lệ", "Scale"),
+    "fit": ("Tự chọn theo phạm vi", "Fit to the extent"),
+    "sheet_lang": ("Ngôn ngữ trên bản đồ", "Language on the sheet"),
+    "graticule": ("Lưới kinh vĩ độ", "Latitude/longitude graticule"),
+    "corners": ("Bảng tọa độ điểm góc ranh giới", "Boundary corner coordinate table"),
+    "corner_plot": ("Điểm góc của lô (để trống: ranh giới KCN)",
+                    "Corners of plot (blank: park boundary)"),
+    "prepared_by": ("Người lập", "Prepared by"),
+    "approved_by": ("Người duyệt", "Approved by"),
+    "format": ("Định dạng", "Format"),
+    "make": ("Tạo bản đồ", "Make the sheet"),
+    "make_atlas": ("Tạo tập bản đồ", "Make the atlas"),
+    "download": ("Tải xuống {name}", "Download {name}"),
+    "made": ("Đã tạo {name}: tỷ lệ {scale}.", "Made {name}: scale {scale}."),
+    "made_atlas": ("Đã tạo tập bản đồ: {pages} trang.", "Made the atlas: {pages} pages."),
+    "preview": ("Xem trước", "Preview"),
+}
+
+_KEY = "ms_"
+
+
+def _t(key: str, lang: str, **values: object) -> str:
+    vi, en = _TEXT[key]
+    text = vi if lang == "vi" else en
+    return text.format(**values) if values else text
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def load_data(path: str, key: str) -> SheetData:
+    """:func:`gis_app.export.load_sheet_data`, once per file version."""
+    return load_sheet_data(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def park_sheet(_data: SheetData, key: str, park_code: str, layout: SheetLayout,
+               fmt: str) -> tuple[bytes, int]:
+    """The sheet's file and its scale denominator."""
+    sheet = render_park_sheet(_data, park_code, layout)
+    return sheet_bytes(sheet, fmt), sheet.denominator
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def atlas(_data: SheetData, key: str, layout: SheetLayout) -> bytes:
+    return atlas_bytes(_data, pages=park_pages(_data), layout=layout, workers=1)
+
+
+def _layout(lang: str, *, with_corners: bool) -> SheetLayout:
+    c1, c2, c3 = st.columns(3)
+    paper = c1.selectbox(_t("paper", lang), list(PAPER_MM), index=1, key=_KEY + "paper")
+    orientation = c1.radio(_t("orientation", lang), ("landscape", "portrait"),
+                           key=_KEY + "orientation", horizontal=True,
+                           format_func=lambda o: _t(o, lang))
+    scale = c2.selectbox(_t("scale", lang), [0, *STANDARD_SCALES], key=_KEY + "scale",
+                         format_func=lambda d: _t("fit", lang) if d == 0 else format_scale(d))
+    sheet_lang = c2.radio(_t("sheet_lang", lang), ("vi", "en"), key=_KEY + "lang",
+                          horizontal=True, index=0 if lang == "vi" else 1,
+                          format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__)
+    graticule = c2.checkbox(_t("graticule", lang), key=_KEY + "graticule")
+    corners, corner_plot = False, ""
+    if with_corners:
+        corners = c3.checkbox(_t("corners", lang), key=_KEY + "corners")
+        if corners:
+            corner_plot = c3.text_input(_t("corner_plot", lang), key=_KEY + "corner_plot")
+    prepared = c3.text_input(_t("prepared_by", lang), key=_KEY + "prepared")
+    approved = c3.text_input(_t("approved_by", lang), key=_KEY + "approved")
+    return SheetLayout(paper=paper, orientation=orientation, scale=scale or None,
+                       lang=sheet_lang, graticule=graticule, corner_table=corners,
+                       corner_plot=corner_plot.strip() or None, prepared_by=prepared,
+                       approved_by=approved)
+
+
+def main() -> None:
+    s = frame.session()
+    lang = s.lang
+    st.title(_t("title", lang))
+    st.caption(_t("intro", lang))
+    data = load_data(str(s.path), s.key)
+    what = st.radio(_t("what", lang), ("one_sheet", "atlas"), key=_KEY + "what",
+                    horizontal=True, format_func=lambda w: _t(w, lang))
+    if what == "one_sheet":
+        parks = data.plan.parks
+        names = dict(zip(parks["park_code"].astype(str),
+                         parks["name_vi" if lang == "vi" else "name_en"].astype(str),
+                         strict=True))
+        park = st.selectbox(_t("park", lang), sorted(names), key=_KEY + "park",
+                            format_func=lambda c: f"{names[c]} ({c})")
+        layout = _layout(lang, with_corners=True)
+        fmt = st.radio(_t("format", lang), ("pdf", "png"), key=_KEY + "format",
+                       horizontal=True, format_func=str.upper)
+        if st.button(_t("make", lang), key=_KEY + "make", type="primary"):
+            st.session_state[_KEY + "request"] = (park, layout, fmt)
+        request = st.session_state.get(_KEY + "request")
+        if request is not None and request == (park, layout, fmt):
+            blob, denominator = park_sheet(data, s.key, park, layout, fmt)
+            name = f"{data.province.key}_{park}_{layout.paper}.{fmt}"
+            st.success(_t("made", lang, name=name, scale=format_scale(denominator)))
+            st.download_button(_t("download", lang, name=name), blob, file_name=name,
+                               mime="application/pdf" if fmt == "pdf" else "image/png",
+                               key=_KEY + "download")
+            if fmt == "png":
+                st.image(blob, caption=_t("preview", lang))
+    else:
+        layout = _layout(lang, with_corners=False)
+        if st.button(_t("make_atlas", lang), key=_KEY + "make_atlas", type="primary"):
+            st.session_state[_KEY + "atlas_request"] = layout
+        if st.session_state.get(_KEY + "atlas_request") == layout:
+            blob = atlas(data, s.key, layout)
+            pages = len(park_pages(data)) + 2
+            name = f"{data.province.key}_atlas_{layout.paper}.pdf"
+            st.success(_t("made_atlas", lang, pages=pages))
+            st.download_button(_t("download", lang, name=name), blob, file_name=name,
+                               mime="application/pdf", key=_KEY + "download_atlas")
+
+
+main()

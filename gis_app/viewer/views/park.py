@@ -1,0 +1,134 @@
+"""One park: plots by status or land use, the clicked plot's card, KPIs, efficiency,
+occupancy over time and reclamation candidates. Tenants appear in officer mode only."""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+import shapely
+import streamlit as st
+
+from gis_app.layers.crs import to_crs
+from gis_app.viewer import cache, frame, maps
+from gis_app.viewer.indicators import builtup_raster_of, label
+from gis_app.viewer.privacy import public_park_table, tenant_view
+
+#: Reclamation columns anyone may see; officers also see who holds the land.
+RECLAMATION_PUBLIC = ("plot_code", "area_ha", "years_since_lease", "builtup_share")
+RECLAMATION_OFFICER = ("project_id", "investor", "project_status")
+KPI_COLUMNS = ("planned_ha", "leasable_ha", "leased_ha", "vacant_ha", "occupancy_share",
+               "headroom_m3_day")
+
+
+def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
+    """The plot under a map click (WGS 84 lat/lng), located in the plan's VN-2000 CRS."""
+    if not clicked or clicked.get("lat") is None:
+        return None
+    point = gpd.GeoDataFrame(geometry=[shapely.Point(clicked["lng"], clicked["lat"])],
+                             crs="EPSG:4326")
+    point = to_crs(point, str(plots.crs), what="map click")
+    hits = plots.sindex.query(point.geometry.iloc[0], predicate="intersects")
+    return str(plots["plot_code"].iloc[hits[0]]) if len(hits) else None
+
+
+def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -> None:
+    st.subheader(f"{s.t('plot_card')} {plot['plot_code']}")
+    rows = {
+        label("area_ha", s.lang): f"{plot['area_ha']:.2f}",
+        label("land_use", s.lang): label(str(plot["land_use"]), s.lang),
+        label("status", s.lang): label(str(plot["status"]), s.lang),
+        label("ready_built_factory", s.lang): "✓" if bool(plot["ready_built_factory"]) else "–",
+    }
+    if tenants is not None:
+        hosted = tenants[tenants["plot_code"] == plot["plot_code"]]
+        rows[s.t("tenant")] = ", ".join(hosted["investor"].astype(str)) or "–"
+    st.table(pd.DataFrame({"": list(rows.values())}, index=list(rows)))
+
+
+def main() -> None:
+    s = frame.session()
+    st.title(s.t("page_park"))
+    plan = frame.load(s)
+    officer = s.officer is not None
+    table = cache.park_indicators(plan, s.key)
+    if not officer:
+        table = public_park_table(table)
+    name = "name_vi" if s.lang == "vi" else "name_en"
+    codes = list(table.index)
+    c1, c2 = st.columns([2, 1])
+    park_code = c1.selectbox(s.t("choose_park"), codes, key="park_code",
+                             format_func=lambda c: f"{table.loc[c, name]} ({c})")
+    colour_by = c2.radio(s.t("colour_by"), ("status", "land_use"), key="park_colour",
+                         horizontal=True, format_func=lambda v: s.t(f"by_{v}"))
+    row = table.loc[park_code]
+    cards = [c for c in KPI_COLUMNS if c in table.columns]
+    for column, key in zip(st.columns(len(cards)), cards, strict=True):
+        value = row[key]
+        text = "–" if pd.isna(value) else (f"{value:.1%}" if key.endswith("share")
+                                           else f"{value:,.1f}")
+        column.metric(label(key, s.lang), text)
+
+    visible = tenant_view(plan.tenants, officer)
+    plot_tenants = None
+    if visible is not None:
+        plot_tenants = plan.tenant_plots.merge(visible[["project_id", "investor"]], on="project_id")
+    plots = plan.plots[plan.plots["park_code"] == park_code]
+    if plots.empty:
+        st.info(s.t("no_plots"))
+    m = maps.park_map(plan, park_code, frame.basemap(s), colour_by=colour_by, lang=s.lang,
+                      tenants=plot_tenants)
+    left, right = st.columns([3, 1])
+    with left:
+        result = frame.show_map(m, key=f"park_map_{park_code}")
+    clicked = clicked_plot(plots, (result or {}).get("last_object_clicked"))
+    if clicked and state_changed("park_last_click", clicked):
+        st.session_state["park_plot"] = clicked
+    with right:
+        plot_codes = list(plots["plot_code"])
+        if plot_codes:
+            code = st.selectbox(s.t("plot_card"), plot_codes, key="park_plot",
+                                index=None, placeholder=s.t("click_plot"))
+            if code is not None:
+                plot_card(s, plots[plots["plot_code"] == code].iloc[0], plot_tenants)
+
+    st.subheader(s.t("efficiency"))
+    efficiency = [c for c in table.columns if c.endswith("_per_ha")]
+    if efficiency:
+        st.dataframe(frame.localized(table.loc[[park_code]], s.lang, efficiency),
+                     hide_index=True, width="stretch")
+        if not officer and table.loc[park_code, efficiency].isna().all():
+            st.caption(s.t("efficiency_hidden"))
+    series = cache.park_occupancy_series(plan, park_code, s.key)
+    st.subheader(s.t("occupancy_over_time"))
+    if not series.empty:
+        # Years as dates (not numbers printed as "2,010") and the share in percent.
+        percent = (series * 100).rename(f"{label('occupancy_share', s.lang)} (%)")
+        percent.index = pd.to_datetime(series.index.astype(str), format="%Y")
+        st.line_chart(percent)
+    st.subheader(s.t("reclamation"))
+    candidates = cache.park_reclamation(plan, park_code, builtup_raster_of(s.path), s.key)
+    if candidates.empty:
+        st.info(s.t("no_reclamation"))
+    else:
+        shown = list(RECLAMATION_PUBLIC) + (list(RECLAMATION_OFFICER) if officer else [])
+        shown.append("reason_vi" if s.lang == "vi" else "reason_en")
+        st.dataframe(frame.localized(candidates, s.lang, shown), hide_index=True,
+                     width="stretch")
+    st.subheader(s.t("tenants"))
+    if visible is None:
+        st.info(s.t("tenants_hidden"))
+    else:
+        mine = visible[visible["park_code"] == park_code]
+        st.dataframe(frame.localized(mine, s.lang, list(mine.columns)), hide_index=True,
+                     width="stretch")
+
+
+def state_changed(key: str, value: object) -> bool:
+    """True once per new value (a click is handled once, later reruns keep the user's pick)."""
+    if st.session_state.get(key) == value:
+        return False
+    st.session_state[key] = value
+    return True
+
+
+main()

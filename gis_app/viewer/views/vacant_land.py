@@ -1,0 +1,130 @@
+"""Vacant land for investors: filters, ranked sites on a map and a table, shareable URL, exports.
+
+The widgets start from the page URL (``?min_ha=5&to_noibai=30``) and write the search back to
+it, so a copied link reproduces the search.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from gis_app.layers.schema import PLOT_LAND_USES
+from gis_app.search import DESTINATIONS, QueryError, SearchQuery, to_csv, to_geojson
+from gis_app.settings import LEASABLE_LAND_USES
+from gis_app.viewer import cache, frame, maps
+from gis_app.viewer.indicators import label
+
+#: Widget keys of the query's fields (session state), filled from the URL on first load.
+_PREFIX = "vl_"
+
+
+def _init_from_url(s: frame.Session) -> None:
+    """Put the URL's search into the widgets once per session (later the widgets lead)."""
+    if st.session_state.get(_PREFIX + "init"):
+        return
+    st.session_state[_PREFIX + "init"] = True
+    try:
+        q = SearchQuery.from_params(st.query_params.to_dict())
+    except QueryError as exc:
+        st.warning(f"{s.t('bad_query')}: {exc}")
+        q = SearchQuery()
+    state = st.session_state
+    state[_PREFIX + "parks"] = list(q.park_codes)
+    state[_PREFIX + "min_ha"] = float(q.min_area_ha)
+    state[_PREFIX + "max_ha"] = float(q.max_area_ha or 0.0)
+    state[_PREFIX + "uses"] = list(q.land_uses)
+    state[_PREFIX + "factory"] = q.ready_built_factory
+    state[_PREFIX + "ww"] = float(q.min_headroom_m3_day or 0.0)
+    state[_PREFIX + "road"] = float(q.max_road_km or 0.0)
+    state[_PREFIX + "rail"] = float(q.max_rail_km or 0.0)
+    for d in DESTINATIONS:
+        state[_PREFIX + "to_" + d.key] = float(q.destination_limits.get(d.key, 0.0))
+    state[_PREFIX + "groups"] = q.allow_groups
+    state[_PREFIX + "province"] = q.province
+
+
+def _query_from_widgets(s: frame.Session, park_names: dict[str, str],
+                        provinces: list[str]) -> SearchQuery:
+    """Draw the filter widgets and return the query they describe (0 = no limit)."""
+    state = st.session_state
+    chosen = state.get(_PREFIX + "province")
+    if chosen is not None and chosen not in provinces:
+        provinces = [*provinces, chosen]  # a shared link may name another file's province
+    with st.expander(s.t("search_intro"), expanded=True):
+        c1, c2, c3 = st.columns(3)
+        province = c1.selectbox(s.t("province_filter"), [None, *provinces],
+                                key=_PREFIX + "province", placeholder=s.t("all"),
+                                format_func=lambda p: s.t("all") if p is None else p)
+        parks = c1.multiselect(s.t("parks"), list(park_names), key=_PREFIX + "parks",
+                               format_func=park_names.__getitem__, placeholder=s.t("all"))
+        uses = c1.multiselect(s.t("land_uses"), list(LEASABLE_LAND_USES), key=_PREFIX + "uses",
+                              format_func=lambda u: label(u, s.lang), placeholder=s.t("all"))
+        factory = c1.checkbox(s.t("ready_built"), key=_PREFIX + "factory")
+        min_ha = c2.number_input(s.t("min_area"), min_value=0.0, step=0.5, key=_PREFIX + "min_ha")
+        max_ha = c2.number_input(s.t("max_area"), min_value=0.0, step=0.5, key=_PREFIX + "max_ha")
+        ww = c2.number_input(s.t("min_headroom"), min_value=0.0, step=100.0, key=_PREFIX + "ww")
+        groups = c2.checkbox(s.t("allow_groups"), key=_PREFIX + "groups")
+        road = c3.number_input(s.t("max_road"), min_value=0.0, step=1.0, key=_PREFIX + "road")
+        rail = c3.number_input(s.t("max_rail"), min_value=0.0, step=1.0, key=_PREFIX + "rail")
+        to = {}
+        for d in DESTINATIONS:
+            to[d.key] = c3.number_input(
+                s.t("max_dest", name=d.name_vi if s.lang == "vi" else d.name_en),
+                min_value=0.0, step=5.0, key=_PREFIX + "to_" + d.key,
+            )
+        st.caption(s.t("distances_note"))
+    return SearchQuery(
+        province=province,
+        park_codes=tuple(parks),
+        min_area_ha=float(min_ha),
+        max_area_ha=float(max_ha) if max_ha > 0 else None,
+        land_uses=tuple(u for u in uses if u in PLOT_LAND_USES),
+        ready_built_factory=bool(factory),
+        min_headroom_m3_day=float(ww) if ww > 0 else None,
+        max_road_km=float(road) if road > 0 else None,
+        max_rail_km=float(rail) if rail > 0 else None,
+        max_km_to=tuple((k, float(v)) for k, v in to.items() if v > 0),
+        allow_groups=bool(groups),
+    )
+
+
+def main() -> None:
+    s = frame.session()
+    st.title(s.t("page_vacant"))
+    plan = frame.load(s)
+    context = frame.context(s)
+    name = "name_vi" if s.lang == "vi" else "name_en"
+    park_names = dict(zip(plan.parks["park_code"], plan.parks[name], strict=True))
+    _init_from_url(s)
+    provinces = sorted(set(plan.parks["province"]) | set(plan.parks["legacy_province"]))
+    query = _query_from_widgets(s, park_names, provinces)
+    # Keep the URL in step with the widgets so the address bar always holds this search.
+    params = query.to_params()
+    if st.query_params.to_dict() != params:
+        st.query_params.from_dict(params)
+    sites = cache.search(plan, query, context.get("roads_rail"), s.key)
+    st.subheader(s.t("results", n=len(sites)))
+    if sites.empty:
+        st.info(s.t("no_results"))
+        return
+    frame.show_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), key="vacant_map")
+    why = "why_vi" if s.lang == "vi" else "why_en"
+    name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
+    dest_names = {f"dest_{d.key}_km": f"{d.name_vi if s.lang == 'vi' else d.name_en} (km)"
+                  for d in DESTINATIONS}
+    table = sites.rename(columns={why: s.t("why"), name_col: label("name_vi", s.lang),
+                                  "score": "search_score", **dest_names})
+    columns = ["plot_codes", label("name_vi", s.lang), "area_ha", "land_use", "search_score",
+               s.t("why"), "road_km", "rail_km", *dest_names.values(),
+               "headroom_m3_day", *[c for c in sites.columns if c.startswith("pts_")]]
+    st.dataframe(frame.localized(table, s.lang, columns), hide_index=True,
+                 width="stretch")
+    c1, c2 = st.columns(2)
+    c1.download_button(s.t("download_csv"), to_csv(sites), file_name="kcn_shortlist.csv",
+                       mime="text/csv", key="dl_csv")
+    c2.download_button(s.t("download_geojson"), to_geojson(sites).encode("utf-8"),
+                       file_name="kcn_shortlist.geojson", mime="application/geo+json",
+                       key="dl_geojson")
+
+
+main()

@@ -1,0 +1,180 @@
+"""End to end: ``streamlit run`` the viewer, open it in Debian's headless Chromium with every
+non-localhost request blocked, and check that a person sees the map and a search result.
+
+Needs ``/usr/bin/chromium`` (apt ``chromium``) and the ``playwright`` Python package (no
+``playwright install``: the system browser is used). Without them the test is skipped on a
+workstation but FAILS in CI (when ``CI`` is set), so a broken CI image cannot hide it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gis_app.search.examples import write_example
+from gis_app.settings import PROVINCES
+from gis_app.viewer import launch
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("KCN_GIS_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/")
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: the browser test must run in CI (install it in .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def sync_playwright():
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _missing("the playwright Python package is not installed")
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} not found (apt-get install chromium)")
+    return sync_playwright
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    """The viewer on the shipped Bắc Ninh sample (or the search example if it is absent)."""
+    sample = PROVINCES["bac_ninh"].default_path
+    data = sample if sample.exists() else write_example(
+        tmp_path_factory.mktemp("e2e") / "example.gpkg")
+    port = _free_port()
+    env = launch.environment([data])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w+")
+    proc = subprocess.Popen(launch.command(port=port, address="127.0.0.1"), env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+@pytest.fixture(scope="module")
+def browser_page(sync_playwright, server):
+    blocked: list[str] = []
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
+                                    headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1100})
+
+        def guard(route):
+            url = route.request.url
+            if LOCAL.match(url) or url.startswith(("data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                blocked.append(url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.blocked = blocked  # type: ignore[attr-defined]
+        yield page
+        browser.close()
+
+
+def _map(page):
+    """The map iframe once Leaflet has drawn into it."""
+    page.wait_for_selector(MAP_FRAME, state="attached", timeout=90_000)
+    frame = page.frame_locator(MAP_FRAME)
+    frame.locator(".leaflet-container").wait_for(state="attached", timeout=60_000)
+    frame.locator(".kcn-legend").wait_for(state="attached", timeout=60_000)
+    return frame
+
+
+def test_overview_map_draws_offline(browser_page, server):
+    page = browser_page
+    leaflet_responses: list[tuple[str, int]] = []
+    page.on("response", lambda r: leaflet_responses.append((r.url, r.status))
+            if "leaflet" in r.url else None)
+    page.goto(f"{server}/")  # the overview is the default page, served at the root
+    frame = _map(page)
+    assert page.get_by_text("Page not found").count() == 0
+    # Vector layers are SVG paths inside the map (parks, communes, roads, plants).
+    paths = frame.locator("path.leaflet-interactive")
+    assert paths.count() > 10
+    assert frame.locator(".leaflet-control-layers").count() == 1
+    assert "Tỷ lệ lấp đầy" in frame.locator(".kcn-legend").inner_text()
+    served = {url.rsplit("/", 1)[-1]: status for url, status in leaflet_responses}
+    assert served.get("leaflet.js") == 200 and served.get("leaflet.css") == 200
+    assert not any("leaflet" in url for url in page.blocked)  # nothing of the map came from outside
+    assert not any("openstreetmap" in url for url in page.blocked)  # tiles stay off by default
+    # The map has a real size on screen (streamlit-folium sets the frame height after drawing).
+    box = page.locator(MAP_FRAME).bounding_box()
+    assert box is not None and box["height"] > 300
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer_overview.png"), full_page=True)
+
+
+def test_vacant_land_search_returns_plots(browser_page, server):
+    page = browser_page
+    page.goto(f"{server}/vacant_land?min_ha=5")
+    heading = page.get_by_text(re.compile(r"^\d+ kết quả$"))
+    heading.wait_for(timeout=90_000)
+    count = int(heading.inner_text().split()[0])
+    assert count > 0
+    frame = _map(page)
+    assert frame.locator("path.leaflet-interactive").count() > count  # results + basemap
+    assert page.locator('[data-testid="stDataFrame"]').count() >= 1
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "viewer_vacant_land.png"), full_page=True)
+
+
+def test_clicking_a_plot_opens_its_card(browser_page, server):
+    from gis_app.symbology import PLOT_STATUS_COLOURS
+
+    page = browser_page
+    page.goto(f"{server}/park")
+    frame = _map(page)
+    plots = frame.locator(f'path.leaflet-interactive[fill="{PLOT_STATUS_COLOURS["vacant"]}"]')
+    assert plots.count() > 0
+    plots.first.click(force=True)
+    card = page.locator('[data-testid="stTable"]')
+    card.first.wait_for(timeout=60_000)
+    text = card.first.inner_text()
+    assert "Còn trống" in text  # the clicked plot is vacant
+    assert "Doanh nghiệp thuê" not in text  # public mode: no tenant on the card
+    page.screenshot(path=str(ARTIFACTS / "viewer_park_card.png"))

@@ -1,0 +1,38 @@
+"""The ``kcn-gis export`` command."""
+
+from __future__ import annotations
+
+from matplotlib.image import imread
+from sheet_fixtures import page_text, pdf_pages
+
+from gis_app.cli import main
+
+
+def test_export_sheet_pdf(tmp_path, capsys):
+    target = tmp_path / "bn06.pdf"
+    code = main(["export", "sheet", "bac_ninh", "--park", "BN06", "--paper", "A3",
+                 "--orientation", "landscape", "--scale", "5000", "--lang", "vi",
+                 "--format", "pdf", "--corners", "--prepared-by", "Nguyễn Văn Lập",
+                 "-o", str(target)])
+    assert code == 0
+    assert "(1:5 000, A3 landscape)" in capsys.readouterr().out
+    (page,) = pdf_pages(target.read_bytes())
+    text = page_text(page)
+    assert "Tỷ lệ 1:5 000" in text and "KCN Quế Võ (BN06)" in text
+    assert "Nguyễn Văn Lập" in text and "Tọa độ điểm góc ranh giới (VN-2000)" in text
+
+
+def test_export_sheet_png(tmp_path):
+    target = tmp_path / "bn06.png"
+    assert main(["export", "sheet", "bac_ninh", "--park", "BN06", "--paper", "A4",
+                 "--orientation", "portrait", "--format", "png", "-o", str(target)]) == 0
+    height, width = imread(target).shape[:2]
+    assert (width, height) == (int(210 / 25.4 * 200), int(297 / 25.4 * 200))
+
+
+def test_unknown_park_is_a_one_line_error(tmp_path, capsys):
+    assert main(["export", "sheet", "bac_ninh", "--park", "XX", "-o",
+                 str(tmp_path / "x.pdf")]) == 2
+    err = capsys.readouterr().err
+    assert "no park 'XX'" in err and len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "x.pdf").exists()
