@@ -78,7 +78,9 @@ def _group_sites(plots: gpd.GeoDataFrame, query: SearchQuery) -> gpd.GeoDataFram
     rows = pool.iloc[member].assign(group=label)
     by = rows.groupby("group", sort=True)
     first = by.first()
-    land_use = by["land_use"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
+    # Built-in aggregations: a Python function per group costs seconds over every park.
+    land_use = first["land_use"].where(by["land_use"].nunique().eq(1), "mixed")
+    codes = rows.sort_values(["group", "plot_code"]).groupby("group", sort=True)["plot_code"]
     sites = gpd.GeoDataFrame(
         {
             "park_code": first["park_code"],
@@ -90,7 +92,7 @@ def _group_sites(plots: gpd.GeoDataFrame, query: SearchQuery) -> gpd.GeoDataFram
             "land_use": land_use,
             "ready_built_factory": by["ready_built_factory"].all(),
             "area_ha": by["area_ha"].sum(),
-            "plot_codes": by["plot_code"].agg(lambda s: ",".join(sorted(s))),
+            "plot_codes": codes.agg(",".join),
             "n_plots": by.size(),
             "kind": "group",
         },
@@ -143,10 +145,12 @@ def search(
     sites = sites[keep.to_numpy()]
     points = score(sites, query)
     sites = pd.concat([sites, points], axis=1)
-    sites["why_vi"] = why(sites, points, "vi")
-    sites["why_en"] = why(sites, points, "en")
     sites = sites.sort_values(["score", "area_ha", "plot_codes"], ascending=[False, False, True])
+    # Sentences only for the sites shown: writing one per candidate cost seconds nationally.
     sites = sites.head(query.limit).reset_index(drop=True)
+    shown = sites[list(POINT_COLUMNS)]
+    sites["why_vi"] = why(sites, shown, "vi")
+    sites["why_en"] = why(sites, shown, "en")
     sites["site_id"] = (sites["park_code"] + ":" + sites["plot_codes"]).astype("string")
     sites["kind"] = sites["kind"].astype("string")
     sites["n_plots"] = sites["n_plots"].astype("int64")
