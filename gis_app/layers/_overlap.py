@@ -19,8 +19,8 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-#: Pairs processed per numpy batch (bounds the temporary arrays to ~100 MB).
-_BATCH = 200_000
+#: Pairs per numpy batch (bounds the temporary arrays to ~50 MB).
+_BATCH = 100_000
 
 
 def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -41,9 +41,13 @@ def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     quad[quad] = (shapely.get_num_interior_rings(polygons[quad]) == 0) & (
         shapely.get_num_coordinates(polygons[quad]) == 5)
     if quad.any():
-        rings = shapely.get_coordinates(shapely.get_exterior_ring(polygons[quad]))
-        corners[quad] = rings.reshape(-1, 5, 2)[:, :4, :]
+        # Without holes a polygon's coordinates are its exterior ring's: no ring objects.
+        rings = shapely.get_coordinates(polygons[quad]).reshape(-1, 5, 2)
+        closed = (rings[:, 0, :] == rings[:, 4, :]).all(axis=1)
+        quad[np.flatnonzero(quad)[~closed]] = False
+        corners[quad] = rings[closed, :4, :]
     return quad, corners
+
 
 
 class _Quads:
