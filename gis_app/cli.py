@@ -129,6 +129,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_scenario(args: argparse.Namespace) -> int:
+    from .scenarios.cli import run
+
+    return run(args)
+
+
 def _sheet_layout(args: argparse.Namespace):  # noqa: ANN202 - a SheetLayout
     from .export import SheetLayout
 
@@ -297,6 +303,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("scenario", help="planning-adjustment scenarios: list, show, "
+                       "create-example, compare, export, delete")
+    from .scenarios.cli import add_arguments
+
+    add_arguments(p)
+    p.set_defaults(func=_cmd_scenario)
 
     p = sub.add_parser("export", help="map sheets and atlases (PDF/PNG) for planning dossiers")
     export = p.add_subparsers(dest="export_command", required=True, metavar="WHAT")

@@ -371,6 +371,15 @@ def build_province(key: str, *, seed: int = DEFAULT_SEED, reference_dir: Path = 
     return out
 
 
+def _store_worked_example(path: Path) -> None:
+    """Ninh Bình's 2024 plan as a stored scenario: the worked example that ships with the data."""
+    from ..layers.gpkg import read_plan
+    from ..scenarios.examples import ninh_binh_2024
+    from ..scenarios.store import ScenarioStore
+
+    ScenarioStore(path).save(ninh_binh_2024(read_plan(path)))
+
+
 def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SEED,
                    reference_dir: Path = REFERENCE_DIR) -> Path:
     """Generate and write one province file (atomically); returns its path."""
@@ -395,6 +404,8 @@ def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SE
     descriptions = {n: f"{SCHEMAS[n].title_vi} / {SCHEMAS[n].title_en}. {ILLUSTRATIVE_NOTICE_EN}"
                     for n in SCHEMAS}
     write_layers(path, layers, descriptions=descriptions, fresh=True)
+    if key == "ninh_binh":
+        _store_worked_example(path)
     # The illustrative built-up raster (GeoTIFF) used to find idle leased land.
     write_builtup_raster(Plan.from_layers({n: layers[n] for n in SCHEMAS}),
                          path.with_name(f"{path.stem}_builtup.tif"))

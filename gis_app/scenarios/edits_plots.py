@@ -1,0 +1,137 @@
+"""Edits of plot geometry: split a plot along a line, merge adjacent plots."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import shapely
+from shapely.ops import split
+
+from ..layers.plan import Plan
+from ..settings import AREA_TOLERANCE_M2
+from . import _frames as F
+from .model import Edit
+
+
+def _pieces(plot: shapely.Geometry, line: shapely.Geometry) -> list[shapely.Geometry]:
+    """The parts of ``plot`` on each side of ``line``, west to east then south to north."""
+    parts = list(split(plot, line).geoms) if isinstance(plot, shapely.Polygon) else [
+        p for poly in plot.geoms for p in split(poly, line).geoms]
+    parts = [p for p in parts if p.area > AREA_TOLERANCE_M2]
+    centroids = shapely.centroid(np.array(parts, dtype=object))
+    order = np.lexsort((shapely.get_y(centroids), shapely.get_x(centroids)))
+    return [parts[i] for i in order]
+
+
+@dataclass(frozen=True, kw_only=True)
+class SplitPlot(Edit):
+    """Cut one plot in two or more along a line; pieces are named ``new_codes`` in order
+    west to east (then south to north). Status, land use and tenant carry over to every piece.
+    """
+
+    plot_code: str
+    line: shapely.Geometry
+    new_codes: tuple[str, ...]
+    operation = "split_plot"
+    label_vi = "Tách lô đất"
+    label_en = "Split a plot"
+
+    def validate(self, plan: Plan) -> None:
+        plot = F.require_codes(self, plan.plots, "plot_code", [self.plot_code], "plots").iloc[0]
+        if not isinstance(self.line, shapely.LineString | shapely.MultiLineString):
+            raise self.fail(f"the cutting line must be a line, got {type(self.line).__name__}")
+        pieces = _pieces(plot.geometry, self.line)
+        if len(pieces) < 2:
+            raise self.fail(f"the line does not cut plot {self.plot_code} in two",
+                            [("plots", self.plot_code)])
+        if len(pieces) != len(self.new_codes):
+            raise self.fail(f"the line cuts plot {self.plot_code} into {len(pieces)} pieces "
+                            f"but {len(self.new_codes)} new code(s) were given")
+        others = plan.plots.loc[plan.plots["plot_code"] != self.plot_code]
+        F.require_new(self, others, "plot_code", self.new_codes, "plots")
+
+    def _apply(self, plan: Plan) -> Plan:
+        plots = plan.plots
+        row = plots.loc[plots["plot_code"] == self.plot_code]
+        pieces = _pieces(row.geometry.iloc[0], self.line)
+        new = row.loc[row.index.repeat(len(pieces))].copy()
+        new["plot_code"] = list(self.new_codes)
+        new = new.set_geometry(pieces, crs=plan.crs)
+        new["area_ha"] = F.plot_areas_ha(new.geometry.values)
+        links = plan.tenant_plots
+        old_link = links.loc[links["plot_code"] == self.plot_code]
+        new_links = pd.DataFrame({
+            "plot_code": list(self.new_codes) if len(old_link) else [],
+            "project_id": [old_link["project_id"].iloc[0]] * len(self.new_codes)
+            if len(old_link) else []})
+        return F.rebuild(
+            plan,
+            plots=F.concat([plots.loc[plots["plot_code"] != self.plot_code], new], plots),
+            tenant_plots=F.concat([links.loc[links["plot_code"] != self.plot_code], new_links],
+                                  links),
+        )
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("plots", self.plot_code)} | {("plots", c) for c in self.new_codes}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        return {("plots", self.plot_code, "geometry"): f"split by {self.id}"}
+
+
+@dataclass(frozen=True, kw_only=True)
+class MergePlots(Edit):
+    """Join adjacent plots of one park with the same land use, status and tenant into one."""
+
+    plot_codes: tuple[str, ...]
+    new_code: str
+    operation = "merge_plots"
+    label_vi = "Hợp nhất lô đất"
+    label_en = "Merge plots"
+
+    def validate(self, plan: Plan) -> None:
+        chosen = F.require_codes(self, plan.plots, "plot_code", self.plot_codes, "plots")
+        if len(chosen) < 2:
+            raise self.fail("at least two plots are needed to merge")
+        features = [("plots", c) for c in self.plot_codes]
+        for column in ("park_code", "land_use", "status"):
+            if chosen[column].nunique() != 1:
+                raise self.fail(f"plots differ in {column}: " + ", ".join(
+                    f"{c}={v}" for c, v in zip(chosen["plot_code"], chosen[column], strict=True)),
+                    features)
+        links = plan.tenant_plots
+        projects = links.loc[links["plot_code"].isin(self.plot_codes)]
+        if projects["project_id"].nunique() > 1 or 0 < len(projects) < len(chosen):
+            raise self.fail("plots of different tenants cannot be merged", features)
+        merged = shapely.union_all(chosen.geometry.values)
+        if not isinstance(merged, shapely.Polygon):
+            raise self.fail(f"plots {', '.join(self.plot_codes)} are not adjacent "
+                            "(their union is not one polygon)", features)
+        others = plan.plots.loc[~plan.plots["plot_code"].isin(self.plot_codes)]
+        F.require_new(self, others, "plot_code", [self.new_code], "plots")
+
+    def _apply(self, plan: Plan) -> Plan:
+        plots = plan.plots
+        hit = plots["plot_code"].isin(self.plot_codes)
+        first = plots.loc[hit].iloc[[0]].copy()
+        merged = shapely.union_all(plots.loc[hit].geometry.values)
+        first["plot_code"] = self.new_code
+        first = first.set_geometry([merged], crs=plan.crs)
+        first["area_ha"] = F.plot_areas_ha(first.geometry.values)
+        first["ready_built_factory"] = bool(plots.loc[hit, "ready_built_factory"].any())
+        links = plan.tenant_plots
+        old = links.loc[links["plot_code"].isin(self.plot_codes)]
+        new_links = old.iloc[:1].assign(plot_code=self.new_code)
+        return F.rebuild(
+            plan,
+            plots=F.concat([plots.loc[~hit], first], plots),
+            tenant_plots=F.concat([links.loc[~links["plot_code"].isin(self.plot_codes)],
+                                   new_links], links),
+        )
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("plots", c) for c in self.plot_codes} | {("plots", self.new_code)}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        return {("plots", c, "geometry"): f"merged by {self.id}" for c in self.plot_codes}

@@ -1,0 +1,115 @@
+"""Edits of central wastewater treatment plants (hệ thống XLNT tập trung): add, upgrade."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import shapely
+
+from ..layers.plan import Plan
+from ..layers.schema import PLANT_STATUSES
+from . import _frames as F
+from .model import Edit
+
+#: A plant may stand just outside its park's fence (metres).
+PLANT_SITE_TOLERANCE_M = 500.0
+
+
+@dataclass(frozen=True, kw_only=True)
+class AddWastewaterPlant(Edit):
+    """Add a central wastewater plant to a park (planned, under construction or operating)."""
+
+    plant_id: str
+    park_code: str
+    name_vi: str
+    design_capacity_m3_day: float
+    location: shapely.Geometry
+    status: str = "planned"
+    current_load_m3_day: float | None = None
+    auto_monitoring: bool = False
+    operation = "add_wastewater_plant"
+    label_vi = "Bổ sung trạm XLNT"
+    label_en = "Add a wastewater plant"
+
+    def validate(self, plan: Plan) -> None:
+        park = F.park_row(self, plan, self.park_code)
+        F.require_new(self, plan.wastewater_plants, "plant_id", [self.plant_id],
+                      "wastewater_plants")
+        if not isinstance(self.location, shapely.Point) or self.location.is_empty:
+            raise self.fail("the plant's location must be a point")
+        if self.status not in PLANT_STATUSES:
+            raise self.fail(f"status {self.status!r} is not one of {', '.join(PLANT_STATUSES)}")
+        if self.design_capacity_m3_day <= 0:
+            raise self.fail(f"design capacity must be positive ({self.design_capacity_m3_day})")
+        distance = float(shapely.distance(park.geometry, self.location))
+        if distance > PLANT_SITE_TOLERANCE_M:
+            raise self.fail(f"the plant lies {distance:,.0f} m from park {self.park_code} "
+                            f"(at most {PLANT_SITE_TOLERANCE_M:,.0f} m allowed)")
+
+    def _apply(self, plan: Plan) -> Plan:
+        plant = gpd.GeoDataFrame({
+            "plant_id": [self.plant_id], "park_code": [self.park_code],
+            "name_vi": [self.name_vi], "design_capacity_m3_day": [self.design_capacity_m3_day],
+            "current_load_m3_day": [self.current_load_m3_day], "status": [self.status],
+            "auto_monitoring": [self.auto_monitoring],
+        }, geometry=[self.location], crs=plan.crs)
+        plant = F.rebuild(plan, wastewater_plants=plant).wastewater_plants
+        return F.rebuild(plan, wastewater_plants=F.concat(
+            [plan.wastewater_plants, plant], plan.wastewater_plants))
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("wastewater_plants", self.plant_id), ("parks", self.park_code)}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        return {("wastewater_plants", self.plant_id, "added"): self.id}
+
+
+@dataclass(frozen=True, kw_only=True)
+class UpgradeWastewaterPlant(Edit):
+    """Raise a plant's design capacity, change its status or add automatic monitoring.
+
+    Fields left as None keep their current value. Capacity may not drop below the current load.
+    """
+
+    plant_id: str
+    design_capacity_m3_day: float | None = None
+    status: str | None = None
+    auto_monitoring: bool | None = None
+    operation = "upgrade_wastewater_plant"
+    label_vi = "Nâng cấp trạm XLNT"
+    label_en = "Upgrade a wastewater plant"
+
+    def validate(self, plan: Plan) -> None:
+        plant = F.require_codes(self, plan.wastewater_plants, "plant_id", [self.plant_id],
+                                "wastewater_plants").iloc[0]
+        if self.status is not None and self.status not in PLANT_STATUSES:
+            raise self.fail(f"status {self.status!r} is not one of {', '.join(PLANT_STATUSES)}")
+        if self.design_capacity_m3_day is not None:
+            load = plant["current_load_m3_day"]
+            if self.design_capacity_m3_day <= 0:
+                raise self.fail(f"design capacity must be positive "
+                                f"({self.design_capacity_m3_day})")
+            if load is not None and load == load and self.design_capacity_m3_day < load:
+                raise self.fail(f"capacity {self.design_capacity_m3_day:,.0f} m³/day is below "
+                                f"the current load of {load:,.0f} m³/day",
+                                [("wastewater_plants", self.plant_id)])
+        if (self.design_capacity_m3_day, self.status, self.auto_monitoring) == (None,) * 3:
+            raise self.fail("nothing to change: give a capacity, a status or monitoring")
+
+    def _apply(self, plan: Plan) -> Plan:
+        plants = plan.wastewater_plants.copy()
+        row = plants["plant_id"] == self.plant_id
+        for column in ("design_capacity_m3_day", "status", "auto_monitoring"):
+            value = getattr(self, column)
+            if value is not None:
+                plants.loc[row, column] = value
+        return F.rebuild(plan, wastewater_plants=plants)
+
+    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+        return {("wastewater_plants", self.plant_id)}
+
+    def claims(self) -> dict[tuple[str, str, str], object]:
+        return {("wastewater_plants", self.plant_id, column): getattr(self, column)
+                for column in ("design_capacity_m3_day", "status", "auto_monitoring")
+                if getattr(self, column) is not None}

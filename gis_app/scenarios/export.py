@@ -1,0 +1,205 @@
+"""Export an evaluated scenario: a standalone GeoPackage and a bilingual report (CSV or XLSX).
+
+The GeoPackage holds the scenario's plan (the six planning layers, validated), the change
+layer ``scenario_changes``, the table ``scenario_info`` (the scenario and its edits) and the
+source file's ``dataset_info`` (so the file is recognised as the same province and carries
+the illustrative-data notice). The report is the comparison with the baseline.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from ..errors import ExportError
+from ..layers.gpkg import list_layers, read_layer, read_plan, write_layers
+from ..layers.plan import Plan
+from ..layers.schema import DATASET_TABLE
+from ..layers.validate import check_plan
+from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI
+from .compare import change_layer, compare
+from .evaluate import evaluate
+from .model import Scenario
+from .store import ScenarioStore
+
+#: Report headers, Vietnamese / English.
+REPORT_HEADERS: dict[str, str] = {
+    "level": "Cấp / Level",
+    "key": "Mã / Code",
+    "indicator": "Chỉ tiêu (mã) / Indicator (code)",
+    "label": "Chỉ tiêu / Indicator",
+    "a": "Hiện trạng / Baseline",
+    "b": "Kịch bản / Scenario",
+    "difference": "Chênh lệch / Difference",
+    "changed": "Có thay đổi / Changed",
+}
+LEVEL_LABELS = {"park": "KCN / Park", "province": "Tỉnh / Province"}
+SHEETS = {
+    "province": "Tỉnh - Province",
+    "park": "KCN - Parks",
+    "changes": "Thay đổi - Changes",
+    "edits": "Điều chỉnh - Edits",
+}
+
+
+@dataclass(frozen=True)
+class ScenarioExport:
+    """Where the export went, the comparison table and the change layer."""
+
+    gpkg: Path
+    report: Path
+    table: pd.DataFrame
+    changes: pd.DataFrame
+    sheet: Path | None = None
+
+
+def sheet_differences(table: pd.DataFrame, park_code: str | None, lang: str = "vi"
+                      ) -> pd.DataFrame:
+    """The changed rows of a :func:`compare` table for a map sheet: the park's (or, without a
+    park, the province's), labelled in ``lang`` with short headers."""
+    from ..i18n import label
+
+    level, key = ("park", park_code) if park_code else ("province", None)
+    rows = table.loc[(table["level"] == level) & table["changed"]]
+    if key is not None:
+        rows = rows.loc[rows["key"] == key]
+    vi = lang == "vi"
+    return pd.DataFrame({
+        "Chỉ tiêu" if vi else "Indicator": [label(str(c), lang) for c in rows["indicator"]],
+        "Hiện trạng" if vi else "Baseline": rows["a"].to_numpy(),
+        "Phương án" if vi else "Scenario": rows["b"].to_numpy(),
+        "Chênh lệch" if vi else "Difference": rows["difference"].to_numpy(),
+    })
+
+
+def render_sheet(province_file: str | Path, plan: Plan, table: pd.DataFrame,
+                 scenario: Scenario, park_code: str | None, lang: str = "vi") -> Any:
+    """The scenario map sheet (:func:`gis_app.export.variants.render_scenario_sheet`):
+    baseline and scenario side by side for one park (or all), with the differences."""
+    from ..export import SheetLayout, load_sheet_data
+    from ..export.variants import render_scenario_sheet
+
+    data = load_sheet_data(province_file)
+    return render_scenario_sheet(data, plan, sheet_differences(table, park_code, lang),
+                                 name=scenario.name, park_code=park_code,
+                                 layout=SheetLayout(lang="en" if lang == "en" else "vi"))
+
+
+def indicator_label(code: str) -> str:
+    """``Vietnamese / English`` label of an indicator column (the code if none is known)."""
+    from ..i18n import label
+
+    vi, en = label(code, "vi"), label(code, "en")
+    return code if vi == en == code else f"{vi} / {en}"
+
+
+def edits_table(scenario: Scenario) -> pd.DataFrame:
+    """One row per edit: order, id, operation (code and bilingual label), parameters."""
+    return pd.DataFrame({
+        "scenario_id": scenario.id,
+        "seq": range(1, len(scenario.edits) + 1),
+        "edit_id": [e.id for e in scenario.edits],
+        "operation": [e.operation for e in scenario.edits],
+        "label": [f"{e.label_vi} / {e.label_en}" for e in scenario.edits],
+        "description": [e.describe() for e in scenario.edits],
+    }, columns=["scenario_id", "seq", "edit_id", "operation", "label", "description"])
+
+
+def report_frame(table: pd.DataFrame) -> pd.DataFrame:
+    """A :func:`compare` table with indicator labels and bilingual headers."""
+    out = table.copy()
+    out["level"] = out["level"].map(LEVEL_LABELS)
+    out.insert(3, "label", out["indicator"].map(indicator_label))
+    return out.rename(columns=REPORT_HEADERS)
+
+
+def write_report(path: Path, table: pd.DataFrame, changes: pd.DataFrame,
+                 scenario: Scenario) -> None:
+    """The comparison as CSV (one sheet's worth) or XLSX (four sheets), by file suffix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report = report_frame(table)
+    if path.suffix.lower() == ".csv":
+        report.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel reads the diacritics
+        return
+    if path.suffix.lower() != ".xlsx":
+        raise ExportError(f"{path}: the report must be .csv or .xlsx")
+    level = report[REPORT_HEADERS["level"]]
+    with pd.ExcelWriter(path, engine="openpyxl") as xlsx:
+        report.loc[level == LEVEL_LABELS["province"]].to_excel(
+            xlsx, sheet_name=SHEETS["province"], index=False)
+        report.loc[level == LEVEL_LABELS["park"]].to_excel(
+            xlsx, sheet_name=SHEETS["park"], index=False)
+        pd.DataFrame(changes.drop(columns="geometry")).to_excel(
+            xlsx, sheet_name=SHEETS["changes"], index=False)
+        edits_table(scenario).to_excel(xlsx, sheet_name=SHEETS["edits"], index=False)
+
+
+def export_scenario(
+    province_file: str | Path,
+    scenario_id: str,
+    gpkg_out: str | Path,
+    report_out: str | Path,
+    *,
+    park_indicators: Callable[[Plan], pd.DataFrame] | None = None,
+    province_indicators: Callable[[Plan], pd.DataFrame] | None = None,
+    sheet_out: str | Path | None = None,
+    sheet_park: str | None = None,
+) -> ScenarioExport:
+    """Evaluate a stored scenario and write its GeoPackage and report (and, with
+    ``sheet_out``, its map sheet as PDF: baseline beside scenario for ``sheet_park``).
+
+    Raises
+    ------
+    ScenarioError
+        The scenario cannot be evaluated (the message names the edit).
+    ExportError
+        The output would overwrite the province file itself, or the report format is unknown.
+    """
+    province_file, gpkg_out, report_out = Path(province_file), Path(gpkg_out), Path(report_out)
+    if gpkg_out.resolve() == province_file.resolve():
+        raise ExportError(f"{gpkg_out}: refusing to overwrite the province file with an export")
+    if report_out.suffix.lower() not in (".csv", ".xlsx"):
+        raise ExportError(f"{report_out}: the report must be .csv or .xlsx")
+    store = ScenarioStore(province_file)
+    scenario = store.open(scenario_id)
+    baseline = read_plan(province_file)
+    plan = evaluate(baseline, scenario, store)
+    check_plan(plan.layers(), f"scenario {scenario.id}", None).raise_if_problems()
+    changes = change_layer(baseline, plan)
+    table = compare(baseline, plan, park_indicators=park_indicators,
+                    province_indicators=province_indicators)
+    info = _dataset_info(province_file, scenario)
+    write_layers(gpkg_out, {**plan.layers(), "scenario_changes": changes,
+                            "scenario_info": edits_table(scenario), DATASET_TABLE: info},
+                 descriptions={"scenario_changes": "Đối tượng thay đổi / Features changed"},
+                 fresh=True)
+    write_report(report_out, table, changes, scenario)
+    sheet_path = None
+    if sheet_out is not None:
+        from ..export import save_figure
+
+        sheet_path = Path(sheet_out)
+        sheet_path.parent.mkdir(parents=True, exist_ok=True)
+        sheet = render_sheet(province_file, plan, table, scenario, sheet_park)
+        save_figure(sheet.figure, sheet_path, fmt="pdf", title=scenario.name)
+    return ScenarioExport(gpkg_out, report_out, table, changes, sheet_path)
+
+
+def _dataset_info(province_file: Path, scenario: Scenario) -> pd.DataFrame:
+    if DATASET_TABLE in list_layers(province_file):
+        base = read_layer(province_file, DATASET_TABLE)[["key", "value"]].astype(str)
+    else:
+        base = pd.DataFrame({"key": ["notice_vi", "notice_en"],
+                             "value": [ILLUSTRATIVE_NOTICE_VI, ILLUSTRATIVE_NOTICE_EN]})
+    extra = pd.DataFrame({
+        "key": ["scenario_id", "scenario_name", "scenario_author", "scenario_version",
+                "scenario_modified", "scenario_source"],
+        "value": [scenario.id, scenario.name, scenario.author, str(scenario.version),
+                  scenario.modified.isoformat(), str(province_file.name)],
+    })
+    base = base.loc[~base["key"].isin(extra["key"])]
+    return pd.concat([base, extra], ignore_index=True)

@@ -1,0 +1,189 @@
+"""End to end: an officer draws on the Scenarios page's map in headless Chromium (network
+blocked) and the drawn shape reaches Python, in VN-2000, as the polygon of a saved edit.
+
+Needs Debian's ``/usr/bin/chromium``, the ``playwright`` package and Leaflet.draw installed by
+set-up (``npm install --prefix .cache/npm leaflet-draw``). Missing pieces skip the test on a
+workstation and fail it in CI (``CI`` set), like the viewer's own browser test.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import shapely
+
+from gis_app.scenarios import ChangeBoundary
+from gis_app.scenarios.store import ScenarioStore
+from gis_app.search.examples import write_example
+from gis_app.testing import ORIGIN
+from gis_app.viewer import launch
+from gis_app.viewer.auth import add_officer
+from gis_app.viewer.draw import INSTALL_COMMAND, leaflet_draw_dir
+
+pytestmark = pytest.mark.e2e
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("KCN_GIS_CHROMIUM", "/usr/bin/chromium"))
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-component-update", "--disable-sync"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/")
+OFFICER, PASSWORD = "lan", "mật-khẩu-đúng"
+
+
+def _missing(reason: str) -> None:
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: the browser test must run in CI (install it in .ci/run)")
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="module")
+def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    folder = tmp_path_factory.mktemp("scenarios-e2e")
+    auth = folder / "officers.toml"
+    add_officer(OFFICER, PASSWORD, auth)
+    return write_example(folder / "example.gpkg"), auth
+
+
+@pytest.fixture(scope="module")
+def server(data: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _missing("the playwright Python package is not installed")
+    if not CHROMIUM.exists():
+        _missing(f"{CHROMIUM} not found (apt-get install chromium)")
+    if leaflet_draw_dir() is None:
+        _missing(f"Leaflet.draw is not installed ({INSTALL_COMMAND})")
+    path, auth = data
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = launch.environment([path])
+    env["KCN_GIS_AUTH_FILE"] = str(auth)
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    log = (tmp_path_factory.mktemp("scenarios-e2e-log") / "streamlit.log").open("w+")
+    proc = subprocess.Popen(launch.command(port=port, address="127.0.0.1"), env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
+
+
+def _idle(page) -> None:  # noqa: ANN001
+    """Wait until the app has finished rerunning (Streamlit's running indicator is gone)."""
+    time.sleep(1.0)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=60_000)
+    time.sleep(0.5)
+
+
+def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) -> None:  # noqa: ANN001
+    from playwright.sync_api import sync_playwright
+
+    path, _ = data
+    blocked: list[str] = []
+    served: dict[str, int] = {}
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": 1400})
+
+        def guard(route):  # noqa: ANN001, ANN202
+            url = route.request.url
+            if LOCAL.match(url) or url.startswith(("data:", "blob:", "about:")):
+                route.continue_()
+            else:
+                blocked.append(url)
+                route.abort()
+
+        context.route("**/*", guard)
+        page = context.new_page()
+        page.on("response", lambda r: served.__setitem__(r.url.rsplit("/", 1)[-1], r.status)
+                if "leaflet.draw" in r.url else None)
+        page.goto(f"{server}/scenarios")
+        sidebar = page.locator('[data-testid="stSidebar"]')
+        sidebar.get_by_text("Cán bộ").click()
+        _idle(page)
+        sidebar.get_by_label("Tên đăng nhập").fill(OFFICER)
+        sidebar.get_by_label("Mật khẩu").fill(PASSWORD)
+        sidebar.get_by_role("button", name="Đăng nhập").click()
+        _idle(page)
+        page.get_by_text("Tạo kịch bản mới").click()
+        page.get_by_label("Tên kịch bản").fill("Vẽ thử")
+        page.get_by_role("button", name="Tạo", exact=True).click()
+        _idle(page)
+        # The drawing map: the toolbar comes from Leaflet.draw served by the app.
+        page.wait_for_selector(MAP_FRAME, state="attached", timeout=90_000)
+        frame = page.frame_locator(MAP_FRAME).first
+        tool = frame.locator(".leaflet-draw-draw-rectangle")
+        tool.wait_for(timeout=60_000)
+        tool.click()
+        box = page.locator(MAP_FRAME).first.bounding_box()
+        assert box is not None
+        x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
+        page.mouse.move(x0, y0)
+        page.mouse.down()
+        page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.3, steps=8)
+        page.mouse.up()
+        _idle(page)  # streamlit-folium posts the drawing back; the page reruns
+        select = page.locator('[data-testid="stSelectbox"]').filter(has_text="Loại điều chỉnh")
+        select.locator("input").click()
+        select.locator("input").press_sequentially("ranh giới")
+        select.locator("input").press("Enter")
+        page.get_by_text("Cách điều chỉnh").wait_for(timeout=60_000)
+        _idle(page)
+        page.get_by_role("button", name="Thêm điều chỉnh").click()
+        try:
+            page.get_by_text("Đã thêm điều chỉnh e1.").wait_for(timeout=60_000)
+        except Exception:
+            print("ALERTS:", page.locator('[data-testid="stAlert"]').all_inner_texts())
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "viewer_scenarios_draw_failed.png"),
+                            full_page=True)
+            raise
+        page.get_by_role("button", name="Lưu kịch bản").click()
+        page.get_by_text("Đã lưu phiên bản 2.").wait_for(timeout=60_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "viewer_scenarios_draw.png"), full_page=True)
+        browser.close()
+    assert served.get("leaflet.draw.js") == 200 and served.get("leaflet.draw.css") == 200
+    assert not any("leaflet" in url or "cdnjs" in url for url in blocked)
+    store = ScenarioStore(path)
+    [sid] = store.ids()
+    [edit] = store.open(sid).edits
+    assert isinstance(edit, ChangeBoundary)
+    polygon = edit.polygon
+    assert isinstance(polygon, shapely.Polygon)
+    # Drawn over park P1 (x 0-400 m, y 0-200 m from ORIGIN): VN-2000 metres, not degrees.
+    centre = polygon.centroid
+    assert abs(centre.x - (ORIGIN[0] + 200)) < 400 and abs(centre.y - (ORIGIN[1] + 100)) < 400
+    assert 100 < polygon.area < 400 * 200 * 4

@@ -1,0 +1,114 @@
+"""AppTest drives the Scenarios page on a real GeoPackage in tmp_path (the search example:
+park P1 with plots B1-B5 of 1 ha, B5 leased; park P2 with D1, 2 ha; 7 ha leasable)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from streamlit.testing.v1 import AppTest
+from viewer_helpers import login, open_page, texts
+
+from gis_app.scenarios import AddPark, RezonePlots, Scenario
+from gis_app.scenarios.store import ScenarioStore
+from gis_app.viewer.scenario_ui import t
+
+
+def _scenarios_page(app: AppTest, officer: bool = True) -> AppTest:
+    if officer:
+        login(app)
+    return open_page(app, "scenarios")
+
+
+def _create(app: AppTest, name: str = "Thử nghiệm") -> AppTest:
+    app.text_input(key="scn_new_name").input(name)
+    next(b for b in app.button if b.label == t("create", "vi")).click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def _submit_edit(app: AppTest) -> AppTest:
+    next(b for b in app.button if b.label == t("add_edit", "vi")).click().run()
+    assert not app.exception, app.exception
+    return app
+
+
+def test_public_mode_shows_scenarios_but_no_editing(app: AppTest, viewer_env: Path) -> None:
+    _scenarios_page(app, officer=False)
+    assert texts(app.title) == [t("title", "vi")]
+    assert t("none_yet", "vi") in texts(app.info)
+    assert t("officer_only", "vi") in texts(app.caption)
+    ScenarioStore(viewer_env).save(Scenario.new("Công khai", scenario_id="pub").with_edit(
+        RezonePlots(id="e1", plot_codes=("B1",), land_use="green")))
+    app.run()
+    assert app.selectbox(key="scn_choice").value == "pub"
+    assert not [b for b in app.button if b.label == t("save", "vi")]  # no editing in public
+    province = app.dataframe[1].value  # edits, then the differences table
+    leasable = province.loc[province["Chỉ tiêu"].str.contains("cho thuê theo quy hoạch")]
+    assert leasable[["Trước", "Sau", "Chênh lệch"]].values.tolist() == [[7.0, 6.0, -1.0]]
+
+
+def test_officer_creates_edits_and_saves_a_scenario(app: AppTest, viewer_env: Path) -> None:
+    _scenarios_page(app)
+    _create(app)
+    store = ScenarioStore(viewer_env)
+    [sid] = store.ids()
+    assert app.selectbox(key="scn_choice").value == sid
+    assert t("no_edits", "vi") in texts(app.info)
+    app.selectbox(key="scn_op").set_value(RezonePlots).run()
+    app.multiselect(key="scn_rezone_plots_plots").set_value(["B1"])
+    app.selectbox(key="scn_rezone_plots_land_use").set_value("green")
+    _submit_edit(app)
+    assert t("unsaved", "vi") in texts(app.warning)
+    assert app.dataframe[0].value["id"].tolist() == ["e1"]
+    assert store.open(sid).edits == ()  # nothing written until saved
+    next(b for b in app.button if b.label == t("save", "vi")).click().run()
+    assert t("saved", "vi", version=2) in texts(app.success)
+    assert [e.operation for e in store.open(sid).edits] == ["rezone_plots"]
+    labels = [b.label for b in app.get("download_button")]
+    assert labels == [t("download_gpkg", "vi"), t("download_xlsx", "vi"),
+                      t("download_sheet", "vi", park="P1")]
+
+
+def test_an_invalid_edit_is_reported_with_its_id(app: AppTest, viewer_env: Path) -> None:
+    _scenarios_page(app)
+    _create(app)
+    app.selectbox(key="scn_op").set_value(RezonePlots).run()
+    app.multiselect(key="scn_rezone_plots_plots").set_value(["B5"])  # leased
+    app.selectbox(key="scn_rezone_plots_land_use").set_value("green")
+    _submit_edit(app)
+    errors = " ".join(texts(app.error))
+    assert "edit e1 (rezone_plots)" in errors and "leased land re-zoned away" in errors
+
+
+def test_a_pasted_outline_adds_a_park(app: AppTest, viewer_env: Path) -> None:
+    _scenarios_page(app)
+    _create(app)
+    # 300 m x 300 m, 3 km east of the example's parks, in the province's VN-2000 zone.
+    app.text_area(key="scn_pasted").input(
+        "POLYGON ((553000 2335000, 553300 2335000, 553300 2335300, 553000 2335300, "
+        "553000 2335000))")
+    app.selectbox(key="scn_pasted_crs").set_value("EPSG:9209")
+    app.selectbox(key="scn_op").set_value(AddPark).run()
+    app.text_input(key="scn_add_park_park_code").input("P9")
+    _submit_edit(app)
+    assert app.dataframe[0].value["id"].tolist() == ["e1"]
+    assert "add_park" in app.dataframe[0].value.iloc[0, 2]
+    # The new park is in the scenario's plan, so it can be chosen for the next edit.
+    assert any(o.endswith("(P9)") for o in app.selectbox(key="scn_park").options)
+
+
+def test_a_stale_save_is_refused_on_the_page(app: AppTest, viewer_env: Path) -> None:
+    _scenarios_page(app)
+    _create(app)
+    store = ScenarioStore(viewer_env)
+    [sid] = store.ids()
+    app.selectbox(key="scn_op").set_value(RezonePlots).run()
+    app.multiselect(key="scn_rezone_plots_plots").set_value(["B2"])
+    app.selectbox(key="scn_rezone_plots_land_use").set_value("service_admin")
+    _submit_edit(app)
+    # Another officer saves the same scenario meanwhile.
+    theirs = store.open(sid)
+    store.save(theirs.with_edit(RezonePlots(id="x1", plot_codes=("B3",), land_use="green")))
+    next(b for b in app.button if b.label == t("save", "vi")).click().run()
+    assert "saved by someone else" in " ".join(texts(app.error))
+    assert [e.id for e in store.open(sid).edits] == ["x1"]
