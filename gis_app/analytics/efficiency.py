@@ -71,10 +71,11 @@ def tenant_metrics(plan: Plan) -> pd.DataFrame:
         index=pd.Index(of_link, dtype="string"))
 
     ids = pd.Index(tenants["project_id"].astype("string"), name="project_id")
-    out = pd.DataFrame(index=ids)
-    for column in ("park_code", "project_type", "project_status", "investor", "country",
-                   "sector"):
-        out[column] = tenants[column].astype("string").to_numpy()
+    # Built at once from the Arrow-backed columns: converting each to Python objects and
+    # inferring its type back cost more than all the sums.
+    out = pd.DataFrame({column: tenants[column].astype("str").array
+                        for column in ("park_code", "project_type", "project_status",
+                                       "investor", "country", "sector")}, index=ids)
     out["lease_start"] = tenants["lease_start"].to_numpy()
     out["valid"] = out["project_status"].isin(VALID_PROJECT_STATUSES).astype(bool)
     out["plots_count"] = per_project["plots_count"].reindex(ids, fill_value=0).astype("int64")
