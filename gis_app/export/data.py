@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from ..errors import ExportError, LayerError
 from ..layers import list_layers, read_context, read_dataset_info, read_plan
@@ -34,6 +36,9 @@ class SheetData:
         The data is the shipped sample: the illustrative-data notice is printed.
     source
         A short description of the data file, printed with the sources.
+    as_of
+        Set when the plan is the one valid on a past date (:func:`gis_app.history.as_of`);
+        the title block names the date.
     """
 
     plan: Plan
@@ -41,6 +46,8 @@ class SheetData:
     context: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     illustrative: bool = False
     source: str = ""
+    #: The plan is the one valid on this date (from the plan history), not the current one.
+    as_of: date | None = None
 
     def __post_init__(self) -> None:
         if self.plan.crs is None:
@@ -71,13 +78,21 @@ def _is_sample(info: dict[str, str], path: Path) -> bool:
     return any(path.resolve() == p.default_path.resolve() for p in PROVINCES.values())
 
 
-def load_sheet_data(path: str | Path, province: Province | None = None) -> SheetData:
+def load_sheet_data(path: str | Path, province: Province | None = None, *,
+                    as_of: date | str | None = None) -> SheetData:
     """Read a province file (plan, context layers, metadata) for drawing sheets.
 
-    The province comes from the file's ``dataset_info`` table unless given.
+    The province comes from the file's ``dataset_info`` table unless given. With ``as_of``
+    the plan is the one valid on that date, from the file's plan history.
     """
     path = Path(path)
-    plan = read_plan(path)
+    day = None if as_of is None else pd.Timestamp(as_of).date()
+    if day is None:
+        plan = read_plan(path)
+    else:
+        from ..history import as_of as plan_as_of
+
+        plan = plan_as_of(path, day)
     info = read_dataset_info(path)
     if province is None:
         key = info.get("province")
@@ -98,7 +113,7 @@ def load_sheet_data(path: str | Path, province: Province | None = None) -> Sheet
             continue
         if frame.crs is not None and not frame.empty:
             context[name] = to_crs(frame, province.crs, what=f"{path}, layer {name!r}")
-    return SheetData(plan, province, context, _is_sample(info, path), path.name)
+    return SheetData(plan, province, context, _is_sample(info, path), path.name, as_of=day)
 
 
 def sheet_data_from_plan(plan: Plan, province_key: str = "bac_ninh", *,
