@@ -8,6 +8,8 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from ..layers.crs import require_projected
 from ..layers.plan import Plan
@@ -45,8 +47,44 @@ def park_index(plan: Plan) -> pd.Index:
     return pd.Index(plan.parks["park_code"].astype("string"), name="park_code")
 
 
+def _arrow(values: object) -> pa.Array:
+    series = values if isinstance(values, pd.Series) else pd.Series(np.asarray(values,
+                                                                              dtype=object))
+    return pa.array(series.astype("string"))
+
+
+def positions(keys: object, index: pd.Index) -> np.ndarray:
+    """Position of each (string) key in ``index`` (-1 for a key not in it, or missing).
+
+    With these, group sums are :func:`numpy.bincount` calls: pandas' groupby hashes the
+    string keys again for every column, which costs seconds over 150,000 projects. The
+    lookup itself is Arrow's hash join (a third of the cost of ``Index.get_indexer``).
+    """
+    found = pc.index_in(_arrow(keys), value_set=_arrow(pd.Series(index, dtype=object)))
+    return found.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+
+
+def sum_at(values: object, pos: np.ndarray, n: int, *, min_count: int = 0) -> np.ndarray:
+    """Sums of ``values`` by group position ``pos`` (``-1``: no group) over ``n`` groups.
+
+    Missing values are skipped, as in pandas; with ``min_count`` a group with fewer present
+    values sums to NaN (``min_count=1``: NaN for a group where no row has a value).
+    """
+    v = np.asarray(values, dtype="float64")
+    ok = (pos >= 0) & ~np.isnan(v)
+    sums = np.bincount(pos[ok], weights=v[ok], minlength=n).astype("float64")
+    if min_count:
+        counts = np.bincount(pos[ok], minlength=n)
+        sums[counts < min_count] = np.nan
+    return sums
+
+
 def group_sum(values: pd.DataFrame, keys: pd.Series, index: pd.Index) -> pd.DataFrame:
     """Sums of ``values`` by ``keys``, reindexed to ``index`` with 0 for groups without rows."""
+    if all(pd.api.types.is_float_dtype(t) for t in values.dtypes):
+        pos, n = positions(keys, index), len(index)
+        return pd.DataFrame({c: sum_at(values[c], pos, n) for c in values.columns},
+                            index=index)
     summed = values.groupby(keys.to_numpy(), sort=False).sum()
     return summed.reindex(index, fill_value=0.0).rename_axis(index.name)
 

@@ -109,7 +109,8 @@ def park_areas(plan: Plan) -> pd.DataFrame:
     parks = plan.parks.set_axis(index)
     parts = plot_area_parts(plan)
     sums = group_sum(parts.drop(columns="park_code"), parts["park_code"], index)
-    has_plots = pd.Series(index.isin(parts["park_code"]), index=index)
+    # Index.isin walks a Python list of its argument: give it the few distinct codes only.
+    has_plots = pd.Series(index.isin(parts["park_code"].dropna().unique()), index=index)
 
     out = pd.DataFrame(index=index)
     out["planned_ha"] = parks["planned_area_ha"].astype("float64")

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from ..layers.plan import Plan
-from ._common import VALID_PROJECT_STATUSES, area_ha, park_index, ratio
+from ._common import VALID_PROJECT_STATUSES, area_ha, park_index, positions, ratio, sum_at
 
 #: Money and jobs reported per project, and the per-hectare column each becomes.
 FIGURES: dict[str, str] = {
@@ -59,21 +59,23 @@ def tenant_metrics(plan: Plan) -> pd.DataFrame:
     """
     tenants = plan.tenants
     links = plan.tenant_plots
-    plot_area = pd.Series(
-        area_ha(plan.plots, what="layer 'plots'").to_numpy(),
-        index=plan.plots["plot_code"].astype("string"),
-    )
-    link_area = plot_area.reindex(links["plot_code"].astype("string")).to_numpy()
+    plot_codes = pd.Index(plan.plots["plot_code"].astype("string"))
+    plot_area = area_ha(plan.plots, what="layer 'plots'").to_numpy()
+    at = positions(links["plot_code"].astype("string"), plot_codes)
+    link_area = np.where(at >= 0, plot_area[at], np.nan)  # a link to no plot adds no land
+    projects, of_link = pd.factorize(links["project_id"].astype("string"))
+    n = len(of_link)
     per_project = pd.DataFrame(
-        {"project_id": links["project_id"].astype("string").to_numpy(), "area_ha": link_area,
-         "plots_count": np.ones(len(links), dtype="int64")}
-    ).groupby("project_id").sum()
+        {"area_ha": sum_at(link_area, projects, n),
+         "plots_count": np.bincount(projects[projects >= 0], minlength=n)},
+        index=pd.Index(of_link, dtype="string"))
 
     ids = pd.Index(tenants["project_id"].astype("string"), name="project_id")
-    out = pd.DataFrame(index=ids)
-    for column in ("park_code", "project_type", "project_status", "investor", "country",
-                   "sector"):
-        out[column] = tenants[column].astype("string").to_numpy()
+    # Built at once from the Arrow-backed columns: converting each to Python objects and
+    # inferring its type back cost more than all the sums.
+    out = pd.DataFrame({column: tenants[column].astype("str").array
+                        for column in ("park_code", "project_type", "project_status",
+                                       "investor", "country", "sector")}, index=ids)
     out["lease_start"] = tenants["lease_start"].to_numpy()
     out["valid"] = out["project_status"].isin(VALID_PROJECT_STATUSES).astype(bool)
     out["plots_count"] = per_project["plots_count"].reindex(ids, fill_value=0).astype("int64")
@@ -92,26 +94,31 @@ def _efficiency_of(metrics: pd.DataFrame, group_of_park: pd.Series, index: pd.In
     ``group_of_park`` maps park_code -> group (the identity for per-park figures).
     """
     m = metrics.loc[metrics["valid"] & metrics["project_type"].eq("secondary")]
-    key = group_of_park.reindex(m["park_code"]).to_numpy()
+    # Project -> its park's position -> that park's group's position in the output.
+    park_at = positions(m["park_code"], group_of_park.index)
+    group_at = positions(group_of_park, index)
+    pos, n = np.where(park_at >= 0, group_at[park_at], -1), len(index)
+    area = m["area_ha"].to_numpy(dtype="float64")
     out = pd.DataFrame(index=index)
-    grouped_count = m.groupby(key).size()
-    out["secondary_projects_valid_count"] = grouped_count.reindex(index, fill_value=0).astype(
+    out["secondary_projects_valid_count"] = np.bincount(pos[pos >= 0], minlength=n).astype(
         "int64")
-    out["projects_ha"] = m.groupby(key)["area_ha"].sum().reindex(index, fill_value=0.0)
+    out["projects_ha"] = sum_at(area, pos, n)
     for figure, per_ha in FIGURES.items():
-        reported = m[figure].notna()
-        total = m[figure].groupby(key).sum(min_count=1).reindex(index)
+        values = m[figure].to_numpy(dtype="float64", na_value=np.nan)
         # Only projects that report the figure and have land enter the per-ha denominator.
-        with_land = reported & m["area_ha"].gt(0)
-        num = m[figure].where(with_land).groupby(key).sum(min_count=1).reindex(index)
-        den = m["area_ha"].where(with_land, 0.0).groupby(key).sum().reindex(index)
-        out[figure] = total
-        out[per_ha] = ratio(num, den)
+        with_land = ~np.isnan(values) & (area > 0)
+        out[figure] = sum_at(values, pos, n, min_count=1)
+        num = sum_at(np.where(with_land, values, np.nan), pos, n, min_count=1)
+        den = sum_at(np.where(with_land, area, 0.0), pos, n)
+        out[per_ha] = ratio(pd.Series(num, index=index), pd.Series(den, index=index))
     # Realised share only over projects that report both figures.
-    both = m["realised_capital_usd"].notna() & m["registered_capital_usd"].notna()
+    realised = m["realised_capital_usd"].to_numpy(dtype="float64", na_value=np.nan)
+    registered = m["registered_capital_usd"].to_numpy(dtype="float64", na_value=np.nan)
+    both = ~np.isnan(realised) & ~np.isnan(registered)
     out["realised_share"] = ratio(
-        m["realised_capital_usd"].where(both).groupby(key).sum(min_count=1).reindex(index),
-        m["registered_capital_usd"].where(both).groupby(key).sum(min_count=1).reindex(index))
+        pd.Series(sum_at(np.where(both, realised, np.nan), pos, n, min_count=1), index=index),
+        pd.Series(sum_at(np.where(both, registered, np.nan), pos, n, min_count=1),
+                  index=index))
     out["registered_capital_usd_per_project"] = ratio(
         out["registered_capital_usd"], out["secondary_projects_valid_count"])
     return out

@@ -8,11 +8,19 @@ coverage, projects by status), per 2025 province or per legacy (pre-merger) prov
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from ..layers.plan import Plan
 from ..layers.schema import PROJECT_STATUSES
-from ._common import ESTABLISHED_STATUSES, VALID_PROJECT_STATUSES, park_groups, park_index, ratio
+from ._common import (
+    ESTABLISHED_STATUSES,
+    VALID_PROJECT_STATUSES,
+    park_groups,
+    park_index,
+    positions,
+    ratio,
+)
 from .areas import ADDITIVE_AREA_COLUMNS, park_areas
 from .efficiency import group_efficiency, park_efficiency, tenant_metrics
 from .wastewater import wastewater_coverage, wastewater_status
@@ -32,13 +40,17 @@ def project_counts(plan: Plan, group_of_park: pd.Series, index: pd.Index) -> pd.
     lists the groups of the output.
     """
     tenants = plan.tenants
-    key = group_of_park.reindex(tenants["park_code"].astype("string")).to_numpy()
+    # Project -> its park's position -> that park's group's position in the output.
+    park_at = positions(tenants["park_code"], group_of_park.index)
+    group_at = positions(group_of_park, index)
+    pos = np.where(park_at >= 0, group_at[park_at], -1)
     status = tenants["project_status"].astype("string")
-    columns = {f"projects_{s}_count": status.eq(s).to_numpy(dtype=bool) for s in PROJECT_STATUSES}
-    columns["projects_valid_count"] = status.isin(VALID_PROJECT_STATUSES).to_numpy(dtype=bool)
-    counts = pd.DataFrame(columns, index=tenants.index).astype("int64")
-    out = counts.groupby(key, sort=False).sum().reindex(index, fill_value=0).astype("int64")
-    out.index.name = index.name
+    columns = {f"projects_{s}_count": status.eq(s).to_numpy(dtype=bool, na_value=False)
+               for s in PROJECT_STATUSES}
+    columns["projects_valid_count"] = status.isin(VALID_PROJECT_STATUSES).to_numpy(
+        dtype=bool, na_value=False)
+    out = pd.DataFrame({name: np.bincount(pos[(pos >= 0) & hit], minlength=len(index))
+                        for name, hit in columns.items()}, index=index).astype("int64")
     order = ["projects_valid_count"] + [f"projects_{s}_count" for s in PROJECT_STATUSES]
     return out[order]
 

@@ -62,6 +62,11 @@ def read_layer(path: str | Path, layer: str) -> pd.DataFrame:
     layers = list_layers(path)
     if layer not in layers:
         raise LayerError(f"{path}: no layer {layer!r} (has: {', '.join(sorted(layers))})")
+    return _read_listed(path, layer)
+
+
+def _read_listed(path: Path, layer: str) -> pd.DataFrame:
+    """A layer the caller has already seen in ``list_layers`` (no second listing)."""
     try:
         frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
     except Exception as exc:
@@ -69,12 +74,16 @@ def read_layer(path: str | Path, layer: str) -> pd.DataFrame:
     return frame
 
 
-def read_dataset_info(path: str | Path) -> dict[str, str]:
-    """The key/value table that names the file's province and describes the data."""
+def read_dataset_info(path: str | Path, *, present: Mapping[str, object] | None = None
+                      ) -> dict[str, str]:
+    """The key/value table that names the file's province and describes the data.
+
+    ``present``: the file's layers when the caller has listed them already.
+    """
     path = Path(path)
-    if DATASET_TABLE not in list_layers(path):
+    if DATASET_TABLE not in (list_layers(path) if present is None else present):
         return {}
-    table = read_layer(path, DATASET_TABLE)
+    table = _read_listed(path, DATASET_TABLE)
     return dict(zip(table["key"].astype(str), table["value"].astype(str), strict=True))
 
 
@@ -86,9 +95,11 @@ def province_of(path: str | Path) -> Province | None:
 def read_layers_raw(path: str | Path) -> tuple[dict[str, pd.DataFrame], str | None]:
     """Every planning layer present in the file, unvalidated, and the province's CRS."""
     path = Path(path)
+    # One listing for the whole file: every open costs milliseconds, a dozen of them add up.
     present = list_layers(path)
-    layers = {name: read_layer(path, name) for name in SCHEMAS if name in present}
-    province = province_of(path)
+    layers = {name: _read_listed(path, name) for name in SCHEMAS if name in present}
+    key = read_dataset_info(path, present=present).get("province")
+    province = PROVINCES.get(key) if key else None
     return layers, (province.crs if province else None)
 
 

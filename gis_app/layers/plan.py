@@ -30,7 +30,7 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> pd.DataFrame:
             series = pd.to_numeric(series, errors="coerce")
         elif column.kind == "date":
             series = pd.to_datetime(series, errors="coerce", format="mixed")
-        elif column.kind == "bool":
+        elif column.kind == "bool" and not pd.api.types.is_bool_dtype(series.dtype):
             series = series.map(
                 lambda v: v if isinstance(v, bool) else
                 (str(v).lower() in ("1", "true") if pd.notna(v) else pd.NA)

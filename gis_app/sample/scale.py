@@ -1,9 +1,10 @@
 """A deterministic generator of national-scale synthetic data for benchmarks.
 
-``build_scaled(n_parks, n_plots)`` lays out ``n_parks`` parks on a grid (in Bắc Ninh's VN-2000
-zone, whatever their number: this is load, not geography) with about ``n_plots`` plots in all,
-tenants for the leased plots and a plant per park. It reuses the sample's park layout, without
-the calibration to published figures. Geometries are built as arrays, not feature by feature.
+``build_scaled(n_parks, n_plots, n_tenants)`` lays out ``n_parks`` parks on a grid (in Bắc
+Ninh's VN-2000 zone, whatever their number: this is load, not geography) with about ``n_plots``
+plots in all, exactly ``n_tenants`` projects on the leased plots and a plant per park. It
+reuses the sample's park layout, without the calibration to published figures. Geometries are
+built as arrays, not feature by feature.
 """
 
 from __future__ import annotations
@@ -19,20 +20,46 @@ from ..layers.plan import Plan
 from ..settings import LEASABLE_LAND_USES, PROVINCES
 from . import layout as lay
 
-#: Mean plot area the layout produces with the default plot width (m²); sizes parks to hit
-#: the requested plot count.
-_PLOTS_PER_HA = 1 / 1.45
+#: Plots per hectare of park the layout produces with a 100 m plot width; sizes parks to hit
+#: the requested plot count (measured: 250,000 asked of 450 parks gives 250,000 +- 1 %).
+_PLOTS_PER_HA = 1 / 1.39
 _SPACING_M = 6_000.0
+#: Projects per plot when no tenant count is given (the issue's 150,000 per 250,000 plots).
+_TENANTS_PER_PLOT = 0.6
+#: Leased plots per project: most projects hold one plot, some hold two (or more).
+_PLOTS_PER_PROJECT = 1.2
 
 
-def build_scaled(n_parks: int = 450, n_plots: int = 250_000, *, seed: int = 7,
-                 key: str = "bac_ninh") -> Plan:
-    """A valid plan of about ``n_plots`` plots in ``n_parks`` parks."""
+def build_scaled(n_parks: int = 450, n_plots: int = 250_000, n_tenants: int | None = None, *,
+                 seed: int = 7, key: str = "bac_ninh", big_park_plots: int | None = None) -> Plan:
+    """A valid plan of about ``n_plots`` plots in ``n_parks`` parks with ``n_tenants`` projects.
+
+    ``n_tenants`` defaults to 60 % of ``n_plots`` (150,000 for 250,000 plots).
+    ``big_park_plots`` makes the last park that large (about; e.g. the 2,000-plot park the
+    benchmarks map), placed below the grid so it overlaps no other park; the other parks
+    share the remaining plots. Parks' occupancy
+    is drawn around the share of plots those projects need (1.2 plots per project), and
+    neighbouring leased plots are then merged into multi-plot projects until exactly
+    ``n_tenants`` remain.
+
+    Raises
+    ------
+    ValueError
+        Fewer plots are leased than projects are asked for (``n_tenants`` near ``n_plots``).
+    """
     crs = PROVINCES[key].crs
+    if n_tenants is None:
+        n_tenants = round(_TENANTS_PER_PLOT * n_plots)
     rng = np.random.default_rng(seed)
-    mean_ha = n_plots / n_parks / _PLOTS_PER_HA / 0.78
+    # Share of leasable plots to lease so that the projects fit with some plots to spare.
+    target = min(0.97, _PLOTS_PER_PROJECT * n_tenants / max(n_plots, 1))
+    n_regular = n_parks - 1 if big_park_plots else n_parks
+    regular_plots = n_plots - big_park_plots if big_park_plots else n_plots
+    mean_ha = regular_plots / max(n_regular, 1) / _PLOTS_PER_HA / 0.78
     areas = rng.uniform(0.6, 1.4, n_parks) * mean_ha
-    cols = int(np.ceil(np.sqrt(n_parks)))
+    cols = int(np.ceil(np.sqrt(n_regular)))
+    if big_park_plots:
+        areas[-1] = big_park_plots / _PLOTS_PER_HA / 0.78
     parks, zones, plot_parts, plants = [], [], [], []
     for i in range(n_parks):
         code = f"P{i + 1:04d}"
@@ -40,13 +67,17 @@ def build_scaled(n_parks: int = 450, n_plots: int = 250_000, *, seed: int = 7,
         layout = lay.lay_out(code, areas[i] * 1e4, prng, detailed=True, plot_width_m=100.0,
                              large=True)
         centre = (450_000.0 + (i % cols) * _SPACING_M, 2_200_000.0 + (i // cols) * _SPACING_M)
+        if big_park_plots and i == n_parks - 1:
+            # Below the grid, as far from it as the park is large.
+            reach = float(np.sqrt(areas[i] * 1e4 * 1.8))
+            centre = (450_000.0, 2_200_000.0 - reach - _SPACING_M)
         angle = float(prng.uniform(-0.4, 0.4))
         cells = layout.plots
         rects = np.array([(c.rect.x0, c.rect.y0, c.rect.x1, c.rect.y1) for c in cells])
         geoms = lay.to_world(shapely.box(*rects.T), layout, centre, angle)
         uses = np.array([c.land_use for c in cells])
         leasable = np.isin(uses, LEASABLE_LAND_USES)
-        occupancy = prng.uniform(0.2, 0.95)
+        occupancy = float(np.clip(target + prng.uniform(-0.15, 0.15), 0.05, 0.99))
         status = np.where(~leasable, "reserved",
                           np.where(prng.random(len(cells)) < occupancy, "leased", "vacant"))
         plot_parts.append(pd.DataFrame({
@@ -58,7 +89,8 @@ def build_scaled(n_parks: int = 450, n_plots: int = 250_000, *, seed: int = 7,
         outline = lay.to_world(np.array([shapely.box(0, 0, layout.width, layout.height)]),
                                layout, centre, angle)[0]
         parks.append({
-            "park_code": code, "name_vi": f"KCN Tổng hợp {i + 1}", "name_en": f"Synthetic Park {i + 1}",
+            "park_code": code, "name_vi": f"KCN Tổng hợp {i + 1}",
+            "name_en": f"Synthetic Park {i + 1}",
             "province": "Bắc Ninh", "legacy_province": "Bắc Ninh", "status": "operating",
             "planned_area_ha": areas[i], "established_area_ha": areas[i],
             "leasable_area_ha": None, "cleared_area_ha": None, "developer": None,
@@ -78,10 +110,16 @@ def build_scaled(n_parks: int = 450, n_plots: int = 250_000, *, seed: int = 7,
                        "status": "operating", "auto_monitoring": True, "geometry": site})
     plots = gpd.GeoDataFrame(pd.concat(plot_parts, ignore_index=True), geometry="geometry", crs=crs)
     leased = plots.loc[plots["status"] == "leased", ["plot_code", "park_code"]]
-    # One project per leased plot, except every fifth project that also takes the next plot.
-    project_of = np.arange(len(leased))
-    project_of[1::5] = project_of[0::5][: len(project_of[1::5])]
-    ids = pd.Series(project_of).map(lambda k: f"T{k + 1:06d}").to_numpy()
+    if len(leased) < n_tenants:
+        raise ValueError(f"{len(leased)} plots leased, fewer than the {n_tenants} projects asked")
+    # Exactly n_tenants projects: evenly spaced leased plots join the project of the plot
+    # before them (the first leased plot always starts a project).
+    joins = np.zeros(len(leased), dtype=bool)
+    n_joins = len(leased) - n_tenants
+    if n_joins:
+        joins[np.linspace(1, len(leased) - 1, n_joins).round().astype(int)] = True
+    project_of = np.cumsum(~joins) - 1
+    ids = np.char.add("T", np.char.zfill((project_of + 1).astype(str), 6)).astype(object)
     links = pd.DataFrame({"plot_code": leased["plot_code"].to_numpy(), "project_id": ids})
     first = links.drop_duplicates("project_id")
     n = len(first)

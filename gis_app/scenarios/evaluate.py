@@ -109,7 +109,8 @@ def _touched_subplan(plan: Plan, provenance: dict[tuple[str, str], tuple[str, Ed
     layers["tenant_plots"] = plan.tenant_plots.loc[
         plan.tenant_plots["plot_code"].isin(layers["plots"]["plot_code"])]
     sub = Plan(**layers)
-    park_of = dict(zip(plan.plots["plot_code"], plan.plots["park_code"], strict=True))
+    # Problems are found in the sub-plan, so its plots are the ones to name a park for.
+    park_of = dict(zip(sub.plots["plot_code"], sub.plots["park_code"], strict=True))
     return sub, park_of
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import pandas as pd
+import shapely
 
 from ..errors import LayerError
 from ..layers.crs import require_projected
@@ -65,20 +66,33 @@ def _single_sites(plots: gpd.GeoDataFrame, query: SearchQuery) -> gpd.GeoDataFra
     return sites
 
 
-def _group_sites(plots: gpd.GeoDataFrame, query: SearchQuery) -> gpd.GeoDataFrame:
-    """Groups in the parks where no single eligible plot reaches the minimum area."""
+def _group_sites(plots: gpd.GeoDataFrame, query: SearchQuery,
+                 roads_rail: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
+    """Groups in the parks where no single eligible plot reaches the minimum area.
+
+    Each group carries its distance columns (the distance to a union of plots is the least
+    distance to one of them) and its member plots in ``_members``; the union itself is drawn
+    by :func:`_union_groups` for the groups shown only, not for every group in the country.
+    """
     big_enough = plots["area_ha"] >= query.min_area_ha - _EPS_HA
     parks_with_single = set(plots.loc[big_enough, "park_code"])
     pool = plots[~plots["park_code"].isin(parks_with_single)].reset_index(drop=True)
     groups = grow_groups(pool, query.min_area_ha, query.max_area_ha)
     if not groups:
-        return pool.iloc[0:0].assign(kind=pd.Series(dtype="string"), plot_codes="", n_plots=0)
+        empty = pool.iloc[0:0].assign(kind=pd.Series(dtype="string"), plot_codes="", n_plots=0)
+        return pd.concat([empty, distance_columns(empty, roads_rail)], axis=1)
     member = np.concatenate(groups)
     label = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
     rows = pool.iloc[member].assign(group=label)
     by = rows.groupby("group", sort=True)
     first = by.first()
-    land_use = by["land_use"].agg(lambda s: s.iloc[0] if s.nunique() == 1 else "mixed")
+    # Built-in aggregations: a Python function per group costs seconds over every park.
+    land_use = first["land_use"].where(by["land_use"].nunique().eq(1), "mixed")
+    codes = rows.sort_values(["group", "plot_code"]).groupby("group", sort=True)["plot_code"]
+    distances = distance_columns(rows, roads_rail).groupby(label, sort=True).min()
+    # Rows are in group order: split the member geometries at the group boundaries.
+    members = pd.Series(np.split(np.asarray(rows.geometry.values, dtype=object),
+                                 np.cumsum([len(g) for g in groups])[:-1]), dtype=object)
     sites = gpd.GeoDataFrame(
         {
             "park_code": first["park_code"],
@@ -90,14 +104,27 @@ def _group_sites(plots: gpd.GeoDataFrame, query: SearchQuery) -> gpd.GeoDataFram
             "land_use": land_use,
             "ready_built_factory": by["ready_built_factory"].all(),
             "area_ha": by["area_ha"].sum(),
-            "plot_codes": by["plot_code"].agg(lambda s: ",".join(sorted(s))),
+            "plot_codes": codes.agg(",".join),
             "n_plots": by.size(),
             "kind": "group",
+            "_members": members.set_axis(first.index),
         },
-        geometry=rows[["group", rows.geometry.name]].dissolve(by="group").geometry,
+        geometry=gpd.GeoSeries([None] * len(first), index=first.index, crs=plots.crs),
         crs=plots.crs,
     )
-    return sites
+    return pd.concat([sites, distances.set_axis(first.index)], axis=1)
+
+
+def _union_groups(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The geometry of each group site: the union of its plots (as ``dissolve`` draws it)."""
+    if "_members" not in sites.columns:
+        return sites
+    grouped = sites["_members"].notna().to_numpy()
+    if grouped.any():
+        geoms = sites.geometry.values.copy()
+        geoms[grouped] = [shapely.union_all(m) for m in sites.loc[grouped, "_members"]]
+        sites = sites.set_geometry(geoms)
+    return sites.drop(columns="_members")
 
 
 def search(
@@ -128,11 +155,12 @@ def search(
             "cannot be measured; remove those limits from the search"
         )
     plots = eligible_plots(plan, query)
-    sites = [_single_sites(plots, query)]
+    single = _single_sites(plots, query)
+    sites = [pd.concat([single, distance_columns(single, roads_rail)], axis=1)]
     if query.allow_groups and query.min_area_ha > 0:
-        sites.append(_group_sites(plots, query))
-    sites = gpd.GeoDataFrame(pd.concat(sites, ignore_index=True), crs=plan.plots.crs)
-    sites = pd.concat([sites, distance_columns(sites, roads_rail)], axis=1)
+        sites.append(_group_sites(plots, query, roads_rail))
+    sites = gpd.GeoDataFrame(pd.concat(sites, ignore_index=True),
+                             geometry=plots.geometry.name, crs=plan.plots.crs)
     keep = pd.Series(True, index=sites.index)
     if query.max_road_km is not None:
         keep &= sites["road_km"] <= query.max_road_km
@@ -143,10 +171,12 @@ def search(
     sites = sites[keep.to_numpy()]
     points = score(sites, query)
     sites = pd.concat([sites, points], axis=1)
-    sites["why_vi"] = why(sites, points, "vi")
-    sites["why_en"] = why(sites, points, "en")
     sites = sites.sort_values(["score", "area_ha", "plot_codes"], ascending=[False, False, True])
-    sites = sites.head(query.limit).reset_index(drop=True)
+    # Sentences only for the sites shown: writing one per candidate cost seconds nationally.
+    sites = _union_groups(sites.head(query.limit).reset_index(drop=True))
+    shown = sites[list(POINT_COLUMNS)]
+    sites["why_vi"] = why(sites, shown, "vi")
+    sites["why_en"] = why(sites, shown, "en")
     sites["site_id"] = (sites["park_code"] + ":" + sites["plot_codes"]).astype("string")
     sites["kind"] = sites["kind"].astype("string")
     sites["n_plots"] = sites["n_plots"].astype("int64")
