@@ -217,7 +217,7 @@ def default_workers() -> int:
     """Every core when the pool can fork, else one process.
 
     Bắc Ninh sample atlas (22 sheets) on the shared 2-core development machine, median of 3
-    (benchmarks/bench_mapsheets.py), at load averages 4.4 / 4.5 / 7.5: one process 4.9 /
+    (a benchmark script since folded into benchmarks/run.py), at load averages 4.4 / 4.5 / 7.5: one process 4.9 /
     12.5 / 10.0 s; two forked workers 2.7 / 7.3 / 13.1 s; two forkserver workers 8.1 / 13.1
     / 18.3 s. Forking wins unless the cores are already busy; starting a forkserver and
     re-importing geopandas and matplotlib costs more than it saves, so a threaded process
