@@ -175,7 +175,7 @@ def _cmd_export_atlas(args: argparse.Namespace) -> int:
 def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     from .export.layout import PAPER_MM, STANDARD_SCALES
 
-    p.add_argument("province", help="province key or GeoPackage path")
+    p.add_argument("province", help="province key, GeoPackage path or postgresql:// URL")
     p.add_argument("--paper", choices=list(PAPER_MM), default="A3")
     p.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
     p.add_argument("--scale", type=int, choices=list(STANDARD_SCALES), default=None,
