@@ -212,13 +212,14 @@ def _cmd_db(args: argparse.Namespace) -> int:
 def _cmd_view(args: argparse.Namespace) -> int:
     import subprocess
 
+    from .layers.source import describe
     from .viewer import launch
 
     files = launch.province_files(args.province)
     if not files:
         raise GisAppError("no province file found; run 'kcn-gis sample' first")
     cmd = launch.command(port=args.port, address=args.address)
-    print(f"kcn-gis view: {files[0]} (Ctrl+C to stop)", file=sys.stderr)
+    print(f"kcn-gis view: {describe(files[0])} (Ctrl+C to stop)", file=sys.stderr)
     return subprocess.call(cmd, env=launch.environment(files))
 
 
@@ -328,7 +329,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes drawing sheets (default: every core; 1: no subprocesses)")
     e.set_defaults(func=_cmd_export_atlas)
     p = sub.add_parser("view", help="open the map viewer in the browser (Streamlit)")
-    p.add_argument("province", nargs="?", help="province key or GeoPackage path to open first")
+    p.add_argument("province", nargs="?", help="province key, GeoPackage path or "
+                   "postgresql://...?province=KEY URL to open first")
     p.add_argument("--port", type=int, help="port to listen on (default: Streamlit's 8501)")
     p.add_argument("--address", help="address to listen on (default: all interfaces)")
     p.set_defaults(func=_cmd_view)
