@@ -181,3 +181,24 @@ def test_scenario_cli_prints_the_same_from_both_backends(action, pg_cluster, pg_
     assert main(["scenario", action[0], url, *action[1:]]) == 0
     assert capsys.readouterr().out == from_file
     assert "ninh-binh-2024" in from_file  # a real listing, not an empty one
+
+
+def test_scenario_export_from_a_url_matches_the_file(pg_cluster, pg_db, tmp_path, capsys):
+    path = PROVINCES["ninh_binh"].default_path
+    url = pg_cluster.url(pg_db, province="ninh_binh")
+    assert main(["db", "push", str(path), url]) == 0
+    outputs = {}
+    for kind, src in (("gpkg", str(path)), ("postgis", url)):
+        gpkg_out, report = tmp_path / f"{kind}.gpkg", tmp_path / f"{kind}.csv"
+        assert main(["scenario", "export", src, "ninh-binh-2024", "--gpkg", str(gpkg_out),
+                     "--report", str(report)]) == 0
+        outputs[kind] = (gpkg_out, report)
+    assert outputs["postgis"][1].read_text() == outputs["gpkg"][1].read_text()
+    for name in ["plots", "parks", "scenario_changes", "scenario_info"]:
+        got, want = (source.read_layer(outputs[k][0], name) for k in ("postgis", "gpkg"))
+        assert got.equals(want), name
+    info = {k: source.read_dataset_info(outputs[k][0]) for k in outputs}
+    assert info["gpkg"].pop("scenario_source") == "ninh_binh.gpkg"
+    assert info["postgis"].pop("scenario_source") == f"PostGIS {pg_db}/ninh_binh"
+    assert info["postgis"] == info["gpkg"]
+    assert len(source.read_layer(outputs["gpkg"][0], "scenario_changes")) > 0

@@ -15,9 +15,12 @@ from streamlit.testing.v1 import AppTest  # noqa: TID251 - a viewer test beside 
 from gis_app.cli import main
 from gis_app.layers import source
 from gis_app.layers.transfer import copy_province
+from gis_app.scenarios import RezonePlots
+from gis_app.scenarios.store import ScenarioStore
 from gis_app.search.examples import write_example
 from gis_app.viewer import cache, frame, launch
 from gis_app.viewer.auth import add_officer
+from gis_app.viewer.scenario_ui import t
 
 APP = Path(__file__).resolve().parents[2] / "gis_app" / "viewer" / "app.py"
 
@@ -102,3 +105,28 @@ def test_a_url_and_files_share_the_files_variable(example_url, example_file):
 def test_view_refuses_a_url_without_a_province(pg_cluster, pg_db, capsys):
     assert main(["view", pg_cluster.url(pg_db)]) == 2
     assert "names no province" in capsys.readouterr().err
+
+
+def test_officer_saves_a_scenario_into_the_database(example_url, monkeypatch, tmp_path):
+    at = _app(monkeypatch, tmp_path, example_url)
+    at.sidebar.radio(key="mode").set_value("officer").run()
+    at.sidebar.text_input(key="login_name").input("lan")
+    at.sidebar.text_input(key="login_password").input("mật-khẩu-đúng")
+    next(b for b in at.sidebar.button if b.label == "Đăng nhập").click().run()
+    at.switch_page("views/scenarios.py").run()
+    at.text_input(key="scn_new_name").input("Trên máy chủ")
+    next(b for b in at.button if b.label == t("create", "vi")).click().run()
+    assert not at.exception, at.exception
+    store = ScenarioStore(example_url)
+    [sid] = store.ids()  # created in PostGIS, not in a file
+    at.selectbox(key="scn_op").set_value(RezonePlots).run()
+    at.multiselect(key="scn_rezone_plots_plots").set_value(["B1"])
+    at.selectbox(key="scn_rezone_plots_land_use").set_value("green")
+    next(b for b in at.button if b.label == t("add_edit", "vi")).click().run()
+    next(b for b in at.button if b.label == t("save", "vi")).click().run()
+    assert not at.exception, at.exception
+    assert t("saved", "vi", version=2) in [s.value for s in at.success]
+    assert [e.operation for e in store.open(sid).edits] == ["rezone_plots"]
+    # Downloads (GeoPackage, report, sheet) are built from the database too.
+    assert [b.label for b in at.get("download_button")] == [
+        t("download_gpkg", "vi"), t("download_xlsx", "vi"), t("download_sheet", "vi", park="P1")]
