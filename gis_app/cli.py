@@ -122,7 +122,7 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     keys = args.provinces or list(PROVINCES)
     for key in keys:
         if key not in PROVINCES:
-            raise SystemExit(f"kcn-gis sample: unknown province {key!r} (known: {', '.join(PROVINCES)})")
+            raise GisAppError(f"unknown province {key!r} (known: {', '.join(PROVINCES)})")
         target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
         path = write_province(key, target, seed=args.seed)
         print(f"wrote {path}")
@@ -149,7 +149,7 @@ def _cmd_export_sheet(args: argparse.Namespace) -> int:
     from .export import format_scale, load_sheet_data, render_park_sheet, save_figure
 
     layout = _sheet_layout(args)
-    data = load_sheet_data(_province_path(args.province))
+    data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
     sheet = render_park_sheet(data, args.park, layout, scenario=None)
     target = Path(args.output or f"{data.province.key}_{args.park}.{args.format}")
     save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi,
@@ -164,7 +164,7 @@ def _cmd_export_atlas(args: argparse.Namespace) -> int:
     from .export.atlas import park_pages, write_atlas
 
     layout = _sheet_layout(args)
-    data = load_sheet_data(_province_path(args.province))
+    data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
     pages = park_pages(data, args.parks.split(",") if args.parks else None)
     target = Path(args.output or f"{data.province.key}_atlas.pdf")
     count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers)
@@ -185,6 +185,8 @@ def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prepared-by", default="", help="name in the 'prepared by' box")
     p.add_argument("--approved-by", default="", help="name in the 'approved by' box")
     p.add_argument("-o", "--output", help="output file")
+    p.add_argument("--as-of", metavar="YYYY-MM-DD",
+                   help="draw the plan valid on this date (from the file's plan history)")
 
 
 
@@ -300,7 +302,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_report)
 
     p = sub.add_parser("sample", help="generate the illustrative province files shipped in layers/")
-    p.add_argument("provinces", nargs="*", help=f"province keys (default: all of {', '.join(PROVINCES)})")
+    p.add_argument("provinces", nargs="*",
+                   help=f"province keys (default: all of {', '.join(PROVINCES)})")
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
@@ -358,6 +361,9 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("gpkg", help="GeoPackage path to write (replaced atomically)")
     p.set_defaults(func=_cmd_db)
 
+    from .history.cli import add_parsers as add_history_parsers
+
+    add_history_parsers(sub, _province_path, _add_output_options)
     return parser
 
 

@@ -154,6 +154,35 @@ LABELS: dict[str, tuple[str, str]] = {
     "reason_vi": ("Lý do", "Reason (Vietnamese)"),
     "reason_en": ("Lý do (tiếng Anh)", "Reason"),
     "score": ("Điểm sàng lọc", "Screening score"),
+    # plan history (gis_app.history)
+    "change_id": ("Mã thay đổi", "Change"),
+    "effective_date": ("Ngày hiệu lực", "Effective date"),
+    "basis_type": ("Căn cứ", "Basis"),
+    "decision_no": ("Số quyết định/văn bản", "Decision no."),
+    "decision_date": ("Ngày quyết định", "Decision date"),
+    "authority": ("Cơ quan ban hành", "Issuing authority"),
+    "document_ref": ("Tài liệu", "Document"),
+    "source_file": ("Tệp nguồn", "Source file"),
+    "recorded_by": ("Người ghi", "Recorded by"),
+    "recorded_at": ("Thời điểm ghi", "Recorded at"),
+    "description": ("Nội dung", "Description"),
+    "reverses": ("Hủy bỏ thay đổi", "Reverses"),
+    "scenario_id": ("Kịch bản", "Scenario"),
+    "features_count": ("Số đối tượng", "Features"),
+    "layer": ("Lớp", "Layer"),
+    "feature_id": ("Mã đối tượng", "Feature"),
+    "action": ("Thay đổi", "Change type"),
+    "columns": ("Thuộc tính thay đổi", "Changed columns"),
+    "change_ids": ("Các thay đổi", "Changes"),
+    "decision_nos": ("Căn cứ (quyết định/tệp)", "Basis (decision/file)"),
+    "effective_dates": ("Ngày hiệu lực", "Effective dates"),
+    "decision": ("Quyết định", "Decision"),
+    "import": ("Nhập dữ liệu", "Import"),
+    "scenario_approval": ("Phê duyệt kịch bản", "Scenario approval"),
+    "reversal": ("Hủy bỏ thay đổi", "Reversal"),
+    "added": ("Thêm mới", "Added"),
+    "removed": ("Loại bỏ", "Removed"),
+    "changed": ("Điều chỉnh", "Changed"),
 }
 
 
@@ -166,7 +195,8 @@ def label(key: str, lang: str = "vi") -> str:
 
 
 #: Columns whose values are codes to translate (not free text such as names).
-CODE_COLUMNS = ("status", "park_status", "project_status", "area_basis", "land_use", "sector")
+CODE_COLUMNS = ("status", "park_status", "project_status", "area_basis", "land_use", "sector",
+                "basis_type", "action")
 
 
 def label_frame(frame: pd.DataFrame, lang: str = "vi", *,

@@ -40,7 +40,8 @@ PROVINCES: dict[str, Province] = {
         "bac_ninh", "24", "Bắc Ninh", "Bac Ninh", 9209, 105.5, ("Bắc Ninh", "Bắc Giang")
     ),
     "ninh_binh": Province(
-        "ninh_binh", "37", "Ninh Bình", "Ninh Binh", 5897, 105.0, ("Ninh Bình", "Hà Nam", "Nam Định")
+        "ninh_binh", "37", "Ninh Bình", "Ninh Binh", 5897, 105.0,
+        ("Ninh Bình", "Hà Nam", "Nam Định"),
     ),
 }
 

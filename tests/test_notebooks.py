@@ -9,7 +9,7 @@ import pytest
 from nbclient import NotebookClient
 
 #: The analytics walk-through; the scenarios notebook has its own test in tests/scenarios/.
-NOTEBOOKS = [Path(__file__).resolve().parent.parent / "notebooks" / "01_analytics_walkthrough.ipynb"]
+NOTEBOOKS = [Path(__file__).resolve().parents[1] / "notebooks" / "01_analytics_walkthrough.ipynb"]
 
 
 @pytest.mark.slow

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from ..errors import ExportError, LayerError
 from ..layers.crs import to_crs
@@ -43,6 +45,9 @@ class SheetData:
         The data is the shipped sample: the illustrative-data notice is printed.
     source
         A short description of the data file, printed with the sources.
+    as_of
+        Set when the plan is the one valid on a past date (:func:`gis_app.history.as_of`);
+        the title block names the date.
     """
 
     plan: Plan
@@ -50,6 +55,8 @@ class SheetData:
     context: dict[str, gpd.GeoDataFrame] = field(default_factory=dict)
     illustrative: bool = False
     source: str = ""
+    #: The plan is the one valid on this date (from the plan history), not the current one.
+    as_of: date | None = None
 
     def __post_init__(self) -> None:
         if self.plan.crs is None:
@@ -84,15 +91,23 @@ def _is_sample(info: dict[str, str], source: Source) -> bool:
     return any(path.resolve() == p.default_path.resolve() for p in PROVINCES.values())
 
 
-def load_sheet_data(path: Source, province: Province | None = None) -> SheetData:
+def load_sheet_data(path: Source, province: Province | None = None, *,
+                    as_of: date | str | None = None) -> SheetData:
     """Read a province (plan, context layers, metadata) for drawing sheets.
 
     ``path`` is a GeoPackage or a ``postgresql://...?province=KEY`` URL (see
     :mod:`gis_app.layers.source`). The province comes from the ``dataset_info`` table unless
-    given (for a URL: its ``province``), else from the plan's CRS.
+    given (for a URL: its ``province``), else from the plan's CRS. With ``as_of`` the plan is
+    the one valid on that date, from the plan history.
     """
     where = describe(path)
-    plan = read_plan(path)
+    day = None if as_of is None else pd.Timestamp(as_of).date()
+    if day is None:
+        plan = read_plan(path)
+    else:
+        from ..history import as_of as plan_as_of
+
+        plan = plan_as_of(path, day)
     info = read_dataset_info(path)
     if province is None and is_database(path):  # the URL names the province schema
         from ..layers.pg_connect import parse_url
@@ -117,7 +132,8 @@ def load_sheet_data(path: Source, province: Province | None = None) -> SheetData
             continue
         if frame.crs is not None and not frame.empty:
             context[name] = to_crs(frame, province.crs, what=f"{where}, layer {name!r}")
-    return SheetData(plan, province, context, _is_sample(info, path), short_name(path))
+    return SheetData(plan, province, context, _is_sample(info, path), short_name(path),
+                     as_of=day)
 
 
 def sheet_data_from_plan(plan: Plan, province_key: str = "bac_ninh", *,

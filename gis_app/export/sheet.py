@@ -155,6 +155,8 @@ def park_title_lines(data: SheetData, park_code: str, lang: str,
     lines = [f"{name} ({park_code})"]
     if scenario:
         lines.append(f"{label('scenario', lang)}: {scenario}")
+    if data.as_of is not None:
+        lines.append(label("plan_as_of", lang, day=f"{data.as_of:%d/%m/%Y}"))
     return lines
 
 

@@ -72,6 +72,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "park": ("Khu công nghiệp", "Industrial park"),
     "scenario": ("Phương án", "Scenario"),
     "baseline": ("Hiện trạng", "Baseline"),
+    "plan_as_of": ("Quy hoạch tại ngày {day}", "Plan as of {day}"),
     "date": ("Ngày lập", "Date"),
     "scale": ("Tỷ lệ", "Scale"),
     "crs": ("Hệ tọa độ VN-2000, kinh tuyến trục {cm}, múi 3° ({epsg})",

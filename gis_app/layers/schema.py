@@ -12,7 +12,7 @@ from typing import Literal
 
 Kind = Literal["str", "float", "int", "bool", "date"]
 
-#: ``proposed``: put forward for the plan but not yet approved (e.g. Ninh Bình's four 2023 proposals).
+#: ``proposed``: put forward for the plan, not yet approved (Ninh Bình's four 2023 proposals).
 PARK_STATUSES = ("proposed", "approved", "established", "operating")
 PLOT_STATUSES = ("leased", "vacant", "reserved", "not_cleared")
 ZONE_LAND_USES = (

@@ -7,7 +7,7 @@ the file in QGIS see the same symbology as the web viewer and the map sheets
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -82,7 +82,7 @@ def qml(layer: str, lang: str = "vi") -> str:
 
 def styles_table(layers: list[str], geometry_column: str = "geometry") -> pd.DataFrame:
     """Rows of QGIS's ``layer_styles`` table for the given layers."""
-    now = datetime.now(timezone.utc).replace(microsecond=0, tzinfo=None)
+    now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     rows = [
         {
             "f_table_catalog": "",

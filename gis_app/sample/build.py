@@ -19,6 +19,7 @@ import pandas as pd
 import shapely
 
 from .. import __version__
+from ..history.store import DESCRIPTIONS as HISTORY_DESCRIPTIONS
 from ..layers.crs import to_crs, transformer
 from ..layers.gpkg import write_layers
 from ..layers.plan import Plan
@@ -42,6 +43,8 @@ from .catalog import (
     read_catalog,
 )
 from .builtup import write_builtup_raster
+from .history import earlier_outlines, late_plots, seed_history
+from .lease_dates import calibrate_lease_dates
 from .tenants import group_plots, infrastructure_projects, make_tenants
 
 DEFAULT_SEED = 2023
@@ -361,6 +364,7 @@ def build_province(key: str, *, seed: int = DEFAULT_SEED, reference_dir: Path = 
             frames["parks"].loc[op, "planned_area_ha"] * NB_OPERATING_ESTABLISHED_HA
             / frames["parks"].loc[op, "planned_area_ha"].sum())
     tenants, links = _tenants(placed, frames["plots"], key, seed)
+    tenants = _history_lease_dates(key, tenants, links, frames, area)
     frames["plots"] = frames["plots"].drop(columns=["row", "lease_rank"])
     layers: dict[str, pd.DataFrame] = dict(frames)
     layers["tenants"] = tenants
@@ -369,6 +373,16 @@ def build_province(key: str, *, seed: int = DEFAULT_SEED, reference_dir: Path = 
     out: dict[str, pd.DataFrame] = dict(plan.layers())
     out.update(_context(key, reference_dir, crs, plan.parks))
     return out
+
+
+def _history_lease_dates(key: str, tenants: pd.DataFrame, links: pd.DataFrame,
+                         frames: dict[str, gpd.GeoDataFrame], area: shapely.Geometry
+                         ) -> pd.DataFrame:
+    """Lease starts consistent with the plan history and its July 2018 calibration."""
+    earlier = earlier_outlines(key, frames["parks"], frames["plots"], area)
+    late, late_from = late_plots(key, frames["plots"], earlier)
+    return calibrate_lease_dates(key, tenants, links, frames["plots"], frames["parks"],
+                                 late, late_from)
 
 
 def _store_worked_example(path: Path) -> None:
@@ -401,8 +415,12 @@ def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SE
     layers[SOURCES_TABLE] = _sources(today)
     layers[DATASET_TABLE] = info
     layers[STYLES_TABLE] = styles_table(spatial)
+    # The plan history (plan_changes, <layer>_history) up to the reporting date.
+    plan = Plan.from_layers({n: layers[n] for n in SCHEMAS})
+    layers.update(seed_history(key, plan, layers["province_boundary"].union_all()))
     descriptions = {n: f"{SCHEMAS[n].title_vi} / {SCHEMAS[n].title_en}. {ILLUSTRATIVE_NOTICE_EN}"
                     for n in SCHEMAS}
+    descriptions.update(HISTORY_DESCRIPTIONS)
     write_layers(path, layers, descriptions=descriptions, fresh=True)
     if key == "ninh_binh":
         _store_worked_example(path)

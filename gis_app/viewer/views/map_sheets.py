@@ -8,12 +8,14 @@ options, so a second download of the same sheet is instant.
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from gis_app.export import SheetData, SheetLayout, load_sheet_data, render_park_sheet, sheet_bytes
 from gis_app.export.atlas import atlas_bytes, park_pages
 from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
-from gis_app.viewer import frame
+from gis_app.viewer import frame, history_panel
 
 #: This page's own words (the viewer's shared table holds the other pages').
 _TEXT: dict[str, tuple[str, str]] = {
@@ -60,9 +62,9 @@ def _t(key: str, lang: str, **values: object) -> str:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def load_data(path: str, key: str) -> SheetData:
-    """:func:`gis_app.export.load_sheet_data`, once per file version."""
-    return load_sheet_data(path)
+def load_data(path: str, key: str, as_of: date | None = None) -> SheetData:
+    """:func:`gis_app.export.load_sheet_data`, once per file version (and plan date)."""
+    return load_sheet_data(path, as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -108,7 +110,9 @@ def main() -> None:
     lang = s.lang
     st.title(_t("title", lang))
     st.caption(_t("intro", lang))
-    data = load_data(str(s.path), s.key)
+    day = history_panel.date_picker(s, key=_KEY + "as_of")
+    data = load_data(str(s.path), s.key, day)
+    key = s.key if day is None else f"{s.key}@{day.isoformat()}"
     what = st.radio(_t("what", lang), ("one_sheet", "atlas"), key=_KEY + "what",
                     horizontal=True, format_func=lambda w: _t(w, lang))
     if what == "one_sheet":
@@ -125,7 +129,7 @@ def main() -> None:
             st.session_state[_KEY + "request"] = (park, layout, fmt)
         request = st.session_state.get(_KEY + "request")
         if request is not None and request == (park, layout, fmt):
-            blob, denominator = park_sheet(data, s.key, park, layout, fmt)
+            blob, denominator = park_sheet(data, key, park, layout, fmt)
             name = f"{data.province.key}_{park}_{layout.paper}.{fmt}"
             st.success(_t("made", lang, name=name, scale=format_scale(denominator)))
             st.download_button(_t("download", lang, name=name), blob, file_name=name,
@@ -138,7 +142,7 @@ def main() -> None:
         if st.button(_t("make_atlas", lang), key=_KEY + "make_atlas", type="primary"):
             st.session_state[_KEY + "atlas_request"] = layout
         if st.session_state.get(_KEY + "atlas_request") == layout:
-            blob = atlas(data, s.key, layout)
+            blob = atlas(data, key, layout)
             pages = len(park_pages(data)) + 2
             name = f"{data.province.key}_atlas_{layout.paper}.pdf"
             st.success(_t("made_atlas", lang, pages=pages))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from gis_app.viewer import frame, maps
+from gis_app.viewer import frame, history_panel, maps
 from gis_app.viewer.cache import park_indicators
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
@@ -31,8 +31,8 @@ def kpis(table: pd.DataFrame) -> dict[str, str]:
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_overview"))
-    plan = frame.load(s)
-    table = park_indicators(plan, s.key)
+    plan, plan_key, _ = history_panel.plan_picker(s, key="ov_as_of")
+    table = park_indicators(plan, plan_key)
     c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
     all_ = s.t("all")
     province = c1.selectbox(s.t("filter_province"), [all_, *sorted(table["province"].unique())],
@@ -62,6 +62,7 @@ def main() -> None:
         columns = ["name_en" if c == "name_vi" else c for c in columns]
     st.dataframe(frame.localized(shown.reset_index(), s.lang, ["park_code", *columns]),
                  hide_index=True, width="stretch")
+    history_panel.changes_table(s, key="ov_changes_leases")
 
 
 main()

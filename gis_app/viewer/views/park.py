@@ -9,7 +9,7 @@ import shapely
 import streamlit as st
 
 from gis_app.layers.crs import to_crs
-from gis_app.viewer import cache, frame, maps
+from gis_app.viewer import cache, frame, history_panel, maps
 from gis_app.viewer.indicators import builtup_raster_of, label
 from gis_app.viewer.privacy import public_park_table, tenant_view
 
@@ -48,14 +48,15 @@ def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_park"))
-    plan = frame.load(s)
+    c1, c2, c3 = st.columns([2, 1, 1])
+    with c3:  # the version picker sits in the control row: the map stays where it was
+        plan, plan_key, _ = history_panel.plan_picker(s, key="park_as_of")
     officer = s.officer is not None
-    table = cache.park_indicators(plan, s.key)
+    table = cache.park_indicators(plan, plan_key)
     if not officer:
         table = public_park_table(table)
     name = "name_vi" if s.lang == "vi" else "name_en"
     codes = list(table.index)
-    c1, c2 = st.columns([2, 1])
     park_code = c1.selectbox(s.t("choose_park"), codes, key="park_code",
                              format_func=lambda c: f"{table.loc[c, name]} ({c})")
     colour_by = c2.radio(s.t("colour_by"), ("status", "land_use"), key="park_colour",
@@ -98,7 +99,7 @@ def main() -> None:
                      hide_index=True, width="stretch")
         if not officer and table.loc[park_code, efficiency].isna().all():
             st.caption(s.t("efficiency_hidden"))
-    series = cache.park_occupancy_series(plan, park_code, s.key)
+    series = cache.park_occupancy_series(plan, park_code, plan_key)
     st.subheader(s.t("occupancy_over_time"))
     if not series.empty:
         # Years as dates (not numbers printed as "2,010") and the share in percent.
@@ -106,7 +107,7 @@ def main() -> None:
         percent.index = pd.to_datetime(series.index.astype(str), format="%Y")
         st.line_chart(percent)
     st.subheader(s.t("reclamation"))
-    candidates = cache.park_reclamation(plan, park_code, builtup_raster_of(s.path), s.key)
+    candidates = cache.park_reclamation(plan, park_code, builtup_raster_of(s.path), plan_key)
     if candidates.empty:
         st.info(s.t("no_reclamation"))
     else:
@@ -121,6 +122,7 @@ def main() -> None:
         mine = visible[visible["park_code"] == park_code]
         st.dataframe(frame.localized(mine, s.lang, list(mine.columns)), hide_index=True,
                      width="stretch")
+    history_panel.changes_table(s, park_code=park_code, key="park_changes_leases")
 
 
 def state_changed(key: str, value: object) -> bool:

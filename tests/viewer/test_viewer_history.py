@@ -1,0 +1,99 @@
+"""The version picker and the changes table on the overview and park pages (AppTest).
+
+The example file (P1: 8 ha planned, P2: 2 ha) gets a history: C0001 imports it on 2011-01-01;
+C0002, decision 9/QĐ-TTg of 2020-06-01, raises P2's planned area from 2 to 5 ha.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from viewer_helpers import APP, open_page, texts
+
+from gis_app.history import Basis, record_change, start_history
+from gis_app.layers import read_plan
+
+
+@pytest.fixture
+def history_app(viewer_env) -> AppTest:
+    path = viewer_env
+    start_history(path, Basis.imported("khao_sat_2011.gpkg", "BQL"), "2011-01-01")
+    plan = read_plan(path)
+    parks = plan.parks.copy()
+    parks.loc[parks["park_code"] == "P2", "planned_area_ha"] = 5.0
+    record_change(path, plan.replace(parks=parks),
+                  Basis.decision("9/QĐ-TTg", date(2020, 6, 1), "Thủ tướng Chính phủ"))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _planned(at: AppTest) -> str:
+    return {m.label: m.value for m in at.metric}["Diện tích quy hoạch (ha)"]
+
+
+def test_overview_picker_shows_the_plan_of_each_version(history_app):
+    at = history_app
+    picker = at.selectbox(key="ov_as_of")
+    assert picker.options[:3] == ["Hiện hành", "2020-06-01 · 9/QĐ-TTg",
+                                  "2011-01-01 · khao_sat_2011.gpkg"]
+    assert _planned(at) == "13.0"  # 8 + 5 ha today
+    picker.set_value("2011-01-01").run()
+    assert not at.exception, at.exception
+    assert _planned(at) == "10.0"  # 8 + 2 ha before the decision
+    assert any("2011-01-01" in m for m in texts(at.info))
+    picker.set_value("other").run()
+    at.date_input(key="ov_as_of_date").set_value(date(2020, 5, 31)).run()
+    assert _planned(at) == "10.0"
+    at.date_input(key="ov_as_of_date").set_value(date(2020, 6, 1)).run()
+    assert _planned(at) == "13.0"
+
+
+def test_overview_changes_table_lists_decisions_and_optionally_imports(history_app):
+    at = history_app
+    table = at.dataframe[-1].value
+    assert list(table["Số quyết định/văn bản"]) == ["9/QĐ-TTg"]
+    assert list(table["Căn cứ"]) == ["Quyết định"]
+    at.toggle(key="ov_changes_leases").set_value(True).run()
+    assert list(at.dataframe[-1].value["Mã thay đổi"]) == ["C0001", "C0002"]
+
+
+def test_park_page_changes_of_that_park_only(history_app):
+    at = open_page(history_app, "park")
+    at.selectbox(key="park_code").set_value("P2").run()
+    assert list(at.dataframe[-1].value["Số quyết định/văn bản"]) == ["9/QĐ-TTg"]
+    at.selectbox(key="park_code").set_value("P1").run()
+    assert at.dataframe[-1].value.empty
+
+
+def test_a_file_without_history_has_no_picker(app):
+    assert not [s for s in app.selectbox if s.key == "ov_as_of"]
+    assert "Tệp này chưa có lịch sử quy hoạch" in texts(app.caption)
+
+
+def test_map_sheet_of_a_past_version_names_its_date(history_app, monkeypatch):
+    import io
+
+    from pypdf import PdfReader
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served: dict[str, bytes] = {}
+    original = MemoryMediaFileStorage.load_and_get_id
+
+    def spy(self, data, mimetype, kind, filename=None):  # noqa: ANN001, ANN202
+        if filename:
+            served[filename] = bytes(data)
+        return original(self, data, mimetype, kind, filename)
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
+    at = open_page(history_app, "map_sheets")
+    at.selectbox(key="ms_as_of").set_value("2011-01-01").run()
+    at.selectbox(key="ms_park").set_value("P2").run()
+    at.button(key="ms_make").click().run()
+    assert not at.exception, at.exception
+    (blob,) = [b for name, b in served.items() if name.endswith(".pdf")]
+    text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(blob)).pages)
+    assert "Quy hoạch tại ngày 01/01/2011" in " ".join(text.split())
