@@ -198,6 +198,11 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
     if args.db_command == "init":
         before = postgis.init_database(args.url)
+        # Officers may edit rows but not create tables: the (empty) scenario tables are
+        # created here, by the schema's owner, so their first save can succeed.
+        from .scenarios.store_pg import ensure_tables
+
+        ensure_tables(args.url)
         print(f"{describe(args.url)}: schema ready (version {before} -> "
               f"{SCHEMA_VERSION})")
         return 0

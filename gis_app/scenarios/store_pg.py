@@ -58,9 +58,17 @@ def _registered(conn: Connection, schema: str) -> bool:
     return set(COLUMNS) <= set(postgis.extra_layers(conn, schema))
 
 
-def ensure_tables(url: str, ddl: dict[str, tuple[str, str]]) -> None:
+def ensure_tables(url: str, ddl: dict[str, tuple[str, str]] | None = None) -> None:
     """Create the two tables when the province has none yet (``ddl``: the GeoPackage's
-    ``CREATE TABLE`` and description of each, kept for the way back to a file)."""
+    ``CREATE TABLE`` and description of each, kept for the way back to a file).
+
+    Creating tables needs the schema owner (``kcn-gis db init`` calls this); officers only
+    edit rows.
+    """
+    if ddl is None:
+        from .store import _DDL
+
+        ddl = _DDL
     with postgis.session(url) as (target, conn):
         schema = target.province.key
         require_current(conn, schema, target.display)

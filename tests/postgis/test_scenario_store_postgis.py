@@ -202,3 +202,17 @@ def test_scenario_export_from_a_url_matches_the_file(pg_cluster, pg_db, tmp_path
     assert info["postgis"].pop("scenario_source") == f"PostGIS {pg_db}/ninh_binh"
     assert info["postgis"] == info["gpkg"]
     assert len(source.read_layer(outputs["gpkg"][0], "scenario_changes")) > 0
+
+
+def test_an_officer_saves_scenarios_after_db_init(pg_cluster, pg_db, pg_url):
+    assert main(["db", "init", pg_url]) == 0  # as the owner: creates the scenario tables too
+    source.write_plan(pg_url, tiny_plan())
+    with pg_cluster.connect(pg_db) as conn:
+        conn.execute("CREATE ROLE lan LOGIN IN ROLE kcn_officer")
+    officer = pg_cluster.url(pg_db, user="lan", province="bac_ninh")
+    store = ScenarioStore(officer)
+    assert store.ids() == []
+    saved = store.save(_scenario())
+    with pytest.raises(StaleScenarioError):
+        store.save(saved.replace(version=0))  # the id is taken
+    assert ScenarioStore(pg_url).open("mo-rong") == saved
