@@ -175,7 +175,7 @@ def _cmd_export_atlas(args: argparse.Namespace) -> int:
 def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     from .export.layout import PAPER_MM, STANDARD_SCALES
 
-    p.add_argument("province", help="province key or GeoPackage path")
+    p.add_argument("province", help="province key, GeoPackage path or postgresql:// URL")
     p.add_argument("--paper", choices=list(PAPER_MM), default="A3")
     p.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
     p.add_argument("--scale", type=int, choices=list(STANDARD_SCALES), default=None,
@@ -198,6 +198,11 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
     if args.db_command == "init":
         before = postgis.init_database(args.url)
+        # Officers may edit rows but not create tables: the (empty) scenario tables are
+        # created here, by the schema's owner, so their first save can succeed.
+        from .scenarios.store_pg import ensure_tables
+
+        ensure_tables(args.url)
         print(f"{describe(args.url)}: schema ready (version {before} -> "
               f"{SCHEMA_VERSION})")
         return 0
@@ -214,13 +219,14 @@ def _cmd_db(args: argparse.Namespace) -> int:
 def _cmd_view(args: argparse.Namespace) -> int:
     import subprocess
 
+    from .layers.source import describe
     from .viewer import launch
 
     files = launch.province_files(args.province)
     if not files:
         raise GisAppError("no province file found; run 'kcn-gis sample' first")
     cmd = launch.command(port=args.port, address=args.address)
-    print(f"kcn-gis view: {files[0]} (Ctrl+C to stop)", file=sys.stderr)
+    print(f"kcn-gis view: {describe(files[0])} (Ctrl+C to stop)", file=sys.stderr)
     return subprocess.call(cmd, env=launch.environment(files))
 
 
@@ -331,7 +337,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes drawing sheets (default: every core; 1: no subprocesses)")
     e.set_defaults(func=_cmd_export_atlas)
     p = sub.add_parser("view", help="open the map viewer in the browser (Streamlit)")
-    p.add_argument("province", nargs="?", help="province key or GeoPackage path to open first")
+    p.add_argument("province", nargs="?", help="province key, GeoPackage path or "
+                   "postgresql://...?province=KEY URL to open first")
     p.add_argument("--port", type=int, help="port to listen on (default: Streamlit's 8501)")
     p.add_argument("--address", help="address to listen on (default: all interfaces)")
     p.set_defaults(func=_cmd_view)

@@ -10,9 +10,18 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import ExportError, LayerError
-from ..layers import list_layers, read_context, read_dataset_info, read_plan
 from ..layers.crs import to_crs
 from ..layers.plan import Plan
+from ..layers.source import (
+    Source,
+    describe,
+    is_database,
+    list_layers,
+    read_context,
+    read_dataset_info,
+    read_plan,
+    short_name,
+)
 from ..settings import PROVINCES, Province
 
 #: Context layers drawn on sheets when the province file has them.
@@ -68,24 +77,30 @@ class SheetData:
         return row
 
 
-def _is_sample(info: dict[str, str], path: Path) -> bool:
-    """Whether a file is the shipped illustrative sample (by its metadata or its location)."""
+def _is_sample(info: dict[str, str], source: Source) -> bool:
+    """Whether the data is the shipped illustrative sample (by its metadata or, for a file,
+    its location)."""
     flags = {k.lower(): v.lower() for k, v in info.items()}
     if flags.get("illustrative", "") in ("1", "true", "yes"):
         return True
     if any("illustrative" in v or "minh họa" in v for v in flags.values()):
         return True
+    if is_database(source):
+        return False
+    path = Path(source)
     return any(path.resolve() == p.default_path.resolve() for p in PROVINCES.values())
 
 
-def load_sheet_data(path: str | Path, province: Province | None = None, *,
+def load_sheet_data(path: Source, province: Province | None = None, *,
                     as_of: date | str | None = None) -> SheetData:
-    """Read a province file (plan, context layers, metadata) for drawing sheets.
+    """Read a province (plan, context layers, metadata) for drawing sheets.
 
-    The province comes from the file's ``dataset_info`` table unless given. With ``as_of``
-    the plan is the one valid on that date, from the file's plan history.
+    ``path`` is a GeoPackage or a ``postgresql://...?province=KEY`` URL (see
+    :mod:`gis_app.layers.source`). The province comes from the ``dataset_info`` table unless
+    given (for a URL: its ``province``), else from the plan's CRS. With ``as_of`` the plan is
+    the one valid on that date, from the plan history.
     """
-    path = Path(path)
+    where = describe(path)
     day = None if as_of is None else pd.Timestamp(as_of).date()
     if day is None:
         plan = read_plan(path)
@@ -94,6 +109,10 @@ def load_sheet_data(path: str | Path, province: Province | None = None, *,
 
         plan = plan_as_of(path, day)
     info = read_dataset_info(path)
+    if province is None and is_database(path):  # the URL names the province schema
+        from ..layers.pg_connect import parse_url
+
+        province = parse_url(str(path)).province
     if province is None:
         key = info.get("province")
         province = PROVINCES.get(key) if key else None
@@ -101,7 +120,7 @@ def load_sheet_data(path: str | Path, province: Province | None = None, *,
             epsg = plan.crs.to_epsg() if plan.crs is not None else None
             province = next((p for p in PROVINCES.values() if p.epsg == epsg), None)
     if province is None:
-        raise ExportError(f"{path}: cannot tell which province the file belongs to")
+        raise ExportError(f"{where}: cannot tell which province the data belongs to")
     present = list_layers(path)
     context: dict[str, gpd.GeoDataFrame] = {}
     for name in CONTEXT_NAMES:
@@ -112,8 +131,9 @@ def load_sheet_data(path: str | Path, province: Province | None = None, *,
         except LayerError:
             continue
         if frame.crs is not None and not frame.empty:
-            context[name] = to_crs(frame, province.crs, what=f"{path}, layer {name!r}")
-    return SheetData(plan, province, context, _is_sample(info, path), path.name, as_of=day)
+            context[name] = to_crs(frame, province.crs, what=f"{where}, layer {name!r}")
+    return SheetData(plan, province, context, _is_sample(info, path), short_name(path),
+                     as_of=day)
 
 
 def sheet_data_from_plan(plan: Plan, province_key: str = "bac_ninh", *,

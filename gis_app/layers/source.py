@@ -7,12 +7,15 @@ Both backends validate the same way, so the same code paths give the same result
 
 >>> is_database("postgresql:///kcn?service=kcn&province=bac_ninh"), is_database("bac_ninh.gpkg")
 (True, False)
+>>> short_name("postgresql://ana:secret@db.example/kcn?province=bac_ninh")
+'PostGIS kcn/bac_ninh'
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import geopandas as gpd
 import pandas as pd
@@ -20,6 +23,7 @@ import pandas as pd
 from . import gpkg
 from .pg_connect import is_database_url, parse_url
 from .plan import Plan
+from .schema import DATASET_TABLE
 from .validate import ValidationReport
 
 #: A province source: a GeoPackage path or a ``postgresql://...?province=KEY`` URL.
@@ -86,6 +90,28 @@ def read_layer(source: Source, name: str) -> pd.DataFrame:
     if is_database(source):
         return _postgis().read_layer(str(source), name)
     return gpkg.read_layer(Path(source), name)
+
+
+def read_dataset_info(source: Source) -> dict[str, str]:
+    """The key/value ``dataset_info`` table (province, provenance, illustrative flag); ``{}``
+    when the source has none. A copy to PostGIS carries it as an extra table."""
+    if not is_database(source):
+        return gpkg.read_dataset_info(Path(source))
+    if DATASET_TABLE not in list_layers(source):
+        return {}
+    table = read_layer(source, DATASET_TABLE)
+    return dict(zip(table["key"].astype(str), table["value"].astype(str), strict=True))
+
+
+def short_name(source: Source) -> str:
+    """A short name of the source for sheets and labels: the file name, or the database and
+    province schema of a URL (never its host, user or password)."""
+    if not is_database(source):
+        return Path(source).name
+    target = parse_url(str(source))
+    database = urlsplit(target.conninfo).path.lstrip("/")
+    schema = target.province_key or "?"
+    return f"PostGIS {database}/{schema}" if database else f"PostGIS {schema}"
 
 
 def read_context(source: Source, name: str) -> gpd.GeoDataFrame:

@@ -12,10 +12,14 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ScenarioError
+from ..layers.source import describe, is_database
 from ..settings import PROVINCES
 
 
-def _path(value: str) -> Path:
+def _path(value: str) -> Path | str:
+    """A province key names the shipped file; a ``postgresql://`` URL stays a URL."""
+    if is_database(value):
+        return value
     return PROVINCES[value].default_path if value in PROVINCES else Path(value)
 
 
@@ -47,7 +51,7 @@ def _list(args: argparse.Namespace) -> int:
 
     listed = ScenarioStore(_path(args.file)).list()
     if listed.empty:
-        print(f"{_path(args.file)}: no scenarios (chưa có kịch bản)")
+        print(f"{describe(_path(args.file))}: no scenarios (chưa có kịch bản)")
         return 0
     _print(listed[["scenario_id", "name", "author", "based_on", "modified", "version",
                    "n_edits"]])
@@ -66,9 +70,9 @@ def _show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _compare_and_print(path: Path, scenario_id: str, against: str | None,
+def _compare_and_print(path: Path | str, scenario_id: str, against: str | None,
                        level: str, out: str | None, everything: bool) -> None:
-    from ..layers.gpkg import read_plan
+    from ..layers.source import read_plan
     from .compare import compare
     from .evaluate import evaluate
     from .store import ScenarioStore
@@ -88,7 +92,7 @@ def _compare_and_print(path: Path, scenario_id: str, against: str | None,
 
 
 def _create_example(args: argparse.Namespace) -> int:
-    from ..layers.gpkg import read_plan
+    from ..layers.source import read_plan
     from .evaluate import evaluate
     from .examples import ninh_binh_2024
     from .store import ScenarioStore
@@ -99,12 +103,12 @@ def _create_example(args: argparse.Namespace) -> int:
     evaluate(read_plan(path), scenario)  # refuse to store an example that does not evaluate
     if scenario.id in store.ids():
         if not args.replace:
-            raise ScenarioError(f"{path}: scenario {scenario.id} already exists; "
+            raise ScenarioError(f"{describe(path)}: scenario {scenario.id} already exists; "
                                 "use --replace to regenerate it")
         stored = store.open(scenario.id)
         scenario = scenario.replace(version=stored.version, created=stored.created)
     saved = store.save(scenario)
-    print(f"{path}: saved scenario {saved.id} (version {saved.version}, "
+    print(f"{describe(path)}: saved scenario {saved.id} (version {saved.version}, "
           f"{len(saved.edits)} edits)")
     _compare_and_print(path, saved.id, None, "province", args.csv, everything=False)
     return 0
@@ -130,14 +134,15 @@ def _delete(args: argparse.Namespace) -> int:
     from .store import ScenarioStore
 
     ScenarioStore(_path(args.file)).delete(args.scenario)
-    print(f"{_path(args.file)}: deleted scenario {args.scenario}")
+    print(f"{describe(_path(args.file))}: deleted scenario {args.scenario}")
     return 0
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """The ``scenario`` subcommand's own subcommands."""
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
-    province = "province key (" + ", ".join(PROVINCES) + ") or GeoPackage path"
+    province = ("province key (" + ", ".join(PROVINCES) + "), GeoPackage path or "
+                "postgresql://...?province=KEY URL")
 
     p = actions.add_parser("list", help="scenarios stored in a province file")
     p.add_argument("file", help=province)

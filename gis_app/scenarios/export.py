@@ -16,9 +16,10 @@ from typing import Any
 import pandas as pd
 
 from ..errors import ExportError
-from ..layers.gpkg import list_layers, read_layer, read_plan, write_layers
+from ..layers.gpkg import write_layers
 from ..layers.plan import Plan
 from ..layers.schema import DATASET_TABLE
+from ..layers.source import Source, is_database, list_layers, read_layer, read_plan, short_name
 from ..layers.validate import check_plan
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI
 from .compare import change_layer, compare
@@ -76,7 +77,7 @@ def sheet_differences(table: pd.DataFrame, park_code: str | None, lang: str = "v
     })
 
 
-def render_sheet(province_file: str | Path, plan: Plan, table: pd.DataFrame,
+def render_sheet(province_file: Source, plan: Plan, table: pd.DataFrame,
                  scenario: Scenario, park_code: str | None, lang: str = "vi") -> Any:
     """The scenario map sheet (:func:`gis_app.export.variants.render_scenario_sheet`):
     baseline and scenario side by side for one park (or all), with the differences."""
@@ -139,7 +140,7 @@ def write_report(path: Path, table: pd.DataFrame, changes: pd.DataFrame,
 
 
 def export_scenario(
-    province_file: str | Path,
+    province_file: Source,
     scenario_id: str,
     gpkg_out: str | Path,
     report_out: str | Path,
@@ -159,8 +160,10 @@ def export_scenario(
     ExportError
         The output would overwrite the province file itself, or the report format is unknown.
     """
-    province_file, gpkg_out, report_out = Path(province_file), Path(gpkg_out), Path(report_out)
-    if gpkg_out.resolve() == province_file.resolve():
+    if not is_database(province_file):  # a PostGIS URL stays a string
+        province_file = Path(province_file)
+    gpkg_out, report_out = Path(gpkg_out), Path(report_out)
+    if isinstance(province_file, Path) and gpkg_out.resolve() == province_file.resolve():
         raise ExportError(f"{gpkg_out}: refusing to overwrite the province file with an export")
     if report_out.suffix.lower() not in (".csv", ".xlsx"):
         raise ExportError(f"{report_out}: the report must be .csv or .xlsx")
@@ -189,7 +192,7 @@ def export_scenario(
     return ScenarioExport(gpkg_out, report_out, table, changes, sheet_path)
 
 
-def _dataset_info(province_file: Path, scenario: Scenario) -> pd.DataFrame:
+def _dataset_info(province_file: Source, scenario: Scenario) -> pd.DataFrame:
     if DATASET_TABLE in list_layers(province_file):
         base = read_layer(province_file, DATASET_TABLE)[["key", "value"]].astype(str)
     else:
@@ -199,7 +202,7 @@ def _dataset_info(province_file: Path, scenario: Scenario) -> pd.DataFrame:
         "key": ["scenario_id", "scenario_name", "scenario_author", "scenario_version",
                 "scenario_modified", "scenario_source"],
         "value": [scenario.id, scenario.name, scenario.author, str(scenario.version),
-                  scenario.modified.isoformat(), str(province_file.name)],
+                  scenario.modified.isoformat(), short_name(province_file)],
     })
     base = base.loc[~base["key"].isin(extra["key"])]
     return pd.concat([base, extra], ignore_index=True)

@@ -14,6 +14,10 @@ lock, on a fresh copy of the file, swapped in atomically. The check of the scena
 runs inside that locked step, so two officers saving at once can neither lose each other's
 work nor overwrite it: the second save of the same scenario is refused with
 :class:`StaleScenarioError` and a message saying what to do.
+
+A ``postgresql://...?province=KEY`` URL instead of a path keeps the same two tables in the
+province's PostGIS schema; the same steps run there in one transaction that holds the tables'
+version locks (:mod:`gis_app.scenarios.store_pg`).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import builtins
 import dataclasses
 import sqlite3
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -28,6 +33,7 @@ import pandas as pd
 
 from ..errors import ScenarioError
 from ..layers.gpkg import list_layers, read_layer, write_layers
+from ..layers.source import Source, describe, is_database
 from .model import Scenario, _now, edit_from_params, params_json
 
 SCENARIOS_TABLE = "scenarios"
@@ -80,7 +86,8 @@ class ScenarioStore:
     Parameters
     ----------
     path
-        The province GeoPackage (``layers/ninh_binh.gpkg``).
+        The province GeoPackage (``layers/ninh_binh.gpkg``) or a PostGIS URL
+        (``postgresql:///kcn?service=kcn&province=ninh_binh``).
 
     Examples
     --------
@@ -90,20 +97,41 @@ class ScenarioStore:
     True
     """
 
-    def __init__(self, path: str | Path) -> None:
-        self.path = Path(path)
+    def __init__(self, path: Source) -> None:
+        self.path: Path | str = str(path) if is_database(path) else Path(path)
+        self.where = describe(self.path)  #: how messages name the source (no password)
+
+    def _change(self, step: Callable[[sqlite3.Connection], None]) -> None:
+        """Run ``step`` under the writer lock of the file, or in a locked database transaction."""
+        if isinstance(self.path, str):
+            from . import store_pg
+
+            store_pg.run(self.path, step, _DDL)
+            return
+
+        def _step(con: sqlite3.Connection) -> None:
+            _ensure_tables(con)
+            step(con)
+
+        write_layers(self.path, {}, after=_step)
 
     # -- reading -----------------------------------------------------------------------------
     def _tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
-        if not self.path.exists():
+        if isinstance(self.path, str):
+            from . import store_pg
+
+            found = store_pg.read_tables(self.path)
+        elif not self.path.exists():
             raise ScenarioError(f"{self.path}: no such file")
-        layers = list_layers(self.path)
-        if SCENARIOS_TABLE not in layers:
+        else:
+            found = (None if SCENARIOS_TABLE not in list_layers(self.path) else
+                     (read_layer(self.path, SCENARIOS_TABLE), read_layer(self.path, EDITS_TABLE)))
+        if found is None:
             empty = pd.DataFrame(columns=["scenario_id", "name", "description", "author",
                                           "based_on", "created", "modified", "version"])
             return empty, pd.DataFrame(columns=["scenario_id", "seq", "edit_id", "operation",
                                                 "params", "version"])
-        return read_layer(self.path, SCENARIOS_TABLE), read_layer(self.path, EDITS_TABLE)
+        return found
 
     def _consistent_tables(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """Both tables from the same saved state (a writer may swap the file between reads)."""
@@ -113,7 +141,7 @@ class ScenarioStore:
             expected = edits["scenario_id"].map(versions)
             if (expected == edits["version"]).all():
                 return scenarios, edits
-        raise ScenarioError(f"{self.path}: scenarios are being saved continuously; try again")
+        raise ScenarioError(f"{self.where}: scenarios are being saved continuously; try again")
 
     def list(self) -> pd.DataFrame:
         """One row per scenario: id, name, author, based_on, created, modified, version, edits."""
@@ -133,7 +161,7 @@ class ScenarioStore:
         row = scenarios.loc[scenarios["scenario_id"] == scenario_id]
         if row.empty:
             known = ", ".join(sorted(scenarios["scenario_id"].astype(str))) or "none"
-            raise ScenarioError(f"{self.path}: no scenario {scenario_id!r} (stored: {known})")
+            raise ScenarioError(f"{self.where}: no scenario {scenario_id!r} (stored: {known})")
         r = row.iloc[0]
         mine = edits.loc[edits["scenario_id"] == scenario_id].sort_values("seq")
         return Scenario(
@@ -164,14 +192,13 @@ class ScenarioStore:
                      for seq, e in enumerate(saved.edits)]
 
         def _write(con: sqlite3.Connection) -> None:
-            _ensure_tables(con)
             found = con.execute("SELECT version FROM scenarios WHERE scenario_id = ?",
                                 (saved.id,)).fetchone()
             self._check_version(scenario, found)
             if saved.based_on is not None and con.execute(
                     "SELECT 1 FROM scenarios WHERE scenario_id = ?",
                     (saved.based_on,)).fetchone() is None:
-                raise ScenarioError(f"{self.path}: scenario {saved.id} is based on "
+                raise ScenarioError(f"{self.where}: scenario {saved.id} is based on "
                                     f"{saved.based_on!r}, which is not stored in this file")
             con.execute("DELETE FROM scenarios WHERE scenario_id = ?", (saved.id,))
             con.execute("DELETE FROM scenario_edits WHERE scenario_id = ?", (saved.id,))
@@ -180,11 +207,11 @@ class ScenarioStore:
             con.executemany("INSERT INTO scenario_edits (scenario_id, seq, edit_id, operation, "
                             "params, version) VALUES (?,?,?,?,?,?)", edit_rows)
 
-        write_layers(self.path, {}, after=_write)
+        self._change(_write)
         return saved
 
     def _check_version(self, scenario: Scenario, found: tuple[int] | None) -> None:
-        where = f"{self.path}: scenario {scenario.id!r} ({scenario.name})"
+        where = f"{self.where}: scenario {scenario.id!r} ({scenario.name})"
         if scenario.version == 0 and found is not None:
             raise StaleScenarioError(f"{where}: a scenario with this id already exists "
                                      f"(version {found[0]}); choose another id")
@@ -210,25 +237,24 @@ class ScenarioStore:
         """Remove a scenario and its edits; refused while other scenarios are based on it."""
 
         def _delete(con: sqlite3.Connection) -> None:
-            _ensure_tables(con)
             found = con.execute("SELECT version FROM scenarios WHERE scenario_id = ?",
                                 (scenario_id,)).fetchone()
             if found is None:
-                raise ScenarioError(f"{self.path}: no scenario {scenario_id!r} to delete")
+                raise ScenarioError(f"{self.where}: no scenario {scenario_id!r} to delete")
             if version is not None and found[0] != version:
                 raise StaleScenarioError(
-                    f"{self.path}: scenario {scenario_id!r} was saved by someone else since you "
+                    f"{self.where}: scenario {scenario_id!r} was saved by someone else since you "
                     f"opened it (stored version {found[0]}, yours {version}); not deleted")
             children = [r[0] for r in con.execute(
                 "SELECT scenario_id FROM scenarios WHERE based_on = ? ORDER BY scenario_id",
                 (scenario_id,))]
             if children:
-                raise ScenarioError(f"{self.path}: scenario {scenario_id!r} cannot be deleted: "
+                raise ScenarioError(f"{self.where}: scenario {scenario_id!r} cannot be deleted: "
                                     f"{', '.join(children)} are based on it")
             con.execute("DELETE FROM scenario_edits WHERE scenario_id = ?", (scenario_id,))
             con.execute("DELETE FROM scenarios WHERE scenario_id = ?", (scenario_id,))
 
-        write_layers(self.path, {}, after=_delete)
+        self._change(_delete)
 
 
 def _text(value: object) -> str:

@@ -7,8 +7,6 @@ runs inside :func:`gis_app.viewer.frame.domain_errors`, so data errors become me
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import streamlit as st
 
 from gis_app.errors import GisAppError
@@ -58,7 +56,7 @@ def sidebar() -> str:
             st.error(t("no_files", lang))
             st.stop()
         st.selectbox(t("province_file", lang), [str(p) for p in files], key="data_file",
-                     format_func=lambda p: frame.file_label(Path(p), lang))
+                     format_func=lambda p: frame.file_label(frame.as_source(p), lang))
         st.radio(t("mode", lang), ("public", "officer"), key="mode", horizontal=True,
                  format_func=lambda m: t(f"mode_{m}", lang))
         if state["mode"] == "officer":

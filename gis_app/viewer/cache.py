@@ -1,7 +1,8 @@
 """Cached wrappers around library functions, named after them (the only caching in the app).
 
-Plans and context layers are read once per file version (``key`` = path and modification
-time, so an edited file is re-read) and kept as shared resources: callers treat them as
+Plans and context layers are read once per data version (``key`` = a file's path and
+modification time, or a database's layer versions, so edited data is re-read) and kept as
+shared resources: callers treat them as
 read-only, like every frame in KCN-GIS. Derived tables are cached as data. Arguments that
 Streamlit should not hash (plans, frames) are ``_``-prefixed and identified by ``key``.
 """
@@ -14,8 +15,8 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
-from .. import layers
 from .. import search as search_lib
+from ..layers import source as layers
 from ..layers.plan import Plan
 from ..layers.validate import ValidationReport
 from . import indicators, maps
@@ -25,7 +26,17 @@ CONTEXT_NAMES = ("province_boundary", "communes", "roads_rail")
 
 
 def file_key(path: str | Path) -> str:
-    """Identity of a file version for cache keys: path and modification time."""
+    """Identity of a data version for cache keys.
+
+    A file: its path and modification time. A PostGIS URL: the URL (without password) and
+    the version of every layer, which each write to a layer increments (one small query).
+    """
+    if layers.is_database(path):
+        from ..layers.postgis import layer_versions
+
+        versions = layer_versions(str(path))
+        return f"{layers.describe(path)}:" + ",".join(
+            f"{name}={version}" for name, version in sorted(versions.items()))
     p = Path(path)
     try:
         return f"{p.resolve()}:{p.stat().st_mtime_ns}"
@@ -54,7 +65,7 @@ def prepare_basemap(path: str, key: str) -> dict[str, gpd.GeoDataFrame]:
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def validate_file(path: str, key: str) -> ValidationReport:
-    return layers.validate_file(path)
+    return layers.validate_source(path)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

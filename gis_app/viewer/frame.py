@@ -8,7 +8,9 @@ into a readable message in one place, :func:`domain_errors`, which wraps every p
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +20,7 @@ import streamlit as st
 
 from ..errors import GisAppError, ValidationError
 from ..layers.plan import Plan
+from ..layers.source import Source, is_database
 from ..settings import (
     ILLUSTRATIVE_NOTICE_EN,
     ILLUSTRATIVE_NOTICE_VI,
@@ -29,15 +32,52 @@ from .frame_env import FILES_ENV
 from .text import t
 
 
-def available_files() -> list[Path]:
-    """The province files the sidebar offers."""
+def as_source(value: str | Path) -> Source:
+    """A sidebar choice as a source: a URL stays a string (``Path`` would fold its ``//``)."""
+    return str(value) if is_database(value) else Path(value)
+
+
+def split_sources(value: str, sep: str = os.pathsep) -> list[Source]:
+    """Split a ``KCN_GIS_FILES`` value into files and ``postgresql://`` URLs.
+
+    On POSIX the separator is ``:``, which URLs contain too: a scheme's ``//`` continues the
+    entry before it, and so does the rest of a URL's host part (``user:password@host:port``)
+    up to its first ``/`` or ``?``. Newlines separate entries as well.
+
+    >>> [str(s) for s in split_sources("a.gpkg:postgresql://u@db:5433/kcn?province=bac_ninh"
+    ...                                 ":/d/b.gpkg", ":")]
+    ['a.gpkg', 'postgresql://u@db:5433/kcn?province=bac_ninh', '/d/b.gpkg']
+    """
+    entries: list[str] = []
+    for line in value.splitlines():
+        for part in line.split(sep):
+            last = entries[-1] if entries else ""
+            if entries and (re.fullmatch(r"postgres(?:ql)?", last) and part.startswith("//")
+                            or is_database(last) and not re.search(r"//[^/?]*[/?]", last)):
+                entries[-1] = f"{last}{sep}{part}"
+            else:
+                entries.append(part)
+    return [as_source(e) for e in (e.strip() for e in entries) if e]
+
+
+def available_files() -> list[Source]:
+    """The province files (and PostGIS URLs) the sidebar offers."""
     value = os.environ.get(FILES_ENV)
     if value:
-        return [Path(p) for p in value.split(os.pathsep) if p]
+        return split_sources(value)
     return [p.default_path for p in PROVINCES.values() if p.default_path.exists()]
 
 
-def file_label(path: Path, lang: str) -> str:
+def file_label(path: Source, lang: str) -> str:
+    """The province's name for a shipped file or a URL; otherwise the file name."""
+    if is_database(path):
+        from ..layers.pg_connect import parse_url
+
+        key = parse_url(str(path)).province_key
+        province = PROVINCES.get(key or "")
+        name = (province.name_vi if lang == "vi" else province.name_en) if province else key
+        return f"{name} (PostGIS)"
+    path = Path(path)
     province = PROVINCES.get(path.stem)
     if province is not None:
         return province.name_vi if lang == "vi" else province.name_en
@@ -48,12 +88,18 @@ def file_label(path: Path, lang: str) -> str:
 class Session:
     """The sidebar's choices as the pages see them."""
 
-    path: Path
+    path: Path | str  #: a GeoPackage, or a ``postgresql://`` URL (a string)
     lang: str
     officer: str | None  #: logged-in officer's name; None in public mode
 
     @property
     def key(self) -> str:
+        if isinstance(self.path, str):  # a database: ask its layer versions once per run
+            return self._database_key
+        return cache.file_key(self.path)
+
+    @functools.cached_property
+    def _database_key(self) -> str:
         return cache.file_key(self.path)
 
     def t(self, key: str, **values: object) -> str:
@@ -63,7 +109,7 @@ class Session:
 def session() -> Session:
     state = st.session_state
     officer = state.get("officer") if state.get("mode") == "officer" else None
-    return Session(Path(state["data_file"]), state.get("lang", "vi"), officer)
+    return Session(as_source(state["data_file"]), state.get("lang", "vi"), officer)
 
 
 def load(s: Session) -> Plan:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-#: Province files the sidebar offers, separated by ``os.pathsep``; default: the shipped files.
+#: Province files or PostGIS URLs the sidebar offers, separated by ``os.pathsep`` (or newlines);
+#: default: the shipped files.
 FILES_ENV = "KCN_GIS_FILES"
 #: Officer accounts file; default ``~/.config/kcn-gis/officers.toml``.
 AUTH_ENV = "KCN_GIS_AUTH_FILE"

@@ -77,8 +77,12 @@ def park_occupancy_series(plan: Plan, park_code: str) -> pd.Series:
     return table.xs(park_code, level=0)["occupancy_share"]
 
 
-def builtup_raster_of(path: Path) -> Path | None:
-    """The built-up raster shipped beside a province file (``<stem>_builtup.tif``), if any."""
+def builtup_raster_of(path: Path | str) -> Path | None:
+    """The built-up raster shipped beside a province file (``<stem>_builtup.tif``), if any;
+    None for a PostGIS URL (rasters are not kept in the database)."""
+    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+        return None
+    path = Path(path)
     raster = path.with_name(f"{path.stem}_builtup.tif")
     return raster if raster.exists() else None
 

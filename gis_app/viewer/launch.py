@@ -26,15 +26,22 @@ OFFLINE_OPTIONS: tuple[str, ...] = (
 )
 
 
-def province_files(first: str | None = None) -> list[Path]:
-    """The files to offer: ``first`` (a key or a path) first, then the other shipped files."""
-    shipped = [p.default_path for p in PROVINCES.values() if p.default_path.exists()]
+def province_files(first: str | None = None) -> list[Path | str]:
+    """The files to offer: ``first`` (a key, a path or a ``postgresql://`` URL) first, then
+    the other shipped files."""
+    shipped: list[Path | str] = [
+        p.default_path for p in PROVINCES.values() if p.default_path.exists()]
     if first is None:
         return shipped
+    if first.startswith(("postgresql://", "postgres://")):
+        from ..layers.pg_connect import parse_url
+
+        parse_url(first).province  # noqa: B018 - refuse a URL without a known province now
+        return [first, *shipped]
     chosen = PROVINCES[first].default_path if first in PROVINCES else Path(first)
     if not chosen.exists():
         raise LayerError(f"{chosen}: no such file (give a province key: {', '.join(PROVINCES)})")
-    return [chosen.resolve(), *[p for p in shipped if p.resolve() != chosen.resolve()]]
+    return [chosen.resolve(), *[p for p in shipped if Path(p).resolve() != chosen.resolve()]]
 
 
 def command(port: int | None = None, address: str | None = None,
@@ -48,8 +55,13 @@ def command(port: int | None = None, address: str | None = None,
     return cmd + list(extra)
 
 
-def environment(files: Sequence[Path], base: dict[str, str] | None = None) -> dict[str, str]:
-    """The child's environment: ``KCN_GIS_FILES`` lists the files, the rest is inherited."""
+def environment(files: Sequence[Path | str], base: dict[str, str] | None = None
+                ) -> dict[str, str]:
+    """The child's environment: ``KCN_GIS_FILES`` lists the files, the rest is inherited.
+
+    URLs hold the POSIX separator ``:`` too; the app splits them back whole
+    (:func:`gis_app.viewer.frame.split_sources`).
+    """
     env = dict(os.environ if base is None else base)
     env[FILES_ENV] = os.pathsep.join(str(p) for p in files)
     return env
