@@ -15,7 +15,9 @@ import geopandas as gpd
 import pandas as pd
 import streamlit as st
 
+from .. import export
 from .. import search as search_lib
+from ..export.variants import render_fact_sheet
 from ..layers import source as layers
 from ..layers.plan import Plan
 from ..layers.validate import ValidationReport
@@ -103,3 +105,18 @@ def park_reclamation(_plan: Plan, park_code: str, builtup_raster: Path | None,
 def search(_plan: Plan, query: search_lib.SearchQuery,
            _roads_rail: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame:
     return search_lib.search(_plan, query, _roads_rail)
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def sheet_data(path: str, key: str) -> export.SheetData:
+    """:func:`gis_app.export.load_sheet_data`, once per file version."""
+    return export.load_sheet_data(path)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def fact_sheet_pdf(path: str, key: str, _sites: pd.DataFrame, site_ids: tuple[str, ...],
+                   lang: str) -> bytes:
+    """The investor fact sheet of a shortlist (``site_ids`` names the shortlist for the cache)."""
+    sheet = render_fact_sheet(sheet_data(path, key), _sites,
+                                     layout=export.SheetLayout(paper="A4", lang=lang))
+    return export.sheet_bytes(sheet, "pdf")

@@ -108,6 +108,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "score": ("Điểm", "Score"),
     "download_csv": ("Tải danh sách (CSV)", "Download shortlist (CSV)"),
     "download_geojson": ("Tải danh sách (GeoJSON)", "Download shortlist (GeoJSON)"),
+    "make_fact_sheet": ("Tạo phiếu thông tin (PDF)", "Make a fact sheet (PDF)"),
+    "download_fact_sheet": ("Tải phiếu thông tin (PDF)", "Download the fact sheet (PDF)"),
     "bad_query": ("Đường dẫn chứa điều kiện tìm kiếm không hợp lệ",
                   "The link has an invalid search"),
     # data page

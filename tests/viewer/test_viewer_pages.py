@@ -205,3 +205,12 @@ def test_no_file_configured(monkeypatch, tmp_path):
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception
     assert "missing.gpkg" in at.error[0].value
+
+
+def test_vacant_land_fact_sheet_is_made_on_request(app):
+    open_page(app, "vacant_land")
+    downloads = lambda: [d.proto.label for d in app.get("download_button")]  # noqa: E731
+    assert "Tải phiếu thông tin (PDF)" not in downloads()
+    app.button(key="vl_fact_sheet").click().run()
+    assert not app.exception, app.exception
+    assert "Tải phiếu thông tin (PDF)" in downloads()

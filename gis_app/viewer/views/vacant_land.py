@@ -14,6 +14,9 @@ from gis_app.settings import LEASABLE_LAND_USES
 from gis_app.viewer import cache, frame, maps
 from gis_app.viewer.indicators import label
 
+#: Sites of a search that go on the investor fact sheet (the best ones first).
+FACT_SHEET_SITES = 5
+
 #: Widget keys of the query's fields (session state), filled from the URL on first load.
 _PREFIX = "vl_"
 
@@ -119,12 +122,21 @@ def main() -> None:
                "headroom_m3_day", *[c for c in sites.columns if c.startswith("pts_")]]
     st.dataframe(frame.localized(table, s.lang, columns), hide_index=True,
                  width="stretch")
-    c1, c2 = st.columns(2)
+    c1, c2, c3 = st.columns(3)
     c1.download_button(s.t("download_csv"), to_csv(sites), file_name="kcn_shortlist.csv",
                        mime="text/csv", key="dl_csv")
     c2.download_button(s.t("download_geojson"), to_geojson(sites).encode("utf-8"),
                        file_name="kcn_shortlist.geojson", mime="application/geo+json",
                        key="dl_geojson")
+    # A sheet takes a second to draw: only on request, for the best sites of this search.
+    shortlist = sites.head(FACT_SHEET_SITES)
+    ids = tuple(shortlist["site_id"].astype(str))
+    if c3.button(s.t("make_fact_sheet"), key="vl_fact_sheet") or \
+            st.session_state.get("vl_fact_sheet_ids") == (s.key, ids, s.lang):
+        st.session_state["vl_fact_sheet_ids"] = (s.key, ids, s.lang)
+        pdf = cache.fact_sheet_pdf(str(s.path), s.key, shortlist, ids, s.lang)
+        c3.download_button(s.t("download_fact_sheet"), pdf, file_name="kcn_shortlist.pdf",
+                           mime="application/pdf", key="dl_fact_sheet")
 
 
 main()
