@@ -137,6 +137,7 @@ def _pg_setup(path: Path):  # noqa: ANN202
 
 def _pg_park_areas(state: object) -> dict:
     import psycopg
+
     from gis_app.layers.pg_indicators import park_areas_sql
 
     conninfo, province = state  # type: ignore[misc]
@@ -215,9 +216,8 @@ def _scenario(state: object) -> dict:
 
 # -- folium maps ---------------------------------------------------------------------------------
 def _map_setup(path: Path):  # noqa: ANN202
-    from gis_app.viewer.maps import prepare_basemap
-
     from gis_app.analytics import park_indicators
+    from gis_app.viewer.maps import prepare_basemap
 
     plan = _plan(path)
     basemap = prepare_basemap(_context(path), plan.crs)

@@ -81,6 +81,7 @@ def cluster() -> Iterator[dict[str, str]]:
 def load_plan(plan, province: str) -> tuple[str, str]:  # noqa: ANN001
     """A new database holding ``plan`` as ``province``; its conninfo and the province key."""
     import psycopg
+
     from gis_app.layers.postgis import init_database, write_plan
 
     conninfo = os.environ["KCN_BENCH_PG"]

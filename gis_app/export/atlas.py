@@ -217,11 +217,11 @@ def default_workers() -> int:
     """Every core when the pool can fork, else one process.
 
     Bắc Ninh sample atlas (22 sheets) on the shared 2-core development machine, median of 3
-    (a benchmark script since folded into benchmarks/run.py), at load averages 4.4 / 4.5 / 7.5: one process 4.9 /
-    12.5 / 10.0 s; two forked workers 2.7 / 7.3 / 13.1 s; two forkserver workers 8.1 / 13.1
-    / 18.3 s. Forking wins unless the cores are already busy; starting a forkserver and
-    re-importing geopandas and matplotlib costs more than it saves, so a threaded process
-    (a Streamlit server, where forking is unsafe) draws the atlas itself.
+    (measured before the case moved into benchmarks/run.py), at load averages 4.4 / 4.5 / 7.5:
+    one process 4.9 / 12.5 / 10.0 s; two forked workers 2.7 / 7.3 / 13.1 s; two forkserver
+    workers 8.1 / 13.1 / 18.3 s. Forking wins unless the cores are already busy; starting a
+    forkserver and re-importing geopandas and matplotlib costs more than it saves, so a threaded
+    process (a Streamlit server, where forking is unsafe) draws the atlas itself.
     """
     return (os.cpu_count() or 1) if _fork_safe() else 1
 

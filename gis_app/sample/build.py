@@ -33,6 +33,7 @@ from ..settings import (
     REFERENCE_ATTRIBUTION,
 )
 from . import layout as lay
+from .builtup import write_builtup_raster
 from .catalog import (
     NB_OPERATING_ESTABLISHED_HA,
     PARKS,
@@ -42,7 +43,6 @@ from .catalog import (
     ProvinceTargets,
     read_catalog,
 )
-from .builtup import write_builtup_raster
 from .history import earlier_outlines, late_plots, seed_history
 from .lease_dates import calibrate_lease_dates
 from .tenants import group_plots, infrastructure_projects, make_tenants
