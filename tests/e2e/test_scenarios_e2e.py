@@ -8,23 +8,27 @@ workstation and fail it in CI (``CI`` set), like the viewer's own browser test.
 
 from __future__ import annotations
 
-import os
-import re
-import socket
-import subprocess
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 import shapely
+from e2e_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    LOCAL,
+    MAP_FRAME,
+    missing,
+    require_browser,
+    viewer_server,
+)
+from e2e_support import CHROMIUM_FLAGS as FLAGS
 
 from gis_app.scenarios import ChangeBoundary
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.search.examples import write_example
 from gis_app.testing import ORIGIN
-from gis_app.viewer import launch
 from gis_app.viewer.auth import add_officer
 from gis_app.viewer.draw import INSTALL_COMMAND, leaflet_draw_dir
 
@@ -32,20 +36,7 @@ from gis_app.viewer.draw import INSTALL_COMMAND, leaflet_draw_dir
 # once on a 2-core machine only measure the machine.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path(os.environ.get("KCN_GIS_CHROMIUM", "/usr/bin/chromium"))
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-         "--disable-component-update", "--disable-sync"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/")
 OFFICER, PASSWORD = "lan", "mật-khẩu-đúng"
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: the browser test must run in CI (install it in .ci/run)")
-    pytest.skip(reason)
 
 
 @pytest.fixture(scope="module")
@@ -58,46 +49,13 @@ def data(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 @pytest.fixture(scope="module")
 def server(data: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _missing("the playwright Python package is not installed")
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} not found (apt-get install chromium)")
+    require_browser()
     if leaflet_draw_dir() is None:
-        _missing(f"Leaflet.draw is not installed ({INSTALL_COMMAND})")
+        missing(f"Leaflet.draw is not installed ({INSTALL_COMMAND})")
     path, auth = data
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = launch.environment([path])
-    env["KCN_GIS_AUTH_FILE"] = str(auth)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    log = (tmp_path_factory.mktemp("scenarios-e2e-log") / "streamlit.log").open("w+")
-    proc = subprocess.Popen(launch.command(port=port, address="127.0.0.1"), env=env,
-                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.5)
+    with viewer_server(path, tmp_path_factory.mktemp("scenarios-e2e-log"),
+                       {"KCN_GIS_AUTH_FILE": str(auth)}) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 def _idle(page) -> None:  # noqa: ANN001

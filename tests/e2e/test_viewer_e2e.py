@@ -8,55 +8,34 @@ workstation but FAILS in CI (when ``CI`` is set), so a broken CI image cannot hi
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import subprocess
-import time
-import urllib.request
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
+from e2e_support import (
+    ARTIFACTS,
+    CHROMIUM,
+    CHROMIUM_FLAGS,
+    LOCAL,
+    MAP_FRAME,
+    require_browser,
+    viewer_server,
+)
 
 from gis_app.search.examples import write_example
 from gis_app.settings import PROVINCES
-from gis_app.viewer import launch
 
 # One worker runs every browser test, one after the other: two servers and two browsers at
 # once on a 2-core machine only measure the machine.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
-ROOT = Path(__file__).resolve().parents[2]
-ARTIFACTS = ROOT / "test-artifacts"
-CHROMIUM = Path(os.environ.get("KCN_GIS_CHROMIUM", "/usr/bin/chromium"))
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
-MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
-LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/")
-
-
-def _missing(reason: str) -> None:
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason}: the browser test must run in CI (install it in .ci/run)")
-    pytest.skip(reason)
-
 
 @pytest.fixture(scope="module")
 def sync_playwright():
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("the playwright Python package is not installed")
-    if not CHROMIUM.exists():
-        _missing(f"{CHROMIUM} not found (apt-get install chromium)")
+    require_browser()
+    from playwright.sync_api import sync_playwright
+
     return sync_playwright
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")
@@ -65,34 +44,8 @@ def server(tmp_path_factory) -> Iterator[str]:
     sample = PROVINCES["bac_ninh"].default_path
     data = sample if sample.exists() else write_example(
         tmp_path_factory.mktemp("e2e") / "example.gpkg")
-    port = _free_port()
-    env = launch.environment([data])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
-    log = (tmp_path_factory.mktemp("e2e-log") / "streamlit.log").open("w+")
-    proc = subprocess.Popen(launch.command(port=port, address="127.0.0.1"), env=env,
-                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
-    base = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 90
-        while True:
-            try:
-                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
-                    if r.status == 200:
-                        break
-            except OSError:
-                pass
-            if proc.poll() is not None or time.monotonic() > deadline:
-                log.seek(0)
-                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
-            time.sleep(0.5)
+    with viewer_server(data, tmp_path_factory.mktemp("e2e-log")) as base:
         yield base
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-        log.close()
 
 
 @pytest.fixture(scope="module")

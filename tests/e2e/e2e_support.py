@@ -1,0 +1,83 @@
+"""What the browser tests share: the system Chromium, the network guard and a viewer server.
+
+A uniquely named module (the test folders are not packages), imported by the e2e tests.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import socket
+import subprocess
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from gis_app.viewer import launch
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path(os.environ.get("KCN_GIS_CHROMIUM", "/usr/bin/chromium"))
+#: No background networking: the machine's closed network refuses those connections.
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--disable-sync"]
+MAP_FRAME = 'iframe[title="streamlit_folium.st_folium"]'
+#: Requests that may pass the guard: the app itself on this machine.
+LOCAL = re.compile(r"^(https?|wss?)://(127\.0\.0\.1|localhost)(:\d+)?/")
+
+
+def missing(reason: str) -> None:
+    """Skip on a workstation; fail in CI, so a broken CI image cannot hide the browser test."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}: the browser test must run in CI (install it in .ci/run)")
+    pytest.skip(reason)
+
+
+def require_browser() -> None:
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        missing("the playwright Python package is not installed")
+    if not CHROMIUM.exists():
+        missing(f"{CHROMIUM} not found (apt-get install chromium)")
+
+
+@contextlib.contextmanager
+def viewer_server(data: Path, log_dir: Path, env_extra: dict[str, str] | None = None
+                  ) -> Iterator[str]:
+    """``streamlit run`` the viewer on ``data`` at a free localhost port; yields its URL."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = launch.environment([data])
+    env.update(env_extra or {})
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(ROOT), env.get("PYTHONPATH")]))
+    log = (log_dir / "streamlit.log").open("w+")
+    proc = subprocess.Popen(launch.command(port=port, address="127.0.0.1"), env=env,
+                            stdout=log, stderr=subprocess.STDOUT, cwd=ROOT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 90
+        while True:
+            try:
+                with urllib.request.urlopen(f"{base}/_stcore/health", timeout=2) as r:
+                    if r.status == 200:
+                        break
+            except OSError:
+                pass
+            if proc.poll() is not None or time.monotonic() > deadline:
+                log.seek(0)
+                pytest.fail(f"streamlit did not start:\n{log.read()[-3000:]}")
+            time.sleep(0.5)
+        yield base
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log.close()
