@@ -131,15 +131,16 @@ def test_clicking_a_plot_opens_its_card(browser_page, server):
     frame = _map(page)
     plots = frame.locator(f'path.leaflet-interactive[fill="{PLOT_STATUS_COLOURS["vacant"]}"]')
     assert plots.count() > 0
-    # Click the first vacant plot drawn large enough, inside the map, as a person would.
+    # Click a vacant plot drawn large enough, near the middle of the map (away from the legend
+    # and the layer control in its corners), as a person would.
     inside = page.locator(MAP_FRAME).bounding_box()
     assert inside is not None
-    for i in range(min(plots.count(), 300)):
-        box = plots.nth(i).bounding_box()
-        if box and box["width"] > 6 and box["height"] > 6 and _within(box, inside):
-            break
-    else:
-        raise AssertionError("no vacant plot is drawn large enough to click")
+    middle = (inside["x"] + inside["width"] / 2, inside["y"] + inside["height"] / 2)
+    boxes = [plots.nth(i).bounding_box() for i in range(min(plots.count(), 300))]
+    boxes = [b for b in boxes if b and b["width"] > 6 and b["height"] > 6 and _within(b, inside)]
+    assert boxes, "no vacant plot is drawn large enough to click"
+    box = min(boxes, key=lambda b: (b["x"] + b["width"] / 2 - middle[0]) ** 2
+              + (b["y"] + b["height"] / 2 - middle[1]) ** 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
     card = page.locator('[data-testid="stTable"]')
     card.first.wait_for(timeout=60_000)
