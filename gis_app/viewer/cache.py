@@ -9,6 +9,7 @@ Streamlit should not hash (plans, frames) are ``_``-prefixed and identified by `
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import geopandas as gpd
@@ -108,9 +109,9 @@ def search(_plan: Plan, query: search_lib.SearchQuery,
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def sheet_data(path: str, key: str) -> export.SheetData:
-    """:func:`gis_app.export.load_sheet_data`, once per file version."""
-    return export.load_sheet_data(path)
+def sheet_data(path: str, key: str, as_of: date | None = None) -> export.SheetData:
+    """:func:`gis_app.export.load_sheet_data`, once per file version (and plan date)."""
+    return export.load_sheet_data(path, as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

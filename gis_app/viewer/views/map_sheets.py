@@ -8,14 +8,12 @@ options, so a second download of the same sheet is instant.
 
 from __future__ import annotations
 
-from datetime import date
-
 import streamlit as st
 
-from gis_app.export import SheetData, SheetLayout, load_sheet_data, render_park_sheet, sheet_bytes
+from gis_app.export import SheetData, SheetLayout, render_park_sheet, sheet_bytes
 from gis_app.export.atlas import atlas_bytes, park_pages
 from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
-from gis_app.viewer import frame, history_panel
+from gis_app.viewer import cache, frame, history_panel
 
 #: This page's own words (the viewer's shared table holds the other pages').
 _TEXT: dict[str, tuple[str, str]] = {
@@ -59,12 +57,6 @@ def _t(key: str, lang: str, **values: object) -> str:
     vi, en = _TEXT[key]
     text = vi if lang == "vi" else en
     return text.format(**values) if values else text
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def load_data(path: str, key: str, as_of: date | None = None) -> SheetData:
-    """:func:`gis_app.export.load_sheet_data`, once per file version (and plan date)."""
-    return load_sheet_data(path, as_of=as_of)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -111,7 +103,7 @@ def main() -> None:
     st.title(_t("title", lang))
     st.caption(_t("intro", lang))
     day = history_panel.date_picker(s, key=_KEY + "as_of")
-    data = load_data(str(s.path), s.key, day)
+    data = cache.sheet_data(str(s.path), s.key, day)
     key = s.key if day is None else f"{s.key}@{day.isoformat()}"
     what = st.radio(_t("what", lang), ("one_sheet", "atlas"), key=_KEY + "what",
                     horizontal=True, format_func=lambda w: _t(w, lang))
