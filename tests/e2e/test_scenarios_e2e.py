@@ -63,8 +63,28 @@ def _idle(page) -> None:  # noqa: ANN001
     time.sleep(1.0)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=60_000)
+        timeout=120_000)
     time.sleep(0.5)
+
+
+def _until(page, act, outcome, tries: int = 3, timeout: int = 60_000) -> None:  # noqa: ANN001
+    """Do ``act`` until ``outcome`` (a locator) is visible.
+
+    On a loaded machine a click can land while the app is still rerunning from the previous
+    step; Streamlit then drops it. Each step therefore waits for what it should show and, if
+    that does not come, waits for the app to go idle and acts again.
+    """
+    for attempt in range(tries):
+        if attempt and outcome.first.is_visible():
+            return  # the previous attempt did land, only late
+        act()
+        try:
+            outcome.first.wait_for(timeout=timeout)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            _idle(page)
 
 
 def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) -> None:  # noqa: ANN001
@@ -89,49 +109,16 @@ def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) ->
         page = context.new_page()
         page.on("response", lambda r: served.__setitem__(r.url.rsplit("/", 1)[-1], r.status)
                 if "leaflet.draw" in r.url else None)
+        page.set_default_timeout(120_000)
         page.goto(f"{server}/scenarios")
-        sidebar = page.locator('[data-testid="stSidebar"]')
-        sidebar.get_by_text("Cán bộ").click()
-        _idle(page)
-        sidebar.get_by_label("Tên đăng nhập").fill(OFFICER)
-        sidebar.get_by_label("Mật khẩu").fill(PASSWORD)
-        sidebar.get_by_role("button", name="Đăng nhập").click()
-        _idle(page)
-        page.get_by_text("Tạo kịch bản mới").click()
-        page.get_by_label("Tên kịch bản").fill("Vẽ thử")
-        page.get_by_role("button", name="Tạo", exact=True).click()
-        _idle(page)
-        # The drawing map: the toolbar comes from Leaflet.draw served by the app.
-        page.wait_for_selector(MAP_FRAME, state="attached", timeout=90_000)
-        frame = page.frame_locator(MAP_FRAME).first
-        tool = frame.locator(".leaflet-draw-draw-rectangle")
-        tool.wait_for(timeout=60_000)
-        tool.click()
-        box = page.locator(MAP_FRAME).first.bounding_box()
-        assert box is not None
-        x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
-        page.mouse.move(x0, y0)
-        page.mouse.down()
-        page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.3, steps=8)
-        page.mouse.up()
-        _idle(page)  # streamlit-folium posts the drawing back; the page reruns
-        select = page.locator('[data-testid="stSelectbox"]').filter(has_text="Loại điều chỉnh")
-        select.locator("input").click()
-        select.locator("input").press_sequentially("ranh giới")
-        select.locator("input").press("Enter")
-        page.get_by_text("Cách điều chỉnh").wait_for(timeout=60_000)
-        _idle(page)
-        page.get_by_role("button", name="Thêm điều chỉnh").click()
         try:
-            page.get_by_text("Đã thêm điều chỉnh e1.").wait_for(timeout=60_000)
+            _draw_and_save(page)
         except Exception:
             print("ALERTS:", page.locator('[data-testid="stAlert"]').all_inner_texts())
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "viewer_scenarios_draw_failed.png"),
                             full_page=True)
             raise
-        page.get_by_role("button", name="Lưu kịch bản").click()
-        page.get_by_text("Đã lưu phiên bản 2.").wait_for(timeout=60_000)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "viewer_scenarios_draw.png"), full_page=True)
         browser.close()
@@ -147,3 +134,57 @@ def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) ->
     centre = polygon.centroid
     assert abs(centre.x - (ORIGIN[0] + 200)) < 400 and abs(centre.y - (ORIGIN[1] + 100)) < 400
     assert 100 < polygon.area < 400 * 200 * 4
+
+
+def _draw_and_save(page) -> None:  # noqa: ANN001
+    """Log in, create a scenario, draw a rectangle, add it as a boundary edit and save."""
+    sidebar = page.locator('[data-testid="stSidebar"]')
+    _until(page, lambda: sidebar.get_by_text("Cán bộ").click(),
+           sidebar.get_by_label("Tên đăng nhập"))
+    _idle(page)
+
+    def login() -> None:
+        sidebar.get_by_label("Tên đăng nhập").fill(OFFICER)
+        sidebar.get_by_label("Mật khẩu").fill(PASSWORD)
+        sidebar.get_by_role("button", name="Đăng nhập").click()
+
+    _until(page, login, page.get_by_text("Tạo kịch bản mới"))
+    _idle(page)
+    _until(page, lambda: page.get_by_text("Tạo kịch bản mới").click(),
+           page.get_by_label("Tên kịch bản"))
+
+    def create() -> None:
+        page.get_by_label("Tên kịch bản").fill("Vẽ thử")
+        page.get_by_label("Tên kịch bản").press("Tab")
+        _idle(page)
+        page.get_by_role("button", name="Tạo", exact=True).click()
+
+    _until(page, create, page.locator(MAP_FRAME), tries=2, timeout=90_000)
+    _idle(page)
+    # The drawing map: the toolbar comes from Leaflet.draw served by the app.
+    frame = page.frame_locator(MAP_FRAME).first
+    tool = frame.locator(".leaflet-draw-draw-rectangle")
+    tool.wait_for(timeout=60_000)
+    tool.click()
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    assert box is not None
+    x0, y0 = box["x"] + box["width"] * 0.35, box["y"] + box["height"] * 0.35
+    page.mouse.move(x0, y0)
+    page.mouse.down()
+    page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.3, steps=8)
+    page.mouse.up()
+    _idle(page)  # streamlit-folium posts the drawing back; the page reruns
+    select = page.locator('[data-testid="stSelectbox"]').filter(has_text="Loại điều chỉnh")
+
+    def choose_boundary() -> None:
+        select.locator("input").click()
+        select.locator("input").press_sequentially("ranh giới")
+        select.locator("input").press("Enter")
+
+    _until(page, choose_boundary, page.get_by_text("Cách điều chỉnh"))
+    _idle(page)
+    _until(page, lambda: page.get_by_role("button", name="Thêm điều chỉnh").click(),
+           page.get_by_text("Đã thêm điều chỉnh e1."), tries=2)
+    _idle(page)
+    _until(page, lambda: page.get_by_role("button", name="Lưu kịch bản").click(),
+           page.get_by_text("Đã lưu phiên bản 2."), tries=2)
