@@ -1,18 +1,23 @@
-"""``kcn-gis history``, ``as-of`` and ``diff``: the plan history on the command line.
+"""``kcn-gis history``, ``as-of``, ``diff``, ``approve`` and ``reverse``: the plan history on
+the command line.
 
 ``history FILE`` lists the changes with their basis; ``as-of FILE DATE`` prints the provincial
 summary of the plan valid on that date; ``diff FILE DATE1 DATE2`` lists the features that
-changed in between and the decision behind each change.
+changed in between and the decision behind each change. ``approve FILE SCENARIO`` makes a
+stored scenario the plan, and ``reverse FILE CHANGE`` undoes a change; both need the decision
+that orders it (number, date, issuing authority).
 """
 
 from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
+from datetime import date
 
 import pandas as pd
 
 from ..layers.schema import SCHEMAS
+from .model import Basis
 
 #: Columns of the change list shown as a text table (CSV/Excel get every column).
 HISTORY_TABLE_COLUMNS = ("change_id", "effective_date", "basis_type", "decision_no",
@@ -70,9 +75,54 @@ def _cmd_diff(args: argparse.Namespace, source: str) -> int:
     return 0
 
 
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+
+
+def _decision(args: argparse.Namespace) -> Basis:
+    return Basis.decision(args.decision, args.date, args.authority,
+                          document_ref=args.document_ref, recorded_by=args.by,
+                          description=args.description)
+
+
+def _cmd_approve(args: argparse.Namespace, source: str) -> int:
+    from .record import approve_scenario
+
+    change = approve_scenario(source, args.scenario, _decision(args), args.effective_date)
+    print(f"{change}: kịch bản {args.scenario} đã được phê duyệt theo {args.decision} / "
+          f"scenario {args.scenario} approved by {args.decision}")
+    return 0
+
+
+def _cmd_reverse(args: argparse.Namespace, source: str) -> int:
+    from .record import reverse
+
+    change = reverse(source, args.change, _decision(args), args.effective_date)
+    print(f"{change}: đã đảo ngược {args.change} theo {args.decision} / "
+          f"{args.change} reversed by {args.decision}")
+    return 0
+
+
+def _add_decision_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--decision", required=True, metavar="NO",
+                   help='decision number, e.g. "30/QĐ-UBND"')
+    p.add_argument("--date", required=True, type=_iso_date, metavar="YYYY-MM-DD",
+                   help="decision date")
+    p.add_argument("--authority", required=True,
+                   help='issuing authority, e.g. "UBND tỉnh Bắc Ninh"')
+    p.add_argument("--document-ref", help="where the decision is published or filed")
+    p.add_argument("--effective-date", type=_iso_date, metavar="YYYY-MM-DD",
+                   help="date the change takes effect (default: the decision date)")
+    p.add_argument("--by", help="who records the change")
+    p.add_argument("--description", help="a note kept with the change")
+
+
 def add_parsers(sub: argparse._SubParsersAction, resolve: Callable[[str], object],
                 add_output_options: Callable[[argparse.ArgumentParser], None]) -> None:
-    """Register the three commands; ``resolve`` turns a province key into its file."""
+    """Register the commands; ``resolve`` turns a province key into its file."""
 
     def bind(handler: Callable[[argparse.Namespace, str], int]
              ) -> Callable[[argparse.Namespace], int]:
@@ -104,3 +154,15 @@ def add_parsers(sub: argparse._SubParsersAction, resolve: Callable[[str], object
                    help="only this layer (repeatable; default: all)")
     add_output_options(p)
     p.set_defaults(func=bind(_cmd_diff))
+
+    p = sub.add_parser("approve", help="make a stored scenario the plan, by a decision")
+    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
+    p.add_argument("scenario", help="scenario id (see `kcn-gis scenario list`)")
+    _add_decision_options(p)
+    p.set_defaults(func=bind(_cmd_approve))
+
+    p = sub.add_parser("reverse", help="undo a recorded change, by a decision")
+    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
+    p.add_argument("change", help="change id (see `kcn-gis history`)")
+    _add_decision_options(p)
+    p.set_defaults(func=bind(_cmd_reverse))

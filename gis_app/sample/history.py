@@ -173,7 +173,7 @@ def _lease(log: _Log, when: pd.Timestamp, n: int) -> str:
     return log.add(f"lease:{when.date()}", when, 2, basis_type="import",
                    source_file=TENANT_REGISTER, recorded_by=RECORDED_BY,
                    description=f"Hợp đồng thuê đất bắt đầu {when:%m/%Y} ({n} dự án) / "
-                               f"leases starting {when:%Y-%m} ({n} projects)")
+                               f"leases starting {when:%Y-%m} ({n} project{'' if n == 1 else 's'})")
 
 
 def _versions(rows: pd.DataFrame, start: pd.Series, change: pd.Series,

@@ -62,3 +62,66 @@ def test_as_of_on_the_shipped_sample_prints_that_dates_figures(capsys, date):
                                    by="legacy_province").loc["Bắc Ninh"]
     assert f"{expected['leased_established_ha']:,.2f}" in out
     assert f"{expected['planned_ha']:,.2f}" in out
+
+
+
+@pytest.fixture
+def with_scenario(fresh):
+    """The tiny plan with a history and a stored scenario leasing A3 (its one vacant plot)."""
+    from history_fixtures import SURVEY
+
+    from gis_app.history import start_history
+    from gis_app.scenarios import LeasePlots, Scenario
+    from gis_app.scenarios.store import ScenarioStore
+
+    start_history(fresh, SURVEY, "2011-01-01")
+    ScenarioStore(fresh).save(Scenario.new("Cho thuê lô A3", author="BQL",
+                                           scenario_id="lease-a3").replace(
+        edits=(LeasePlots(id="e1", plot_codes=("A3",), project_id="T3", investor="Gamma Foods",
+                          sector="food", country="JP", lease_start="2021-03-01"),)))
+    return fresh
+
+
+def _decision(number: str, when: str) -> list[str]:
+    return ["--decision", number, "--date", when, "--authority", "UBND tỉnh Bắc Ninh"]
+
+
+def test_approve_then_reverse_on_the_command_line(with_scenario, capsys):
+    from gis_app.analytics import province_indicators
+    from gis_app.history import changes
+    from gis_app.layers import read_plan
+
+    def occupancy() -> float:
+        table = province_indicators(read_plan(with_scenario), by="legacy_province")
+        return table.loc["Bắc Ninh", "occupancy_share"]
+
+    assert occupancy() == pytest.approx(0.75)
+    assert main(["approve", str(with_scenario), "lease-a3",
+                 *_decision("30/QĐ-UBND", "2021-03-01")]) == 0
+    assert "C0002" in capsys.readouterr().out
+    assert occupancy() == pytest.approx(1.0)
+    assert main(["reverse", str(with_scenario), "C0002", *_decision("31/QĐ-UBND", "2021-09-01"),
+                 "--effective-date", "2021-10-01"]) == 0
+    assert "C0003" in capsys.readouterr().out
+    assert occupancy() == pytest.approx(0.75)
+    log = changes(with_scenario).set_index("change_id")
+    assert log.loc["C0002", ["basis_type", "decision_no", "scenario_id"]].tolist() == [
+        "scenario_approval", "30/QĐ-UBND", "lease-a3"]
+    assert log.loc["C0003", ["basis_type", "reverses"]].tolist() == ["reversal", "C0002"]
+    assert str(log.loc["C0003", "effective_date"].date()) == "2021-10-01"
+
+
+def test_approving_a_missing_scenario_changes_nothing(with_scenario, capsys):
+    before = with_scenario.read_bytes()
+    assert main(["approve", str(with_scenario), "no-such",
+                 *_decision("30/QĐ-UBND", "2021-03-01")]) == 2
+    err = capsys.readouterr().err
+    assert "no-such" in err and "Traceback" not in err
+    assert with_scenario.read_bytes() == before
+
+
+def test_a_decision_date_that_is_not_a_date_is_refused(with_scenario, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["reverse", str(with_scenario), "C0001", *_decision("31/QĐ-UBND", "1/9/2021")])
+    assert exit_.value.code == 2
+    assert "is not a date (YYYY-MM-DD)" in capsys.readouterr().err
