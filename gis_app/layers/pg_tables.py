@@ -79,10 +79,23 @@ def frame_pg_type(series: pd.Series) -> str:
     return "text"
 
 
+_INTEGER_TYPES = ("smallint", "integer", "bigint")
+
+
 def python_values(series: pd.Series, pg_type: str) -> list[object]:
-    """Column values as Python objects psycopg can send, missing values as None."""
+    """Column values as Python objects psycopg can send, missing values as None.
+
+    GDAL reads an integer field with missing values as floats (``2009.0``); for an integer
+    column whole floats go back as integers, so a GeoPackage layer read that way can be
+    copied into its PostGIS table. A fractional value is sent as it is and refused by the
+    server, not silently rounded.
+    """
     if pg_type == "date" and pd.api.types.is_datetime64_any_dtype(series.dtype):
         out = pd.Series(series.dt.date, dtype=object)
+    elif pg_type in _INTEGER_TYPES and pd.api.types.is_float_dtype(series.dtype):
+        finite = series.dropna()
+        whole = bool((finite == np.floor(finite)).all())
+        out = series.astype("Int64").astype(object) if whole else series.astype(object)
     else:
         out = series.astype(object)
     out = out.where(~series.isna().to_numpy(), None)
