@@ -53,11 +53,7 @@ def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
 
 def _cmd_import(args: argparse.Namespace) -> int:
     from .layers.importer import import_layer
-    from .layers.source import is_database
 
-    if is_database(args.target):
-        raise GisAppError("import works on a GeoPackage: 'kcn-gis db pull URL FILE', import "
-                          "into FILE, then 'kcn-gis db push FILE URL'")
     result = import_layer(
         args.source,
         _province_path(args.target),

@@ -1,11 +1,12 @@
-"""Import a surveyed layer (GeoPackage, Shapefile, GeoJSON, DXF; any CRS) into a province file.
+"""Import a surveyed layer (GeoPackage, Shapefile, GeoJSON, DXF; any CRS) into a province.
 
 The import is one checked step: read the source, place it in the province's VN-2000 TM-3 CRS
 through the pinned transformation (:func:`gis_app.layers.crs.to_crs`), map its fields to the
 layer's schema, fit its geometry type, validate the whole resulting plan (the layers already
 in the file plus the imported one) and only then write it with
 :func:`gis_app.layers.gpkg.write_layers`. Any problem raises before the target is touched, so
-the file stays byte-identical; a dry run returns the report without writing.
+the file stays byte-identical; a dry run returns the report without writing. A PostGIS
+province (``postgresql://...?province=KEY``) is imported into the same way, in one transaction.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from ..errors import CRSError, ImportDataError, LayerError
 from .crs import to_crs
 from .fieldmap import map_fields
 from .gpkg import file_lock, list_layers, province_of, read_layers_raw, write_layers
+from .pg_connect import is_database_url
 from .plan import coerce
 from .schema import SCHEMAS, LayerSchema
 from .validate import ValidationReport, check_plan
@@ -275,14 +277,14 @@ def import_layer(
     dry_run: bool = False,
     source_crs: str | None = None,
 ) -> ImportResult:
-    """Import one surveyed layer into a province GeoPackage, checked as a whole.
+    """Import one surveyed layer into a province GeoPackage or database, checked as a whole.
 
     Parameters
     ----------
     source_path
         A GeoPackage, Shapefile, GeoJSON or DXF file (anything pyogrio reads).
     target_gpkg
-        The province file; it must exist.
+        The province file (it must exist), or its ``postgresql://...?province=KEY`` URL.
     layer
         The planning layer to import into (``plots``, ``zones``, ``parks``, ...).
     source_layer
@@ -305,7 +307,7 @@ def import_layer(
     Returns
     -------
     ImportResult
-        Counts, the whole plan's validation report and whether the file was written.
+        Counts, the whole plan's validation report and whether the target was written.
 
     Raises
     ------
@@ -315,80 +317,125 @@ def import_layer(
         The source has no CRS and none was given, or it cannot be placed in VN-2000.
     ValidationError
         The plan with the imported features breaks a rule (not for a dry run); its
-        ``report`` lists every problem. The target file is left byte-identical.
+        ``report`` lists every problem. The target file is left byte-identical (a database
+        is left as it was).
+    EditConflictError
+        (database) Another writer changed the planning layers while the import was checked;
+        nothing was written, run it again.
     """
-    source, target = Path(source_path), Path(target_gpkg)
     if layer not in SCHEMAS:
         raise ImportDataError(
-            f"{target}: cannot import into {layer!r}; planning layers are {', '.join(SCHEMAS)}"
+            f"{target_gpkg}: cannot import into {layer!r}; planning layers are "
+            f"{', '.join(SCHEMAS)}"
         )
     if mode not in ("append", "replace"):
         raise ImportDataError(f"mode must be 'append' or 'replace', not {mode!r}")
-    schema = SCHEMAS[layer]
+    request = _Request(Path(source_path), layer, source_layer, field_map or {}, defaults or {},
+                       mode, source_crs)
+    if is_database_url(target_gpkg):
+        return _import_into_database(request, str(target_gpkg), dry_run)
+    target = Path(target_gpkg)
     list_layers(target)  # the target must exist and open before anything else
-
-    frame, source_layer = _read_source(source, source_layer, schema)
-    where = f"{source}, layer {source_layer!r}"
-    read = len(frame)
-    skipped = 0
+    frame, source_layer = _read_source(request.source, source_layer, SCHEMAS[layer])
+    request = replace(request, source_layer=source_layer)
     # Lock out other writers from the first read of the target to the write, so the plan
     # that is checked is the plan that is written. A dry run writes nothing and takes no lock.
     with contextlib.nullcontext() if dry_run else file_lock(target):
         layers, _ = read_layers_raw(target)
         stored = list_layers(target).get(layer)
-        target_crs = _target_crs(target, layers)
-        if schema.geometry_types is not None:
-            frame = _place(frame, target_crs, source_crs, where)
-            frame = _closable(frame, schema)
-            if source.suffix.lower() == ".dxf":
-                if "Polygon" in schema.geometry_types:
-                    frame = _dxf_labels(frame)
-                frame = _dxf_entities(frame, schema)
-                skipped = read - len(frame)
-                if frame.empty:
-                    raise ImportDataError(
-                        f"{where}: none of its {read} entities is a "
-                        f"{'/'.join(schema.geometry_types)}"
-                    )
-        elif isinstance(frame, gpd.GeoDataFrame):
-            frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-        imported, chosen = map_fields(frame, schema, field_map or {}, defaults or {}, where)
-        existing = layers.get(layer)
-        before = 0 if existing is None else len(existing)
-        keep = existing if mode == "append" else None
-        combined = _combine(keep, imported, schema, stored)
-        offset = 0 if keep is None else len(keep)
-        plan = {**layers, layer: combined}
-        report = check_plan(plan, str(target), target_crs)
-        ids = set(imported[schema.key].astype(str)) if schema.key in imported else set()
-        report = _credit_source(
-            report, layer, target, source, source_layer, ids, offset, imported.index.to_numpy()
-        )
-        result = ImportResult(
-            str(source),
-            source_layer,
-            str(target),
-            layer,
-            mode,
-            read,
-            skipped,
-            len(imported),
-            before,
-            len(combined),
-            tuple((src, dst) for dst, src in chosen.items()),
-            report,
-            False,
-        )
+        result, combined = _merge(request, frame, layers, stored, str(target),
+                                  _target_crs(target, layers))
         if dry_run:
             return result
-        report.raise_if_problems()
+        result.report.raise_if_problems()
         description = _description(target, layer)
         write_layers(
             target,
-            {layer: coerce(combined, schema)},
+            {layer: coerce(combined, SCHEMAS[layer])},
             descriptions={layer: description} if description else None,
             lock=False,
         )
+    return replace(result, written=True)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What the caller asked to import, independent of the target's backend."""
+
+    source: Path
+    layer: str
+    source_layer: str | None
+    field_map: Mapping[str, str]
+    defaults: Mapping[str, object]
+    mode: Mode
+    source_crs: str | None
+
+
+def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataFrame],
+           stored: str | None, target: str, target_crs: str
+           ) -> tuple[ImportResult, pd.DataFrame]:
+    """Place, map and combine the source's features with the target's layers; check the plan.
+
+    Returns the result (not yet written) and the layer as it would be written.
+    """
+    schema = SCHEMAS[request.layer]
+    source, source_layer = request.source, str(request.source_layer)
+    where = f"{source}, layer {source_layer!r}"
+    read = len(frame)
+    skipped = 0
+    if schema.geometry_types is not None:
+        frame = _place(frame, target_crs, request.source_crs, where)
+        frame = _closable(frame, schema)
+        if source.suffix.lower() == ".dxf":
+            if "Polygon" in schema.geometry_types:
+                frame = _dxf_labels(frame)
+            frame = _dxf_entities(frame, schema)
+            skipped = read - len(frame)
+            if frame.empty:
+                raise ImportDataError(
+                    f"{where}: none of its {read} entities is a "
+                    f"{'/'.join(schema.geometry_types)}"
+                )
+    elif isinstance(frame, gpd.GeoDataFrame):
+        frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    imported, chosen = map_fields(frame, schema, request.field_map, request.defaults, where)
+    existing = layers.get(request.layer)
+    before = 0 if existing is None else len(existing)
+    keep = existing if request.mode == "append" else None
+    combined = _combine(keep, imported, schema, stored)
+    offset = 0 if keep is None else len(keep)
+    report = check_plan({**layers, request.layer: combined}, target, target_crs)
+    ids = set(imported[schema.key].astype(str)) if schema.key in imported else set()
+    report = _credit_source(report, request.layer, Path(target), source, source_layer, ids,
+                            offset, imported.index.to_numpy())
+    result = ImportResult(str(source), source_layer, target, request.layer, request.mode, read,
+                          skipped, len(imported), before, len(combined),
+                          tuple((src, dst) for dst, src in chosen.items()), report, False)
+    return result, combined
+
+
+def _import_into_database(request: _Request, url: str, dry_run: bool) -> ImportResult:
+    """The import into a PostGIS province: checked against one snapshot of its plan, written
+    in one transaction that is refused if another writer changed the plan meanwhile."""
+    from . import postgis
+    from .pg_connect import parse_url
+    from .plan import Plan
+
+    target = parse_url(url)
+    province = target.province  # refused here when the URL names no province
+    plan, versions = postgis.read_plan_versioned(url)
+    frame, source_layer = _read_source(request.source, request.source_layer,
+                                       SCHEMAS[request.layer])
+    request = replace(request, source_layer=source_layer)
+    stored = postgis.list_layers(url).get(request.layer)
+    result, combined = _merge(request, frame, plan.layers(), stored, target.display,
+                              province.crs)
+    if dry_run:
+        return result
+    result.report.raise_if_problems()
+    new_plan = Plan.from_layers({**plan.layers(),
+                                 request.layer: coerce(combined, SCHEMAS[request.layer])})
+    postgis.write_plan(url, new_plan, expected_versions=versions)
     return replace(result, written=True)
 
 
