@@ -25,7 +25,15 @@ from .furniture import (
     title_block,
 )
 from .indicators import kpi_rows
-from .layout import FIT_SCALES, PANEL_MM, Box, SheetLayout, choose_scale, ground_window
+from .layout import (
+    FIT_SCALES,
+    PANEL_MM,
+    STANDARD_SCALES,
+    Box,
+    SheetLayout,
+    choose_scale,
+    ground_window,
+)
 from .mapframe import (
     Window,
     add_map_axes,
@@ -102,10 +110,26 @@ def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box) -> tuple[int, 
         raise ExportError("nothing to map: the selected features have no geometry")
     # FIT_SCALES starts with the standard dossier scales: larger denominators are used only
     # when the extent (a whole province) does not fit 1:25 000.
-    denominator = layout.scale or choose_scale(
-        max(xmax - xmin, 1.0), max(ymax - ymin, 1.0), frame.w, frame.h, scales=FIT_SCALES)
+    width, height = max(xmax - xmin, 1.0), max(ymax - ymin, 1.0)
+    denominator = layout.scale or choose_scale(width, height, frame.w, frame.h,
+                                               scales=FIT_SCALES)
     center = ((xmin + xmax) / 2.0, (ymin + ymax) / 2.0)
-    return denominator, ground_window(center, frame, denominator)
+    window = ground_window(center, frame, denominator)
+    shown_w, shown_h = window[2] - window[0], window[3] - window[1]
+    if width > shown_w or height > shown_h:
+        # Only a stated scale can get here. A sheet that silently cuts the park off would go
+        # into a dossier looking complete, so it is refused with the scales that would fit.
+        fits = [d for d in STANDARD_SCALES if d > denominator
+                and width <= frame.w * d / 1000.0 and height <= frame.h * d / 1000.0]
+        hint = (f"choose 1:{fits[0]:,} or a smaller scale" if fits
+                else "no standard scale fits it on this paper")
+        raise ExportError(
+            f"at 1:{denominator:,} the {layout.paper} map frame shows {shown_w:,.0f} m x "
+            f"{shown_h:,.0f} m of ground, but the features to map span {width:,.0f} m x "
+            f"{height:,.0f} m: {hint}, larger paper, or let the scale fit / ở tỷ lệ "
+            f"1:{denominator:,} khung bản đồ không chứa hết đối tượng; chọn tỷ lệ nhỏ hơn, "
+            "khổ giấy lớn hơn hoặc để tự chọn tỷ lệ")
+    return denominator, window
 
 
 def draw_map(fig: Figure, layout: SheetLayout, data: SheetData,

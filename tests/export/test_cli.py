@@ -9,17 +9,29 @@ from gis_app.cli import main
 
 
 def test_export_sheet_pdf(tmp_path, capsys):
-    target = tmp_path / "bn06.pdf"
-    code = main(["export", "sheet", "bac_ninh", "--park", "BN06", "--paper", "A3",
-                 "--orientation", "landscape", "--scale", "5000", "--lang", "vi",
+    target = tmp_path / "bg03.pdf"
+    code = main(["export", "sheet", "bac_ninh", "--park", "BG03", "--paper", "A3",
+                 "--orientation", "landscape", "--scale", "10000", "--lang", "vi",
                  "--format", "pdf", "--corners", "--prepared-by", "Nguyễn Văn Lập",
                  "-o", str(target)])
     assert code == 0
-    assert "(1:5 000, A3 landscape)" in capsys.readouterr().out
+    assert "(1:10 000, A3 landscape)" in capsys.readouterr().out
     (page,) = pdf_pages(target.read_bytes())
     text = page_text(page)
-    assert "Tỷ lệ 1:5 000" in text and "KCN Quế Võ (BN06)" in text
+    assert "Tỷ lệ 1:10 000" in text and "KCN Đình Trám (BG03)" in text
     assert "Nguyễn Văn Lập" in text and "Tọa độ điểm góc ranh giới (VN-2000)" in text
+
+
+def test_a_stated_scale_that_cuts_the_park_off_is_refused(tmp_path, capsys):
+    # Quế Võ spans about 3.6 x 2.9 km; an A3 frame shows 1.3 km of it at 1:5 000, 2.6 km at
+    # 1:10 000: only 1:25 000 holds it.
+    target = tmp_path / "bn06.pdf"
+    code = main(["export", "sheet", "bac_ninh", "--park", "BN06", "--paper", "A3",
+                 "--scale", "5000", "-o", str(target)])
+    err = capsys.readouterr().err
+    assert code == 2 and "Traceback" not in err
+    assert "at 1:5,000 the A3 map frame shows" in err and "choose 1:25,000" in err
+    assert not target.exists()
 
 
 def test_export_sheet_png(tmp_path):

@@ -263,9 +263,9 @@ def test_a_plan_in_another_crs_is_refused():
 
 
 def test_sample_sheet_draws_context_and_reports_the_sample(bac_ninh):
-    sheet = render_park_sheet(bac_ninh, "BN06", SheetLayout(scale=10_000))
+    sheet = render_park_sheet(bac_ninh, "BG03", SheetLayout(scale=10_000))
     text = page_text(pdf_pages(sheet_bytes(sheet))[0])
-    assert "KCN Quế Võ (BN06)" in text and "Tỷ lệ 1:10 000" in text
+    assert "KCN Đình Trám (BG03)" in text and "Tỷ lệ 1:10 000" in text
     assert "Dữ liệu minh họa" in text
     (legend,) = [a for a in sheet.figure.axes if a.get_label() == "legend"]
     assert "Ranh giới xã, phường" in {t.get_text() for t in legend.texts}

@@ -63,3 +63,13 @@ def test_page_in_english_makes_a_png_and_an_atlas(app, served):
     texts = _pdf_text(atlas)
     assert len(texts) == int(re.search(r"(\d+) pages", app.success[0].value).group(1))
     assert "ATLAS OF INDUSTRIAL PARKS" in texts[0]
+
+
+def test_a_scale_at_which_the_park_does_not_fit_is_an_error_on_the_page(app, served):
+    open_page(app, "map_sheets")
+    app.selectbox(key="ms_scale").set_value(1_000)
+    app.button(key="ms_make").click().run()
+    assert not app.exception, app.exception
+    assert not app.success and not served
+    (error,) = app.error
+    assert "at 1:1,000 the A3 map frame shows" in error.value

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from gis_app.errors import ExportError
 from gis_app.export import SheetData, SheetLayout, render_park_sheet, sheet_bytes
 from gis_app.export.atlas import atlas_bytes, park_pages
 from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
@@ -121,7 +122,11 @@ def main() -> None:
             st.session_state[_KEY + "request"] = (park, layout, fmt)
         request = st.session_state.get(_KEY + "request")
         if request is not None and request == (park, layout, fmt):
-            blob, denominator = park_sheet(data, key, park, layout, fmt)
+            try:
+                blob, denominator = park_sheet(data, key, park, layout, fmt)
+            except ExportError as exc:  # e.g. a stated scale at which the park does not fit
+                st.error(str(exc))
+                return
             name = f"{data.province.key}_{park}_{layout.paper}.{fmt}"
             st.success(_t("made", lang, name=name, scale=format_scale(denominator)))
             st.download_button(_t("download", lang, name=name), blob, file_name=name,
@@ -134,7 +139,11 @@ def main() -> None:
         if st.button(_t("make_atlas", lang), key=_KEY + "make_atlas", type="primary"):
             st.session_state[_KEY + "atlas_request"] = layout
         if st.session_state.get(_KEY + "atlas_request") == layout:
-            blob = atlas(data, key, layout)
+            try:
+                blob = atlas(data, key, layout)
+            except ExportError as exc:
+                st.error(str(exc))
+                return
             pages = len(park_pages(data)) + 2
             name = f"{data.province.key}_atlas_{layout.paper}.pdf"
             st.success(_t("made_atlas", lang, pages=pages))
