@@ -76,9 +76,13 @@ def _page_sheet(data: SheetData, page: AtlasPage, layout: SheetLayout, when: dat
             raise ExportError(f"layer 'plots' has none of the plots {', '.join(page.plots)}")
     if page.title:
         layout = replace(layout, title=page.title)
-    return render_park_sheet(data, page.park_code, layout, when=when,
-                             highlight=list(page.plots) or None, extent=extent,
-                             page_label=page_label)
+    try:
+        return render_park_sheet(data, page.park_code, layout, when=when,
+                                 highlight=list(page.plots) or None, extent=extent,
+                                 page_label=page_label)
+    except ExportError as exc:  # say which page of the atlas could not be drawn
+        where = page.park_code + (f", zone {page.zone_id}" if page.zone_id else "")
+        raise ExportError(f"atlas page for park {where}: {exc}") from None
 
 
 def cover_figure(data: SheetData, layout: SheetLayout, n_sheets: int, when: date) -> Figure:
@@ -128,7 +132,9 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
         # The parks' extent, not the province's: parks cluster (in Bắc Ninh, in the west), and
         # the inset of every sheet already shows the whole province.
         selected = plan.parks[plan.parks["park_code"].isin([p.park_code for p in pages])]
-        denominator, window = fit_scale(layout, selected.geometry.values, frame)
+        # The index map is always fitted: a scale stated for the sheets is one for single parks.
+        denominator, window = fit_scale(replace(layout, scale=None), selected.geometry.values,
+                                        frame)
         ax = add_map_axes(fig, layout, frame, window)
         ax.set_label("index_map")
         draw_context(ax, data, window, lang)

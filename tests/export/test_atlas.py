@@ -39,6 +39,23 @@ def test_parallel_and_serial_atlases_have_the_same_text(three_parks):
     assert serial == parallel
 
 
+def test_a_stated_scale_applies_to_the_sheets_and_the_index_is_fitted(three_parks):
+    # The parks are 200 m x 100 m and 3 km apart: 1:1 000 suits each, not the index map.
+    texts = [page_text(p) for p in pdf_pages(atlas_bytes(
+        three_parks, workers=1, layout=SheetLayout(scale=1_000)))]
+    assert "Tỷ lệ 1:1 000" not in texts[1] and "Tỷ lệ 1:25 000" in texts[1]
+    assert all("Tỷ lệ 1:1 000" in text for text in texts[2:])
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_stated_scale_too_large_for_a_park_names_its_page(three_parks, workers):
+    # An A4 frame at 1:1 000 shows 175 m of ground; each park is 200 m wide.
+    with pytest.raises(ExportError, match=r"atlas page for park P1: at 1:1,000 the A4 map "
+                                          r"frame shows .* choose 1:2,000"):
+        atlas_bytes(three_parks, workers=workers, start_method="fork" if workers > 1 else None,
+                    layout=SheetLayout(paper="A4", scale=1_000))
+
+
 def test_atlas_of_selected_parks_in_the_given_order(three_parks, tmp_path):
     target = tmp_path / "atlas.pdf"
     pages = park_pages(three_parks, ["P1c", "P1"])
