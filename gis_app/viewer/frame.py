@@ -169,3 +169,30 @@ def localized(frame: object, lang: str, columns: list[str]) -> object:
         if code_column in table.columns:
             table[code_column] = [label(str(v), lang) for v in table[code_column]]
     return table.rename(columns={c: label(c, lang) for c in columns})
+
+
+def number_formats(frame: object, lang: str, columns: list[str]) -> dict[str, object]:
+    """Streamlit column settings for the numbers among ``columns`` (keyed by shown header).
+
+    Shares (``*_share``) show as percentages and other numbers with the reader's thousands
+    separator ("localized": the browser's locale, e.g. 1.234,5 in Vietnamese); the values
+    themselves stay numbers, so the table still sorts and downloads as numbers.
+    """
+    import pandas as pd
+
+    from .indicators import label
+
+    out: dict[str, object] = {}
+    for column in columns:
+        dtype = frame[column].dtype  # type: ignore[index]
+        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+            continue
+        fmt = "percent" if column.endswith("_share") else "localized"
+        out[label(column, lang)] = st.column_config.NumberColumn(format=fmt)
+    return out
+
+
+def show_table(frame: object, lang: str, columns: list[str]) -> None:
+    """A table of ``columns``: headers and codes in ``lang``, numbers formatted to read."""
+    st.dataframe(localized(frame, lang, columns), hide_index=True, width="stretch",
+                 column_config=number_formats(frame, lang, columns))

@@ -20,8 +20,7 @@ def main() -> None:
         st.success(s.t("valid"))
     else:
         st.error(s.t("problems", n=len(report)))
-        st.dataframe(frame.localized(report.problems, s.lang, list(report.problems.columns)),
-                     hide_index=True, width="stretch")
+        frame.show_table(report.problems, s.lang, list(report.problems.columns))
         return
     layers = cache.list_layers(str(s.path), s.key)
     titles = {name: (schema.title_vi, schema.title_en) for name, schema in SCHEMAS.items()}
@@ -32,20 +31,17 @@ def main() -> None:
         "layer_title": [titles.get(n, ("", ""))[0 if s.lang == "vi" else 1] for n in layers],
         "geometry": [g or "–" for g in layers.values()],
     })
-    st.dataframe(frame.localized(listing, s.lang, list(listing.columns)), hide_index=True,
-                 width="stretch")
+    frame.show_table(listing, s.lang, list(listing.columns))
     st.subheader(s.t("sources"))
     if SOURCES_TABLE in layers:
         sources = cache.read_table(str(s.path), SOURCES_TABLE, s.key)
-        st.dataframe(frame.localized(sources, s.lang, list(sources.columns)), hide_index=True,
-                     width="stretch")
+        frame.show_table(sources, s.lang, list(sources.columns))
     else:
         st.info(s.t("no_sources"))
     if DATASET_TABLE in layers:
         st.subheader(s.t("dataset"))
         info = cache.read_table(str(s.path), DATASET_TABLE, s.key)
-        st.dataframe(frame.localized(info, s.lang, list(info.columns)), hide_index=True,
-                     width="stretch")
+        frame.show_table(info, s.lang, list(info.columns))
 
 
 main()

@@ -60,8 +60,7 @@ def main() -> None:
     columns = [c for c in TABLE_COLUMNS if c in shown.columns]
     if s.lang == "en":
         columns = ["name_en" if c == "name_vi" else c for c in columns]
-    st.dataframe(frame.localized(shown.reset_index(), s.lang, ["park_code", *columns]),
-                 hide_index=True, width="stretch")
+    frame.show_table(shown.reset_index(), s.lang, ["park_code", *columns])
     history_panel.changes_table(s, key="ov_changes_leases")
 
 

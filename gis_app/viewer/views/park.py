@@ -95,8 +95,7 @@ def main() -> None:
     st.subheader(s.t("efficiency"))
     efficiency = [c for c in table.columns if c.endswith("_per_ha")]
     if efficiency:
-        st.dataframe(frame.localized(table.loc[[park_code]], s.lang, efficiency),
-                     hide_index=True, width="stretch")
+        frame.show_table(table.loc[[park_code]], s.lang, efficiency)
         if not officer and table.loc[park_code, efficiency].isna().all():
             st.caption(s.t("efficiency_hidden"))
     series = cache.park_occupancy_series(plan, park_code, plan_key)
@@ -113,15 +112,13 @@ def main() -> None:
     else:
         shown = list(RECLAMATION_PUBLIC) + (list(RECLAMATION_OFFICER) if officer else [])
         shown.append("reason_vi" if s.lang == "vi" else "reason_en")
-        st.dataframe(frame.localized(candidates, s.lang, shown), hide_index=True,
-                     width="stretch")
+        frame.show_table(candidates, s.lang, shown)
     st.subheader(s.t("tenants"))
     if visible is None:
         st.info(s.t("tenants_hidden"))
     else:
         mine = visible[visible["park_code"] == park_code]
-        st.dataframe(frame.localized(mine, s.lang, list(mine.columns)), hide_index=True,
-                     width="stretch")
+        frame.show_table(mine, s.lang, list(mine.columns))
     history_panel.changes_table(s, park_code=park_code, key="park_changes_leases")
 
 
