@@ -25,6 +25,13 @@ def test_every_analytics_column_has_a_label():
     assert sorted(columns - set(LABELS)) == []
 
 
+def test_every_validation_rule_has_a_label_in_both_languages():
+    from gis_app.layers.validate import RULES
+
+    assert sorted(set(RULES) - set(LABELS)) == []
+    assert all(LABELS[rule][0] != LABELS[rule][1] for rule in RULES)
+
+
 def test_label_frame_translates_codes_columns_and_index():
     frame = pd.DataFrame({"status": ["operating"], "leased_ha": [1.0]},
                          index=pd.Index(["P1"], name="park_code"))

@@ -165,7 +165,7 @@ def localized(frame: object, lang: str, columns: list[str]) -> object:
     # Two decimals are enough on screen (hectares to 100 m², shares to 1 %); downloads keep all.
     floats = table.select_dtypes("float").columns
     table[floats] = table[floats].round(2)
-    for code_column in ("status", "land_use", "project_status", "kind"):
+    for code_column in ("status", "land_use", "project_status", "kind", "rule"):
         if code_column in table.columns:
             table[code_column] = [label(str(v), lang) for v in table[code_column]]
     return table.rename(columns={c: label(c, lang) for c in columns})

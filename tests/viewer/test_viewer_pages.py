@@ -181,7 +181,7 @@ def test_corrupt_file_shows_a_readable_error(monkeypatch, tmp_path):
     assert len(at.error) == 1 and str(bad) in at.error[0].value
     assert at.error[0].value.startswith("Không đọc được dữ liệu")
     open_page(at, "data")
-    assert "unreadable" in set(at.dataframe[0].value["Quy tắc"])
+    assert "Không đọc được nguồn dữ liệu" in set(at.dataframe[0].value["Quy tắc"])
 
 
 def test_invalid_file_points_to_the_data_page(monkeypatch, tmp_path, province_file):
@@ -197,7 +197,11 @@ def test_invalid_file_points_to_the_data_page(monkeypatch, tmp_path, province_fi
     assert "area_mismatch" in at.error[0].value and "B1" in at.error[0].value
     assert "Xem trang Dữ liệu để biết toàn bộ lỗi." in texts(at.info)
     open_page(at, "data")
-    assert list(at.dataframe[0].value["Quy tắc"]) == ["area_mismatch"]
+    assert list(at.dataframe[0].value["Quy tắc"]) == [
+        "Diện tích ghi khác diện tích đo trên 0,5 %"]
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert list(at.dataframe[0].value["Rule"]) == [
+        "Recorded area differs from the measured area by over 0.5 %"]
 
 
 def test_no_file_configured(monkeypatch, tmp_path):
