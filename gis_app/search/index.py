@@ -3,8 +3,8 @@
 Every query looks at the same vacant plots, their distances to roads, rail and destinations,
 and the same adjacency between them; only the filters and the ranking differ. A
 :class:`SearchIndex` holds those once, so a query filters and ranks arrays. Nationally
-(70,000 vacant plots) building it costs about a second; a query then takes tens of
-milliseconds instead of the distances and the adjacency being measured again each time.
+(70,000 vacant plots) building it costs about half a second of CPU; a query then takes
+30 ms (plain) to 110 ms (grouping every park) instead of 0.15 s and 0.6 s.
 """
 
 from __future__ import annotations

@@ -79,6 +79,7 @@ def _eligible(index: SearchIndex, query: SearchQuery) -> np.ndarray:
 
 def _single_candidates(index: SearchIndex, eligible: np.ndarray,
                        query: SearchQuery) -> pd.DataFrame:
+    """What the score needs of each eligible plot within the area limits (``row``: index row)."""
     fits = eligible & (index.area >= query.min_area_ha - _EPS_HA)
     if query.max_area_ha is not None:
         fits &= index.area <= query.max_area_ha + _EPS_HA
@@ -122,6 +123,7 @@ def _group_candidates(index: SearchIndex, groups: list[np.ndarray]) -> pd.DataFr
 
 def _plot_codes(index: SearchIndex, candidates: pd.DataFrame,
                 groups: list[np.ndarray]) -> list[str]:
+    """``plot_codes`` as the results write them: a group's codes sorted, comma separated."""
     codes = index.plot_code
     return [codes[row] if group < 0 else ",".join(sorted(codes[groups[group]]))
             for row, group in zip(candidates["row"], candidates["group"], strict=True)]
