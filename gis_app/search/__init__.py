@@ -5,6 +5,7 @@ No Streamlit here: the viewer's "Vacant land" page and any other caller share th
 
 from .export import to_csv, to_geojson
 from .groups import adjacent_pairs, grow_groups
+from .index import SearchIndex, build_index
 from .measures import destination_points, distance_columns, nearest_km, wastewater_headroom
 from .query import QueryError, SearchQuery
 from .rank import POINT_COLUMNS, score, why
@@ -18,8 +19,10 @@ __all__ = [
     "WEIGHTS",
     "Destination",
     "QueryError",
+    "SearchIndex",
     "SearchQuery",
     "adjacent_pairs",
+    "build_index",
     "destination_points",
     "distance_columns",
     "eligible_plots",

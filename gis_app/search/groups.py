@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections.abc import Sequence
 
 import geopandas as gpd
 import numpy as np
@@ -39,6 +39,73 @@ def adjacent_pairs(
     return pd.DataFrame({"left": left[keep], "right": right[keep], "edge_m": edge[keep]})
 
 
+def neighbour_lists(pairs: pd.DataFrame, n: int) -> list[tuple[int, ...]]:
+    """The adjacency graph of ``n`` plots as one tuple of neighbour positions per plot."""
+    left, right = pairs["left"].to_numpy(), pairs["right"].to_numpy()
+    ends = np.concatenate([left, right])
+    other = np.concatenate([right, left])
+    # Sorted by plot, then by neighbour: one split gives every plot's neighbours.
+    order = np.lexsort((other, ends))
+    bounds = np.searchsorted(ends[order], np.arange(n + 1)).tolist()
+    # Slices of a list: np.split into one array per plot costs ten times more nationally.
+    flat = other[order].tolist()
+    return [tuple(flat[a:b]) for a, b in zip(bounds[:-1], bounds[1:], strict=True)]
+
+
+def grow_in_graph(
+    order: np.ndarray,
+    area: np.ndarray,
+    neighbours: Sequence[tuple[int, ...]],
+    min_area_ha: float,
+    max_area_ha: float | None = None,
+    in_pool: np.ndarray | None = None,
+) -> list[np.ndarray]:
+    """The greedy growth of :func:`grow_groups` on a prepared graph.
+
+    Parameters
+    ----------
+    order
+        Positions of the plots that may seed a group, largest area first (ties by position).
+    area
+        Area (ha) of every plot of the graph.
+    neighbours
+        Neighbour positions of every plot (:func:`neighbour_lists`).
+    min_area_ha, max_area_ha
+        As in :func:`grow_groups`.
+    in_pool
+        Plots that may join a group (default: all). Restricting a graph to a pool gives the
+        groups the pool's own graph would give, positions being in the same order.
+    """
+    # Python lists: indexing a numpy array one element at a time costs more than the step.
+    areas = area.tolist()
+    pool = [True] * len(areas) if in_pool is None else in_pool.tolist()
+    used = [False] * len(areas)
+    target = min_area_ha - _EPS_HA
+    groups: list[np.ndarray] = []
+    for seed in order.tolist():
+        if used[seed]:
+            continue
+        frontier = {p for p in neighbours[seed] if pool[p]}
+        if not frontier:
+            continue
+        members, total = [seed], areas[seed]
+        while total < target:
+            frontier = {p for p in frontier if not used[p] and p not in members}
+            if not frontier:
+                break
+            best = max(frontier, key=lambda p: (areas[p], -p))
+            members.append(best)
+            total += areas[best]
+            frontier.update(p for p in neighbours[best] if pool[p])
+        if len(members) > 1 and total >= target and (
+            max_area_ha is None or total <= max_area_ha + _EPS_HA
+        ):
+            for p in members:
+                used[p] = True
+            groups.append(np.array(sorted(members)))
+    return groups
+
+
 def grow_groups(
     plots: gpd.GeoDataFrame, min_area_ha: float, max_area_ha: float | None = None
 ) -> list[np.ndarray]:
@@ -52,30 +119,7 @@ def grow_groups(
     """
     if plots.empty:
         return []
-    pairs = adjacent_pairs(plots)
-    neighbours: defaultdict[int, set[int]] = defaultdict(set)
-    for a, b in zip(pairs["left"].to_numpy(), pairs["right"].to_numpy(), strict=True):
-        neighbours[int(a)].add(int(b))
-        neighbours[int(b)].add(int(a))
     area = plots["area_ha"].to_numpy(dtype=float)
-    used = np.zeros(len(plots), dtype=bool)
-    groups: list[np.ndarray] = []
-    for seed in np.argsort(-area, kind="stable"):
-        if used[seed] or not neighbours[int(seed)]:
-            continue
-        members, total = [int(seed)], area[seed]
-        frontier = set(neighbours[int(seed)])
-        while total < min_area_ha - _EPS_HA:
-            frontier = {p for p in frontier if not used[p] and p not in members}
-            if not frontier:
-                break
-            best = max(frontier, key=lambda p: (area[p], -p))
-            members.append(best)
-            total += area[best]
-            frontier |= neighbours[best]
-        if len(members) > 1 and total >= min_area_ha - _EPS_HA and (
-            max_area_ha is None or total <= max_area_ha + _EPS_HA
-        ):
-            used[members] = True
-            groups.append(np.array(sorted(members)))
-    return groups
+    neighbours = neighbour_lists(adjacent_pairs(plots), len(plots))
+    return grow_in_graph(np.argsort(-area, kind="stable"), area, neighbours,
+                         min_area_ha, max_area_ha)

@@ -19,8 +19,9 @@ from ..errors import LayerError
 from ..layers.crs import require_projected
 from ..layers.plan import Plan
 from ..settings import LEASABLE_LAND_USES
-from .groups import grow_groups
-from .measures import distance_columns, wastewater_headroom
+from .groups import grow_in_graph
+from .index import SearchIndex, build_index
+from .measures import wastewater_headroom
 from .query import SearchQuery
 from .rank import POINT_COLUMNS, score, why
 from .settings import DESTINATION_KEYS
@@ -32,6 +33,9 @@ RESULT_COLUMNS: tuple[str, ...] = (
     *POINT_COLUMNS, "score", "why_vi", "why_en",
 )
 _EPS_HA = 1e-9
+_DISTANCES: tuple[str, ...] = ("road_km", "rail_km", *(f"dest_{k}_km" for k in DESTINATION_KEYS))
+_TEXT = ("kind", "plot_codes", "park_code", "park_name_vi", "park_name_en", "province",
+         "legacy_province", "land_use")
 
 
 def eligible_plots(plan: Plan, query: SearchQuery) -> gpd.GeoDataFrame:
@@ -55,80 +59,155 @@ def eligible_plots(plan: Plan, query: SearchQuery) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=plots.geometry.name, crs=plots.crs).reset_index(drop=True)
 
 
-def _single_sites(plots: gpd.GeoDataFrame, query: SearchQuery) -> gpd.GeoDataFrame:
-    fits = plots["area_ha"] >= query.min_area_ha - _EPS_HA
+def _eligible(index: SearchIndex, query: SearchQuery) -> np.ndarray:
+    """Which index rows :func:`eligible_plots` would return (same filters, on arrays)."""
+    keep = index.land_use.isin(list(query.land_uses or LEASABLE_LAND_USES))
+    if query.ready_built_factory:
+        keep &= index.factory
+    parks = index.parks
+    park_ok = np.ones(len(parks), dtype=bool)
+    if query.park_codes:
+        park_ok &= parks["park_code"].isin(query.park_codes).to_numpy(dtype=bool)
+    if query.province:
+        # Unknown provinces never match, as boolean indexing treats NA as False.
+        park_ok &= ((parks["province"] == query.province).fillna(False)
+                    | (parks["legacy_province"] == query.province).fillna(False)).to_numpy(bool)
+    if query.min_headroom_m3_day is not None:
+        park_ok &= (parks["headroom_m3_day"] >= query.min_headroom_m3_day).to_numpy(dtype=bool)
+    return keep & park_ok[index.park_id]
+
+
+def _single_candidates(index: SearchIndex, eligible: np.ndarray,
+                       query: SearchQuery) -> pd.DataFrame:
+    """What the score needs of each eligible plot within the area limits (``row``: index row)."""
+    fits = eligible & (index.area >= query.min_area_ha - _EPS_HA)
     if query.max_area_ha is not None:
-        fits &= plots["area_ha"] <= query.max_area_ha + _EPS_HA
-    sites = plots[fits].copy()
-    sites["kind"] = "plot"
-    sites["plot_codes"] = sites["plot_code"]
-    sites["n_plots"] = 1
-    return sites
+        fits &= index.area <= query.max_area_ha + _EPS_HA
+    rows = np.flatnonzero(fits)
+    columns = {name: values[rows] for name, values in index.numbers.items()}
+    return pd.DataFrame({"row": rows, "group": -1, "n_plots": 1, "area_ha": index.area[rows],
+                         **columns})
 
 
-def _group_sites(plots: gpd.GeoDataFrame, query: SearchQuery,
-                 roads_rail: gpd.GeoDataFrame | None) -> gpd.GeoDataFrame:
-    """Groups in the parks where no single eligible plot reaches the minimum area.
+def _grow(index: SearchIndex, eligible: np.ndarray, query: SearchQuery) -> list[np.ndarray]:
+    """Groups in the parks where no single eligible plot reaches the minimum area."""
+    big_enough = eligible & (index.area >= query.min_area_ha - _EPS_HA)
+    has_single = np.zeros(len(index.parks), dtype=bool)
+    has_single[index.park_id[big_enough]] = True
+    pool = eligible & ~has_single[index.park_id]
+    seeds = index.by_area[pool[index.by_area]]
+    return grow_in_graph(seeds, index.area, index.neighbours, query.min_area_ha,
+                         query.max_area_ha, in_pool=pool)
 
-    Each group carries its distance columns (the distance to a union of plots is the least
-    distance to one of them) and its member plots in ``_members``; the union itself is drawn
-    by :func:`_union_groups` for the groups shown only, not for every group in the country.
+
+def _group_candidates(index: SearchIndex, groups: list[np.ndarray]) -> pd.DataFrame:
+    """What the score needs of each group: a union's distance is its nearest plot's."""
+    sizes = np.array([len(g) for g in groups], dtype=np.int64)
+    member = np.concatenate(groups) if groups else np.empty(0, dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    label = np.repeat(np.arange(len(groups)), sizes)
+    columns: dict[str, object] = {"row": -1, "group": np.arange(len(groups)), "n_plots": sizes}
+    # pandas sums groups with compensated (Kahan) summation; use it for the same hectares.
+    columns["area_ha"] = pd.Series(index.area[member]).groupby(label, sort=True).sum().to_numpy()
+    columns["headroom_m3_day"] = index.numbers["headroom_m3_day"][member[starts]]
+    ready = index.numbers["ready_built_factory"][member]
+    # A group has a factory unless one of its plots is known to have none (unknown skipped).
+    none_known = np.logical_or.reduceat(ready == 0.0, starts) if len(groups) else ready == 0.0
+    columns["ready_built_factory"] = (~none_known).astype("float64")
+    for name in _DISTANCES:
+        values = index.numbers[name][member]
+        # fmin skips NaN as pandas' min does: unknown only when every plot's is unknown.
+        columns[name] = np.fmin.reduceat(values, starts) if len(groups) else values
+    return pd.DataFrame(columns)
+
+
+def _plot_codes(index: SearchIndex, candidates: pd.DataFrame,
+                groups: list[np.ndarray]) -> list[str]:
+    """``plot_codes`` as the results write them: a group's codes sorted, comma separated."""
+    codes = index.plot_code
+    return [codes[row] if group < 0 else ",".join(sorted(codes[groups[group]]))
+            for row, group in zip(candidates["row"], candidates["group"], strict=True)]
+
+
+def _best(candidates: pd.DataFrame, points: pd.DataFrame, limit: int, index: SearchIndex,
+          groups: list[np.ndarray]) -> tuple[np.ndarray, list[str]]:
+    """Positions of the ``limit`` best candidates, best first, and their plot codes.
+
+    The order is a stable sort by score, area and plot codes over all candidates; only those
+    scoring at least the ``limit``-th best score can be among the best, so only they are
+    sorted (and their codes written), in their original relative order.
     """
-    big_enough = plots["area_ha"] >= query.min_area_ha - _EPS_HA
-    parks_with_single = set(plots.loc[big_enough, "park_code"])
-    pool = plots[~plots["park_code"].isin(parks_with_single)].reset_index(drop=True)
-    groups = grow_groups(pool, query.min_area_ha, query.max_area_ha)
-    if not groups:
-        empty = pool.iloc[0:0].assign(kind=pd.Series(dtype="string"), plot_codes="", n_plots=0)
-        return pd.concat([empty, distance_columns(empty, roads_rail)], axis=1)
+    total = points["score"].to_numpy()
+    if len(total) > limit:
+        cut = np.partition(total, len(total) - limit)[len(total) - limit]
+        contenders = np.flatnonzero(total >= cut)
+    else:
+        contenders = np.arange(len(total))
+    codes = _plot_codes(index, candidates.iloc[contenders], groups)
+    ranking = pd.DataFrame({"score": total[contenders],
+                            "area_ha": candidates["area_ha"].to_numpy()[contenders],
+                            "plot_codes": pd.Series(codes, dtype=object)})
+    ranking = ranking.sort_values(["score", "area_ha", "plot_codes"],
+                                  ascending=[False, False, True]).head(limit)
+    order = ranking.index.to_numpy()
+    return contenders[order], [codes[i] for i in order]
+
+
+def _group_sites(index: SearchIndex, groups: list[np.ndarray]) -> gpd.GeoDataFrame:
+    """Park, land use and factory of each group, as the aggregation over its plots gives."""
     member = np.concatenate(groups)
     label = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
-    rows = pool.iloc[member].assign(group=label)
+    rows = index.sites.iloc[member].assign(group=label)
     by = rows.groupby("group", sort=True)
     first = by.first()
     # Built-in aggregations: a Python function per group costs seconds over every park.
     land_use = first["land_use"].where(by["land_use"].nunique().eq(1), "mixed")
-    codes = rows.sort_values(["group", "plot_code"]).groupby("group", sort=True)["plot_code"]
-    distances = distance_columns(rows, roads_rail).groupby(label, sort=True).min()
-    # Rows are in group order: split the member geometries at the group boundaries.
-    members = pd.Series(np.split(np.asarray(rows.geometry.values, dtype=object),
-                                 np.cumsum([len(g) for g in groups])[:-1]), dtype=object)
-    sites = gpd.GeoDataFrame(
-        {
-            "park_code": first["park_code"],
-            "park_name_vi": first["park_name_vi"],
-            "park_name_en": first["park_name_en"],
-            "province": first["province"],
-            "legacy_province": first["legacy_province"],
-            "headroom_m3_day": first["headroom_m3_day"],
-            "land_use": land_use,
-            "ready_built_factory": by["ready_built_factory"].all(),
-            "area_ha": by["area_ha"].sum(),
-            "plot_codes": codes.agg(",".join),
-            "n_plots": by.size(),
-            "kind": "group",
-            "_members": members.set_axis(first.index),
-        },
-        geometry=gpd.GeoSeries([None] * len(first), index=first.index, crs=plots.crs),
-        crs=plots.crs,
-    )
-    return pd.concat([sites, distances.set_axis(first.index)], axis=1)
+    members = np.split(np.asarray(rows.geometry.values, dtype=object),
+                       np.cumsum([len(g) for g in groups])[:-1])
+    geometry = [shapely.union_all(m) for m in members]
+    frame = first[["park_code", "park_name_vi", "park_name_en", "province",
+                   "legacy_province"]].assign(
+        land_use=land_use, ready_built_factory=by["ready_built_factory"].all())
+    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry,
+                            crs=index.sites.crs)
 
 
-def _union_groups(sites: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The geometry of each group site: the union of its plots (as ``dissolve`` draws it)."""
-    if "_members" not in sites.columns:
-        return sites
-    grouped = sites["_members"].notna().to_numpy()
-    if grouped.any():
-        geoms = sites.geometry.values.copy()
-        geoms[grouped] = [shapely.union_all(m) for m in sites.loc[grouped, "_members"]]
-        sites = sites.set_geometry(geoms)
-    return sites.drop(columns="_members")
+def _shown_sites(index: SearchIndex, chosen: pd.DataFrame, codes: list[str],
+                 groups: list[np.ndarray]) -> gpd.GeoDataFrame:
+    """The result rows of the chosen candidates, in their order (all columns but points)."""
+    sites = index.sites
+    geometry_name = sites.geometry.name
+    keep = ["park_code", "park_name_vi", "park_name_en", "province", "legacy_province",
+            "land_use", "ready_built_factory"]
+    single = chosen["group"].to_numpy() < 0
+    rows = chosen["row"].to_numpy()[single]
+    singles = pd.DataFrame(sites[keep].iloc[rows]).reset_index(drop=True).assign(
+        **{geometry_name: sites.geometry.values[rows]})
+    picked = [groups[g] for g in chosen["group"].to_numpy()[~single]]
+    frames = [singles]
+    if picked:
+        grouped = _group_sites(index, picked)
+        frames.append(pd.DataFrame(grouped.drop(columns=grouped.geometry.name)).assign(
+            **{geometry_name: grouped.geometry.values}))
+    shown = pd.concat(frames, ignore_index=True)
+    # Rows so far: the chosen singles, then the chosen groups; put them back in rank order.
+    rank = np.concatenate([np.flatnonzero(single), np.flatnonzero(~single)])
+    shown = shown.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
+    shown["kind"] = np.where(single, "plot", "group")
+    shown["plot_codes"] = codes
+    for name in ("n_plots", "area_ha", "headroom_m3_day", *_DISTANCES):
+        shown[name] = chosen[name].to_numpy()
+    shown = shown.astype({name: "string" for name in _TEXT} | {
+        "ready_built_factory": "boolean", "n_plots": "int64"})
+    return gpd.GeoDataFrame(shown, geometry=geometry_name, crs=sites.crs)
 
 
 def search(
-    plan: Plan, query: SearchQuery, roads_rail: gpd.GeoDataFrame | None = None
+    plan: Plan,
+    query: SearchQuery,
+    roads_rail: gpd.GeoDataFrame | None = None,
+    *,
+    index: SearchIndex | None = None,
 ) -> gpd.GeoDataFrame:
     """Rank the vacant sites of ``plan`` that satisfy ``query``, best first.
 
@@ -142,11 +221,19 @@ def search(
         The ``roads_rail`` context layer (``kind`` = road/railway), any CRS with a datum
         :func:`gis_app.layers.crs.to_crs` can pin; ``None`` leaves road and rail distances
         unknown (and refuses road/rail limits).
+    index
+        :func:`~gis_app.search.index.build_index` of this very ``plan`` and ``roads_rail``,
+        to share across queries (a caller that searches once may leave it out: one is built).
 
     Returns
     -------
     GeoDataFrame
         :data:`RESULT_COLUMNS` and geometry; at most ``query.limit`` rows.
+
+    Raises
+    ------
+    ValueError
+        ``index`` was built from another plan or roads layer.
     """
     require_projected(plan.plots, what="layer 'plots'")
     if roads_rail is None and (query.max_road_km is not None or query.max_rail_km is not None):
@@ -154,31 +241,33 @@ def search(
             "the province file has no 'roads_rail' layer, so distances to roads and rail "
             "cannot be measured; remove those limits from the search"
         )
-    plots = eligible_plots(plan, query)
-    single = _single_sites(plots, query)
-    sites = [pd.concat([single, distance_columns(single, roads_rail)], axis=1)]
+    if index is None:
+        index = build_index(plan, roads_rail)
+    elif not index.matches(plan, roads_rail):
+        raise ValueError("search index: built from another plan or roads layer than given")
+    eligible = _eligible(index, query)
+    candidates = [_single_candidates(index, eligible, query)]
+    groups: list[np.ndarray] = []
     if query.allow_groups and query.min_area_ha > 0:
-        sites.append(_group_sites(plots, query, roads_rail))
-    sites = gpd.GeoDataFrame(pd.concat(sites, ignore_index=True),
-                             geometry=plots.geometry.name, crs=plan.plots.crs)
-    keep = pd.Series(True, index=sites.index)
+        groups = _grow(index, eligible, query)
+        candidates.append(_group_candidates(index, groups))
+    candidates = pd.concat(candidates, ignore_index=True)
+    keep = np.ones(len(candidates), dtype=bool)
     if query.max_road_km is not None:
-        keep &= sites["road_km"] <= query.max_road_km
+        keep &= candidates["road_km"].to_numpy() <= query.max_road_km
     if query.max_rail_km is not None:
-        keep &= sites["rail_km"] <= query.max_rail_km
+        keep &= candidates["rail_km"].to_numpy() <= query.max_rail_km
     for key, km in query.max_km_to:
-        keep &= sites[f"dest_{key}_km"] <= km
-    sites = sites[keep.to_numpy()]
-    points = score(sites, query)
-    sites = pd.concat([sites, points], axis=1)
-    sites = sites.sort_values(["score", "area_ha", "plot_codes"], ascending=[False, False, True])
-    # Sentences only for the sites shown: writing one per candidate cost seconds nationally.
-    sites = _union_groups(sites.head(query.limit).reset_index(drop=True))
-    shown = sites[list(POINT_COLUMNS)]
+        keep &= candidates[f"dest_{key}_km"].to_numpy() <= km
+    candidates = candidates[keep].reset_index(drop=True)
+    points = score(candidates, query)
+    chosen, codes = _best(candidates, points, query.limit, index, groups)
+    # Text and geometry only for the sites shown: nationally there are 50,000 candidates.
+    sites = _shown_sites(index, candidates.iloc[chosen], codes, groups)
+    shown = points.iloc[chosen].reset_index(drop=True)
+    sites = pd.concat([sites, shown], axis=1)
     sites["why_vi"] = why(sites, shown, "vi")
     sites["why_en"] = why(sites, shown, "en")
     sites["site_id"] = (sites["park_code"] + ":" + sites["plot_codes"]).astype("string")
-    sites["kind"] = sites["kind"].astype("string")
-    sites["n_plots"] = sites["n_plots"].astype("int64")
     return gpd.GeoDataFrame(sites[list(RESULT_COLUMNS) + [sites.geometry.name]],
                             geometry=sites.geometry.name, crs=plan.plots.crs)

@@ -102,10 +102,20 @@ def park_reclamation(_plan: Plan, park_code: str, builtup_raster: Path | None,
     return indicators.park_reclamation(_plan, park_code, builtup_raster)
 
 
+@st.cache_resource(show_spinner=False, max_entries=8)
+def search_index(path: str, key: str) -> search_lib.SearchIndex:
+    """:func:`gis_app.search.build_index` of the file's plan and roads, once per data version
+    (nationally a second; each query then takes tens of milliseconds)."""
+    return search_lib.build_index(read_plan(path, key),
+                                  read_context(path, key).get("roads_rail"))
+
+
 @st.cache_data(show_spinner=False, max_entries=64)
-def search(_plan: Plan, query: search_lib.SearchQuery,
-           _roads_rail: gpd.GeoDataFrame | None, key: str) -> gpd.GeoDataFrame:
-    return search_lib.search(_plan, query, _roads_rail)
+def search(path: str, query: search_lib.SearchQuery, key: str) -> gpd.GeoDataFrame:
+    """:func:`gis_app.search.search` of the file's plan, on its shared search index."""
+    index = search_index(path, key)
+    # The index's own plan and roads: the plan cache may have re-read the file meanwhile.
+    return search_lib.search(index.plan, query, index.roads_rail, index=index)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)

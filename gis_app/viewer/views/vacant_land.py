@@ -95,7 +95,6 @@ def main() -> None:
     s = frame.session()
     st.title(s.t("page_vacant"))
     plan = frame.load(s)
-    context = frame.context(s)
     name = "name_vi" if s.lang == "vi" else "name_en"
     park_names = dict(zip(plan.parks["park_code"], plan.parks[name], strict=True))
     _init_from_url(s)
@@ -105,7 +104,7 @@ def main() -> None:
     params = query.to_params()
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
-    sites = cache.search(plan, query, context.get("roads_rail"), s.key)
+    sites = cache.search(str(s.path), query, s.key)
     st.subheader(s.t("results", n=len(sites)))
     if sites.empty:
         st.info(s.t("no_results"))

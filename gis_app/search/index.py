@@ -1,0 +1,108 @@
+"""What a search needs that no query changes, computed once per loaded plan.
+
+Every query looks at the same vacant plots, their distances to roads, rail and destinations,
+and the same adjacency between them; only the filters and the ranking differ. A
+:class:`SearchIndex` holds those once, so a query filters and ranks arrays. Nationally
+(70,000 vacant plots) building it costs about half a second of CPU; a query then takes
+30 ms (plain) to 110 ms (grouping every park) instead of 0.15 s and 0.6 s.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from ..layers.crs import require_projected
+from ..layers.plan import Plan
+from .groups import adjacent_pairs, neighbour_lists
+from .measures import distance_columns, wastewater_headroom
+from .settings import DESTINATION_KEYS
+
+#: Park attributes a site carries (renamed as in the results).
+_PARK_COLUMNS = {"park_code": "park_code", "name_vi": "park_name_vi", "name_en": "park_name_en",
+                 "province": "province", "legacy_province": "legacy_province"}
+
+_DISTANCES = ("road_km", "rail_km", *(f"dest_{k}_km" for k in DESTINATION_KEYS))
+
+
+@dataclass(frozen=True, eq=False)
+class SearchIndex:
+    """The query-independent part of a search of one plan (read-only; build with
+    :func:`build_index`).
+
+    Row ``i`` of every array is row ``i`` of :attr:`sites`: the vacant plots, in the plan's
+    order, with their park's attributes and distance columns joined.
+    """
+
+    plan: Plan  #: the plan it was built from (a search checks it is given the same one)
+    roads_rail: gpd.GeoDataFrame | None  #: the roads layer the distances were measured to
+    sites: gpd.GeoDataFrame  #: vacant plots + park columns + ``road_km`` ... ``dest_*_km``
+    parks: pd.DataFrame  #: one row per park id: code, provinces, ``headroom_m3_day``
+    park_id: np.ndarray  #: position of each site's park in :attr:`parks`
+    land_use: pd.Categorical  #: each site's land use (codes compare fast)
+    factory: np.ndarray  #: ready-built factory (unknown counts as no, as the filter does)
+    area: np.ndarray  #: ``area_ha`` as float
+    numbers: dict[str, np.ndarray]  #: the numeric columns the score reads (NaN: unknown)
+    plot_code: np.ndarray  #: plot codes as Python strings (they break ties in the ranking)
+    by_area: np.ndarray  #: positions sorted by area, largest first, ties by position
+    neighbours: list[tuple[int, ...]]  #: edge neighbours in the same park (positions)
+
+    def __len__(self) -> int:
+        return len(self.sites)
+
+    def matches(self, plan: Plan, roads_rail: gpd.GeoDataFrame | None) -> bool:
+        """Whether this index was built from exactly these objects (not equal copies)."""
+        return self.plan is plan and self.roads_rail is roads_rail
+
+
+def build_index(plan: Plan, roads_rail: gpd.GeoDataFrame | None = None) -> SearchIndex:
+    """Measure once what every search of ``plan`` needs.
+
+    Parameters
+    ----------
+    plan
+        The province plan (VN-2000, validated). Treated as read-only afterwards: an index
+        describes the plan as it was when built.
+    roads_rail
+        The ``roads_rail`` context layer, or ``None`` (road and rail distances unknown).
+
+    Returns
+    -------
+    SearchIndex
+        Pass it to :func:`gis_app.search.search` with the same plan and roads layer.
+    """
+    require_projected(plan.plots, what="layer 'plots'")
+    plots = plan.plots
+    parks = plan.parks[list(_PARK_COLUMNS)].rename(columns=_PARK_COLUMNS)
+    parks = parks.join(wastewater_headroom(plan), on="park_code")
+    vacant = (plots["status"] == "vacant").fillna(False).to_numpy(dtype=bool)
+    # The same inner merge as eligible_plots: pandas keeps the left (plan) order, so a query's
+    # eligible plots are exactly the rows of this frame its filters keep, in the same order.
+    sites = plots[vacant].merge(parks, on="park_code", how="inner")
+    sites = gpd.GeoDataFrame(sites, geometry=plots.geometry.name, crs=plots.crs)
+    sites = sites.reset_index(drop=True)
+    sites = pd.concat([sites, distance_columns(sites, roads_rail)], axis=1)
+    park_table = parks.drop_duplicates("park_code").reset_index(drop=True)
+    park_id = pd.Index(park_table["park_code"]).get_indexer(sites["park_code"])
+    area = sites["area_ha"].to_numpy(dtype=float)
+    numbers = {name: sites[name].astype("float64").to_numpy(na_value=np.nan)
+               for name in ("headroom_m3_day", "ready_built_factory", *_DISTANCES)}
+    return SearchIndex(
+        plan=plan,
+        roads_rail=roads_rail,
+        sites=sites,
+        parks=park_table,
+        park_id=park_id,
+        land_use=pd.Categorical(sites["land_use"]),
+        factory=sites["ready_built_factory"].fillna(False).to_numpy(dtype=bool),
+        area=area,
+        numbers=numbers,
+        plot_code=sites["plot_code"].to_numpy(dtype=object),
+        by_area=np.argsort(-area, kind="stable"),
+        # Adjacency is a property of each pair, so the graph of all vacant plots restricted
+        # to a query's pool is the pool's own graph.
+        neighbours=neighbour_lists(adjacent_pairs(sites), len(sites)),
+    )
