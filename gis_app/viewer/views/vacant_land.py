@@ -119,8 +119,7 @@ def main() -> None:
     columns = ["plot_codes", label("name_vi", s.lang), "area_ha", "land_use", "search_score",
                s.t("why"), "road_km", "rail_km", *dest_names.values(),
                "headroom_m3_day", *[c for c in sites.columns if c.startswith("pts_")]]
-    st.dataframe(frame.localized(table, s.lang, columns), hide_index=True,
-                 width="stretch")
+    frame.show_table(table, s.lang, columns)
     c1, c2, c3 = st.columns(3)
     c1.download_button(s.t("download_csv"), to_csv(sites), file_name="kcn_shortlist.csv",
                        mime="text/csv", key="dl_csv")
