@@ -18,11 +18,13 @@ from .frame_env import FILES_ENV
 APP_PATH = Path(__file__).resolve().parent / "app.py"
 
 #: Server options that keep the viewer offline and local: no usage statistics (a network
-#: call), no browser opened by the server, static serving off (Leaflet comes from a route).
+#: call), no browser opened by the server, static serving off (Leaflet comes from a route);
+#: and the toolbar of a viewer, not of a developer (no "Deploy" button for officers).
 OFFLINE_OPTIONS: tuple[str, ...] = (
     "--browser.gatherUsageStats", "false",
     "--server.headless", "true",
     "--global.developmentMode", "false",
+    "--client.toolbarMode", "viewer",
 )
 
 
