@@ -1,0 +1,247 @@
+"""A working copy of a plan that edits change in place while a scenario is evaluated.
+
+Copying and re-typing every layer after each edit costs ~50 ms an edit at national scale
+(250,000 plots), so a 100-edit scenario took seconds. A :class:`WorkingPlan` wraps the
+baseline's typed frames once (pandas copy-on-write keeps the baseline untouched); edits find
+rows by key through hash indexes built on first use, set values in place, mark rows dropped
+and queue appended rows; :meth:`WorkingPlan.plan` builds the typed :class:`Plan` once.
+
+Row order is the one a frame-per-edit evaluation gives: the surviving rows in the order they
+entered the layer (baseline rows, then appended rows in the order they were appended).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import shapely
+
+from ..layers.plan import Plan, coerce
+from ..layers.schema import SCHEMAS
+
+_NONE = np.zeros(0, dtype=np.intp)
+
+
+class _KeyIndex:
+    """Where the values of one key column sit: the rows of each value (grouped once, so that a
+    lookup costs the same for a key shared by many rows, like a park code), plus the rows
+    appended since it was built. Dropped rows are filtered out by the table."""
+
+    def __init__(self, values: pd.Series) -> None:
+        codes, uniques = pd.factorize(values)
+        present = np.flatnonzero(codes >= 0)  # missing keys are never looked up
+        # Positions grouped by value, in layer order within a value (stable sort).
+        self._rows = present[np.argsort(codes[present], kind="stable")]
+        self._starts = np.concatenate(
+            [[0], np.cumsum(np.bincount(codes[present], minlength=len(uniques)))])
+        self._values = pd.Index(uniques)
+        self._added_values: list[object] = []
+        self._added_positions: list[int] = []
+
+    def add(self, values: pd.Series, start: int) -> None:
+        self._added_values.extend(values)
+        self._added_positions.extend(range(start, start + len(values)))
+
+    def find(self, codes: list[object]) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the rows whose value is one of ``codes``, and the rank in ``codes``
+        of each row's value."""
+        which = self._values.get_indexer(codes)
+        rank = np.flatnonzero(which >= 0)
+        lo, hi = self._starts[which[rank]], self._starts[which[rank] + 1]
+        counts = hi - lo
+        # The concatenated ranges lo[i]:hi[i] of the grouped rows, without a Python loop.
+        offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        found = self._rows[np.repeat(lo, counts) + offsets]
+        ranks = np.repeat(rank, counts)
+        if self._added_values:
+            added_rank = pd.Index(codes).get_indexer(pd.Index(self._added_values, dtype=object))
+            hit = added_rank >= 0
+            found = np.concatenate([found, np.asarray(self._added_positions, np.intp)[hit]])
+            ranks = np.concatenate([ranks, added_rank[hit]])
+        return found.astype(np.intp), ranks
+
+
+class Table:
+    """One layer of a working plan, addressed by row position (rows keep their position for
+    the whole evaluation; appended rows get the next ones)."""
+
+    def __init__(self, name: str, frame: pd.DataFrame) -> None:
+        self.name = name
+        self._original = frame
+        #: The geometry column (None for tables without geometry).
+        self.geometry_name = (frame.geometry.name if isinstance(frame, gpd.GeoDataFrame)
+                              else None)
+        self.replace(frame)
+        self._changed = False
+
+    # -- reading ---------------------------------------------------------------------------
+    def _concat(self, frames: list[pd.DataFrame]) -> pd.DataFrame:
+        out = pd.concat(frames, ignore_index=True)
+        if self.geometry_name is not None:
+            out = gpd.GeoDataFrame(out, geometry=self.geometry_name, crs=self._frame.crs)
+        return out
+
+    def _flush(self) -> None:
+        """Type the queued appended rows and move them into the frame: one concat and one
+        typing for many appends (typing a one-row frame costs milliseconds)."""
+        if self._pending:
+            added = coerce(self._concat(self._pending), SCHEMAS[self.name])
+            self._frame = self._concat([self._frame, added])
+            self._pending = []
+
+    def find(self, key: str, codes: Iterable[object]) -> np.ndarray:
+        """Positions of the live rows whose ``key`` is one of ``codes``, grouped by code in
+        the order given, each code's rows in layer order."""
+        wanted = list(dict.fromkeys(codes))
+        if not wanted:
+            return _NONE
+        index = self._keys.get(key)
+        if index is None:
+            self._flush()
+            index = self._keys[key] = _KeyIndex(self._frame[key])
+        positions, ranks = index.find(wanted)
+        live = self._alive[positions]
+        positions, ranks = positions[live], ranks[live]
+        return positions[np.lexsort((positions, ranks))]
+
+    def where(self, key: str, codes: Iterable[object]) -> np.ndarray:
+        """Positions of the live rows whose ``key`` is one of ``codes``, in layer order (what
+        ``frame[key].isin(codes)`` selects)."""
+        return np.unique(self.find(key, codes))
+
+    def live(self) -> np.ndarray:
+        """Positions of the live rows, in layer order."""
+        return np.flatnonzero(self._alive)
+
+    def rows(self, positions: np.ndarray | list[int]) -> pd.DataFrame:
+        """The rows at ``positions`` (in that order), indexed by position."""
+        positions = np.asarray(positions, dtype=np.intp)
+        if len(positions) and positions.max() >= len(self._frame):
+            self._flush()
+        return self._frame.take(positions)
+
+    def geometries(self, positions: np.ndarray) -> np.ndarray:
+        """The geometries at ``positions`` as a plain array (appended rows are read where
+        they wait, without merging them into the frame)."""
+        parts = [np.asarray(f.geometry.values) for f in (self._frame, *self._pending)]
+        return (parts[0] if len(parts) == 1 else np.concatenate(parts))[positions]
+
+    def area(self, positions: np.ndarray) -> np.ndarray:
+        """Areas of the geometries at ``positions`` (each measured once until it changes)."""
+        unknown = positions[np.isnan(self._areas[positions])]
+        if len(unknown):
+            self._areas[unknown] = shapely.area(self.geometries(unknown))
+        return self._areas[positions]
+
+    def frame(self) -> pd.DataFrame:
+        """All live rows in layer order, indexed by position (a new frame: change it freely
+        and give it back through :meth:`replace`)."""
+        self._flush()
+        return self._frame.loc[self._alive]
+
+    # -- changing --------------------------------------------------------------------------
+    def set(self, positions: np.ndarray, column: str, value: object) -> None:
+        """Set ``column`` of the rows at ``positions`` to ``value`` (a scalar or one per row)."""
+        self._changed = True
+        positions = np.asarray(positions, dtype=np.intp)
+        if not len(positions):
+            return
+        if positions.max() >= len(self._frame):
+            self._flush()
+        if isinstance(value, pd.Series):
+            value = value.to_numpy()  # by position, never aligned on an index
+        self._frame.iloc[positions, self._frame.columns.get_loc(column)] = value
+        self._keys.pop(column, None)  # a key changed: its index is rebuilt when next used
+        if column == self.geometry_name:
+            self._areas[positions] = np.nan
+
+    def drop(self, positions: np.ndarray) -> None:
+        self._changed = True
+        self._alive[np.asarray(positions, dtype=np.intp)] = False
+
+    def append(self, rows: pd.DataFrame) -> None:
+        """Add ``rows`` (all the schema's columns) at the end; they are typed to the layer's
+        schema when first read."""
+        self._changed = True
+        if not len(rows):
+            return
+        if self.geometry_name is not None and not isinstance(rows, gpd.GeoDataFrame):
+            rows = gpd.GeoDataFrame(rows, geometry=self.geometry_name, crs=self._frame.crs)
+        start = len(self._alive)
+        self._pending.append(rows)
+        self._alive = np.concatenate([self._alive, np.ones(len(rows), dtype=bool)])
+        self._areas = np.concatenate([self._areas, np.full(len(rows), np.nan)])
+        for key, index in self._keys.items():
+            index.add(rows[key].astype("string"), start)  # as typing will give them
+
+    def replace(self, frame: pd.DataFrame) -> None:
+        """Replace the whole layer (small layers changed as a frame: zones clipped to a
+        park's new outline)."""
+        self._changed = True
+        self._frame = frame.reset_index(drop=True)
+        self._pending: list[pd.DataFrame] = []
+        self._alive = np.ones(len(frame), dtype=bool)
+        self._areas = np.full(len(frame), np.nan)  # NaN: not measured since it last changed
+        self._keys: dict[str, _KeyIndex] = {}
+
+    def result(self) -> pd.DataFrame:
+        """The layer as a typed frame: the baseline's own frame when nothing changed it."""
+        if not self._changed:
+            return self._original
+        self._flush()
+        frame = self._frame if self._alive.all() else self._frame.loc[self._alive]
+        return coerce(frame, SCHEMAS[self.name])
+
+
+class WorkingPlan:
+    """A plan that edits change in place; :meth:`plan` gives the typed result.
+
+    Parameters
+    ----------
+    plan
+        The plan to start from; it is never modified.
+    """
+
+    def __init__(self, plan: Plan) -> None:
+        self.reset(plan)
+
+    def reset(self, plan: Plan) -> None:
+        """Start again from ``plan`` (after an edit that returns a new plan)."""
+        self.crs = plan.crs
+        self.tables = {name: Table(name, frame) for name, frame in plan.layers().items()}
+
+    @property
+    def parks(self) -> Table:
+        return self.tables["parks"]
+
+    @property
+    def zones(self) -> Table:
+        return self.tables["zones"]
+
+    @property
+    def plots(self) -> Table:
+        return self.tables["plots"]
+
+    @property
+    def tenants(self) -> Table:
+        return self.tables["tenants"]
+
+    @property
+    def tenant_plots(self) -> Table:
+        return self.tables["tenant_plots"]
+
+    @property
+    def wastewater_plants(self) -> Table:
+        return self.tables["wastewater_plants"]
+
+    def plan(self) -> Plan:
+        """The typed plan: changed layers are rebuilt, the others are the frames given."""
+        return Plan(**{name: table.result() for name, table in self.tables.items()})
+
+
+def as_working(plan: Plan | WorkingPlan) -> WorkingPlan:
+    """``plan`` itself when it is a working plan, else a working copy of it."""
+    return plan if isinstance(plan, WorkingPlan) else WorkingPlan(plan)
