@@ -111,11 +111,10 @@ def adjust_parks(parks: Table, park_code: str | pd.Series,
         delta = pd.Series(np.asarray(leasable_delta_ha), index=park_code.to_numpy()).groupby(
             level=0).sum()
     rows = parks.where("park_code", delta.index)
-    frame = parks.rows(rows)
-    add = frame["park_code"].map(delta).fillna(0.0).astype("float64")
-    touched = (add != 0).to_numpy()
-    parks.set(rows[touched], "leasable_area_ha",
-              frame.loc[touched, "leasable_area_ha"].fillna(0.0) + add[touched])
+    add = parks.column(rows, "park_code").map(delta).fillna(0.0).astype("float64").to_numpy()
+    touched = add != 0
+    old = parks.column(rows[touched], "leasable_area_ha").fillna(0.0).to_numpy()
+    parks.set(rows[touched], "leasable_area_ha", old + add[touched])
 
 
 def carve_zones(zones: Table, park_code: str, shape: shapely.Geometry) -> None:

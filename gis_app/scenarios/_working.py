@@ -77,7 +77,7 @@ class Table:
         self.replace(frame)
         self._changed = False
 
-    # -- reading ---------------------------------------------------------------------------
+    # -- keeping the frame -----------------------------------------------------------------
     def _concat(self, frames: list[pd.DataFrame]) -> pd.DataFrame:
         out = pd.concat(frames, ignore_index=True)
         if self.geometry_name is not None:
@@ -91,7 +91,38 @@ class Table:
             added = coerce(self._concat(self._pending), SCHEMAS[self.name])
             self._frame = self._concat([self._frame, added])
             self._pending = []
+            self._geoms = None
 
+    def _settle(self) -> None:
+        """Flush appended rows and write the deferred values into the frame."""
+        self._flush()
+        for column, later in self._later.items():
+            positions = np.fromiter(later, dtype=np.intp, count=len(later))
+            self._frame.iloc[positions, self._frame.columns.get_loc(column)] = np.array(
+                list(later.values()), dtype=object)
+        self._later = {}
+
+    def _patch(self, out: pd.DataFrame | pd.Series, positions: np.ndarray) -> None:
+        """Write deferred values into ``out``, rows taken at ``positions``."""
+        columns = [out.name] if isinstance(out, pd.Series) else out.columns
+        for column, later in self._later.items():
+            if column not in columns:
+                continue
+            hit = [i for i, p in enumerate(positions.tolist()) if p in later]
+            if hit:
+                values = np.array([later[int(positions[i])] for i in hit], dtype=object)
+                if isinstance(out, pd.Series):
+                    out.iloc[hit] = values
+                else:
+                    out.iloc[hit, out.columns.get_loc(column)] = values
+
+    def _at(self, positions: np.ndarray | list[int]) -> np.ndarray:
+        positions = np.asarray(positions, dtype=np.intp)
+        if len(positions) and positions.max() >= len(self._frame):
+            self._flush()
+        return positions
+
+    # -- reading ---------------------------------------------------------------------------
     def find(self, key: str, codes: Iterable[object]) -> np.ndarray:
         """Positions of the live rows whose ``key`` is one of ``codes``, grouped by code in
         the order given, each code's rows in layer order."""
@@ -100,7 +131,7 @@ class Table:
             return _NONE
         index = self._keys.get(key)
         if index is None:
-            self._flush()
+            self._settle()
             index = self._keys[key] = _KeyIndex(self._frame[key])
         positions, ranks = index.find(wanted)
         live = self._alive[positions]
@@ -118,15 +149,24 @@ class Table:
 
     def rows(self, positions: np.ndarray | list[int]) -> pd.DataFrame:
         """The rows at ``positions`` (in that order), indexed by position."""
-        positions = np.asarray(positions, dtype=np.intp)
-        if len(positions) and positions.max() >= len(self._frame):
-            self._flush()
-        return self._frame.take(positions)
+        positions = self._at(positions)
+        out = self._frame.take(positions)
+        self._patch(out, positions)
+        return out
+
+    def column(self, positions: np.ndarray, column: str) -> pd.Series:
+        """One column of the rows at ``positions`` (cheaper than :meth:`rows`)."""
+        positions = self._at(positions)
+        out = self._frame[column].take(positions)
+        self._patch(out, positions)
+        return out
 
     def geometries(self, positions: np.ndarray) -> np.ndarray:
         """The geometries at ``positions`` as a plain array (appended rows are read where
         they wait, without merging them into the frame)."""
-        parts = [np.asarray(f.geometry.values) for f in (self._frame, *self._pending)]
+        if self._geoms is None:
+            self._geoms = np.asarray(self._frame[self.geometry_name].array)
+        parts = [self._geoms, *(np.asarray(f[self.geometry_name].array) for f in self._pending)]
         return (parts[0] if len(parts) == 1 else np.concatenate(parts))[positions]
 
     def area(self, positions: np.ndarray) -> np.ndarray:
@@ -139,7 +179,7 @@ class Table:
     def frame(self) -> pd.DataFrame:
         """All live rows in layer order, indexed by position (a new frame: change it freely
         and give it back through :meth:`replace`)."""
-        self._flush()
+        self._settle()
         return self._frame.loc[self._alive]
 
     # -- changing --------------------------------------------------------------------------
@@ -149,14 +189,20 @@ class Table:
         positions = np.asarray(positions, dtype=np.intp)
         if not len(positions):
             return
-        if positions.max() >= len(self._frame):
-            self._flush()
+        self._keys.pop(column, None)  # a key changed: its index is rebuilt when next used
         if isinstance(value, pd.Series):
             value = value.to_numpy()  # by position, never aligned on an index
+        if column in self._deferred:
+            # Setting values in an Arrow string column rewrites the whole column (~1 ms for
+            # 250,000 plots): remember them and write them all at once when needed.
+            values = np.broadcast_to(np.asarray(value, dtype=object), positions.shape)
+            self._later.setdefault(column, {}).update(zip(positions.tolist(), values, strict=True))
+            return
+        positions = self._at(positions)
         self._frame.iloc[positions, self._frame.columns.get_loc(column)] = value
-        self._keys.pop(column, None)  # a key changed: its index is rebuilt when next used
         if column == self.geometry_name:
             self._areas[positions] = np.nan
+            self._geoms = None
 
     def drop(self, positions: np.ndarray) -> None:
         self._changed = True
@@ -185,13 +231,17 @@ class Table:
         self._pending: list[pd.DataFrame] = []
         self._alive = np.ones(len(frame), dtype=bool)
         self._areas = np.full(len(frame), np.nan)  # NaN: not measured since it last changed
+        self._geoms: np.ndarray | None = None
         self._keys: dict[str, _KeyIndex] = {}
+        self._later: dict[str, dict[int, object]] = {}
+        self._deferred = {column for column, dtype in frame.dtypes.items()
+                          if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"}
 
     def result(self) -> pd.DataFrame:
         """The layer as a typed frame: the baseline's own frame when nothing changed it."""
         if not self._changed:
             return self._original
-        self._flush()
+        self._settle()
         frame = self._frame if self._alive.all() else self._frame.loc[self._alive]
         return coerce(frame, SCHEMAS[self.name])
 
