@@ -3,8 +3,9 @@
 Copying and re-typing every layer after each edit costs ~50 ms an edit at national scale
 (250,000 plots), so a 100-edit scenario took seconds. A :class:`WorkingPlan` wraps the
 baseline's typed frames once (pandas copy-on-write keeps the baseline untouched); edits find
-rows by key through hash indexes built on first use, set values in place, mark rows dropped
-and queue appended rows; :meth:`WorkingPlan.plan` builds the typed :class:`Plan` once.
+rows by key (through a hash index once a key has been looked up a few times), set values in
+place, mark rows dropped and queue appended rows; :meth:`WorkingPlan.plan` builds the typed
+:class:`Plan` once.
 
 Row order is the one a frame-per-edit evaluation gives: the surviving rows in the order they
 entered the layer (baseline rows, then appended rows in the order they were appended).
@@ -25,37 +26,63 @@ from ..layers.schema import SCHEMAS
 _NONE = np.zeros(0, dtype=np.intp)
 
 
+#: Lookups answered by scanning a key column before a hash index is built for it: building
+#: one costs about as much as 30 scans, so a short scenario never pays for it.
+SCANS_BEFORE_INDEX = 8
+
+
 class _KeyIndex:
-    """Where the values of one key column sit: the rows of each value (grouped once, so that a
-    lookup costs the same for a key shared by many rows, like a park code), plus the rows
-    appended since it was built. Dropped rows are filtered out by the table."""
+    """Where the values of one key column sit: the rows the table had when this was made
+    (scanned for the first few lookups, then hashed once), plus the rows appended since.
+    Dropped rows are filtered out by the table."""
 
     def __init__(self, values: pd.Series) -> None:
-        codes, uniques = pd.factorize(values)
+        self._column = values
+        self._scans_left = SCANS_BEFORE_INDEX
+        self._values: pd.Index | None = None
+        self._rows: np.ndarray | None = None
+        self._added_values: list[object] = []
+        self._added_positions: list[int] = []
+
+    def _build(self) -> None:
+        index = pd.Index(self._column)
+        if index.is_unique and not index.hasnans:  # codes of plots, projects: row i holds value i
+            self._values = index
+            return
+        # A value shared by many rows (a park's plots, a project's plot links): the rows are
+        # grouped by value once, so that a lookup does not scan the column.
+        codes, uniques = pd.factorize(self._column)
         present = np.flatnonzero(codes >= 0)  # missing keys are never looked up
-        # Positions grouped by value, in layer order within a value (stable sort).
-        self._rows = present[np.argsort(codes[present], kind="stable")]
+        self._rows = present[np.argsort(codes[present], kind="stable")]  # layer order kept
         self._starts = np.concatenate(
             [[0], np.cumsum(np.bincount(codes[present], minlength=len(uniques)))])
         self._values = pd.Index(uniques)
-        self._added_values: list[object] = []
-        self._added_positions: list[int] = []
 
     def add(self, values: pd.Series, start: int) -> None:
         self._added_values.extend(values)
         self._added_positions.extend(range(start, start + len(values)))
 
-    def find(self, codes: list[object]) -> tuple[np.ndarray, np.ndarray]:
-        """Positions of the rows whose value is one of ``codes``, and the rank in ``codes``
-        of each row's value."""
+    def _find_in_column(self, codes: list[object]) -> tuple[np.ndarray, np.ndarray]:
+        if self._values is None and self._scans_left > 0:
+            self._scans_left -= 1
+            found = np.flatnonzero(self._column.isin(codes).to_numpy(dtype=bool))
+            return found, pd.Index(codes).get_indexer(self._column.take(found))
+        if self._values is None:
+            self._build()
         which = self._values.get_indexer(codes)
-        rank = np.flatnonzero(which >= 0)
-        lo, hi = self._starts[which[rank]], self._starts[which[rank] + 1]
+        ranks = np.flatnonzero(which >= 0)
+        if self._rows is None:
+            return which[ranks], ranks
+        lo, hi = self._starts[which[ranks]], self._starts[which[ranks] + 1]
         counts = hi - lo
         # The concatenated ranges lo[i]:hi[i] of the grouped rows, without a Python loop.
         offsets = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        found = self._rows[np.repeat(lo, counts) + offsets]
-        ranks = np.repeat(rank, counts)
+        return self._rows[np.repeat(lo, counts) + offsets], np.repeat(ranks, counts)
+
+    def find(self, codes: list[object]) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of the rows whose value is one of ``codes`` (distinct), and the rank in
+        ``codes`` of each row's value."""
+        found, ranks = self._find_in_column(codes)
         if self._added_values:
             added_rank = pd.Index(codes).get_indexer(pd.Index(self._added_values, dtype=object))
             hit = added_rank >= 0
@@ -91,7 +118,6 @@ class Table:
             added = coerce(self._concat(self._pending), SCHEMAS[self.name])
             self._frame = self._concat([self._frame, added])
             self._pending = []
-            self._geoms = None
 
     def _settle(self) -> None:
         """Flush appended rows and write the deferred values into the frame."""
@@ -126,13 +152,19 @@ class Table:
     def find(self, key: str, codes: Iterable[object]) -> np.ndarray:
         """Positions of the live rows whose ``key`` is one of ``codes``, grouped by code in
         the order given, each code's rows in layer order."""
-        wanted = list(dict.fromkeys(codes))
+        # Missing values never match (a scan would match them, a hash index would not).
+        wanted = [code for code in dict.fromkeys(codes) if not pd.isna(code)]
         if not wanted:
             return _NONE
         index = self._keys.get(key)
         if index is None:
-            self._settle()
+            if key in self._later:
+                self._settle()
             index = self._keys[key] = _KeyIndex(self._frame[key])
+            start = len(self._frame)
+            for rows in self._pending:  # rows waiting to be merged into the frame
+                index.add(rows[key].astype("string"), start)
+                start += len(rows)
         positions, ranks = index.find(wanted)
         live = self._alive[positions]
         positions, ranks = positions[live], ranks[live]
@@ -165,9 +197,10 @@ class Table:
         """The geometries at ``positions`` as a plain array (appended rows are read where
         they wait, without merging them into the frame)."""
         if self._geoms is None:
-            self._geoms = np.asarray(self._frame[self.geometry_name].array)
-        parts = [self._geoms, *(np.asarray(f[self.geometry_name].array) for f in self._pending)]
-        return (parts[0] if len(parts) == 1 else np.concatenate(parts))[positions]
+            parts = [self._frame, *self._pending]
+            self._geoms = np.concatenate([np.asarray(f[self.geometry_name].array, dtype=object)
+                                          for f in parts])
+        return self._geoms[positions]
 
     def area(self, positions: np.ndarray) -> np.ndarray:
         """Areas of the geometries at ``positions`` (each measured once until it changes)."""
@@ -214,12 +247,13 @@ class Table:
         self._changed = True
         if not len(rows):
             return
-        if self.geometry_name is not None and not isinstance(rows, gpd.GeoDataFrame):
-            rows = gpd.GeoDataFrame(rows, geometry=self.geometry_name, crs=self._frame.crs)
         start = len(self._alive)
-        self._pending.append(rows)
+        self._pending.append(rows)  # made a GeoDataFrame when merged into the frame
         self._alive = np.concatenate([self._alive, np.ones(len(rows), dtype=bool)])
         self._areas = np.concatenate([self._areas, np.full(len(rows), np.nan)])
+        if self._geoms is not None:
+            self._geoms = np.concatenate(
+                [self._geoms, np.asarray(rows[self.geometry_name].array, dtype=object)])
         for key, index in self._keys.items():
             index.add(rows[key].astype("string"), start)  # as typing will give them
 

@@ -32,11 +32,10 @@ def _leased_away(edit: Edit, plots: pd.DataFrame, land_use: str) -> None:
 def _change_plot_use(work: WorkingPlan, hit: np.ndarray, land_use: str) -> None:
     """Give the plots at positions ``hit`` a new land use, moving their park's leasable area;
     a zone-only use removes them from the plots layer."""
-    plots = work.plots.rows(hit)
-    was = F.is_leasable(plots["land_use"])
+    was = F.is_leasable(work.plots.column(hit, "land_use"))
     now = bool(F.is_leasable(land_use))
-    delta = plots["area_ha"].where(was != now, 0.0) * (1.0 if now else -1.0)
-    F.adjust_parks(work.parks, plots["park_code"], delta)
+    delta = work.plots.column(hit, "area_ha").where(was != now, 0.0) * (1.0 if now else -1.0)
+    F.adjust_parks(work.parks, work.plots.column(hit, "park_code"), delta)
     if land_use in PLOT_LAND_USES:
         work.plots.set(hit, "land_use", land_use)
     else:
@@ -107,19 +106,19 @@ class RezoneZones(InPlaceEdit):
 
     def _plots_inside(self, work: WorkingPlan, zones: pd.DataFrame) -> pd.DataFrame:
         """Plots whose interior point lies in one of ``zones``, in layer order."""
-        plots = work.plots.frame()
-        geoms = plots.geometry.values
+        live = work.plots.live()
+        geoms = work.plots.geometries(live)
         # A plot's interior point lies in its bounding box: only plots whose box meets a
         # zone's box are candidates (the interior point is the costly part, nationally).
-        box = shapely.bounds(np.asarray(geoms))
-        near = np.zeros(len(plots), dtype=bool)
+        box = shapely.bounds(geoms)
+        near = np.zeros(len(live), dtype=bool)
         for x0, y0, x1, y1 in shapely.bounds(np.asarray(zones.geometry.values)):
             near |= (box[:, 0] <= x1) & (box[:, 2] >= x0) & (box[:, 1] <= y1) & (box[:, 3] >= y0)
         near = np.flatnonzero(near)
-        points = shapely.point_on_surface(np.asarray(geoms)[near])
+        points = shapely.point_on_surface(geoms[near])
         tree = shapely.STRtree(zones.geometry.values)
         hit, _ = tree.query(points, predicate="within")
-        return plots.iloc[near[np.unique(hit)]]
+        return work.plots.rows(live[near[np.unique(hit)]])
 
     def check(self, work: WorkingPlan) -> None:
         if self.land_use not in ZONE_LAND_USES:
