@@ -47,9 +47,12 @@ def _rezone_plots(work: WorkingPlan, chosen: pd.DataFrame, land_use: str,
     """Give plots a new land use; their outline is carved out of the zones and becomes a zone
     of that use, so the park's land-use structure follows. Non-plot uses remove the plots."""
     hit = work.plots.where("plot_code", chosen["plot_code"])
+    parks = chosen["park_code"]
+    geoms = np.asarray(chosen.geometry.values)
     new_zones = []
-    for park_code, group in chosen.groupby("park_code", sort=True):  # one step per park
-        shape = shapely.union_all(group.geometry.values)
+    # One step per park, in park order (a groupby costs more than the carving here).
+    for park_code in sorted(parks.dropna().unique()):
+        shape = shapely.union_all(geoms[(parks == park_code).to_numpy(dtype=bool, na_value=False)])
         F.carve_zones(work.zones, str(park_code), shape)
         new_zones.append(pd.DataFrame(
             {"zone_id": [f"{zone_prefix}-{park_code}"], "park_code": [park_code],
