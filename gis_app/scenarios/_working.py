@@ -45,11 +45,11 @@ class _KeyIndex:
         self._added_values: list[object] = []
         self._added_positions: list[int] = []
 
-    def _build(self) -> None:
+    def _build(self) -> pd.Index:
         index = pd.Index(self._column)
         if index.is_unique and not index.hasnans:  # codes of plots, projects: row i holds value i
             self._values = index
-            return
+            return index
         # A value shared by many rows (a park's plots, a project's plot links): the rows are
         # grouped by value once, so that a lookup does not scan the column.
         codes, uniques = pd.factorize(self._column)
@@ -58,6 +58,7 @@ class _KeyIndex:
         self._starts = np.concatenate(
             [[0], np.cumsum(np.bincount(codes[present], minlength=len(uniques)))])
         self._values = pd.Index(uniques)
+        return self._values
 
     def add(self, values: pd.Series, start: int) -> None:
         self._added_values.extend(values)
@@ -68,9 +69,7 @@ class _KeyIndex:
             self._scans_left -= 1
             found = np.flatnonzero(self._column.isin(codes).to_numpy(dtype=bool))
             return found, pd.Index(codes).get_indexer(self._column.take(found))
-        if self._values is None:
-            self._build()
-        which = self._values.get_indexer(codes)
+        which = (self._values if self._values is not None else self._build()).get_indexer(codes)
         ranks = np.flatnonzero(which >= 0)
         if self._rows is None:
             return which[ranks], ranks
@@ -100,8 +99,16 @@ class Table:
         self.name = name
         self._original = frame
         #: The geometry column (None for tables without geometry).
-        self.geometry_name = (frame.geometry.name if isinstance(frame, gpd.GeoDataFrame)
-                              else None)
+        self.geometry_name: str | None = (
+            str(frame.geometry.name) if isinstance(frame, gpd.GeoDataFrame) else None)
+        self._frame: pd.DataFrame
+        self._pending: list[pd.DataFrame]  # appended rows, not yet typed nor merged
+        self._alive: np.ndarray  # per position: False once dropped
+        self._areas: np.ndarray  # per position: NaN when not measured since it last changed
+        self._geoms: np.ndarray | None  # all geometries (frame and pending) as a plain array
+        self._keys: dict[str, _KeyIndex]
+        self._later: dict[str, dict[int, object]]  # deferred values: column -> position -> value
+        self._deferred: set[str]  # the columns whose values are deferred
         self.replace(frame)
         self._changed = False
 
@@ -263,12 +270,12 @@ class Table:
         park's new outline)."""
         self._changed = True
         self._frame = _one_chunk(frame.reset_index(drop=True))
-        self._pending: list[pd.DataFrame] = []
+        self._pending = []
         self._alive = np.ones(len(frame), dtype=bool)
-        self._areas = np.full(len(frame), np.nan)  # NaN: not measured since it last changed
-        self._geoms: np.ndarray | None = None
-        self._keys: dict[str, _KeyIndex] = {}
-        self._later: dict[str, dict[int, object]] = {}
+        self._areas = np.full(len(frame), np.nan)
+        self._geoms = None
+        self._keys = {}
+        self._later = {}
         self._deferred = {column for column, dtype in frame.dtypes.items()
                           if isinstance(dtype, pd.StringDtype) and dtype.storage == "pyarrow"}
 
