@@ -1,6 +1,7 @@
-"""Small frame helpers shared by the edits: lookups, typed rebuilds, zone carving, park areas.
+"""Small helpers shared by the edits: lookups, typed rebuilds, zone carving, park areas.
 
-Every helper returns new frames; inputs are never modified.
+Lookups read a working plan's tables; the frame helpers return new frames and never modify
+their inputs.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import shapely
 from ..layers.plan import Plan, coerce
 from ..layers.schema import SCHEMAS
 from ..settings import AREA_TOLERANCE_M2, LEASABLE_LAND_USES
+from ._working import Table, WorkingPlan
 from .model import Edit
 
 
@@ -39,31 +41,32 @@ def concat(frames: Iterable[pd.DataFrame], like: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def require_codes(edit: Edit, frame: pd.DataFrame, key: str, codes: Iterable[str],
+def require_codes(edit: Edit, table: Table, key: str, codes: Iterable[str],
                   layer: str) -> pd.DataFrame:
-    """The rows of ``frame`` whose ``key`` is in ``codes``, in the order given; all must exist."""
+    """The rows of ``table`` whose ``key`` is in ``codes``, in the order given; all must exist.
+
+    The rows are indexed by their position in the table (what :meth:`Table.set` takes).
+    """
     codes = list(codes)
     if not codes:
         raise edit.fail(f"no {key} given")
     if len(set(codes)) != len(codes):
         raise edit.fail(f"{key} listed twice: {', '.join(sorted(codes))}")
-    # Select the few rows first: indexing every row of a national plots layer costs ~50 ms
-    # per edit, and a scenario has hundreds of edits.
-    keys = frame[key].astype(str)
-    hits = frame.loc[keys.isin(codes).to_numpy(dtype=bool)]
+    hits = table.rows(table.find(key, codes))
     found = set(hits[key].astype(str))
     missing = [c for c in codes if c not in found]
     if missing:
         raise edit.fail(f"no {layer} {', '.join(missing)} in the plan",
                         [(layer, c) for c in missing])
-    return hits.set_index(hits[key].astype(str), drop=False).loc[codes]
+    return hits
 
 
-def require_new(edit: Edit, frame: pd.DataFrame, key: str, codes: Iterable[str],
+def require_new(edit: Edit, table: Table, key: str, codes: Iterable[str],
                 layer: str) -> None:
-    codes = list(codes)
-    keys = frame[key].astype(str)
-    taken = sorted(set(keys[keys.isin(codes).to_numpy(dtype=bool)]))
+    found = table.find(key, codes)
+    if not len(found):
+        return
+    taken = sorted(set(table.rows(found)[key].astype(str)))
     if taken:
         raise edit.fail(f"{layer} {', '.join(taken)} already exist(s)",
                         [(layer, c) for c in taken])
@@ -77,11 +80,16 @@ def require_polygon(edit: Edit, geom: object, what: str) -> shapely.Geometry:
     return geom
 
 
-def park_row(edit: Edit, plan: Plan, park_code: str) -> pd.Series:
-    hit = plan.parks.loc[plan.parks["park_code"] == park_code]
-    if hit.empty:
+def park_row(edit: Edit, work: WorkingPlan, park_code: str) -> pd.Series:
+    hit = work.parks.find("park_code", [park_code])
+    if not len(hit):
         raise edit.fail(f"no park {park_code} in the plan", [("parks", park_code)])
-    return hit.iloc[0]
+    return work.parks.rows(hit[:1]).iloc[0]
+
+
+def in_park(table: Table, park_code: str) -> pd.DataFrame:
+    """The rows of ``table`` (plots, zones) in park ``park_code``, in layer order."""
+    return table.rows(table.where("park_code", [park_code]))
 
 
 def is_leasable(land_use: pd.Series | str) -> pd.Series | bool:
@@ -90,9 +98,9 @@ def is_leasable(land_use: pd.Series | str) -> pd.Series | bool:
     return land_use.isin(LEASABLE_LAND_USES)
 
 
-def adjust_parks(parks: gpd.GeoDataFrame, park_code: str | pd.Series,
-                 leasable_delta_ha: float | pd.Series = 0.0) -> gpd.GeoDataFrame:
-    """Add ``leasable_delta_ha`` (per park) to ``leasable_area_ha``.
+def adjust_parks(parks: Table, park_code: str | pd.Series,
+                 leasable_delta_ha: float | pd.Series = 0.0) -> None:
+    """Add ``leasable_delta_ha`` (per park) to ``leasable_area_ha``, in place.
 
     The baseline's own figure is kept and shifted, not recomputed from plots: the board's
     planned leasable land may include land not yet subdivided into plots.
@@ -102,27 +110,38 @@ def adjust_parks(parks: gpd.GeoDataFrame, park_code: str | pd.Series,
     else:
         delta = pd.Series(np.asarray(leasable_delta_ha), index=park_code.to_numpy()).groupby(
             level=0).sum()
-    out = parks.copy()
-    add = out["park_code"].map(delta).fillna(0.0).astype("float64")
+    rows = parks.where("park_code", delta.index)
+    add = parks.column(rows, "park_code").map(delta).fillna(0.0).astype("float64").to_numpy()
     touched = add != 0
-    out.loc[touched, "leasable_area_ha"] = out.loc[touched, "leasable_area_ha"].fillna(0.0) + \
-        add[touched]
-    return out
+    old = parks.column(rows[touched], "leasable_area_ha").fillna(0.0).to_numpy()
+    parks.set(rows[touched], "leasable_area_ha", old + add[touched])
 
 
-def carve_zones(zones: gpd.GeoDataFrame, park_code: str, shape: shapely.Geometry
-                ) -> gpd.GeoDataFrame:
-    """Zones of ``park_code`` with ``shape`` cut out; zones left empty are dropped."""
-    out = zones.copy()
-    geoms = out.geometry.values.copy()
+def carve_zones(zones: Table, park_code: str, shape: shapely.Geometry) -> None:
+    """Cut ``shape`` out of the zones of ``park_code``, in place; zones left empty are dropped.
+
+    Like every carve, this leaves all zones in :func:`polygonal` form and above the area
+    tolerance; only zones not yet in that form are converted and only new or changed
+    geometries are measured, so that carving one park of a national layer costs little.
+    """
+    geometry = str(zones.geometry_name)
+    mine = zones.where("park_code", [park_code])
+    geoms = zones.geometries(mine)
     # Only zones whose interior meets the shape are cut (others keep their exact vertices).
-    mine = (out["park_code"] == park_code).to_numpy() & shapely.relate_pattern(
-        geoms, shape, "T********")
-    cut = shapely.difference(geoms[mine], shape)
-    geoms[mine] = shapely.make_valid(cut)
-    out[out.geometry.name] = gpd.GeoSeries(geoms, index=out.index, crs=zones.crs)
-    out[out.geometry.name] = polygonal(out.geometry.values)
-    return out.loc[shapely.area(out.geometry.values) > AREA_TOLERANCE_M2]
+    cut = shapely.relate_pattern(geoms, shape, "T********")
+    zones.set(mine[cut], geometry,
+              polygonal(shapely.make_valid(shapely.difference(geoms[cut], shape))))
+    live = zones.live()
+    odd = live[~_in_polygonal_form(zones.geometries(live))]
+    zones.set(odd, geometry, polygonal(zones.geometries(odd)))
+    zones.drop(live[~(zones.area(live) > AREA_TOLERANCE_M2)])
+
+
+def _in_polygonal_form(geoms: np.ndarray) -> np.ndarray:
+    """Whether :func:`polygonal` would give each geometry back unchanged: a polygon, or a
+    multipolygon of two or more parts (one part becomes a polygon)."""
+    kind = shapely.get_type_id(geoms)
+    return (kind == 3) | ((kind == 6) & (shapely.get_num_geometries(geoms) >= 2))
 
 
 def polygonal(geoms: np.ndarray) -> np.ndarray:

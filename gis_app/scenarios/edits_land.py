@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.plan import Plan
 from ..layers.schema import PLOT_LAND_USES, ZONE_LAND_USES
 from . import _frames as F
-from .model import Edit
+from ._working import WorkingPlan
+from .model import Edit, InPlaceEdit
 
 #: Project statuses whose land may be reclaimed (dự án chậm tiến độ / đã thu hồi).
 RECLAIMABLE_STATUSES = ("behind_schedule", "revoked")
@@ -30,34 +29,41 @@ def _leased_away(edit: Edit, plots: pd.DataFrame, land_use: str) -> None:
             f"reclaim them before re-zoning to {land_use}", [("plots", c) for c in leased])
 
 
-def _rezone_plots(plan: Plan, chosen: pd.DataFrame, land_use: str, zone_prefix: str) -> Plan:
+def _change_plot_use(work: WorkingPlan, hit: np.ndarray, land_use: str) -> None:
+    """Give the plots at positions ``hit`` a new land use, moving their park's leasable area;
+    a zone-only use removes them from the plots layer."""
+    was = F.is_leasable(work.plots.column(hit, "land_use"))
+    now = bool(F.is_leasable(land_use))
+    delta = work.plots.column(hit, "area_ha").where(was != now, 0.0) * (1.0 if now else -1.0)
+    F.adjust_parks(work.parks, work.plots.column(hit, "park_code"), delta)
+    if land_use in PLOT_LAND_USES:
+        work.plots.set(hit, "land_use", land_use)
+    else:
+        work.plots.drop(hit)
+
+
+def _rezone_plots(work: WorkingPlan, chosen: pd.DataFrame, land_use: str,
+                  zone_prefix: str) -> None:
     """Give plots a new land use; their outline is carved out of the zones and becomes a zone
     of that use, so the park's land-use structure follows. Non-plot uses remove the plots."""
-    plots = plan.plots
-    hit = plots["plot_code"].isin(chosen["plot_code"])
-    was = F.is_leasable(plots.loc[hit, "land_use"])
-    now = bool(F.is_leasable(land_use))
-    delta = plots.loc[hit, "area_ha"].where(was != now, 0.0) * (1.0 if now else -1.0)
-    parks = F.adjust_parks(plan.parks, plots.loc[hit, "park_code"], delta)
-    zones = plan.zones
+    hit = work.plots.where("plot_code", chosen["plot_code"])
+    parks = chosen["park_code"]
+    geoms = np.asarray(chosen.geometry.values)
     new_zones = []
-    for park_code, group in chosen.groupby("park_code", sort=True):  # one step per park
-        shape = shapely.union_all(group.geometry.values)
-        zones = F.carve_zones(zones, str(park_code), shape)
-        new_zones.append(gpd.GeoDataFrame(
+    # One step per park, in park order (a groupby costs more than the carving here).
+    for park_code in sorted(parks.dropna().unique()):
+        shape = shapely.union_all(geoms[(parks == park_code).to_numpy(dtype=bool, na_value=False)])
+        F.carve_zones(work.zones, str(park_code), shape)
+        new_zones.append(pd.DataFrame(
             {"zone_id": [f"{zone_prefix}-{park_code}"], "park_code": [park_code],
-             "land_use": [land_use]}, geometry=[shape], crs=plan.crs))
-    zones = F.concat([zones, *new_zones], plan.zones)
-    if land_use in PLOT_LAND_USES:
-        plots = plots.copy()
-        plots.loc[hit, "land_use"] = land_use
-    else:
-        plots = plots.loc[~hit]
-    return F.rebuild(plan, parks=parks, zones=zones, plots=plots)
+             "land_use": [land_use], "geometry": [shape]}))
+    _change_plot_use(work, hit, land_use)
+    for zone in new_zones:
+        work.zones.append(zone)
 
 
 @dataclass(frozen=True, kw_only=True)
-class RezonePlots(Edit):
+class RezonePlots(InPlaceEdit):
     """Give plots another land use (e.g. industrial -> warehouse_logistics, or -> green).
 
     A plot use keeps the plots; a zone-only use (green, roads, water) turns them into a zone
@@ -70,17 +76,17 @@ class RezonePlots(Edit):
     label_vi = "Điều chỉnh chức năng lô đất"
     label_en = "Re-zone plots"
 
-    def validate(self, plan: Plan) -> None:
+    def check(self, work: WorkingPlan) -> None:
         if self.land_use not in ZONE_LAND_USES:
             raise self.fail(f"land use {self.land_use!r} is not one of {', '.join(ZONE_LAND_USES)}")
-        chosen = F.require_codes(self, plan.plots, "plot_code", self.plot_codes, "plots")
+        chosen = F.require_codes(self, work.plots, "plot_code", self.plot_codes, "plots")
         _leased_away(self, chosen, self.land_use)
 
-    def _apply(self, plan: Plan) -> Plan:
-        chosen = F.require_codes(self, plan.plots, "plot_code", self.plot_codes, "plots")
-        return _rezone_plots(plan, chosen, self.land_use, f"{self.id}")
+    def change(self, work: WorkingPlan) -> None:
+        chosen = F.require_codes(self, work.plots, "plot_code", self.plot_codes, "plots")
+        _rezone_plots(work, chosen, self.land_use, f"{self.id}")
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("plots", c) for c in self.plot_codes}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -88,7 +94,7 @@ class RezonePlots(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RezoneZones(Edit):
+class RezoneZones(InPlaceEdit):
     """Give functional zones another land use; the plots inside follow.
 
     Plots whose interior point lies in a re-zoned zone take the new use when it is a plot use;
@@ -101,37 +107,35 @@ class RezoneZones(Edit):
     label_vi = "Điều chỉnh chức năng phân khu"
     label_en = "Re-zone zones"
 
-    def _plots_inside(self, plan: Plan, zones: pd.DataFrame) -> pd.DataFrame:
-        points = shapely.point_on_surface(plan.plots.geometry.values)
+    def _plots_inside(self, work: WorkingPlan, zones: pd.DataFrame) -> pd.DataFrame:
+        """Plots whose interior point lies in one of ``zones``, in layer order."""
+        live = work.plots.live()
+        geoms = work.plots.geometries(live)
+        # A plot's interior point lies in its bounding box: only plots whose box meets a
+        # zone's box are candidates (the interior point is the costly part, nationally).
+        box = shapely.bounds(geoms)
+        near = np.zeros(len(live), dtype=bool)
+        for x0, y0, x1, y1 in shapely.bounds(np.asarray(zones.geometry.values)):
+            near |= (box[:, 0] <= x1) & (box[:, 2] >= x0) & (box[:, 1] <= y1) & (box[:, 3] >= y0)
+        near = np.flatnonzero(near)
+        points = shapely.point_on_surface(geoms[near])
         tree = shapely.STRtree(zones.geometry.values)
         hit, _ = tree.query(points, predicate="within")
-        return plan.plots.iloc[np.unique(hit)]
+        return work.plots.rows(live[near[np.unique(hit)]])
 
-    def validate(self, plan: Plan) -> None:
+    def check(self, work: WorkingPlan) -> None:
         if self.land_use not in ZONE_LAND_USES:
             raise self.fail(f"land use {self.land_use!r} is not one of {', '.join(ZONE_LAND_USES)}")
-        zones = F.require_codes(self, plan.zones, "zone_id", self.zone_ids, "zones")
-        _leased_away(self, self._plots_inside(plan, zones), self.land_use)
+        zones = F.require_codes(self, work.zones, "zone_id", self.zone_ids, "zones")
+        _leased_away(self, self._plots_inside(work, zones), self.land_use)
 
-    def _apply(self, plan: Plan) -> Plan:
-        zones = F.require_codes(self, plan.zones, "zone_id", self.zone_ids, "zones")
-        inside = self._plots_inside(plan, zones)
-        plots = plan.plots
-        hit = plots["plot_code"].isin(inside["plot_code"])
-        was = F.is_leasable(plots.loc[hit, "land_use"])
-        now = bool(F.is_leasable(self.land_use))
-        delta = plots.loc[hit, "area_ha"].where(was != now, 0.0) * (1.0 if now else -1.0)
-        parks = F.adjust_parks(plan.parks, plots.loc[hit, "park_code"], delta)
-        if self.land_use in PLOT_LAND_USES:
-            plots = plots.copy()
-            plots.loc[hit, "land_use"] = self.land_use
-        else:
-            plots = plots.loc[~hit]
-        new_zones = plan.zones.copy()
-        new_zones.loc[new_zones["zone_id"].isin(self.zone_ids), "land_use"] = self.land_use
-        return F.rebuild(plan, parks=parks, zones=new_zones, plots=plots)
+    def change(self, work: WorkingPlan) -> None:
+        zones = F.require_codes(self, work.zones, "zone_id", self.zone_ids, "zones")
+        inside = self._plots_inside(work, zones)
+        _change_plot_use(work, work.plots.where("plot_code", inside["plot_code"]), self.land_use)
+        work.zones.set(work.zones.where("zone_id", self.zone_ids), "land_use", self.land_use)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("zones", z) for z in self.zone_ids}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -139,7 +143,7 @@ class RezoneZones(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReclaimProjects(Edit):
+class ReclaimProjects(InPlaceEdit):
     """Take back the land of behind-schedule or revoked projects (thu hồi đất dự án chậm tiến độ).
 
     The projects become ``revoked``, their plots ``vacant`` and their plot links are removed.
@@ -150,8 +154,8 @@ class ReclaimProjects(Edit):
     label_vi = "Thu hồi đất dự án chậm tiến độ"
     label_en = "Reclaim land of slow projects"
 
-    def validate(self, plan: Plan) -> None:
-        chosen = F.require_codes(self, plan.tenants, "project_id", self.project_ids, "tenants")
+    def check(self, work: WorkingPlan) -> None:
+        chosen = F.require_codes(self, work.tenants, "project_id", self.project_ids, "tenants")
         bad = chosen.loc[~chosen["project_status"].isin(RECLAIMABLE_STATUSES)]
         if len(bad):
             listed = ", ".join(f"{p} ({s})" for p, s in
@@ -159,20 +163,17 @@ class ReclaimProjects(Edit):
             raise self.fail(f"only behind-schedule or revoked projects can be reclaimed: {listed}",
                             [("tenants", p) for p in bad["project_id"]])
 
-    def _apply(self, plan: Plan) -> Plan:
-        ids = list(self.project_ids)
-        links = plan.tenant_plots
-        freed = links.loc[links["project_id"].isin(ids), "plot_code"]
-        plots = plan.plots.copy()
-        plots.loc[plots["plot_code"].isin(freed), "status"] = "vacant"
-        tenants = plan.tenants.copy()
-        tenants.loc[tenants["project_id"].isin(ids), "project_status"] = "revoked"
-        return F.rebuild(plan, plots=plots, tenants=tenants,
-                         tenant_plots=links.loc[~links["project_id"].isin(ids)])
+    def change(self, work: WorkingPlan) -> None:
+        links = work.tenant_plots.where("project_id", self.project_ids)
+        freed = work.tenant_plots.rows(links)["plot_code"]
+        work.plots.set(work.plots.where("plot_code", freed), "status", "vacant")
+        work.tenants.set(work.tenants.where("project_id", self.project_ids), "project_status",
+                         "revoked")
+        work.tenant_plots.drop(links)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
-        links = plan.tenant_plots
-        plots = links.loc[links["project_id"].isin(self.project_ids), "plot_code"]
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
+        links = work.tenant_plots
+        plots = links.rows(links.where("project_id", self.project_ids))["plot_code"]
         return {("tenants", p) for p in self.project_ids} | {("plots", str(c)) for c in plots}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -180,7 +181,7 @@ class ReclaimProjects(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LeasePlots(Edit):
+class LeasePlots(InPlaceEdit):
     """Lease vacant leasable plots of one park to a prospective tenant (dự án thứ cấp mới).
 
     The project is added as ``under_construction`` with its registered capital, jobs and
@@ -200,9 +201,9 @@ class LeasePlots(Edit):
     label_vi = "Cho thuê lô đất trống"
     label_en = "Lease vacant plots"
 
-    def validate(self, plan: Plan) -> None:
-        chosen = F.require_codes(self, plan.plots, "plot_code", self.plot_codes, "plots")
-        F.require_new(self, plan.tenants, "project_id", [self.project_id], "tenants")
+    def check(self, work: WorkingPlan) -> None:
+        chosen = F.require_codes(self, work.plots, "plot_code", self.plot_codes, "plots")
+        F.require_new(self, work.tenants, "project_id", [self.project_id], "tenants")
         taken = chosen.loc[chosen["status"] != "vacant"]
         if len(taken):
             listed = ", ".join(f"{c} ({s})" for c, s in
@@ -221,10 +222,9 @@ class LeasePlots(Edit):
             if value is not None and value < 0:
                 raise self.fail(f"{name} must not be negative ({value})")
 
-    def _apply(self, plan: Plan) -> Plan:
-        chosen = F.require_codes(self, plan.plots, "plot_code", self.plot_codes, "plots")
-        plots = plan.plots.copy()
-        plots.loc[plots["plot_code"].isin(self.plot_codes), "status"] = "leased"
+    def change(self, work: WorkingPlan) -> None:
+        chosen = F.require_codes(self, work.plots, "plot_code", self.plot_codes, "plots")
+        work.plots.set(np.sort(chosen.index.to_numpy()), "status", "leased")
         tenant = pd.DataFrame({
             "project_id": [self.project_id], "park_code": [chosen["park_code"].iloc[0]],
             "project_type": ["secondary"], "investor": [self.investor],
@@ -237,13 +237,12 @@ class LeasePlots(Edit):
             "revenue_usd": [None], "exports_usd": [None], "budget_contribution_usd": [None],
             "reporting_year": [None],
         })
-        tenants = F.concat([plan.tenants, F.rebuild(plan, tenants=tenant).tenants], plan.tenants)
-        links = pd.DataFrame({"plot_code": list(self.plot_codes),
-                              "project_id": [self.project_id] * len(self.plot_codes)})
-        return F.rebuild(plan, plots=plots, tenants=tenants,
-                         tenant_plots=F.concat([plan.tenant_plots, links], plan.tenant_plots))
+        work.tenants.append(tenant)
+        work.tenant_plots.append(pd.DataFrame({
+            "plot_code": list(self.plot_codes),
+            "project_id": [self.project_id] * len(self.plot_codes)}))
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("plots", c) for c in self.plot_codes} | {("tenants", self.project_id)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:

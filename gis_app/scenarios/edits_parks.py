@@ -13,7 +13,8 @@ from ..layers.plan import Plan
 from ..layers.schema import PARK_STATUSES
 from ..settings import AREA_TOLERANCE_M2
 from . import _frames as F
-from .model import Edit, Subdivision
+from ._working import Table, WorkingPlan, as_working
+from .model import InPlaceEdit, Subdivision
 from .subdivide import subdivide
 
 BOUNDARY_MODES = ("expand", "shrink", "replace")
@@ -21,10 +22,11 @@ BOUNDARY_MODES = ("expand", "shrink", "replace")
 UNESTABLISHED = ("proposed", "approved")
 
 
-def _overlapping_parks(plan: Plan, outline: shapely.Geometry, park_code: str | None) -> list[str]:
+def _overlapping_parks(work: WorkingPlan, outline: shapely.Geometry, park_code: str | None
+                       ) -> list[str]:
     """Other parks whose land ``outline`` overlaps by more than the area tolerance."""
-    others = plan.parks if park_code is None else plan.parks.loc[
-        plan.parks["park_code"] != park_code]
+    parks = work.parks.frame()
+    others = parks if park_code is None else parks.loc[parks["park_code"] != park_code]
     shared = shapely.area(shapely.intersection(others.geometry.values, outline))
     return others.loc[shared > AREA_TOLERANCE_M2, "park_code"].astype(str).tolist()
 
@@ -34,23 +36,24 @@ def _new_plot_status(park_status: str) -> str:
     return "not_cleared" if park_status in UNESTABLISHED else "vacant"
 
 
-def _set_park_area(parks: gpd.GeoDataFrame, park_code: str, outline: shapely.Geometry,
-                   leasable_delta_ha: float) -> gpd.GeoDataFrame:
-    """Move the park's planned (and established) area by the change of its outline's area."""
-    out = parks.copy()
-    row = out["park_code"] == park_code
-    old = float(shapely.area(out.loc[row].geometry.iloc[0]))
+def _set_park_area(parks: Table, park_code: str, outline: shapely.Geometry,
+                   leasable_delta_ha: float) -> None:
+    """Give the park its new outline and move its planned (and established) area by the
+    change of the outline's area."""
+    row = parks.where("park_code", [park_code])
+    park = parks.rows(row)
+    old = float(shapely.area(park.geometry.iloc[0]))
     delta_ha = (float(outline.area) - old) / 10_000.0
-    out.loc[row, "planned_area_ha"] = out.loc[row, "planned_area_ha"] + delta_ha
-    established = row & ~out["status"].isin(UNESTABLISHED)
-    out.loc[established, "established_area_ha"] = (
-        out.loc[established, "established_area_ha"] + delta_ha)
-    out.loc[row, out.geometry.name] = gpd.GeoSeries([outline], index=out.index[row], crs=out.crs)
-    return F.adjust_parks(out, park_code, leasable_delta_ha)
+    parks.set(row, "planned_area_ha", park["planned_area_ha"] + delta_ha)
+    established = ~park["status"].isin(UNESTABLISHED).to_numpy()
+    parks.set(row[established], "established_area_ha",
+              park.loc[established, "established_area_ha"] + delta_ha)
+    parks.set(row, park.geometry.name, [outline])
+    F.adjust_parks(parks, park_code, leasable_delta_ha)
 
 
 @dataclass(frozen=True, kw_only=True)
-class ChangeBoundary(Edit):
+class ChangeBoundary(InPlaceEdit):
     """Expand, shrink or replace a park's outline with a drawn or imported polygon.
 
     Zones are clipped to the new outline. Plots left (partly) outside are flagged: the edit
@@ -68,8 +71,8 @@ class ChangeBoundary(Edit):
     label_vi = "Điều chỉnh ranh giới KCN"
     label_en = "Change a park's boundary"
 
-    def new_outline(self, plan: Plan) -> shapely.Geometry:
-        old = F.park_row(self, plan, self.park_code).geometry
+    def new_outline(self, plan: Plan | WorkingPlan) -> shapely.Geometry:
+        old = F.park_row(self, as_working(plan), self.park_code).geometry
         if self.mode == "expand":
             out = shapely.union(old, self.polygon)
         elif self.mode == "shrink":
@@ -78,26 +81,27 @@ class ChangeBoundary(Edit):
             out = self.polygon
         return F.polygonal(np.array([shapely.make_valid(out)]))[0]
 
-    def plots_left_outside(self, plan: Plan) -> pd.DataFrame:
+    def plots_left_outside(self, plan: Plan | WorkingPlan) -> pd.DataFrame:
         """The park's plots with more than the area tolerance outside the new outline."""
-        outline = self.new_outline(plan)
-        plots = plan.plots.loc[plan.plots["park_code"] == self.park_code]
+        work = as_working(plan)
+        outline = self.new_outline(work)
+        plots = F.in_park(work.plots, self.park_code)
         outside = shapely.area(shapely.difference(plots.geometry.values, outline))
         return plots.loc[outside > AREA_TOLERANCE_M2]
 
-    def validate(self, plan: Plan) -> None:
+    def check(self, work: WorkingPlan) -> None:
         if self.mode not in BOUNDARY_MODES:
             raise self.fail(f"mode {self.mode!r} is not one of {', '.join(BOUNDARY_MODES)}")
-        F.park_row(self, plan, self.park_code)
+        F.park_row(self, work, self.park_code)
         F.require_polygon(self, self.polygon, "the boundary polygon")
-        outline = self.new_outline(plan)
+        outline = self.new_outline(work)
         if outline.is_empty or outline.area <= AREA_TOLERANCE_M2:
             raise self.fail(f"park {self.park_code} would have no land left")
-        clash = _overlapping_parks(plan, outline, self.park_code)
+        clash = _overlapping_parks(work, outline, self.park_code)
         if clash:
             raise self.fail(f"the new outline of {self.park_code} overlaps park(s) "
                             f"{', '.join(clash)}", [("parks", c) for c in clash])
-        outside = self.plots_left_outside(plan)
+        outside = self.plots_left_outside(work)
         leased = outside.loc[outside["status"] == "leased", "plot_code"].tolist()
         if leased or (len(outside) and not self.release_outside):
             listed = ", ".join(f"{c} ({s})" for c, s in
@@ -107,36 +111,36 @@ class ChangeBoundary(Edit):
             raise self.fail(f"plots left outside the new boundary of {self.park_code}: "
                             f"{listed} ({hint})", [("plots", c) for c in outside["plot_code"]])
 
-    def _apply(self, plan: Plan) -> Plan:
-        old = F.park_row(self, plan, self.park_code).geometry
-        outline = self.new_outline(plan)
-        outside = self.plots_left_outside(plan)
-        plots = plan.plots.loc[~plan.plots["plot_code"].isin(outside["plot_code"])]
+    def change(self, work: WorkingPlan) -> None:
+        park = F.park_row(self, work, self.park_code)
+        old = park.geometry
+        outline = self.new_outline(work)
+        outside = self.plots_left_outside(work)
+        work.plots.drop(work.plots.where("plot_code", outside["plot_code"]))
         gone = outside["area_ha"].where(F.is_leasable(outside["land_use"]), 0.0).sum()
-        zones = plan.zones.copy()
+        zones = work.zones.frame()
         geoms = zones.geometry.values.copy()
         # Zones wholly inside the new outline keep their exact vertices.
         mine = (zones["park_code"] == self.park_code).to_numpy() & ~shapely.covered_by(
             geoms, outline)
         geoms[mine] = F.polygonal(shapely.make_valid(shapely.intersection(geoms[mine], outline)))
-        zones = zones.set_geometry(geoms, crs=plan.crs)
-        zones = zones.loc[shapely.area(zones.geometry.values) > AREA_TOLERANCE_M2]
+        zones = zones.set_geometry(geoms, crs=work.crs)
+        work.zones.replace(zones.loc[shapely.area(zones.geometry.values) > AREA_TOLERANCE_M2])
         added = 0.0
         if self.subdivision is not None:
             land = F.polygonal(np.array([shapely.make_valid(shapely.difference(outline, old))]))[0]
             if land.area > AREA_TOLERANCE_M2:
-                status = _new_plot_status(str(F.park_row(self, plan, self.park_code)["status"]))
+                status = _new_plot_status(str(park["status"]))
                 new_plots, new_zones = subdivide(land, self.park_code,
                                                  f"{self.park_code}-{self.id}",
-                                                 self.subdivision, plan.crs, status)
-                plots = F.concat([plots, new_plots], plan.plots)
-                zones = F.concat([zones, new_zones], plan.zones)
+                                                 self.subdivision, work.crs, status)
+                work.plots.append(new_plots)
+                work.zones.append(new_zones)
                 added = float(new_plots["area_ha"].where(
                     F.is_leasable(new_plots["land_use"]), 0.0).sum())
-        parks = _set_park_area(plan.parks, self.park_code, outline, added - float(gone))
-        return F.rebuild(plan, parks=parks, zones=zones, plots=plots)
+        _set_park_area(work.parks, self.park_code, outline, added - float(gone))
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("parks", self.park_code)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -146,7 +150,7 @@ class ChangeBoundary(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddPark(Edit):
+class AddPark(InPlaceEdit):
     """Add a new park from a drawn or imported outline, optionally subdivided into plots."""
 
     park_code: str
@@ -162,23 +166,23 @@ class AddPark(Edit):
     label_vi = "Bổ sung KCN mới"
     label_en = "Add a new park"
 
-    def validate(self, plan: Plan) -> None:
-        F.require_new(self, plan.parks, "park_code", [self.park_code], "parks")
+    def check(self, work: WorkingPlan) -> None:
+        F.require_new(self, work.parks, "park_code", [self.park_code], "parks")
         F.require_polygon(self, self.outline, f"the outline of {self.park_code}")
         if self.status not in PARK_STATUSES:
             raise self.fail(f"status {self.status!r} is not one of {', '.join(PARK_STATUSES)}")
-        clash = _overlapping_parks(plan, self.outline, None)
+        clash = _overlapping_parks(work, self.outline, None)
         if clash:
             raise self.fail(f"the outline of {self.park_code} overlaps park(s) "
                             f"{', '.join(clash)}", [("parks", c) for c in clash])
 
-    def _apply(self, plan: Plan) -> Plan:
+    def change(self, work: WorkingPlan) -> None:
         area_ha = float(self.outline.area) / 10_000.0
-        plots = plan.plots.iloc[:0]
-        zones = plan.zones.iloc[:0]
+        plots = work.plots.rows([])  # no rows, the layer's columns
+        zones = work.zones.rows([])
         if self.subdivision is not None:
             plots, zones = subdivide(self.outline, self.park_code, self.park_code,
-                                     self.subdivision, plan.crs, _new_plot_status(self.status))
+                                     self.subdivision, work.crs, _new_plot_status(self.status))
         leasable = float(plots["area_ha"].where(F.is_leasable(plots["land_use"]), 0.0).sum())
         park = gpd.GeoDataFrame({
             "park_code": [self.park_code], "name_vi": [self.name_vi],
@@ -189,15 +193,12 @@ class AddPark(Edit):
             "leasable_area_ha": [leasable], "cleared_area_ha": [None],
             "developer": [self.developer], "decision_no": [None], "decision_date": [None],
             "established_year": [None], "area_source": [f"scenario edit {self.id}"],
-        }, geometry=[self.outline], crs=plan.crs)
-        return F.rebuild(
-            plan,
-            parks=F.concat([plan.parks, F.rebuild(plan, parks=park).parks], plan.parks),
-            zones=F.concat([plan.zones, zones], plan.zones),
-            plots=F.concat([plan.plots, plots], plan.plots),
-        )
+        }, geometry=[self.outline], crs=work.crs)
+        work.parks.append(park)
+        work.zones.append(zones)
+        work.plots.append(plots)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("parks", self.park_code)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -205,7 +206,7 @@ class AddPark(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ChangeParkStatus(Edit):
+class ChangeParkStatus(InPlaceEdit):
     """Move a park to another status (proposed -> approved -> established -> operating)."""
 
     park_code: str
@@ -215,26 +216,25 @@ class ChangeParkStatus(Edit):
     label_vi = "Thay đổi trạng thái KCN"
     label_en = "Change a park's status"
 
-    def validate(self, plan: Plan) -> None:
-        F.park_row(self, plan, self.park_code)
+    def check(self, work: WorkingPlan) -> None:
+        F.park_row(self, work, self.park_code)
         if self.status not in PARK_STATUSES:
             raise self.fail(f"status {self.status!r} is not one of {', '.join(PARK_STATUSES)}")
 
-    def _apply(self, plan: Plan) -> Plan:
-        parks = plan.parks.copy()
-        row = parks["park_code"] == self.park_code
-        was_unestablished = bool(parks.loc[row, "status"].isin(UNESTABLISHED).iloc[0])
-        parks.loc[row, "status"] = self.status
+    def change(self, work: WorkingPlan) -> None:
+        row = work.parks.where("park_code", [self.park_code])
+        parks = work.parks.rows(row)
+        was_unestablished = bool(parks["status"].isin(UNESTABLISHED).iloc[0])
+        work.parks.set(row, "status", self.status)
         # Establishing a park establishes its planned area; going back to the plan undoes it.
         if self.status in UNESTABLISHED:
-            parks.loc[row, "established_area_ha"] = 0.0
+            work.parks.set(row, "established_area_ha", 0.0)
         elif was_unestablished:
-            parks.loc[row, "established_area_ha"] = parks.loc[row, "planned_area_ha"]
+            work.parks.set(row, "established_area_ha", parks["planned_area_ha"])
         if self.established_year is not None:
-            parks.loc[row, "established_year"] = self.established_year
-        return F.rebuild(plan, parks=parks)
+            work.parks.set(row, "established_year", self.established_year)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("parks", self.park_code)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -243,7 +243,7 @@ class ChangeParkStatus(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SubdividePark(Edit):
+class SubdividePark(InPlaceEdit):
     """Cut a park's land not yet covered by zones into vacant plots along internal roads
     (the detailed plan of a park approved without one)."""
 
@@ -253,35 +253,34 @@ class SubdividePark(Edit):
     label_vi = "Chia lô KCN theo đường nội bộ"
     label_en = "Subdivide a park into plots"
 
-    def free_land(self, plan: Plan) -> shapely.Geometry:
-        outline = F.park_row(self, plan, self.park_code).geometry
-        zoned = plan.zones.loc[plan.zones["park_code"] == self.park_code].geometry.values
-        plotted = plan.plots.loc[plan.plots["park_code"] == self.park_code].geometry.values
+    def free_land(self, plan: Plan | WorkingPlan) -> shapely.Geometry:
+        work = as_working(plan)
+        outline = F.park_row(self, work, self.park_code).geometry
+        zoned = F.in_park(work.zones, self.park_code).geometry.values
+        plotted = F.in_park(work.plots, self.park_code).geometry.values
         taken = shapely.union_all(np.concatenate([zoned, plotted]))
         return F.polygonal(np.array([shapely.make_valid(shapely.difference(outline, taken))]))[0]
 
-    def validate(self, plan: Plan) -> None:
-        F.park_row(self, plan, self.park_code)
-        if self.free_land(plan).area < self.subdivision.min_plot_ha * 10_000.0:
+    def check(self, work: WorkingPlan) -> None:
+        F.park_row(self, work, self.park_code)
+        if self.free_land(work).area < self.subdivision.min_plot_ha * 10_000.0:
             raise self.fail(f"park {self.park_code} has no unzoned land to subdivide",
                             [("parks", self.park_code)])
 
-    def _apply(self, plan: Plan) -> Plan:
-        status = _new_plot_status(str(F.park_row(self, plan, self.park_code)["status"]))
-        plots, zones = subdivide(self.free_land(plan), self.park_code,
-                                 f"{self.park_code}-{self.id}", self.subdivision, plan.crs, status)
+    def change(self, work: WorkingPlan) -> None:
+        status = _new_plot_status(str(F.park_row(self, work, self.park_code)["status"]))
+        plots, zones = subdivide(self.free_land(work), self.park_code,
+                                 f"{self.park_code}-{self.id}", self.subdivision, work.crs, status)
         leasable = float(plots["area_ha"].where(F.is_leasable(plots["land_use"]), 0.0).sum())
-        parks = plan.parks.copy()
-        row = parks["park_code"] == self.park_code
+        row = work.parks.where("park_code", [self.park_code])
         # The detailed plan replaces the attribute estimate of a park that had no plots.
-        had_plots = bool(plan.plots["park_code"].eq(self.park_code).any())
-        base = parks.loc[row, "leasable_area_ha"].fillna(0.0) if had_plots else 0.0
-        parks.loc[row, "leasable_area_ha"] = base + leasable
-        return F.rebuild(plan, parks=parks,
-                         plots=F.concat([plan.plots, plots], plan.plots),
-                         zones=F.concat([plan.zones, zones], plan.zones))
+        had_plots = bool(len(work.plots.find("park_code", [self.park_code])))
+        base = work.parks.rows(row)["leasable_area_ha"].fillna(0.0) if had_plots else 0.0
+        work.parks.set(row, "leasable_area_ha", base + leasable)
+        work.plots.append(plots)
+        work.zones.append(zones)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("parks", self.park_code)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:

@@ -9,10 +9,10 @@ import pandas as pd
 import shapely
 from shapely.ops import split
 
-from ..layers.plan import Plan
 from ..settings import AREA_TOLERANCE_M2
 from . import _frames as F
-from .model import Edit
+from ._working import WorkingPlan
+from .model import InPlaceEdit
 
 
 def _pieces(plot: shapely.Geometry, line: shapely.Geometry) -> list[shapely.Geometry]:
@@ -26,7 +26,7 @@ def _pieces(plot: shapely.Geometry, line: shapely.Geometry) -> list[shapely.Geom
 
 
 @dataclass(frozen=True, kw_only=True)
-class SplitPlot(Edit):
+class SplitPlot(InPlaceEdit):
     """Cut one plot in two or more along a line; pieces are named ``new_codes`` in order
     west to east (then south to north). Status, land use and tenant carry over to every piece.
     """
@@ -38,8 +38,8 @@ class SplitPlot(Edit):
     label_vi = "Tách lô đất"
     label_en = "Split a plot"
 
-    def validate(self, plan: Plan) -> None:
-        plot = F.require_codes(self, plan.plots, "plot_code", [self.plot_code], "plots").iloc[0]
+    def check(self, work: WorkingPlan) -> None:
+        plot = F.require_codes(self, work.plots, "plot_code", [self.plot_code], "plots").iloc[0]
         if not isinstance(self.line, shapely.LineString | shapely.MultiLineString):
             raise self.fail(f"the cutting line must be a line, got {type(self.line).__name__}")
         pieces = _pieces(plot.geometry, self.line)
@@ -49,31 +49,30 @@ class SplitPlot(Edit):
         if len(pieces) != len(self.new_codes):
             raise self.fail(f"the line cuts plot {self.plot_code} into {len(pieces)} pieces "
                             f"but {len(self.new_codes)} new code(s) were given")
-        others = plan.plots.loc[plan.plots["plot_code"] != self.plot_code]
-        F.require_new(self, others, "plot_code", self.new_codes, "plots")
+        # The plot being split may give its code to a piece; other plots may not.
+        F.require_new(self, work.plots, "plot_code",
+                      [c for c in self.new_codes if c != self.plot_code], "plots")
 
-    def _apply(self, plan: Plan) -> Plan:
-        plots = plan.plots
-        row = plots.loc[plots["plot_code"] == self.plot_code]
+    def change(self, work: WorkingPlan) -> None:
+        hit = work.plots.where("plot_code", [self.plot_code])
+        row = work.plots.rows(hit)
         pieces = _pieces(row.geometry.iloc[0], self.line)
         new = row.loc[row.index.repeat(len(pieces))].copy()
         new["plot_code"] = list(self.new_codes)
-        new = new.set_geometry(pieces, crs=plan.crs)
+        new = new.set_geometry(pieces, crs=work.crs)
         new["area_ha"] = F.plot_areas_ha(new.geometry.values)
-        links = plan.tenant_plots
-        old_link = links.loc[links["plot_code"] == self.plot_code]
+        links = work.tenant_plots.where("plot_code", [self.plot_code])
+        old_link = work.tenant_plots.rows(links)
         new_links = pd.DataFrame({
             "plot_code": list(self.new_codes) if len(old_link) else [],
             "project_id": [old_link["project_id"].iloc[0]] * len(self.new_codes)
             if len(old_link) else []})
-        return F.rebuild(
-            plan,
-            plots=F.concat([plots.loc[plots["plot_code"] != self.plot_code], new], plots),
-            tenant_plots=F.concat([links.loc[links["plot_code"] != self.plot_code], new_links],
-                                  links),
-        )
+        work.plots.drop(hit)
+        work.plots.append(new)
+        work.tenant_plots.drop(links)
+        work.tenant_plots.append(new_links)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("plots", self.plot_code)} | {("plots", c) for c in self.new_codes}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -81,7 +80,7 @@ class SplitPlot(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MergePlots(Edit):
+class MergePlots(InPlaceEdit):
     """Join adjacent plots of one park with the same land use, status and tenant into one."""
 
     plot_codes: tuple[str, ...]
@@ -90,8 +89,8 @@ class MergePlots(Edit):
     label_vi = "Hợp nhất lô đất"
     label_en = "Merge plots"
 
-    def validate(self, plan: Plan) -> None:
-        chosen = F.require_codes(self, plan.plots, "plot_code", self.plot_codes, "plots")
+    def check(self, work: WorkingPlan) -> None:
+        chosen = F.require_codes(self, work.plots, "plot_code", self.plot_codes, "plots")
         if len(chosen) < 2:
             raise self.fail("at least two plots are needed to merge")
         features = [("plots", c) for c in self.plot_codes]
@@ -100,37 +99,35 @@ class MergePlots(Edit):
                 raise self.fail(f"plots differ in {column}: " + ", ".join(
                     f"{c}={v}" for c, v in zip(chosen["plot_code"], chosen[column], strict=True)),
                     features)
-        links = plan.tenant_plots
-        projects = links.loc[links["plot_code"].isin(self.plot_codes)]
+        links = work.tenant_plots
+        projects = links.rows(links.where("plot_code", self.plot_codes))
         if projects["project_id"].nunique() > 1 or 0 < len(projects) < len(chosen):
             raise self.fail("plots of different tenants cannot be merged", features)
         merged = shapely.union_all(chosen.geometry.values)
         if not isinstance(merged, shapely.Polygon):
             raise self.fail(f"plots {', '.join(self.plot_codes)} are not adjacent "
                             "(their union is not one polygon)", features)
-        others = plan.plots.loc[~plan.plots["plot_code"].isin(self.plot_codes)]
-        F.require_new(self, others, "plot_code", [self.new_code], "plots")
+        # The merged plot may take the code of one of its parts; other plots may not.
+        if self.new_code not in self.plot_codes:
+            F.require_new(self, work.plots, "plot_code", [self.new_code], "plots")
 
-    def _apply(self, plan: Plan) -> Plan:
-        plots = plan.plots
-        hit = plots["plot_code"].isin(self.plot_codes)
-        first = plots.loc[hit].iloc[[0]].copy()
-        merged = shapely.union_all(plots.loc[hit].geometry.values)
+    def change(self, work: WorkingPlan) -> None:
+        hit = work.plots.where("plot_code", self.plot_codes)
+        plots = work.plots.rows(hit)
+        first = plots.iloc[[0]].copy()
+        merged = shapely.union_all(plots.geometry.values)
         first["plot_code"] = self.new_code
-        first = first.set_geometry([merged], crs=plan.crs)
+        first = first.set_geometry([merged], crs=work.crs)
         first["area_ha"] = F.plot_areas_ha(first.geometry.values)
-        first["ready_built_factory"] = bool(plots.loc[hit, "ready_built_factory"].any())
-        links = plan.tenant_plots
-        old = links.loc[links["plot_code"].isin(self.plot_codes)]
-        new_links = old.iloc[:1].assign(plot_code=self.new_code)
-        return F.rebuild(
-            plan,
-            plots=F.concat([plots.loc[~hit], first], plots),
-            tenant_plots=F.concat([links.loc[~links["plot_code"].isin(self.plot_codes)],
-                                   new_links], links),
-        )
+        first["ready_built_factory"] = bool(plots["ready_built_factory"].any())
+        links = work.tenant_plots.where("plot_code", self.plot_codes)
+        new_links = work.tenant_plots.rows(links).iloc[:1].assign(plot_code=self.new_code)
+        work.plots.drop(hit)
+        work.plots.append(first)
+        work.tenant_plots.drop(links)
+        work.tenant_plots.append(new_links)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("plots", c) for c in self.plot_codes} | {("plots", self.new_code)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:

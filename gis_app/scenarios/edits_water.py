@@ -7,17 +7,17 @@ from dataclasses import dataclass
 import geopandas as gpd
 import shapely
 
-from ..layers.plan import Plan
 from ..layers.schema import PLANT_STATUSES
 from . import _frames as F
-from .model import Edit
+from ._working import WorkingPlan
+from .model import InPlaceEdit
 
 #: A plant may stand just outside its park's fence (metres).
 PLANT_SITE_TOLERANCE_M = 500.0
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddWastewaterPlant(Edit):
+class AddWastewaterPlant(InPlaceEdit):
     """Add a central wastewater plant to a park (planned, under construction or operating)."""
 
     plant_id: str
@@ -32,9 +32,9 @@ class AddWastewaterPlant(Edit):
     label_vi = "Bổ sung trạm XLNT"
     label_en = "Add a wastewater plant"
 
-    def validate(self, plan: Plan) -> None:
-        park = F.park_row(self, plan, self.park_code)
-        F.require_new(self, plan.wastewater_plants, "plant_id", [self.plant_id],
+    def check(self, work: WorkingPlan) -> None:
+        park = F.park_row(self, work, self.park_code)
+        F.require_new(self, work.wastewater_plants, "plant_id", [self.plant_id],
                       "wastewater_plants")
         if not isinstance(self.location, shapely.Point) or self.location.is_empty:
             raise self.fail("the plant's location must be a point")
@@ -47,18 +47,15 @@ class AddWastewaterPlant(Edit):
             raise self.fail(f"the plant lies {distance:,.0f} m from park {self.park_code} "
                             f"(at most {PLANT_SITE_TOLERANCE_M:,.0f} m allowed)")
 
-    def _apply(self, plan: Plan) -> Plan:
-        plant = gpd.GeoDataFrame({
+    def change(self, work: WorkingPlan) -> None:
+        work.wastewater_plants.append(gpd.GeoDataFrame({
             "plant_id": [self.plant_id], "park_code": [self.park_code],
             "name_vi": [self.name_vi], "design_capacity_m3_day": [self.design_capacity_m3_day],
             "current_load_m3_day": [self.current_load_m3_day], "status": [self.status],
             "auto_monitoring": [self.auto_monitoring],
-        }, geometry=[self.location], crs=plan.crs)
-        plant = F.rebuild(plan, wastewater_plants=plant).wastewater_plants
-        return F.rebuild(plan, wastewater_plants=F.concat(
-            [plan.wastewater_plants, plant], plan.wastewater_plants))
+        }, geometry=[self.location], crs=work.crs))
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("wastewater_plants", self.plant_id), ("parks", self.park_code)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -66,7 +63,7 @@ class AddWastewaterPlant(Edit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class UpgradeWastewaterPlant(Edit):
+class UpgradeWastewaterPlant(InPlaceEdit):
     """Raise a plant's design capacity, change its status or add automatic monitoring.
 
     Fields left as None keep their current value. Capacity may not drop below the current load.
@@ -80,8 +77,8 @@ class UpgradeWastewaterPlant(Edit):
     label_vi = "Nâng cấp trạm XLNT"
     label_en = "Upgrade a wastewater plant"
 
-    def validate(self, plan: Plan) -> None:
-        plant = F.require_codes(self, plan.wastewater_plants, "plant_id", [self.plant_id],
+    def check(self, work: WorkingPlan) -> None:
+        plant = F.require_codes(self, work.wastewater_plants, "plant_id", [self.plant_id],
                                 "wastewater_plants").iloc[0]
         if self.status is not None and self.status not in PLANT_STATUSES:
             raise self.fail(f"status {self.status!r} is not one of {', '.join(PLANT_STATUSES)}")
@@ -97,16 +94,15 @@ class UpgradeWastewaterPlant(Edit):
         if (self.design_capacity_m3_day, self.status, self.auto_monitoring) == (None,) * 3:
             raise self.fail("nothing to change: give a capacity, a status or monitoring")
 
-    def _apply(self, plan: Plan) -> Plan:
-        plants = plan.wastewater_plants.copy()
-        row = plants["plant_id"] == self.plant_id
+    def change(self, work: WorkingPlan) -> None:
+        plants = work.wastewater_plants
+        row = plants.where("plant_id", [self.plant_id])
         for column in ("design_capacity_m3_day", "status", "auto_monitoring"):
             value = getattr(self, column)
             if value is not None:
-                plants.loc[row, column] = value
-        return F.rebuild(plan, wastewater_plants=plants)
+                plants.set(row, column, value)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("wastewater_plants", self.plant_id)}
 
     def claims(self) -> dict[tuple[str, str, str], object]:

@@ -5,6 +5,11 @@ reported as a conflict with that edit), edits of one scenario that set the same 
 different values are refused, and the parks the scenario touched are checked at the end with
 the product's own validation rules (plots outside their park, overlapping plots, ...), each
 problem traced back to the edit that caused it.
+
+Edits are applied in place to one :class:`~gis_app.scenarios._working.WorkingPlan` and the
+typed plan is built once at the end: copying the national plan once per edit made a 100-edit
+scenario take seconds. Edits written against plans only (an :class:`Edit` that is not an
+:class:`InPlaceEdit`) still work: the working copy is turned into a plan for them and back.
 """
 
 from __future__ import annotations
@@ -15,7 +20,8 @@ from dataclasses import dataclass, field
 from ..errors import ScenarioError
 from ..layers.plan import Plan
 from ..layers.validate import check_plan
-from .model import Edit, Scenario, ScenarioEditError
+from ._working import WorkingPlan
+from .model import Edit, InPlaceEdit, Scenario, ScenarioEditError
 
 #: Looks a scenario up by id (a :class:`~gis_app.scenarios.store.ScenarioStore`'s ``open``).
 Loader = Callable[[str], Scenario]
@@ -70,10 +76,11 @@ def _claim_conflicts(scenario: Scenario, edit: Edit,
         claims[key] = (value, edit)
 
 
-def _apply_one(scenario: Scenario, edit: Edit, plan: Plan,
-               provenance: dict[tuple[str, str], tuple[str, Edit]]) -> Plan:
+def _check(scenario: Scenario, check: Callable[[], None],
+           provenance: dict[tuple[str, str], tuple[str, Edit]]) -> None:
+    """Run an edit's check; its error names the scenario and the earlier edit it conflicts with."""
     try:
-        edit.validate(plan)
+        check()
     except ScenarioEditError as exc:
         earlier = [provenance[f] for f in exc.features if f in provenance]
         if earlier:
@@ -82,11 +89,25 @@ def _apply_one(scenario: Scenario, edit: Edit, plan: Plan,
             raise exc.in_scenario(scenario.id, f"{exc.problem} (conflicts with edit {other.id} "
                                   f"({other.operation}){of})") from exc
         raise exc.in_scenario(scenario.id) from exc
-    touched = edit.touches(plan)
-    new = edit._apply(plan)
-    for feature in touched | edit.touches(new):
+
+
+def _apply_one(scenario: Scenario, edit: Edit, work: WorkingPlan,
+               provenance: dict[tuple[str, str], tuple[str, Edit]]) -> None:
+    """Check ``edit`` against ``work`` and apply it there, recording what it touched."""
+    if isinstance(edit, InPlaceEdit):
+        _check(scenario, lambda: edit.check(work), provenance)
+        touched = edit.touched(work)
+        edit.change(work)
+        after = edit.touched(work)
+    else:  # written against plans: give it one, then carry on from the plan it returns
+        plan = work.plan()
+        _check(scenario, lambda: edit.validate(plan), provenance)
+        touched = edit.touches(plan)
+        new = edit._apply(plan)
+        after = edit.touches(new)
+        work.reset(new)
+    for feature in touched | after:
         provenance[feature] = (scenario.id, edit)
-    return new
 
 
 def _touched_subplan(plan: Plan, provenance: dict[tuple[str, str], tuple[str, Edit]]
@@ -137,14 +158,15 @@ def _final_check(scenario: Scenario, plan: Plan,
 def evaluate_detailed(baseline: Plan, scenario: Scenario, store: object | None = None,
                       *, check: bool = True) -> Evaluation:
     """Like :func:`evaluate`, also returning the chain applied and each feature's last edit."""
-    plan = baseline
+    work = WorkingPlan(baseline)
     provenance: dict[tuple[str, str], tuple[str, Edit]] = {}
     chain = resolve_chain(scenario, store)
     for item in chain:
         claims: dict[tuple[str, str, str], tuple[object, Edit]] = {}
         for edit in item.edits:
             _claim_conflicts(item, edit, claims)
-            plan = _apply_one(item, edit, plan, provenance)
+            _apply_one(item, edit, work, provenance)
+    plan = work.plan()
     if check:
         _final_check(scenario, plan, provenance)
     return Evaluation(plan, tuple(s.id for s in chain), provenance)

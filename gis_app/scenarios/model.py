@@ -4,6 +4,9 @@ A :class:`Scenario` never holds a plan, only edits; :func:`gis_app.scenarios.eva
 them to a baseline and returns a new plan. Each edit is a frozen dataclass with one job
 (re-zone, reclaim, lease, ...), a ``validate(plan)`` that raises :class:`ScenarioEditError`
 naming the edit, and an ``apply(plan)`` that returns a new :class:`~gis_app.layers.Plan`.
+The built-in edits are :class:`InPlaceEdit` s: written once against a
+:class:`~gis_app.scenarios._working.WorkingPlan`, so that a scenario's edits change one
+working copy in place instead of copying the national plan once per edit.
 
 Edits serialise to JSON parameters (geometries as WKB hex, so coordinates round-trip bit for
 bit) through :meth:`Edit.to_params` / :func:`edit_from_params`.
@@ -24,6 +27,7 @@ from shapely.geometry.base import BaseGeometry
 
 from ..errors import ScenarioError
 from ..layers.plan import Plan
+from ._working import WorkingPlan, as_working
 
 #: Operation code -> edit class; filled by :meth:`Edit.__init_subclass__`.
 OPERATIONS: dict[str, type[Edit]] = {}
@@ -130,6 +134,38 @@ class Edit:
                 value = ",".join(map(str, value))
             parts.append(f"{f.name}={value}")
         return f"{self.operation}({'; '.join(parts)})"
+
+
+class InPlaceEdit(Edit):
+    """An edit that changes a :class:`~gis_app.scenarios._working.WorkingPlan` in place.
+
+    Subclasses implement :meth:`check`, :meth:`change` and :meth:`touched`; the plan-in,
+    plan-out methods of :class:`Edit` are derived from them, so each edit has one
+    implementation whichever way it is applied.
+    """
+
+    def check(self, work: WorkingPlan) -> None:
+        """Raise :class:`ScenarioEditError` when the edit cannot be applied to ``work``."""
+        raise NotImplementedError
+
+    def change(self, work: WorkingPlan) -> None:
+        """Apply the edit to ``work`` (already checked)."""
+        raise NotImplementedError
+
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
+        """(layer, feature id) of every feature the edit reads or writes in ``work``."""
+        return set()
+
+    def validate(self, plan: Plan | WorkingPlan) -> None:
+        self.check(as_working(plan))
+
+    def _apply(self, plan: Plan) -> Plan:
+        work = WorkingPlan(plan)
+        self.change(work)
+        return work.plan()
+
+    def touches(self, plan: Plan | WorkingPlan) -> set[tuple[str, str]]:
+        return self.touched(as_working(plan))
 
 
 def _to_json(value: Any) -> Any:

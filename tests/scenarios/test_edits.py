@@ -69,6 +69,18 @@ def test_rezone_plot_to_green_removes_it_and_makes_a_green_zone(plan: Plan) -> N
     _valid(out)
 
 
+def test_rezone_leaves_every_zone_a_polygon(plan: Plan) -> None:
+    # Zones read from a file are often one-part multipolygons; carving returns polygons for
+    # all of them (Z2 is not cut: same outline, now a Polygon).
+    zones = plan.zones.set_geometry(shapely.multipolygons(
+        [[g] for g in plan.zones.geometry.values]), crs=plan.crs)
+    out = RezonePlots(id="e1", plot_codes=("A3",), land_use="service_admin").apply(
+        plan.replace(zones=zones))
+    assert out.zones.geom_type.tolist() == ["Polygon"] * 3
+    z2 = out.zones.set_index("zone_id").loc["Z2"].geometry
+    assert z2.equals_exact(plan.zones.set_index("zone_id").loc["Z2"].geometry, 0.0)
+
+
 def test_rezone_between_leasable_uses_keeps_leasable_land(plan: Plan) -> None:
     out = RezonePlots(id="e1", plot_codes=("A4",), land_use="industrial").apply(plan)
     assert _plot(out, "A4")["land_use"] == "industrial"
