@@ -109,14 +109,17 @@ def cleared_pairs(geoms: np.ndarray, left: np.ndarray, right: np.ndarray,
     ``corners``: ``quads(geoms)`` when the caller has it already.
     """
     quad, points = quads(geoms) if corners is None else corners
-    both = quad[left] & quad[right]
     cleared = np.zeros(len(left), dtype=bool)
-    idx = np.flatnonzero(both)
-    if not len(idx):
+    # The usual plots layer is all quads: no pair needs sorting out.
+    both = slice(None) if quad.all() else np.flatnonzero(quad[left] & quad[right])
+    left, right = left[both], right[both]
+    if not len(left):
         return cleared
     terms = _Quads(points)
-    for start in range(0, len(idx), _BATCH):
-        part = idx[start:start + _BATCH]
+    verdicts = np.empty(len(left), dtype=bool)
+    for start in range(0, len(left), _BATCH):
+        part = slice(start, start + _BATCH)
         # Half the tolerance: rounding in the bound (~1e-6 m²) can never flip a verdict.
-        cleared[part] = _cleared(terms, left[part], right[part], tolerance / 2)
+        verdicts[part] = _cleared(terms, left[part], right[part], tolerance / 2)
+    cleared[both] = verdicts
     return cleared

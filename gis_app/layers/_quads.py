@@ -22,7 +22,6 @@ def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """
     geoms = np.asarray(geoms, dtype=object)
     n = len(geoms)
-    corners = np.full((n, 4, 2), np.nan)
     types = shapely.get_type_id(geoms)
     single = types == 6
     polygons = geoms
@@ -37,11 +36,14 @@ def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     else:
         quad[quad] = (shapely.get_num_interior_rings(polygons[quad]) == 0) & (
             shapely.get_num_coordinates(polygons[quad]) == 5)
+    corners = np.full((n, 4, 2), np.nan)
     if quad.any():
         # Without holes a polygon's coordinates are its exterior ring's: no ring objects.
         rings = shapely.get_coordinates(polygons if quad.all() else polygons[quad]).reshape(
             -1, 5, 2)
         closed = (rings[:, 0, :] == rings[:, 4, :]).all(axis=1)
+        if len(rings) == n and closed.all():
+            return quad, rings[:, :4, :]
         where = np.flatnonzero(quad)
         quad[where[~closed]] = False
         corners[where[closed]] = rings[closed, :4, :]
@@ -57,15 +59,18 @@ def convex(corners: np.ndarray) -> np.ndarray:
     concave corner gives a zero or opposite turn, and NaN corners (not a quadrilateral) fail
     every comparison: all of those are left to GEOS (``False`` means "not decided here").
     """
-    x, y = corners[:, :, 0], corners[:, :, 1]
+    x = [corners[:, c, 0] for c in range(4)]
+    y = [corners[:, c, 1] for c in range(4)]
     # Edges straight from the stored coordinates (no shifted origin): each difference and
     # product rounds by one part in 1e16 at most, a ten-thousandth of the margin.
-    ex, ey = np.roll(x, -1, axis=1) - x, np.roll(y, -1, axis=1) - y
-    nex, ney = np.roll(ex, -1, axis=1), np.roll(ey, -1, axis=1)
-    a, b = ex * ney, ey * nex
-    turn = a - b
-    margin = _SIGN_MARGIN * (np.abs(a) + np.abs(b))
-    with np.errstate(invalid="ignore"):
-        left = (turn > margin).all(axis=1)
-        right = (turn < -margin).all(axis=1)
+    ex = [x[(c + 1) % 4] - x[c] for c in range(4)]
+    ey = [y[(c + 1) % 4] - y[c] for c in range(4)]
+    left = right = np.ones(len(corners), dtype=bool)
+    with np.errstate(invalid="ignore", over="ignore"):
+        for c in range(4):  # the turn at corner c + 1
+            a, b = ex[c] * ey[(c + 1) % 4], ey[c] * ex[(c + 1) % 4]
+            turn = a - b
+            margin = _SIGN_MARGIN * (np.abs(a) + np.abs(b))
+            left = left & (turn > margin)
+            right = right & (turn < -margin)
     return left | right
