@@ -17,6 +17,7 @@ import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -97,8 +98,16 @@ def read_layers_raw(path: str | Path) -> tuple[dict[str, pd.DataFrame], str | No
     path = Path(path)
     # One listing for the whole file: every open costs milliseconds, a dozen of them add up.
     present = list_layers(path)
-    layers = {name: _read_listed(path, name) for name in SCHEMAS if name in present}
-    key = read_dataset_info(path, present=present).get("province")
+    names = [name for name in SCHEMAS if name in present]
+    # The plots (most of the file) are read on a second core while this thread reads the
+    # rest: GDAL's Arrow stream runs without the GIL, each thread on its own dataset handle.
+    with ThreadPoolExecutor(1) as helper:
+        plots = helper.submit(_read_listed, path, "plots") if "plots" in names else None
+        layers = {name: _read_listed(path, name) for name in names if name != "plots"}
+        key = read_dataset_info(path, present=present).get("province")
+        if plots is not None:
+            layers["plots"] = plots.result()
+    layers = {name: layers[name] for name in names}  # the schema's order
     province = PROVINCES.get(key) if key else None
     return layers, (province.crs if province else None)
 

@@ -7,24 +7,27 @@ vectorized (spatial index queries and array predicates), never loops over featur
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 from pyproj import CRS
 
 from ..errors import ValidationError
-from ..settings import AREA_TOLERANCE_M2
-from ._overlap import cleared_pairs
-from ._quads import convex, quads
+from ._checks import _is_valid, _isin, _rows, feature_ids
+from ._quads import quads
+from ._spatial import check_overlaps, check_plot_areas, check_plots_in_parks
 from .schema import PARKS, PLOTS, SCHEMAS, Column, LayerSchema
+
+__all__ = [
+    "PROBLEM_COLUMNS", "RULES", "ValidationReport", "check_columns", "check_geometry",
+    "check_overlaps", "check_plan", "check_plot_areas", "check_plots_in_parks", "feature_ids",
+    "make_report",
+]
 
 PROBLEM_COLUMNS = ["file", "layer", "feature_id", "rule", "message"]
 
@@ -84,75 +87,8 @@ class ValidationReport:
             raise ValidationError(self.summary(), self)
 
 
-def _arrow_strings(values: Iterable[object]) -> pa.Array:
-    """Values as an Arrow string array, without a Python loop for pandas' own strings."""
-    series = values if isinstance(values, pd.Series) else pd.Series(
-        values if isinstance(values, pd.Index) else list(values))
-    if series.dtype != "str":
-        series = series.astype("string")
-    # One explicit type: an empty column would otherwise be Arrow's null type, which is_in
-    # refuses, and pandas' two string storages differ (string / large_string).
-    return pa.array(series).cast(pa.large_string())
-
-
-def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:
-    """``series.isin(values)`` as a boolean array; Arrow's hash lookup, because pandas' isin on
-    Arrow strings walks a Python list (seconds at 250,000 plots)."""
-    return pc.is_in(_arrow_strings(series), value_set=_arrow_strings(values)).fill_null(
-        False).to_numpy(zero_copy_only=False)
-
-
-def _threaded(func, *arrays: np.ndarray) -> np.ndarray:  # noqa: ANN001
-    """Apply a vectorized shapely function on two cores (shapely releases the GIL)."""
-    n = len(arrays[0])
-    workers = min(2, os.cpu_count() or 1)
-    if n < 50_000 or workers < 2:
-        return func(*arrays)
-    bounds = np.linspace(0, n, workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(lambda ab: func(*(a[ab[0]:ab[1]] for a in arrays)),
-                         zip(bounds[:-1], bounds[1:], strict=True))
-        return np.concatenate(list(parts))
-
-
-def _is_valid(geoms: np.ndarray, corners: tuple[np.ndarray, np.ndarray] | None = None
-              ) -> np.ndarray:
-    """``shapely.is_valid``, with the strictly convex quadrilaterals (nearly every plot) proved
-    valid in numpy so that GEOS checks only the rest. ``corners``: ``quads(geoms)``."""
-    proven = convex((quads(geoms) if corners is None else corners)[1])
-    if proven.all():
-        return proven
-    valid = proven.copy()
-    valid[~proven] = _threaded(shapely.is_valid, geoms[~proven])
-    return valid
-
-
-def _rows(
-    file: str, layer: str, ids: Iterable[object], rule: str, messages: Iterable[str] | str
-) -> list[dict]:
-    ids = [str(i) for i in ids]
-    if isinstance(messages, str):
-        messages = [messages] * len(ids)
-    return [
-        {"file": file, "layer": layer, "feature_id": i, "rule": rule, "message": m}
-        for i, m in zip(ids, messages, strict=True)
-    ]
-
-
 def make_report(rows: list[dict]) -> ValidationReport:
     return ValidationReport(pd.DataFrame(rows, columns=PROBLEM_COLUMNS))
-
-
-def feature_ids(frame: pd.DataFrame, schema: LayerSchema) -> pd.Series:
-    """How a feature is named in messages: its id column, else its row number (fid)."""
-    if schema.key in frame.columns:
-        keys = frame[schema.key].astype("string")
-        missing = keys.isna()
-        if missing.any():
-            keys = keys.copy()
-            keys[missing] = [f"fid {i}" for i in frame.index[missing]]
-        return keys
-    return pd.Series([f"fid {i}" for i in frame.index], index=frame.index, dtype="string")
 
 
 def _parse(series: pd.Series, column: Column) -> pd.Series:
@@ -244,11 +180,13 @@ def check_geometry(
     types = np.asarray(shapely.get_type_id(geoms))
     names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
                       "MultiLineString", "MultiPolygon", "GeometryCollection"])
-    type_names = np.where(types >= 0, names[np.clip(types, 0, 7)], "None")
-    wrong = ~empty & ~np.isin(type_names, schema.geometry_types)
+    # Compare type ids, and name only the wrong ones: string arrays are slow at 250,000.
+    allowed = np.isin(names, schema.geometry_types)
+    wrong = ~empty & ~((types >= 0) & allowed[np.clip(types, 0, 7)])
+    type_names = np.where(types[wrong] >= 0, names[np.clip(types[wrong], 0, 7)], "None")
     rows += _rows(file, schema.name, ids[wrong], "wrong_geometry_type",
                   [f"{t} where {'/'.join(schema.geometry_types)} is expected"
-                   for t in type_names[wrong]])
+                   for t in type_names])
     invalid = ~empty & ~_is_valid(geoms, corners)
     rows += _rows(file, schema.name, ids[invalid], "invalid_geometry",
                   [str(shapely.is_valid_reason(g)) for g in geoms[invalid]])
@@ -265,94 +203,6 @@ def _unknown_refs(frame: pd.DataFrame, schema: LayerSchema, column: str, known: 
                  [f"{column}={v!r}: no such {what}" for v in ref[bad]])
 
 
-def _usable(frame: gpd.GeoDataFrame, sound: bool) -> gpd.GeoDataFrame:
-    """The features with a non-empty valid geometry (the ones spatial rules can test).
-
-    ``sound``: the caller has checked every geometry already (:func:`check_plan` runs the
-    cross-layer rules only on layers without problems), so validity is not tested twice.
-    """
-    mask = _usable_mask(frame, sound)
-    return frame if mask is None else frame.loc[mask]
-
-
-def _usable_mask(frame: gpd.GeoDataFrame, sound: bool,
-                 corners: tuple[np.ndarray, np.ndarray] | None = None) -> np.ndarray | None:
-    """Which features :func:`_usable` keeps; None for all of them."""
-    if sound:
-        return None
-    g = np.asarray(frame.geometry.values)
-    present = ~(shapely.is_missing(g) | shapely.is_empty(g))
-    return present & _is_valid(g, corners)
-
-
-def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str, *,
-                         sound: bool = False) -> list[dict]:
-    """Plots that stick out of their park by more than the area tolerance."""
-    outlines = _usable(parks, sound).drop_duplicates("park_code").set_index("park_code")
-    p = _usable(plots, sound)
-    p = p.loc[_isin(p["park_code"], outlines.index)]
-    if p.empty:
-        return []
-    park_geoms = outlines.geometry.reindex(p["park_code"]).values
-    shapely.prepare(outlines.geometry.values)
-    # Most plots are plainly inside: measure what sticks out only for the others.
-    suspect = ~_threaded(shapely.covers, park_geoms, p.geometry.values)
-    p = p.loc[suspect]
-    outside = shapely.area(shapely.difference(p.geometry.values, park_geoms[suspect]))
-    bad = outside > AREA_TOLERANCE_M2
-    return _rows(file, "plots", p["plot_code"][bad], "plot_outside_park",
-                 [f"{a:,.1f} m² lies outside park {c}"
-                  for a, c in zip(outside[bad], p["park_code"][bad], strict=True)])
-
-
-def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
-                   rule: str = "overlapping_plots", *, sound: bool = False,
-                   corners: tuple[np.ndarray, np.ndarray] | None = None,
-                   message: str = "overlaps {key} {other} by {area:,.1f} m²") -> list[dict]:
-    """Pairs of features whose shared area exceeds the tolerance (touching is fine).
-
-    Reported under the first feature of each pair, with ``message`` formatted with ``key``
-    (the id column), ``this``, ``other`` (the two ids) and ``area`` (m²). ``corners``:
-    ``quads()`` of the layer's geometries when the caller has them already.
-    """
-    mask = _usable_mask(frame, sound, corners)
-    usable = frame if mask is None else frame.loc[mask]
-    if corners is not None and mask is not None:
-        corners = (corners[0][mask], corners[1][mask])
-    geoms = np.asarray(usable.geometry.values)
-    if len(geoms) < 2:
-        return []
-    # Candidate pairs by bounding box only; one predicate pass on the pairs is cheaper than
-    # a predicate query (which also tests every feature against itself).
-    left, right = shapely.STRtree(geoms).query(geoms)
-    keep = left < right
-    left, right = left[keep], right[keep]
-    # Neighbours that provably share at most the tolerance (nearly all pairs) skip GEOS.
-    undecided = ~cleared_pairs(geoms, left, right, AREA_TOLERANCE_M2, corners=corners)
-    left, right = left[undecided], right[undecided]
-    interiors = _threaded(lambda a, b: shapely.relate_pattern(a, b, "T********"),
-                          geoms[left], geoms[right])
-    left, right = left[interiors], right[interiors]
-    shared = shapely.area(_threaded(shapely.intersection, geoms[left], geoms[right]))
-    big = shared > AREA_TOLERANCE_M2
-    ids = feature_ids(usable, schema).to_numpy()
-    return _rows(file, schema.name, ids[left[big]], rule,
-                 [message.format(key=schema.key, this=this, other=other, area=a)
-                  for this, other, a in zip(ids[left[big]], ids[right[big]], shared[big],
-                                            strict=True)])
-
-
-def check_plot_areas(plots: gpd.GeoDataFrame, file: str, *, sound: bool = False) -> list[dict]:
-    """Plots whose stated ``area_ha`` differs from the measured area beyond the tolerance."""
-    usable = _usable(plots, sound)
-    stated = pd.to_numeric(usable["area_ha"], errors="coerce") * 10_000
-    measured = shapely.area(usable.geometry.values)
-    bad = (stated.notna() & (np.abs(stated - measured) > 0.005 * measured + AREA_TOLERANCE_M2))
-    return _rows(file, "plots", usable["plot_code"][bad], "area_mismatch",
-                 [f"area_ha={s / 10_000:.4f} but the geometry measures {m / 10_000:.4f} ha"
-                  for s, m in zip(stated[bad], measured[bad], strict=True)])
-
-
 def _corners(frame: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray] | None:
     """``quads()`` of a layer's geometries; None when it has none."""
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
@@ -361,29 +211,69 @@ def _corners(frame: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray] | None
 
 
 def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -> ValidationReport:
-    """Validate a whole province: each layer on its own, then the rules that join layers."""
-    rows: list[dict] = []
+    """Validate a whole province: each layer on its own, then the rules that join layers.
+
+    Two cores: GEOS and numpy release the GIL, so the heaviest spatial work (the zones'
+    validity, the plots' overlaps) runs on a helper thread while this one checks the rest.
+    The rows come out in the same order either way.
+    """
     # The plots' corners serve both the validity proof and the overlap filter.
     corners = _corners(layers.get("plots"))
-    for name, schema in SCHEMAS.items():
-        if name not in layers:
-            rows += _rows(file, name, [""], "missing_layer", f"layer {name!r} is missing")
-            continue
-        rows += check_columns(layers[name], schema, file)
-        rows += check_geometry(layers[name], schema, file, crs,
-                               corners=corners if name == "plots" else None)
-    if rows:
-        # Cross-layer rules need sound layers; report the basic problems first.
-        return make_report(rows)
+    basic: dict[str, list[dict] | Future[list[dict]]] = {}
+    overlaps: Future[list[dict]] | None = None
+    with ThreadPoolExecutor(1) as helper:
+        if "zones" in layers:
+            basic["zones"] = helper.submit(_check_layer, layers["zones"], SCHEMAS["zones"],
+                                           file, crs, None)
+        for name, schema in SCHEMAS.items():
+            if name in basic:
+                continue
+            if name not in layers:
+                basic[name] = _rows(file, name, [""], "missing_layer",
+                                    f"layer {name!r} is missing")
+                continue
+            basic[name] = _check_layer(layers[name], schema, file, crs,
+                                       corners if name == "plots" else None)
+            if name == "plots" and not basic[name]:
+                # Sound plots: start their overlap rule now; it is dropped if another layer
+                # turns out to have problems (the cross-layer rules need every layer sound).
+                overlaps = helper.submit(check_overlaps, layers["plots"], PLOTS, file,
+                                         sound=True, corners=corners)
+        rows = [row for name in SCHEMAS for row in _result(basic[name])]
+        if rows:
+            # Cross-layer rules need sound layers; report the basic problems first.
+            return make_report(rows)
+        if overlaps is None:  # not reached: sound plots were submitted above
+            overlaps = helper.submit(check_overlaps, layers["plots"], PLOTS, file,
+                                     sound=True, corners=corners)
+        rows += _cross_layer(layers, file, overlaps)
+    return make_report(rows)
+
+
+def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None,
+                 corners: tuple[np.ndarray, np.ndarray] | None) -> list[dict]:
+    """The rules of one layer on its own: its columns, then its geometry."""
+    return (check_columns(frame, schema, file)
+            + check_geometry(frame, schema, file, crs, corners=corners))
+
+
+def _result(rows: list[dict] | Future[list[dict]]) -> list[dict]:
+    """Rows computed here or on the helper thread."""
+    return rows.result() if isinstance(rows, Future) else rows
+
+
+def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,
+                 overlaps: Future[list[dict]]) -> list[dict]:
+    """The rules that join layers, on sound layers; ``overlaps``: the plots' overlap rows."""
     parks, plots = layers["parks"], layers["plots"]
     tenants, links = layers["tenants"], layers["tenant_plots"]
+    rows: list[dict] = []
     park_codes = pd.Index(parks["park_code"])
     for name in ("zones", "plots", "tenants", "wastewater_plants"):
         rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes, file,
                               "unknown_park", "park")
-    # Every geometry is present, non-empty and valid here (else we returned above).
     rows += check_plots_in_parks(plots, parks, file, sound=True)
-    rows += check_overlaps(plots, PLOTS, file, sound=True, corners=corners)
+    rows += overlaps.result()
     rows += check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
                            message="park {this} overlaps park {other} by {area:,.1f} m²")
     rows += check_plot_areas(plots, file, sound=True)
@@ -396,4 +286,4 @@ def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -
                                                                links["plot_code"])
     rows += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
                   "status is 'leased' but no project in tenant_plots occupies the plot")
-    return make_report(rows)
+    return rows
