@@ -8,7 +8,7 @@ vectorized (spatial index queries and array predicates), never loops over featur
 from __future__ import annotations
 
 from collections.abc import Mapping
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -24,9 +24,9 @@ from ._spatial import check_overlaps, check_plot_areas, check_plots_in_parks
 from .schema import PARKS, PLOTS, SCHEMAS, Column, LayerSchema
 
 __all__ = [
-    "PROBLEM_COLUMNS", "RULES", "ValidationReport", "check_columns", "check_geometry",
-    "check_overlaps", "check_plan", "check_plot_areas", "check_plots_in_parks", "feature_ids",
-    "make_report",
+    "PROBLEM_COLUMNS", "RULES", "PlanCheck", "ValidationReport", "check_columns",
+    "check_geometry", "check_overlaps", "check_plan", "check_plot_areas",
+    "check_plots_in_parks", "feature_ids", "make_report",
 ]
 
 PROBLEM_COLUMNS = ["file", "layer", "feature_id", "rule", "message"]
@@ -211,43 +211,77 @@ def _corners(frame: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray] | None
 
 
 def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -> ValidationReport:
-    """Validate a whole province: each layer on its own, then the rules that join layers.
+    """Validate a whole province: each layer on its own, then the rules that join layers."""
+    with PlanCheck(file, crs) as check:
+        for name in SCHEMAS:
+            if name in layers:
+                check.add(name, layers[name])
+        return check.report()
 
-    Two cores: GEOS and numpy release the GIL, so the heaviest spatial work (the zones'
-    validity, the plots' overlaps) runs on a helper thread while this one checks the rest.
-    The rows come out in the same order either way.
+
+class PlanCheck:
+    """:func:`check_plan` fed one layer at a time, so that a reader can check the layers it
+    has while it reads the next (see :func:`gis_app.layers.gpkg.read_plan`).
+
+    Two cores: GEOS and numpy release the GIL, so the spatial layers' own checks (the zones'
+    validity is the costly one) and the plots' overlaps run on ``pool`` (a helper thread of
+    its own by default) while the caller's thread checks the rest. The report's rows come in
+    the same order whichever thread found them.
     """
-    # The plots' corners serve both the validity proof and the overlap filter.
-    corners = _corners(layers.get("plots"))
-    basic: dict[str, list[dict] | Future[list[dict]]] = {}
-    overlaps: Future[list[dict]] | None = None
-    with ThreadPoolExecutor(1) as helper:
-        if "zones" in layers:
-            basic["zones"] = helper.submit(_check_layer, layers["zones"], SCHEMAS["zones"],
-                                           file, crs, None)
-        for name, schema in SCHEMAS.items():
-            if name in basic:
-                continue
-            if name not in layers:
-                basic[name] = _rows(file, name, [""], "missing_layer",
-                                    f"layer {name!r} is missing")
-                continue
-            basic[name] = _check_layer(layers[name], schema, file, crs,
-                                       corners if name == "plots" else None)
-            if name == "plots" and not basic[name]:
+
+    def __init__(self, file: str, crs: str | None, pool: Executor | None = None) -> None:
+        self.file, self.crs = file, crs
+        self._own_pool = pool is None
+        self.pool = ThreadPoolExecutor(1) if pool is None else pool
+        self.layers: dict[str, pd.DataFrame] = {}
+        self._basic: dict[str, list[dict] | Future[list[dict]]] = {}
+        self._corners: tuple[np.ndarray, np.ndarray] | None = None
+        self._overlaps: Future[list[dict]] | None = None
+
+    def __enter__(self) -> PlanCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._own_pool:
+            self.pool.shutdown()
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        """Start the checks of one planning layer on its own."""
+        schema = SCHEMAS[name]
+        self.layers[name] = frame
+        if name == "plots":
+            # The plots' corners serve both the validity proof and the overlap filter.
+            self._corners = _corners(frame)
+            self._basic[name] = _check_layer(frame, schema, self.file, self.crs, self._corners)
+            if not self._basic[name]:
                 # Sound plots: start their overlap rule now; it is dropped if another layer
                 # turns out to have problems (the cross-layer rules need every layer sound).
-                overlaps = helper.submit(check_overlaps, layers["plots"], PLOTS, file,
-                                         sound=True, corners=corners)
-        rows = [row for name in SCHEMAS for row in _result(basic[name])]
+                self._overlaps = self._check_overlaps()
+        elif schema.geometry_types is not None:
+            self._basic[name] = self.pool.submit(_check_layer, frame, schema, self.file,
+                                                 self.crs, None)
+        else:
+            self._basic[name] = _check_layer(frame, schema, self.file, self.crs, None)
+
+    def _check_overlaps(self) -> Future[list[dict]]:
+        return self.pool.submit(check_overlaps, self.layers["plots"], PLOTS, self.file,
+                                sound=True, corners=self._corners)
+
+    def report(self) -> ValidationReport:
+        """Every problem of the layers added (a layer never added is a missing layer)."""
+        rows: list[dict] = []
+        for name in SCHEMAS:
+            if name in self._basic:
+                found = self._basic[name]
+                rows += found.result() if isinstance(found, Future) else found
+            else:
+                rows += _rows(self.file, name, [""], "missing_layer",
+                              f"layer {name!r} is missing")
         if rows:
             # Cross-layer rules need sound layers; report the basic problems first.
             return make_report(rows)
-        if overlaps is None:  # not reached: sound plots were submitted above
-            overlaps = helper.submit(check_overlaps, layers["plots"], PLOTS, file,
-                                     sound=True, corners=corners)
-        rows += _cross_layer(layers, file, overlaps)
-    return make_report(rows)
+        overlaps = self._overlaps or self._check_overlaps()
+        return make_report(_cross_layer(self.layers, self.file, overlaps))
 
 
 def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None,
@@ -255,11 +289,6 @@ def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str |
     """The rules of one layer on its own: its columns, then its geometry."""
     return (check_columns(frame, schema, file)
             + check_geometry(frame, schema, file, crs, corners=corners))
-
-
-def _result(rows: list[dict] | Future[list[dict]]) -> list[dict]:
-    """Rows computed here or on the helper thread."""
-    return rows.result() if isinstance(rows, Future) else rows
 
 
 def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,
