@@ -302,17 +302,17 @@ def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,
         rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes, file,
                               "unknown_park", "park")
     rows += check_plots_in_parks(plots, parks, file, sound=True)
-    rows += overlaps.result()
-    rows += check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
+    # The plots' overlaps are awaited last, so this thread's own work comes first.
+    after = check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
                            message="park {this} overlaps park {other} by {area:,.1f} m²")
-    rows += check_plot_areas(plots, file, sound=True)
+    after += check_plot_areas(plots, file, sound=True)
     link_schema = SCHEMAS["tenant_plots"]
-    rows += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]), file,
-                          "unknown_plot", "plot")
-    rows += _unknown_refs(links, link_schema, "project_id", pd.Index(tenants["project_id"]),
-                          file, "unknown_project", "project")
+    after += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]),
+                           file, "unknown_plot", "plot")
+    after += _unknown_refs(links, link_schema, "project_id", pd.Index(tenants["project_id"]),
+                           file, "unknown_project", "project")
     leased = plots["status"].eq("leased").to_numpy() & ~_isin(plots["plot_code"],
                                                                links["plot_code"])
-    rows += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
-                  "status is 'leased' but no project in tenant_plots occupies the plot")
-    return rows
+    after += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
+                   "status is 'leased' but no project in tenant_plots occupies the plot")
+    return rows + overlaps.result() + after
