@@ -14,7 +14,9 @@ import shapely
 
 from gis_app.errors import ValidationError
 from gis_app.layers import RULES, Plan, read_plan, validate_file, write_layers
+from gis_app.layers.gpkg import read_layers_raw
 from gis_app.layers.schema import SCHEMAS
+from gis_app.layers.validate import check_plan
 from gis_app.testing import ORIGIN
 
 
@@ -226,3 +228,20 @@ def test_parks_sharing_an_edge_or_a_sliver_within_the_tolerance_are_fine(
     write_layers(path, {**province_layers(plan), "parks": parks}, fresh=True)
 
     assert validate_file(path).ok, validate_file(path).summary()
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
+@pytest.mark.parametrize("rule", ["missing_layer", "invalid_geometry", "overlapping_plots",
+                                  "overlapping_parks", "leased_without_tenant"])
+def test_checking_while_reading_reports_what_checking_the_layers_reports(
+        tmp_path, plan, province_layers, rule):
+    # validate_file checks each layer as it arrives, on two threads; check_plan gets them all.
+    mutate = CASES[rule][0]
+    path = tmp_path / "mutated.gpkg"
+    write_layers(path, {**mutate(plan), "dataset_info": province_layers(plan)["dataset_info"]},
+                 fresh=True)
+
+    layers, crs = read_layers_raw(path)
+    expected = check_plan(layers, str(path), crs).problems
+    assert not expected.empty
+    pd.testing.assert_frame_equal(validate_file(path).problems, expected)
