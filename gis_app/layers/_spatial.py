@@ -60,28 +60,39 @@ def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file:
                   for a, c in zip(outside[bad], rows["park_code"], strict=True)])
 
 
+def candidate_pairs(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Positions ``i < j`` of the geometries whose bounding boxes meet.
+
+    By bounding box only: one predicate pass on the pairs is cheaper than a predicate query
+    (which also tests every feature against itself). Any geometries will do (missing, empty
+    and invalid ones too), so the query can start before the layer is checked.
+    """
+    left, right = shapely.STRtree(geoms).query(geoms)
+    keep = left < right
+    return left[keep], right[keep]
+
+
 def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
                    rule: str = "overlapping_plots", *, sound: bool = False,
                    corners: tuple[np.ndarray, np.ndarray] | None = None,
+                   pairs: tuple[np.ndarray, np.ndarray] | None = None,
                    message: str = "overlaps {key} {other} by {area:,.1f} m²") -> list[dict]:
     """Pairs of features whose shared area exceeds the tolerance (touching is fine).
 
     Reported under the first feature of each pair, with ``message`` formatted with ``key``
-    (the id column), ``this``, ``other`` (the two ids) and ``area`` (m²). ``corners``:
-    ``quads()`` of the layer's geometries when the caller has them already.
+    (the id column), ``this``, ``other`` (the two ids) and ``area`` (m²). When the caller has
+    them already: ``corners``, ``quads()`` of the layer's geometries, and ``pairs``, their
+    :func:`candidate_pairs` (both used only with ``sound``).
     """
     mask = _usable_mask(frame, sound, corners)
     usable = frame if mask is None else frame.loc[mask]
-    if corners is not None and mask is not None:
-        corners = (corners[0][mask], corners[1][mask])
+    if mask is not None:
+        corners = None if corners is None else (corners[0][mask], corners[1][mask])
+        pairs = None
     geoms = np.asarray(usable.geometry.values)
     if len(geoms) < 2:
         return []
-    # Candidate pairs by bounding box only; one predicate pass on the pairs is cheaper than
-    # a predicate query (which also tests every feature against itself).
-    left, right = shapely.STRtree(geoms).query(geoms)
-    keep = left < right
-    left, right = left[keep], right[keep]
+    left, right = candidate_pairs(geoms) if pairs is None else pairs
     # Neighbours that provably share at most the tolerance (nearly all pairs) skip GEOS.
     undecided = ~cleared_pairs(geoms, left, right, AREA_TOLERANCE_M2, corners=corners)
     left, right = left[undecided], right[undecided]

@@ -20,7 +20,7 @@ from pyproj import CRS
 from ..errors import ValidationError
 from ._checks import _is_valid, _isin, _rows, feature_ids
 from ._quads import quads
-from ._spatial import check_overlaps, check_plot_areas, check_plots_in_parks
+from ._spatial import candidate_pairs, check_overlaps, check_plot_areas, check_plots_in_parks
 from .schema import PARKS, PLOTS, SCHEMAS, Column, LayerSchema
 
 __all__ = [
@@ -107,10 +107,23 @@ def _parse(series: pd.Series, column: Column) -> pd.Series:
     return series
 
 
+def _typed(series: pd.Series, kind: str) -> bool:
+    """The column is stored in its kind's own dtype already, so every value is of the kind."""
+    dtype = series.dtype
+    if kind == "float":
+        return pd.api.types.is_float_dtype(dtype) or (
+            pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
+    if kind == "int":
+        return pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    if kind == "date":
+        return pd.api.types.is_datetime64_any_dtype(dtype)
+    return kind == "bool" and pd.api.types.is_bool_dtype(dtype)
+
+
 def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[dict]:
     """Columns present, values of the right type, required values present, codes allowed."""
     rows: list[dict] = []
-    ids = feature_ids(frame, schema)
+    ids = _LazyIds(frame, schema)
     for column in schema.columns:
         if column.name not in frame.columns:
             rows += _rows(file, schema.name, [""], "missing_column",
@@ -119,8 +132,8 @@ def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[d
         raw = frame[column.name]
         # Masks as numpy arrays, and rows built only where something is wrong: on a valid
         # file every check is a few array operations per column.
-        present = raw.notna().to_numpy(dtype=bool)
-        if column.kind == "str":
+        present = ~np.asarray(raw.array.isna(), dtype=bool)
+        if column.kind == "str" or _typed(raw, column.kind):
             parsed, bad_type = raw, np.zeros(len(raw), dtype=bool)
         else:
             parsed = _parse(raw, column)
@@ -149,9 +162,25 @@ def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[d
                                for v in parsed[low]])
     if schema.key in frame.columns:
         dup = frame[schema.key].notna() & frame[schema.key].duplicated(keep=False)
-        rows += _rows(file, schema.name, ids[dup], "duplicate_id",
-                      f"{schema.key} is not unique")
+        if dup.any():
+            rows += _rows(file, schema.name, ids[dup.to_numpy()], "duplicate_id",
+                          f"{schema.key} is not unique")
     return rows
+
+
+class _LazyIds:
+    """:func:`feature_ids`, worked out only when a problem needs naming (rarely)."""
+
+    def __init__(self, frame: pd.DataFrame, schema: LayerSchema) -> None:
+        self.frame, self.schema = frame, schema
+        self._ids: pd.Series | None = None
+
+    def __getitem__(self, mask: np.ndarray) -> pd.Series | list[str]:
+        if not mask.any():
+            return []
+        if self._ids is None:
+            self._ids = feature_ids(self.frame, self.schema)
+        return self._ids[mask]
 
 
 def check_geometry(
@@ -173,7 +202,7 @@ def check_geometry(
     elif crs is not None and CRS.from_user_input(frame.crs) != CRS.from_user_input(crs):
         rows += _rows(file, schema.name, [""], "wrong_crs",
                       f"layer is in {frame.crs.name!r}, expected {crs}")
-    ids = feature_ids(frame, schema)
+    ids = _LazyIds(frame, schema)
     geoms = np.asarray(frame.geometry.values)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     rows += _rows(file, schema.name, ids[empty], "empty_geometry", "geometry is empty")
@@ -199,15 +228,15 @@ def _unknown_refs(frame: pd.DataFrame, schema: LayerSchema, column: str, known: 
         return []
     ref = frame[column]
     bad = ref.notna().to_numpy() & ~_isin(ref, known)
-    return _rows(file, schema.name, feature_ids(frame, schema)[bad], rule,
+    return _rows(file, schema.name, _LazyIds(frame, schema)[bad], rule,
                  [f"{column}={v!r}: no such {what}" for v in ref[bad]])
 
 
-def _corners(frame: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray] | None:
-    """``quads()`` of a layer's geometries; None when it has none."""
+def _geometries(frame: pd.DataFrame) -> np.ndarray | None:
+    """A layer's geometries as an array; None when it has none."""
     if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
         return None
-    return quads(np.asarray(frame.geometry.values))
+    return np.asarray(frame.geometry.values)
 
 
 def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -> ValidationReport:
@@ -236,6 +265,7 @@ class PlanCheck:
         self.layers: dict[str, pd.DataFrame] = {}
         self._basic: dict[str, list[dict] | Future[list[dict]]] = {}
         self._corners: tuple[np.ndarray, np.ndarray] | None = None
+        self._pairs: Future[tuple[np.ndarray, np.ndarray]] | None = None
         self._overlaps: Future[list[dict]] | None = None
 
     def __enter__(self) -> PlanCheck:
@@ -250,8 +280,12 @@ class PlanCheck:
         schema = SCHEMAS[name]
         self.layers[name] = frame
         if name == "plots":
+            # The overlap rule's costly part, the spatial index query, starts at once on the
+            # pool; its result is used only if the plots turn out sound.
+            geoms = _geometries(frame)
+            self._pairs = None if geoms is None else self.pool.submit(candidate_pairs, geoms)
             # The plots' corners serve both the validity proof and the overlap filter.
-            self._corners = _corners(frame)
+            self._corners = None if geoms is None else quads(geoms)
             self._basic[name] = _check_layer(frame, schema, self.file, self.crs, self._corners)
             if not self._basic[name]:
                 # Sound plots: start their overlap rule now; it is dropped if another layer
@@ -264,8 +298,12 @@ class PlanCheck:
             self._basic[name] = _check_layer(frame, schema, self.file, self.crs, None)
 
     def _check_overlaps(self) -> Future[list[dict]]:
-        return self.pool.submit(check_overlaps, self.layers["plots"], PLOTS, self.file,
-                                sound=True, corners=self._corners)
+        # The pairs were submitted first, so on a one-thread pool they are done by now.
+        pairs = self._pairs
+        return self.pool.submit(
+            lambda: check_overlaps(self.layers["plots"], PLOTS, self.file, sound=True,
+                                   corners=self._corners,
+                                   pairs=None if pairs is None else pairs.result()))
 
     def report(self) -> ValidationReport:
         """Every problem of the layers added (a layer never added is a missing layer)."""
