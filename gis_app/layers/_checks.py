@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import shapely
 
-from ._quads import convex, quads
+from ._quads import convex
 from .schema import LayerSchema
 
 
@@ -58,9 +58,12 @@ def _threaded(func, *arrays: np.ndarray) -> np.ndarray:  # noqa: ANN001
 
 def _is_valid(geoms: np.ndarray, corners: tuple[np.ndarray, np.ndarray] | None = None
               ) -> np.ndarray:
-    """``shapely.is_valid``, with the strictly convex quadrilaterals (nearly every plot) proved
-    valid in numpy so that GEOS checks only the rest. ``corners``: ``quads(geoms)``."""
-    proven = convex((quads(geoms) if corners is None else corners)[1])
+    """``shapely.is_valid``; given ``corners`` (``quads(geoms)``, worth having for a layer of
+    quadrilaterals such as plots) the strictly convex ones are proved valid in numpy and GEOS
+    checks only the rest."""
+    if corners is None:
+        return _threaded(shapely.is_valid, geoms)
+    proven = convex(corners[1])
     if proven.all():
         return proven
     valid = proven.copy()
