@@ -50,8 +50,9 @@ def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file:
     shapely.prepare(park_outlines)
     park_geoms = park_outlines[where[known]]
     plot_geoms = np.asarray(p.geometry.values)[known]
-    # Most plots are plainly inside: measure what sticks out only for the others.
-    suspect = np.flatnonzero(~_threaded(shapely.covers, park_geoms, plot_geoms))
+    # Most plots are plainly inside: measure what sticks out only for the others. On one
+    # thread: GEOS's prepared geometries are not safe to share between threads.
+    suspect = np.flatnonzero(~shapely.covers(park_geoms, plot_geoms))
     outside = shapely.area(shapely.difference(plot_geoms[suspect], park_geoms[suspect]))
     bad = outside > AREA_TOLERANCE_M2
     rows = p.iloc[known[suspect[bad]]]

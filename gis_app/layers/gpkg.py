@@ -134,7 +134,11 @@ def _read_each(path: Path, names: list[str], pool: Executor,
         if name != "plots":
             layers[name] = _read_listed(path, name)
             read(name, layers[name])
-    if plots is not None:
+        if plots is not None and plots.done() and "plots" not in layers:
+            # Handed on as soon as they are in, so that their checks start early.
+            layers["plots"] = plots.result()
+            read("plots", layers["plots"])
+    if plots is not None and "plots" not in layers:
         layers["plots"] = plots.result()
         read("plots", layers["plots"])
     return {name: layers[name] for name in names}  # the schema's order

@@ -253,9 +253,9 @@ class PlanCheck:
     has while it reads the next (see :func:`gis_app.layers.gpkg.read_plan`).
 
     Two cores: GEOS and numpy release the GIL, so the spatial layers' own checks (the zones'
-    validity is the costly one) and the plots' overlaps run on ``pool`` (a helper thread of
-    its own by default) while the caller's thread checks the rest. The report's rows come in
-    the same order whichever thread found them.
+    validity is the costly one) and the spatial rules joining layers run on ``pool`` (a
+    helper thread of its own by default) while the caller's thread checks the rest. The
+    report's rows come in the same order whichever thread found them.
     """
 
     def __init__(self, file: str, crs: str | None, pool: Executor | None = None) -> None:
@@ -267,6 +267,7 @@ class PlanCheck:
         self._corners: tuple[np.ndarray, np.ndarray] | None = None
         self._pairs: Future[tuple[np.ndarray, np.ndarray]] | None = None
         self._overlaps: Future[list[dict]] | None = None
+        self._park_rules: Future[tuple[list[dict], list[dict]]] | None = None
 
     def __enter__(self) -> PlanCheck:
         return self
@@ -288,22 +289,28 @@ class PlanCheck:
             self._corners = None if geoms is None else quads(geoms)
             self._basic[name] = _check_layer(frame, schema, self.file, self.crs, self._corners)
             if not self._basic[name]:
-                # Sound plots: start their overlap rule now; it is dropped if another layer
+                # Sound plots: start the spatial rules now; they are dropped if another layer
                 # turns out to have problems (the cross-layer rules need every layer sound).
-                self._overlaps = self._check_overlaps()
+                self._start_spatial_rules()
         elif schema.geometry_types is not None:
             self._basic[name] = self.pool.submit(_check_layer, frame, schema, self.file,
                                                  self.crs, None)
         else:
             self._basic[name] = _check_layer(frame, schema, self.file, self.crs, None)
 
-    def _check_overlaps(self) -> Future[list[dict]]:
-        # The pairs were submitted first, so on a one-thread pool they are done by now.
-        pairs = self._pairs
-        return self.pool.submit(
-            lambda: check_overlaps(self.layers["plots"], PLOTS, self.file, sound=True,
-                                   corners=self._corners,
-                                   pairs=None if pairs is None else pairs.result()))
+    def _start_spatial_rules(self) -> None:
+        # The park rules first: the overlap task waits for its pairs, and a free thread
+        # should have other work than waiting.
+        if self._park_rules is None and "parks" in self.layers:
+            self._park_rules = self.pool.submit(_park_rules, self.layers["plots"],
+                                                self.layers["parks"], self.file)
+        if self._overlaps is None:
+            # The pairs were submitted first, so on a one-thread pool they are done by now.
+            pairs = self._pairs
+            self._overlaps = self.pool.submit(
+                lambda: check_overlaps(self.layers["plots"], PLOTS, self.file, sound=True,
+                                       corners=self._corners,
+                                       pairs=None if pairs is None else pairs.result()))
 
     def report(self) -> ValidationReport:
         """Every problem of the layers added (a layer never added is a missing layer)."""
@@ -318,8 +325,22 @@ class PlanCheck:
         if rows:
             # Cross-layer rules need sound layers; report the basic problems first.
             return make_report(rows)
-        overlaps = self._overlaps or self._check_overlaps()
-        return make_report(_cross_layer(self.layers, self.file, overlaps))
+        self._start_spatial_rules()
+        assert self._overlaps is not None and self._park_rules is not None  # just started
+        return make_report(_cross_layer(self.layers, self.file, self._overlaps,
+                                        self._park_rules))
+
+
+def _park_rules(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str
+                ) -> tuple[list[dict], list[dict]]:
+    """Plots inside their parks, and parks not overlapping, on sound layers.
+
+    One task, because both use the park outlines and GEOS's prepared geometries (which
+    ``check_plots_in_parks`` makes of them) must not be shared between threads.
+    """
+    return (check_plots_in_parks(plots, parks, file, sound=True),
+            check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
+                           message="park {this} overlaps park {other} by {area:,.1f} m²"))
 
 
 def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None,
@@ -330,20 +351,18 @@ def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str |
 
 
 def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,
-                 overlaps: Future[list[dict]]) -> list[dict]:
-    """The rules that join layers, on sound layers; ``overlaps``: the plots' overlap rows."""
-    parks, plots = layers["parks"], layers["plots"]
-    tenants, links = layers["tenants"], layers["tenant_plots"]
+                 overlaps: Future[list[dict]],
+                 park_rules: Future[tuple[list[dict], list[dict]]]) -> list[dict]:
+    """The rules that join layers, on sound layers; the spatial ones are running on the pool
+    already (``overlaps``: the plots' overlaps; ``park_rules``: :func:`_park_rules`)."""
+    plots, tenants, links = layers["plots"], layers["tenants"], layers["tenant_plots"]
     rows: list[dict] = []
-    park_codes = pd.Index(parks["park_code"])
+    park_codes = pd.Index(layers["parks"]["park_code"])
     for name in ("zones", "plots", "tenants", "wastewater_plants"):
         rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes, file,
                               "unknown_park", "park")
-    rows += check_plots_in_parks(plots, parks, file, sound=True)
-    # The plots' overlaps are awaited last, so this thread's own work comes first.
-    after = check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
-                           message="park {this} overlaps park {other} by {area:,.1f} m²")
-    after += check_plot_areas(plots, file, sound=True)
+    # This thread's own work first, then the spatial rules' rows, all in the rules' order.
+    after = check_plot_areas(plots, file, sound=True)
     link_schema = SCHEMAS["tenant_plots"]
     after += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]),
                            file, "unknown_plot", "plot")
@@ -353,4 +372,5 @@ def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,
                                                                links["plot_code"])
     after += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
                    "status is 'leased' but no project in tenant_plots occupies the plot")
-    return rows + overlaps.result() + after
+    in_parks, overlapping_parks = park_rules.result()
+    return rows + in_parks + overlaps.result() + overlapping_parks + after
