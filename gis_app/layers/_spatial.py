@@ -46,12 +46,13 @@ def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file:
     known = np.flatnonzero(where >= 0)  # plots of unknown parks are another rule's problem
     if not len(known):
         return []
-    park_outlines = np.asarray(outlines.geometry.values)
+    # Prepared for the many covers tests, as private copies: GEOS's prepared geometries are
+    # not safe to share between threads, and the caller's parks may be shared.
+    park_outlines = shapely.from_wkb(shapely.to_wkb(np.asarray(outlines.geometry.values)))
     shapely.prepare(park_outlines)
     park_geoms = park_outlines[where[known]]
     plot_geoms = np.asarray(p.geometry.values)[known]
-    # Most plots are plainly inside: measure what sticks out only for the others. On one
-    # thread: GEOS's prepared geometries are not safe to share between threads.
+    # Most plots are plainly inside: measure what sticks out only for the others.
     suspect = np.flatnonzero(~shapely.covers(park_geoms, plot_geoms))
     outside = shapely.area(shapely.difference(plot_geoms[suspect], park_geoms[suspect]))
     bad = outside > AREA_TOLERANCE_M2

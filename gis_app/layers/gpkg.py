@@ -140,11 +140,11 @@ def _planning_layers(path: Path) -> tuple[list[str], str | None]:
 
 
 def _read_each(path: Path, names: list[str], pool: Executor,
-               read: Callable[[str, pd.DataFrame], None]) -> dict[str, pd.DataFrame]:
-    """Read the layers ``names``, calling ``read(name, frame)`` as each one arrives.
+               arrived: Callable[[str, pd.DataFrame], None]) -> dict[str, pd.DataFrame]:
+    """Read the layers ``names``, calling ``arrived(name, frame)`` as each one is read.
 
     The plots (most of the file) are read on ``pool`` while this thread reads the rest, so
-    whatever ``read`` starts on the others (their checks) overlaps the plots' reading: GDAL's
+    whatever ``arrived`` starts on the others (their checks) overlaps the plots' reading: GDAL's
     Arrow stream, GEOS and numpy run without the GIL. Each read opens the file with its own
     GDAL dataset handle, as concurrent reads must.
     """
@@ -153,14 +153,14 @@ def _read_each(path: Path, names: list[str], pool: Executor,
     for name in names:
         if name != "plots":
             layers[name] = _read_listed(path, name)
-            read(name, layers[name])
+            arrived(name, layers[name])
         if plots is not None and plots.done() and "plots" not in layers:
             # Handed on as soon as they are in, so that their checks start early.
             layers["plots"] = plots.result()
-            read("plots", layers["plots"])
+            arrived("plots", layers["plots"])
     if plots is not None and "plots" not in layers:
         layers["plots"] = plots.result()
-        read("plots", layers["plots"])
+        arrived("plots", layers["plots"])
     return {name: layers[name] for name in names}  # the schema's order
 
 

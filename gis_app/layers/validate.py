@@ -333,11 +333,7 @@ class PlanCheck:
 
 def _park_rules(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str
                 ) -> tuple[list[dict], list[dict]]:
-    """Plots inside their parks, and parks not overlapping, on sound layers.
-
-    One task, because both use the park outlines and GEOS's prepared geometries (which
-    ``check_plots_in_parks`` makes of them) must not be shared between threads.
-    """
+    """Plots inside their parks, and parks not overlapping, on sound layers (one task)."""
     return (check_plots_in_parks(plots, parks, file, sound=True),
             check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
                            message="park {this} overlaps park {other} by {area:,.1f} m²"))
