@@ -23,12 +23,14 @@ def coerce(frame: pd.DataFrame, schema: LayerSchema) -> pd.DataFrame:
 
     Only call this on validated frames: values that do not parse become missing.
     """
-    out = frame.copy()
+    # Copy-on-write: a shallow copy shares the columns until one is replaced, never writes.
+    out = frame.copy(deep=False)
     for column in schema.columns:
         series = out[column.name]
         if column.kind in ("float", "int"):
             series = pd.to_numeric(series, errors="coerce")
-        elif column.kind == "date":
+        elif column.kind == "date" and not pd.api.types.is_datetime64_dtype(series.dtype):
+            # Parsing dates that are dates already would cost milliseconds per 100,000.
             series = pd.to_datetime(series, errors="coerce", format="mixed")
         elif column.kind == "bool" and not pd.api.types.is_bool_dtype(series.dtype):
             series = series.map(

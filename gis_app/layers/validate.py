@@ -7,23 +7,27 @@ vectorized (spatial index queries and array predicates), never loops over featur
 
 from __future__ import annotations
 
-import os
-from collections.abc import Iterable, Mapping
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Mapping
+from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 import shapely
 from pyproj import CRS
 
 from ..errors import ValidationError
-from ..settings import AREA_TOLERANCE_M2
-from ._overlap import cleared_pairs
-from .schema import PLOTS, SCHEMAS, Column, LayerSchema
+from ._checks import _is_valid, _isin, _rows, feature_ids
+from ._quads import quads
+from ._spatial import candidate_pairs, check_overlaps, check_plot_areas, check_plots_in_parks
+from .schema import PARKS, PLOTS, SCHEMAS, Column, LayerSchema
+
+__all__ = [
+    "PROBLEM_COLUMNS", "RULES", "PlanCheck", "ValidationReport", "check_columns",
+    "check_geometry", "check_overlaps", "check_plan", "check_plot_areas",
+    "check_plots_in_parks", "feature_ids", "make_report",
+]
 
 PROBLEM_COLUMNS = ["file", "layer", "feature_id", "rule", "message"]
 
@@ -44,6 +48,7 @@ RULES: dict[str, str] = {
     "unknown_park": "a feature names a park that is not in the parks layer",
     "plot_outside_park": "part of a plot lies outside its park",
     "overlapping_plots": "two plots overlap",
+    "overlapping_parks": "two parks overlap",
     "area_mismatch": "a plot's area_ha differs from its measured area by more than 0.5 %",
     "unknown_plot": "a tenant link points at a plot that does not exist",
     "unknown_project": "a tenant link points at a project that does not exist",
@@ -82,63 +87,8 @@ class ValidationReport:
             raise ValidationError(self.summary(), self)
 
 
-def _arrow_strings(values: Iterable[object]) -> pa.Array:
-    """Values as an Arrow string array, without a Python loop for pandas' own strings."""
-    series = values if isinstance(values, pd.Series) else pd.Series(
-        values if isinstance(values, pd.Index) else list(values))
-    if series.dtype != "str":
-        series = series.astype("string")
-    # One explicit type: an empty column would otherwise be Arrow's null type, which is_in
-    # refuses, and pandas' two string storages differ (string / large_string).
-    return pa.array(series).cast(pa.large_string())
-
-
-def _isin(series: pd.Series, values: Iterable[object]) -> np.ndarray:
-    """``series.isin(values)`` as a boolean array; Arrow's hash lookup, because pandas' isin on
-    Arrow strings walks a Python list (seconds at 250,000 plots)."""
-    return pc.is_in(_arrow_strings(series), value_set=_arrow_strings(values)).fill_null(
-        False).to_numpy(zero_copy_only=False)
-
-
-def _threaded(func, *arrays: np.ndarray) -> np.ndarray:  # noqa: ANN001
-    """Apply a vectorized shapely function on two cores (shapely releases the GIL)."""
-    n = len(arrays[0])
-    workers = min(2, os.cpu_count() or 1)
-    if n < 50_000 or workers < 2:
-        return func(*arrays)
-    bounds = np.linspace(0, n, workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(lambda ab: func(*(a[ab[0]:ab[1]] for a in arrays)),
-                         zip(bounds[:-1], bounds[1:], strict=True))
-        return np.concatenate(list(parts))
-
-
-def _rows(
-    file: str, layer: str, ids: Iterable[object], rule: str, messages: Iterable[str] | str
-) -> list[dict]:
-    ids = [str(i) for i in ids]
-    if isinstance(messages, str):
-        messages = [messages] * len(ids)
-    return [
-        {"file": file, "layer": layer, "feature_id": i, "rule": rule, "message": m}
-        for i, m in zip(ids, messages, strict=True)
-    ]
-
-
 def make_report(rows: list[dict]) -> ValidationReport:
     return ValidationReport(pd.DataFrame(rows, columns=PROBLEM_COLUMNS))
-
-
-def feature_ids(frame: pd.DataFrame, schema: LayerSchema) -> pd.Series:
-    """How a feature is named in messages: its id column, else its row number (fid)."""
-    if schema.key in frame.columns:
-        keys = frame[schema.key].astype("string")
-        missing = keys.isna()
-        if missing.any():
-            keys = keys.copy()
-            keys[missing] = [f"fid {i}" for i in frame.index[missing]]
-        return keys
-    return pd.Series([f"fid {i}" for i in frame.index], index=frame.index, dtype="string")
 
 
 def _parse(series: pd.Series, column: Column) -> pd.Series:
@@ -157,10 +107,23 @@ def _parse(series: pd.Series, column: Column) -> pd.Series:
     return series
 
 
+def _typed(series: pd.Series, kind: str) -> bool:
+    """The column is stored in its kind's own dtype already, so every value is of the kind."""
+    dtype = series.dtype
+    if kind == "float":
+        return pd.api.types.is_float_dtype(dtype) or (
+            pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype))
+    if kind == "int":
+        return pd.api.types.is_integer_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+    if kind == "date":
+        return pd.api.types.is_datetime64_any_dtype(dtype)
+    return kind == "bool" and pd.api.types.is_bool_dtype(dtype)
+
+
 def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[dict]:
     """Columns present, values of the right type, required values present, codes allowed."""
     rows: list[dict] = []
-    ids = feature_ids(frame, schema)
+    ids = _LazyIds(frame, schema)
     for column in schema.columns:
         if column.name not in frame.columns:
             rows += _rows(file, schema.name, [""], "missing_column",
@@ -169,8 +132,8 @@ def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[d
         raw = frame[column.name]
         # Masks as numpy arrays, and rows built only where something is wrong: on a valid
         # file every check is a few array operations per column.
-        present = raw.notna().to_numpy(dtype=bool)
-        if column.kind == "str":
+        present = ~np.asarray(raw.array.isna(), dtype=bool)
+        if column.kind == "str" or _typed(raw, column.kind):
             parsed, bad_type = raw, np.zeros(len(raw), dtype=bool)
         else:
             parsed = _parse(raw, column)
@@ -199,15 +162,35 @@ def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[d
                                for v in parsed[low]])
     if schema.key in frame.columns:
         dup = frame[schema.key].notna() & frame[schema.key].duplicated(keep=False)
-        rows += _rows(file, schema.name, ids[dup], "duplicate_id",
-                      f"{schema.key} is not unique")
+        if dup.any():
+            rows += _rows(file, schema.name, ids[dup.to_numpy()], "duplicate_id",
+                          f"{schema.key} is not unique")
     return rows
 
 
+class _LazyIds:
+    """:func:`feature_ids`, worked out only when a problem needs naming (rarely)."""
+
+    def __init__(self, frame: pd.DataFrame, schema: LayerSchema) -> None:
+        self.frame, self.schema = frame, schema
+        self._ids: pd.Series | None = None
+
+    def __getitem__(self, mask: np.ndarray) -> pd.Series | list[str]:
+        if not mask.any():
+            return []
+        if self._ids is None:
+            self._ids = feature_ids(self.frame, self.schema)
+        return self._ids[mask]
+
+
 def check_geometry(
-    frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None
+    frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None, *,
+    corners: tuple[np.ndarray, np.ndarray] | None = None,
 ) -> list[dict]:
-    """CRS present and right, geometry type allowed, geometries non-empty and valid."""
+    """CRS present and right, geometry type allowed, geometries non-empty and valid.
+
+    ``corners``: ``quads()`` of the layer's geometries when the caller has them already.
+    """
     if schema.geometry_types is None:
         return []
     rows: list[dict] = []
@@ -219,19 +202,21 @@ def check_geometry(
     elif crs is not None and CRS.from_user_input(frame.crs) != CRS.from_user_input(crs):
         rows += _rows(file, schema.name, [""], "wrong_crs",
                       f"layer is in {frame.crs.name!r}, expected {crs}")
-    ids = feature_ids(frame, schema)
-    geoms = frame.geometry.values
+    ids = _LazyIds(frame, schema)
+    geoms = np.asarray(frame.geometry.values)
     empty = shapely.is_missing(geoms) | shapely.is_empty(geoms)
     rows += _rows(file, schema.name, ids[empty], "empty_geometry", "geometry is empty")
     types = np.asarray(shapely.get_type_id(geoms))
     names = np.array(["Point", "LineString", "LinearRing", "Polygon", "MultiPoint",
                       "MultiLineString", "MultiPolygon", "GeometryCollection"])
-    type_names = np.where(types >= 0, names[np.clip(types, 0, 7)], "None")
-    wrong = ~empty & ~np.isin(type_names, schema.geometry_types)
+    # Compare type ids, and name only the wrong ones: string arrays are slow at 250,000.
+    allowed = np.isin(names, schema.geometry_types)
+    wrong = ~empty & ~((types >= 0) & allowed[np.clip(types, 0, 7)])
+    type_names = np.where(types[wrong] >= 0, names[np.clip(types[wrong], 0, 7)], "None")
     rows += _rows(file, schema.name, ids[wrong], "wrong_geometry_type",
                   [f"{t} where {'/'.join(schema.geometry_types)} is expected"
-                   for t in type_names[wrong]])
-    invalid = ~empty & ~_threaded(shapely.is_valid, geoms)
+                   for t in type_names])
+    invalid = ~empty & ~_is_valid(geoms, corners)
     rows += _rows(file, schema.name, ids[invalid], "invalid_geometry",
                   [str(shapely.is_valid_reason(g)) for g in geoms[invalid]])
     return rows
@@ -243,109 +228,145 @@ def _unknown_refs(frame: pd.DataFrame, schema: LayerSchema, column: str, known: 
         return []
     ref = frame[column]
     bad = ref.notna().to_numpy() & ~_isin(ref, known)
-    return _rows(file, schema.name, feature_ids(frame, schema)[bad], rule,
+    return _rows(file, schema.name, _LazyIds(frame, schema)[bad], rule,
                  [f"{column}={v!r}: no such {what}" for v in ref[bad]])
 
 
-def _usable(frame: gpd.GeoDataFrame, sound: bool) -> gpd.GeoDataFrame:
-    """The features with a non-empty valid geometry (the ones spatial rules can test).
-
-    ``sound``: the caller has checked every geometry already (:func:`check_plan` runs the
-    cross-layer rules only on layers without problems), so validity is not tested twice.
-    """
-    if sound:
-        return frame
-    g = frame.geometry.values
-    present = ~(shapely.is_missing(g) | shapely.is_empty(g))
-    return frame.loc[present & _threaded(shapely.is_valid, g)]
-
-
-def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str, *,
-                         sound: bool = False) -> list[dict]:
-    """Plots that stick out of their park by more than the area tolerance."""
-    outlines = _usable(parks, sound).drop_duplicates("park_code").set_index("park_code")
-    p = _usable(plots, sound)
-    p = p.loc[_isin(p["park_code"], outlines.index)]
-    if p.empty:
-        return []
-    park_geoms = outlines.geometry.reindex(p["park_code"]).values
-    shapely.prepare(outlines.geometry.values)
-    # Most plots are plainly inside: measure what sticks out only for the others.
-    suspect = ~_threaded(shapely.covers, park_geoms, p.geometry.values)
-    p = p.loc[suspect]
-    outside = shapely.area(shapely.difference(p.geometry.values, park_geoms[suspect]))
-    bad = outside > AREA_TOLERANCE_M2
-    return _rows(file, "plots", p["plot_code"][bad], "plot_outside_park",
-                 [f"{a:,.1f} m² lies outside park {c}"
-                  for a, c in zip(outside[bad], p["park_code"][bad], strict=True)])
-
-
-def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
-                   rule: str = "overlapping_plots", *, sound: bool = False) -> list[dict]:
-    """Pairs of features whose shared area exceeds the tolerance (touching is fine)."""
-    usable = _usable(frame, sound)
-    geoms = np.asarray(usable.geometry.values)
-    if len(geoms) < 2:
-        return []
-    # Candidate pairs by bounding box only; one predicate pass on the pairs is cheaper than
-    # a predicate query (which also tests every feature against itself).
-    left, right = shapely.STRtree(geoms).query(geoms)
-    keep = left < right
-    left, right = left[keep], right[keep]
-    # Neighbours that provably share at most the tolerance (nearly all pairs) skip GEOS.
-    undecided = ~cleared_pairs(geoms, left, right, AREA_TOLERANCE_M2)
-    left, right = left[undecided], right[undecided]
-    interiors = _threaded(lambda a, b: shapely.relate_pattern(a, b, "T********"),
-                          geoms[left], geoms[right])
-    left, right = left[interiors], right[interiors]
-    shared = shapely.area(_threaded(shapely.intersection, geoms[left], geoms[right]))
-    big = shared > AREA_TOLERANCE_M2
-    ids = feature_ids(usable, schema).to_numpy()
-    return _rows(file, schema.name, ids[left[big]], rule,
-                 [f"overlaps {schema.key} {other} by {a:,.1f} m²"
-                  for other, a in zip(ids[right[big]], shared[big], strict=True)])
-
-
-def check_plot_areas(plots: gpd.GeoDataFrame, file: str, *, sound: bool = False) -> list[dict]:
-    """Plots whose stated ``area_ha`` differs from the measured area beyond the tolerance."""
-    usable = _usable(plots, sound)
-    stated = pd.to_numeric(usable["area_ha"], errors="coerce") * 10_000
-    measured = shapely.area(usable.geometry.values)
-    bad = (stated.notna() & (np.abs(stated - measured) > 0.005 * measured + AREA_TOLERANCE_M2))
-    return _rows(file, "plots", usable["plot_code"][bad], "area_mismatch",
-                 [f"area_ha={s / 10_000:.4f} but the geometry measures {m / 10_000:.4f} ha"
-                  for s, m in zip(stated[bad], measured[bad], strict=True)])
+def _geometries(frame: pd.DataFrame) -> np.ndarray | None:
+    """A layer's geometries as an array; None when it has none."""
+    if not isinstance(frame, gpd.GeoDataFrame) or frame.geometry.name not in frame.columns:
+        return None
+    return np.asarray(frame.geometry.values)
 
 
 def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -> ValidationReport:
     """Validate a whole province: each layer on its own, then the rules that join layers."""
+    with PlanCheck(file, crs) as check:
+        for name in SCHEMAS:
+            if name in layers:
+                check.add(name, layers[name])
+        return check.report()
+
+
+class PlanCheck:
+    """:func:`check_plan` fed one layer at a time, so that a reader can check the layers it
+    has while it reads the next (see :func:`gis_app.layers.gpkg.read_plan`).
+
+    Two cores: GEOS and numpy release the GIL, so the spatial layers' own checks (the zones'
+    validity is the costly one) and the spatial rules joining layers run on ``pool`` (a
+    helper thread of its own by default) while the caller's thread checks the rest. The
+    report's rows come in the same order whichever thread found them.
+    """
+
+    def __init__(self, file: str, crs: str | None, pool: Executor | None = None) -> None:
+        self.file, self.crs = file, crs
+        self._own_pool = pool is None
+        self.pool = ThreadPoolExecutor(1) if pool is None else pool
+        self.layers: dict[str, pd.DataFrame] = {}
+        self._basic: dict[str, list[dict] | Future[list[dict]]] = {}
+        self._corners: tuple[np.ndarray, np.ndarray] | None = None
+        self._pairs: Future[tuple[np.ndarray, np.ndarray]] | None = None
+        self._overlaps: Future[list[dict]] | None = None
+        self._park_rules: Future[tuple[list[dict], list[dict]]] | None = None
+
+    def __enter__(self) -> PlanCheck:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._own_pool:
+            self.pool.shutdown()
+
+    def add(self, name: str, frame: pd.DataFrame) -> None:
+        """Start the checks of one planning layer on its own."""
+        schema = SCHEMAS[name]
+        self.layers[name] = frame
+        if name == "plots":
+            # The overlap rule's costly part, the spatial index query, starts at once on the
+            # pool; its result is used only if the plots turn out sound.
+            geoms = _geometries(frame)
+            self._pairs = None if geoms is None else self.pool.submit(candidate_pairs, geoms)
+            # The plots' corners serve both the validity proof and the overlap filter.
+            self._corners = None if geoms is None else quads(geoms)
+            self._basic[name] = _check_layer(frame, schema, self.file, self.crs, self._corners)
+            if not self._basic[name]:
+                # Sound plots: start the spatial rules now; they are dropped if another layer
+                # turns out to have problems (the cross-layer rules need every layer sound).
+                self._start_spatial_rules()
+        elif schema.geometry_types is not None:
+            self._basic[name] = self.pool.submit(_check_layer, frame, schema, self.file,
+                                                 self.crs, None)
+        else:
+            self._basic[name] = _check_layer(frame, schema, self.file, self.crs, None)
+
+    def _start_spatial_rules(self) -> None:
+        # The park rules first: the overlap task waits for its pairs, and a free thread
+        # should have other work than waiting.
+        if self._park_rules is None and "parks" in self.layers:
+            self._park_rules = self.pool.submit(_park_rules, self.layers["plots"],
+                                                self.layers["parks"], self.file)
+        if self._overlaps is None:
+            # The pairs were submitted first, so on a one-thread pool they are done by now.
+            pairs = self._pairs
+            self._overlaps = self.pool.submit(
+                lambda: check_overlaps(self.layers["plots"], PLOTS, self.file, sound=True,
+                                       corners=self._corners,
+                                       pairs=None if pairs is None else pairs.result()))
+
+    def report(self) -> ValidationReport:
+        """Every problem of the layers added (a layer never added is a missing layer)."""
+        rows: list[dict] = []
+        for name in SCHEMAS:
+            if name in self._basic:
+                found = self._basic[name]
+                rows += found.result() if isinstance(found, Future) else found
+            else:
+                rows += _rows(self.file, name, [""], "missing_layer",
+                              f"layer {name!r} is missing")
+        if rows:
+            # Cross-layer rules need sound layers; report the basic problems first.
+            return make_report(rows)
+        self._start_spatial_rules()
+        assert self._overlaps is not None and self._park_rules is not None  # just started
+        return make_report(_cross_layer(self.layers, self.file, self._overlaps,
+                                        self._park_rules))
+
+
+def _park_rules(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str
+                ) -> tuple[list[dict], list[dict]]:
+    """Plots inside their parks, and parks not overlapping, on sound layers (one task)."""
+    return (check_plots_in_parks(plots, parks, file, sound=True),
+            check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
+                           message="park {this} overlaps park {other} by {area:,.1f} m²"))
+
+
+def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None,
+                 corners: tuple[np.ndarray, np.ndarray] | None) -> list[dict]:
+    """The rules of one layer on its own: its columns, then its geometry."""
+    return (check_columns(frame, schema, file)
+            + check_geometry(frame, schema, file, crs, corners=corners))
+
+
+def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,
+                 overlaps: Future[list[dict]],
+                 park_rules: Future[tuple[list[dict], list[dict]]]) -> list[dict]:
+    """The rules that join layers, on sound layers; the spatial ones are running on the pool
+    already (``overlaps``: the plots' overlaps; ``park_rules``: :func:`_park_rules`)."""
+    plots, tenants, links = layers["plots"], layers["tenants"], layers["tenant_plots"]
     rows: list[dict] = []
-    for name, schema in SCHEMAS.items():
-        if name not in layers:
-            rows += _rows(file, name, [""], "missing_layer", f"layer {name!r} is missing")
-            continue
-        rows += check_columns(layers[name], schema, file)
-        rows += check_geometry(layers[name], schema, file, crs)
-    if rows:
-        # Cross-layer rules need sound layers; report the basic problems first.
-        return make_report(rows)
-    parks, plots = layers["parks"], layers["plots"]
-    tenants, links = layers["tenants"], layers["tenant_plots"]
-    park_codes = pd.Index(parks["park_code"])
+    park_codes = pd.Index(layers["parks"]["park_code"])
     for name in ("zones", "plots", "tenants", "wastewater_plants"):
         rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes, file,
                               "unknown_park", "park")
-    # Every geometry is present, non-empty and valid here (else we returned above).
-    rows += check_plots_in_parks(plots, parks, file, sound=True)
-    rows += check_overlaps(plots, PLOTS, file, sound=True)
-    rows += check_plot_areas(plots, file, sound=True)
+    # This thread's own work first, then the spatial rules' rows, all in the rules' order.
+    after = check_plot_areas(plots, file, sound=True)
     link_schema = SCHEMAS["tenant_plots"]
-    rows += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]), file,
-                          "unknown_plot", "plot")
-    rows += _unknown_refs(links, link_schema, "project_id", pd.Index(tenants["project_id"]),
-                          file, "unknown_project", "project")
+    after += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]),
+                           file, "unknown_plot", "plot")
+    after += _unknown_refs(links, link_schema, "project_id", pd.Index(tenants["project_id"]),
+                           file, "unknown_project", "project")
     leased = plots["status"].eq("leased").to_numpy() & ~_isin(plots["plot_code"],
                                                                links["plot_code"])
-    rows += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
-                  "status is 'leased' but no project in tenant_plots occupies the plot")
-    return make_report(rows)
+    after += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
+                   "status is 'leased' but no project in tenant_plots occupies the plot")
+    in_parks, overlapping_parks = park_rules.result()
+    return rows + in_parks + overlaps.result() + overlapping_parks + after

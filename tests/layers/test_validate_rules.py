@@ -14,7 +14,9 @@ import shapely
 
 from gis_app.errors import ValidationError
 from gis_app.layers import RULES, Plan, read_plan, validate_file, write_layers
+from gis_app.layers.gpkg import read_layers_raw
 from gis_app.layers.schema import SCHEMAS
+from gis_app.layers.validate import check_plan
 from gis_app.testing import ORIGIN
 
 
@@ -62,6 +64,18 @@ def set_geometry(code: str, geometry: shapely.Geometry | None, area_ha: float | 
     return fn
 
 
+def add_park(code: str, outline: shapely.Polygon):
+    """A second park, a copy of P1 under another code and outline (no zones or plots)."""
+
+    def fn(parks):
+        extra = parks.iloc[[0]].copy()
+        extra["park_code"] = code
+        extra = extra.set_geometry([outline], crs=parks.crs)
+        return pd.concat([parks, extra], ignore_index=True)
+
+    return fn
+
+
 BOWTIE = shapely.Polygon(
     [(ORIGIN[0] + x, ORIGIN[1] + y) for x, y in [(100, 0), (150, 100), (150, 0), (100, 100)]]
 )
@@ -101,6 +115,8 @@ CASES: dict[str, tuple[Callable[[Plan], dict], str, str]] = {
         "plots",
         "A3",
     ),
+    # P2 starts 10 m inside P1's east edge: 10 m x 100 m = 1,000 m² shared.
+    "overlapping_parks": (with_layers(parks=add_park("P2", box(190, 0, 290, 100))), "parks", "P1"),
     "area_mismatch": (edit("plots", "A1", "area_ha", 0.6), "plots", "A1"),
     "unknown_plot": (
         with_layers(
@@ -190,3 +206,42 @@ def test_cross_layer_rules_report_every_problem_too(tmp_path, plan, province_lay
         ("leased_without_tenant", "A4"),
     }
     assert "3 problem(s)" in report.summary()
+
+
+def test_overlapping_parks_are_named_with_the_shared_area(tmp_path, plan, province_layers):
+    layers = {**province_layers(plan), "parks": add_park("P2", box(190, 0, 290, 100))(
+        plan.parks.copy())}
+    path = tmp_path / "parks.gpkg"
+    write_layers(path, layers, fresh=True)
+
+    problems = validate_file(path).problems
+    assert problems[["layer", "feature_id", "rule", "message"]].values.tolist() == [
+        ["parks", "P1", "overlapping_parks", "park P1 overlaps park P2 by 1,000.0 m²"]]
+
+
+def test_parks_sharing_an_edge_or_a_sliver_within_the_tolerance_are_fine(
+        tmp_path, plan, province_layers):
+    # P2 touches P1's east edge; P3 reaches 0.009 m into P1's north edge (0.9 m² < 1 m²).
+    parks = add_park("P2", box(200, 0, 300, 100))(plan.parks.copy())
+    parks = add_park("P3", box(0, 99.991, 100, 150))(parks)
+    path = tmp_path / "parks.gpkg"
+    write_layers(path, {**province_layers(plan), "parks": parks}, fresh=True)
+
+    assert validate_file(path).ok, validate_file(path).summary()
+
+
+@pytest.mark.filterwarnings("ignore:'crs' was not provided:UserWarning")
+@pytest.mark.parametrize("rule", ["missing_layer", "invalid_geometry", "overlapping_plots",
+                                  "overlapping_parks", "leased_without_tenant"])
+def test_checking_while_reading_reports_what_checking_the_layers_reports(
+        tmp_path, plan, province_layers, rule):
+    # validate_file checks each layer as it arrives, on two threads; check_plan gets them all.
+    mutate = CASES[rule][0]
+    path = tmp_path / "mutated.gpkg"
+    write_layers(path, {**mutate(plan), "dataset_info": province_layers(plan)["dataset_info"]},
+                 fresh=True)
+
+    layers, crs = read_layers_raw(path)
+    expected = check_plan(layers, str(path), crs).problems
+    assert not expected.empty
+    pd.testing.assert_frame_equal(validate_file(path).problems, expected)
