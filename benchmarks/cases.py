@@ -99,6 +99,23 @@ def _raw_layers(path: Path):  # noqa: ANN202
     return read_layers_raw(path), str(path)
 
 
+def _raw_layers_many_corners(path: Path):  # noqa: ANN202
+    """The layers with a vertex added on each plot edge: the same plots, no longer
+    quadrilaterals (surveyed outlines often carry extra vertices), so the validation's
+    quadrilateral fast paths do not apply and GEOS decides every plot."""
+    import geopandas as gpd
+    import shapely
+
+    (layers, crs), name = _raw_layers(path)
+    plots = layers["plots"]
+    geoms = plots.geometry.values
+    step = float(shapely.length(geoms).max()) / 8 + 1e-6  # longest edge at most halved
+    dense = shapely.segmentize(np.asarray(geoms, dtype=object), max_segment_length=step)
+    layers = {**layers, "plots": plots.set_geometry(
+        gpd.GeoSeries(dense, crs=plots.crs, index=plots.index))}
+    return (layers, crs), name
+
+
 def _validate_only(state: object) -> dict:
     from gis_app.layers.validate import check_plan
 
@@ -290,6 +307,8 @@ CASES: tuple[Case, ...] = (
          target_ratio=2.0, target_peak_mb=2048.0),
     Case("validate only", _raw_layers, _validate_only, is_floor=True,
          target="part of load + validate"),
+    Case("validate only, plots of 6-8 corners", _raw_layers_many_corners, _validate_only,
+         is_floor=True, target="informational: without the quadrilateral fast paths"),
     Case("park areas, SQL (PostGIS)", _pg_setup, _pg_park_areas,
          requires=("gis_app.layers.pg_indicators", "psycopg"), is_floor=True, needs_server=True,
          target="floor of indicators"),
