@@ -10,14 +10,15 @@ that wide. With ``d`` the smallest width, the intersection is no longer than eit
 diameter ``D``, so its area is at most ``d * D`` (and 0 when ``d <= 0``); this holds for any
 polygons and any subset of the axes, and for convex ones (plots, nearly always) ``d`` over all
 eight axes is the true separation (the separating-axis theorem), so touching neighbours get a
-bound of about 0. Pairs whose bound is below the tolerance are cleared; every other pair, and
-every pair with a polygon that is not a quadrilateral, is left to GEOS. So the result is that
-of measuring every pair, only faster.
+bound of about 0. Pairs whose bound is below the tolerance are cleared; every other pair is
+left to GEOS. So the result is that of measuring every pair, only faster. Polygons that are not
+quadrilaterals (up to 16 corners, no holes) get the same bound over all their edges.
 """
 
 from __future__ import annotations
 
 import numpy as np
+import shapely
 
 from ._quads import quads
 
@@ -35,23 +36,29 @@ class _Quads:
     with ``take`` is far cheaper than gathering rows of ``(n, 4)`` arrays.
     """
 
-    def __init__(self, corners: np.ndarray) -> None:
+    def __init__(self, corners: np.ndarray, *, padded: bool = False) -> None:
         # One origin for the layer keeps magnitudes (and rounding) small.
         finite = np.isfinite(corners).all(axis=(1, 2))
         known = corners if finite.all() else corners[finite]
         # Per coordinate over a flat view: numpy reduces a short last axis slowly.
         origin = ([known[:, :, 0].min(), known[:, :, 1].min()] if len(known)
                   else [0.0, 0.0])
-        x = [np.ascontiguousarray(corners[:, c, 0] - origin[0]) for c in range(4)]
-        y = [np.ascontiguousarray(corners[:, c, 1] - origin[1]) for c in range(4)]
+        k = self.k = corners.shape[1]
+        x = [np.ascontiguousarray(corners[:, c, 0] - origin[0]) for c in range(k)]
+        y = [np.ascontiguousarray(corners[:, c, 1] - origin[1]) for c in range(k)]
         self.x, self.y = x, y
         self.nx, self.ny, self.low, self.high = [], [], [], []
         with np.errstate(invalid="ignore", divide="ignore"):
-            for c in range(4):
-                ex, ey = x[(c + 1) % 4] - x[c], y[(c + 1) % 4] - y[c]
+            for c in range(k):
+                ex, ey = x[(c + 1) % k] - x[c], y[(c + 1) % k] - y[c]
                 # A repeated corner gives a NaN axis, hence a NaN width: never cleared by it.
                 length = np.hypot(ex, ey)
                 nx, ny = -ey / length, ex / length  # unit normal of edge c
+                if padded and c:
+                    # Rings padded to k corners repeat their last corner: those edges have
+                    # no normal and take edge 0's instead (any set of axes gives a bound).
+                    nx = np.where(length > 0, nx, self.nx[0])
+                    ny = np.where(length > 0, ny, self.ny[0])
                 low, high = _interval(nx, ny, x, y)  # own extent on own axis
                 self.nx.append(nx)
                 self.ny.append(ny)
@@ -78,10 +85,12 @@ class _Quads:
 
 def _interval(nx: np.ndarray, ny: np.ndarray, x: list[np.ndarray], y: list[np.ndarray]
               ) -> tuple[np.ndarray, np.ndarray]:
-    """Smallest and largest projection of the four corners ``x[c], y[c]`` on axes ``nx, ny``."""
-    p = [nx * x[c] + ny * y[c] for c in range(4)]
-    return (np.minimum(np.minimum(p[0], p[1]), np.minimum(p[2], p[3])),
-            np.maximum(np.maximum(p[0], p[1]), np.maximum(p[2], p[3])))
+    """Smallest and largest projection of the corners ``x[c], y[c]`` on axes ``nx, ny``."""
+    p = [nx * xc + ny * yc for xc, yc in zip(x, y, strict=True)]
+    if len(p) == 4:
+        return (np.minimum(np.minimum(p[0], p[1]), np.minimum(p[2], p[3])),
+                np.maximum(np.maximum(p[0], p[1]), np.maximum(p[2], p[3])))
+    return np.minimum.reduce(p), np.maximum.reduce(p)
 
 
 def _cleared(terms: _Quads, a: np.ndarray, b: np.ndarray, limit: float) -> np.ndarray:
@@ -94,8 +103,8 @@ def _cleared(terms: _Quads, a: np.ndarray, b: np.ndarray, limit: float) -> np.nd
     rest = np.flatnonzero(~cleared)
     if len(rest):
         a, b = a[rest], b[rest]
-        width = np.minimum(np.minimum(first[rest], terms.width(a, b, range(2, 4))),
-                           terms.width(b, a, range(4)))
+        width = np.minimum(np.minimum(first[rest], terms.width(a, b, range(2, terms.k))),
+                           terms.width(b, a, range(terms.k)))
         cleared[rest] = np.maximum(width, 0.0) * diameter[rest] <= limit
     return cleared
 
@@ -110,6 +119,9 @@ def cleared_pairs(geoms: np.ndarray, left: np.ndarray, right: np.ndarray,
     """
     quad, points = quads(geoms) if corners is None else corners
     cleared = np.zeros(len(left), dtype=bool)
+    if not quad.all():
+        others, verdicts = _other_pairs(geoms, left, right, quad, tolerance)
+        cleared[others] = verdicts
     # The usual plots layer is all quads: no pair needs sorting out.
     both = slice(None) if quad.all() else np.flatnonzero(quad[left] & quad[right])
     left, right = left[both], right[both]
@@ -123,3 +135,73 @@ def cleared_pairs(geoms: np.ndarray, left: np.ndarray, right: np.ndarray,
         verdicts[part] = _cleared(terms, left[part], right[part], tolerance / 2)
     cleared[both] = verdicts
     return cleared
+
+
+def _other_pairs(geoms: np.ndarray, left: np.ndarray, right: np.ndarray, quad: np.ndarray,
+                 tolerance: float) -> tuple[np.ndarray, np.ndarray]:
+    """Pairs with a polygon that is not a quadrilateral, by the same bound over its corners.
+
+    Single polygons without holes of at most :data:`_MAX_CORNERS` corners (surveyed plots
+    with a few extra vertices) are padded to one corner count; the bound needs no convexity
+    (for a concave polygon it is only looser). Returns the pairs' positions and verdicts.
+    """
+    some = np.flatnonzero(~(quad[left] & quad[right]))
+    if not len(some):
+        return some, np.zeros(0, dtype=bool)
+    if 4 * int((~quad).sum()) < len(quad):  # a few odd plots: only theirs and their pairs'
+        involved = np.unique(np.concatenate([left[some], right[some]]))
+    else:  # mostly other shapes: the whole layer costs less than finding who is involved
+        involved = np.arange(len(geoms))
+    ring = _rings(geoms[involved])
+    if ring is None:
+        return some, np.zeros(len(some), dtype=bool)
+    ok, corners = ring
+    position = np.full(len(geoms), -1)
+    position[involved] = np.arange(len(involved))
+    a, b = position[left[some]], position[right[some]]
+    usable = ok[a] & ok[b]
+    verdicts = np.zeros(len(some), dtype=bool)
+    if usable.any():
+        terms = _Quads(corners, padded=True)
+        a, b = a[usable], b[usable]
+        decided = np.empty(len(a), dtype=bool)
+        for start in range(0, len(a), _BATCH):
+            part = slice(start, start + _BATCH)
+            decided[part] = _cleared(terms, a[part], b[part], tolerance / 2)
+        verdicts[usable] = decided
+    return some, verdicts
+
+
+#: The most corners a polygon may have for the bound (beyond, GEOS decides alone).
+_MAX_CORNERS = 16
+
+
+def _rings(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+    """Which geometries are single polygons without holes of at most :data:`_MAX_CORNERS`
+    corners, and their corners ``(n, K, 2)``, each ring padded by repeating its last corner.
+    """
+    types = shapely.get_type_id(geoms)
+    polygons = geoms
+    multi = types == 6
+    if multi.any():  # a MultiPolygon of one part counts as that part
+        multi[multi] = shapely.get_num_geometries(geoms[multi]) == 1
+        polygons = geoms.copy()
+        polygons[multi] = shapely.get_geometry(geoms[multi], 0)
+        types = np.where(multi, 3, types)
+    ok = (types == 3) & (shapely.get_num_interior_rings(polygons) == 0)
+    counts = np.where(ok, shapely.get_num_coordinates(polygons) - 1, 0)
+    ok &= (counts >= 3) & (counts <= _MAX_CORNERS)
+    if not ok.any():
+        return None
+    every = bool(ok.all())
+    counts_ok = counts if every else counts[ok]
+    k = int(counts_ok.max())
+    coords = shapely.get_coordinates(polygons if every else polygons[ok])
+    starts = np.cumsum(counts_ok + 1) - counts_ok - 1
+    # Corner j of ring i is coordinate starts[i] + min(j, count - 1): padding repeats the last.
+    index = starts[:, None] + np.minimum(np.arange(k)[None, :], counts_ok[:, None] - 1)
+    if every:
+        return ok, coords[index]
+    corners = np.full((len(geoms), k, 2), np.nan)
+    corners[ok] = coords[index]
+    return ok, corners

@@ -55,12 +55,17 @@ def test_rotated_neighbours_with_rounding_noise_are_cleared():
     assert verdicts(a, b, c).tolist() == [True, True]
 
 
-def test_other_shapes_are_never_cleared():
+def test_other_polygons_get_the_bound_over_all_their_edges_and_holes_go_to_geos():
     triangle = shapely.Polygon([(X0 + 50, Y0), (X0 + 60, Y0), (X0 + 55, Y0 + 5)])
     holed = square(100, 100, 30).difference(square(110, 110))
+    # An L-shaped (concave, 6-corner) neighbour touching the square, and one overlapping it.
+    ell = square(10, 0).union(square(10, 10))
+    overlapping_ell = shapely.affinity.translate(ell, -2.0, 0.0)
+    octagon = shapely.segmentize(square(0, 10), 5.0)  # a square with 8 corners
     assert quads(np.array([square(0, 0), triangle, holed], dtype=object))[0].tolist() == [
         True, False, False]
-    assert verdicts(square(0, 0), triangle, holed).tolist() == [False, False]
+    assert verdicts(square(0, 0), triangle, holed, ell, overlapping_ell, octagon).tolist() == [
+        True, False, True, False, True]
 
 
 def test_a_single_part_multipolygon_counts_as_its_polygon():
@@ -84,16 +89,30 @@ rects = st.tuples(st.floats(0, 200), st.floats(0, 200), st.floats(0.5, 40), st.f
                   st.floats(-0.8, 0.8))
 
 
+def _reshaped(geom: shapely.Polygon, i: int) -> shapely.Polygon:
+    """Every third plot with extra vertices, every third concave (a corner cut out)."""
+    if i % 3 == 0:
+        return shapely.segmentize(geom, max(geom.length / 12, 0.1))
+    if i % 3 == 1:
+        x0, y0, x1, y1 = geom.bounds
+        notch = shapely.box(x1 - (x1 - x0) / 3, y1 - (y1 - y0) / 3, x1 + 1, y1 + 1)
+        cut = geom.difference(notch)
+        return cut if cut.geom_type == "Polygon" and not cut.is_empty else geom
+    return geom
+
+
 @settings(max_examples=60, deadline=None)
-@given(st.lists(rects, min_size=2, max_size=40), st.booleans())
-def test_the_rule_reports_what_measuring_every_pair_reports(specs, as_grid):
+@given(st.lists(rects, min_size=2, max_size=40), st.booleans(), st.booleans())
+def test_the_rule_reports_what_measuring_every_pair_reports(specs, as_grid, other_shapes):
     if as_grid:  # neighbours sharing edges, then turned: the common case of real plots
         specs = [(10.0 * (i % 6), 10.0 * (i // 6), 10.0, 10.0, specs[0][4])
                  for i in range(len(specs))]
+    boxes = [shapely.box(X0 + x, Y0 + y, X0 + x + w, Y0 + y + h) for x, y, w, h, _ in specs]
+    if other_shapes:  # not quadrilaterals: the bound over every edge, or GEOS alone
+        boxes = [_reshaped(b, i) for i, b in enumerate(boxes)]
     geoms = np.array([
-        shapely.affinity.rotate(shapely.box(X0 + x, Y0 + y, X0 + x + w, Y0 + y + h), a,
-                                origin=(X0, Y0), use_radians=True)
-        for x, y, w, h, a in specs], dtype=object)
+        shapely.affinity.rotate(b, spec[4], origin=(X0, Y0), use_radians=True)
+        for b, spec in zip(boxes, specs, strict=True)], dtype=object)
     codes = [f"P{i:03d}" for i in range(len(geoms))]
     frame = gpd.GeoDataFrame({"plot_code": codes}, geometry=list(geoms), crs="EPSG:9209")
     expected = _reference(geoms)
