@@ -81,3 +81,33 @@ def viewer_server(data: Path, log_dir: Path, env_extra: dict[str, str] | None = 
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@contextlib.contextmanager
+def offline_page(height: int = 1100) -> Iterator[tuple[object, list[str]]]:
+    """A page in headless Chromium that may reach only this machine.
+
+    Yields the page and the list of every other URL it tried (each was refused), so a test
+    can assert that nothing needed the network.
+    """
+    from playwright.sync_api import sync_playwright
+
+    blocked: list[str] = []
+
+    def guard(route) -> None:  # noqa: ANN001
+        url = route.request.url
+        if LOCAL.match(url) or url.startswith(("data:", "blob:", "about:")):
+            route.continue_()
+        else:
+            blocked.append(url)
+            route.abort()
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
+                                    headless=True)
+        context = browser.new_context(viewport={"width": 1400, "height": height})
+        context.route("**/*", guard)
+        try:
+            yield context.new_page(), blocked
+        finally:
+            browser.close()

@@ -16,14 +16,12 @@ import pytest
 import shapely
 from e2e_support import (
     ARTIFACTS,
-    CHROMIUM,
-    LOCAL,
     MAP_FRAME,
     missing,
+    offline_page,
     require_browser,
     viewer_server,
 )
-from e2e_support import CHROMIUM_FLAGS as FLAGS
 
 from gis_app.scenarios import ChangeBoundary
 from gis_app.scenarios.store import ScenarioStore
@@ -88,25 +86,9 @@ def _until(page, act, outcome, tries: int = 3, timeout: int = 60_000) -> None:  
 
 
 def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) -> None:  # noqa: ANN001
-    from playwright.sync_api import sync_playwright
-
     path, _ = data
-    blocked: list[str] = []
     served: dict[str, int] = {}
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS, headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1400})
-
-        def guard(route):  # noqa: ANN001, ANN202
-            url = route.request.url
-            if LOCAL.match(url) or url.startswith(("data:", "blob:", "about:")):
-                route.continue_()
-            else:
-                blocked.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
+    with offline_page(height=1400) as (page, blocked):
         page.on("response", lambda r: served.__setitem__(r.url.rsplit("/", 1)[-1], r.status)
                 if "leaflet.draw" in r.url else None)
         page.set_default_timeout(120_000)
@@ -121,7 +103,6 @@ def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) ->
             raise
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "viewer_scenarios_draw.png"), full_page=True)
-        browser.close()
     assert served.get("leaflet.draw.js") == 200 and served.get("leaflet.draw.css") == 200
     assert not any("leaflet" in url or "cdnjs" in url for url in blocked)
     store = ScenarioStore(path)

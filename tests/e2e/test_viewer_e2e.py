@@ -14,10 +14,8 @@ from collections.abc import Iterator
 import pytest
 from e2e_support import (
     ARTIFACTS,
-    CHROMIUM,
-    CHROMIUM_FLAGS,
-    LOCAL,
     MAP_FRAME,
+    offline_page,
     require_browser,
     viewer_server,
 )
@@ -31,14 +29,6 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
 @pytest.fixture(scope="module")
-def sync_playwright():
-    require_browser()
-    from playwright.sync_api import sync_playwright
-
-    return sync_playwright
-
-
-@pytest.fixture(scope="module")
 def server(tmp_path_factory) -> Iterator[str]:
     """The viewer on the shipped Bắc Ninh sample (or the search example if it is absent)."""
     sample = PROVINCES["bac_ninh"].default_path
@@ -49,26 +39,11 @@ def server(tmp_path_factory) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def browser_page(sync_playwright, server):
-    blocked: list[str] = []
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS,
-                                    headless=True)
-        context = browser.new_context(viewport={"width": 1400, "height": 1100})
-
-        def guard(route):
-            url = route.request.url
-            if LOCAL.match(url) or url.startswith(("data:", "blob:", "about:")):
-                route.continue_()
-            else:
-                blocked.append(url)
-                route.abort()
-
-        context.route("**/*", guard)
-        page = context.new_page()
+def browser_page(server):
+    require_browser()
+    with offline_page() as (page, blocked):
         page.blocked = blocked  # type: ignore[attr-defined]
         yield page
-        browser.close()
 
 
 def _map(page):
