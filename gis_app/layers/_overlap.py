@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import shapely
 
-from ._quads import quads
+from ._quads import quads, simple_polygons
 
 __all__ = ["cleared_pairs", "quads"]
 
@@ -29,8 +29,10 @@ __all__ = ["cleared_pairs", "quads"]
 _BATCH = 32_768
 
 
-class _Quads:
-    """Per-polygon terms of the bound, computed once rather than once per pair.
+class _Terms:
+    """Per-polygon terms of the bound (corners, edge normals, own extents), computed once
+    rather than once per pair; ``corners`` is ``(n, k, 2)``: quadrilaterals, or rings padded
+    to ``k`` corners (``padded``).
 
     Stored as one contiguous array per corner and per axis, because gathering whole columns
     with ``take`` is far cheaper than gathering rows of ``(n, 4)`` arrays.
@@ -93,7 +95,7 @@ def _interval(nx: np.ndarray, ny: np.ndarray, x: list[np.ndarray], y: list[np.nd
     return np.minimum.reduce(p), np.maximum.reduce(p)
 
 
-def _cleared(terms: _Quads, a: np.ndarray, b: np.ndarray, limit: float) -> np.ndarray:
+def _cleared(terms: _Terms, a: np.ndarray, b: np.ndarray, limit: float) -> np.ndarray:
     """Pairs of quads ``a[i], b[i]`` whose intersection area is provably at most ``limit``."""
     diameter = np.minimum(terms.diameter.take(a), terms.diameter.take(b))
     # Two of A's axes first: for rectangles and near-parallelograms (plots, nearly always)
@@ -127,14 +129,19 @@ def cleared_pairs(geoms: np.ndarray, left: np.ndarray, right: np.ndarray,
     left, right = left[both], right[both]
     if not len(left):
         return cleared
-    terms = _Quads(points)
-    verdicts = np.empty(len(left), dtype=bool)
-    for start in range(0, len(left), _BATCH):
+    cleared[both] = _cleared_batched(_Terms(points), left, right, tolerance)
+    return cleared
+
+
+def _cleared_batched(terms: _Terms, a: np.ndarray, b: np.ndarray, tolerance: float
+                     ) -> np.ndarray:
+    """:func:`_cleared` over all pairs, a cache-sized batch at a time."""
+    verdicts = np.empty(len(a), dtype=bool)
+    for start in range(0, len(a), _BATCH):
         part = slice(start, start + _BATCH)
         # Half the tolerance: rounding in the bound (~1e-6 m²) can never flip a verdict.
-        verdicts[part] = _cleared(terms, left[part], right[part], tolerance / 2)
-    cleared[both] = verdicts
-    return cleared
+        verdicts[part] = _cleared(terms, a[part], b[part], tolerance / 2)
+    return verdicts
 
 
 def _other_pairs(geoms: np.ndarray, left: np.ndarray, right: np.ndarray, quad: np.ndarray,
@@ -162,13 +169,8 @@ def _other_pairs(geoms: np.ndarray, left: np.ndarray, right: np.ndarray, quad: n
     usable = ok[a] & ok[b]
     verdicts = np.zeros(len(some), dtype=bool)
     if usable.any():
-        terms = _Quads(corners, padded=True)
-        a, b = a[usable], b[usable]
-        decided = np.empty(len(a), dtype=bool)
-        for start in range(0, len(a), _BATCH):
-            part = slice(start, start + _BATCH)
-            decided[part] = _cleared(terms, a[part], b[part], tolerance / 2)
-        verdicts[usable] = decided
+        verdicts[usable] = _cleared_batched(_Terms(corners, padded=True), a[usable],
+                                            b[usable], tolerance)
     return some, verdicts
 
 
@@ -180,15 +182,7 @@ def _rings(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
     """Which geometries are single polygons without holes of at most :data:`_MAX_CORNERS`
     corners, and their corners ``(n, K, 2)``, each ring padded by repeating its last corner.
     """
-    types = shapely.get_type_id(geoms)
-    polygons = geoms
-    multi = types == 6
-    if multi.any():  # a MultiPolygon of one part counts as that part
-        multi[multi] = shapely.get_num_geometries(geoms[multi]) == 1
-        polygons = geoms.copy()
-        polygons[multi] = shapely.get_geometry(geoms[multi], 0)
-        types = np.where(multi, 3, types)
-    ok = (types == 3) & (shapely.get_num_interior_rings(polygons) == 0)
+    polygons, ok = simple_polygons(geoms)
     counts = np.where(ok, shapely.get_num_coordinates(polygons) - 1, 0)
     ok &= (counts >= 3) & (counts <= _MAX_CORNERS)
     if not ok.any():

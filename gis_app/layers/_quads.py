@@ -16,12 +16,9 @@ import shapely
 _SIGN_MARGIN = 1e-12
 
 
-def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Which geometries are quadrilaterals (a Polygon, or a MultiPolygon of one Polygon, of 4
-    corners and no holes), and the corners of all of them, ``(n, 4, 2)`` (NaN for the others).
-    """
-    geoms = np.asarray(geoms, dtype=object)
-    n = len(geoms)
+def simple_polygons(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each geometry as a Polygon where it is one (a MultiPolygon of one part counts as that
+    part), and which of them are such polygons without holes."""
     types = shapely.get_type_id(geoms)
     single = types == 6
     polygons = geoms
@@ -29,13 +26,25 @@ def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         single[single] = shapely.get_num_geometries(geoms[single]) == 1
         polygons = geoms.copy()
         polygons[single] = shapely.get_geometry(geoms[single], 0)
-    quad = (types == 3) | single
-    if quad.all():  # the usual plots layer: no subsets of the object array to build
-        quad = (shapely.get_num_interior_rings(polygons) == 0) & (
-            shapely.get_num_coordinates(polygons) == 5)
+    plain = (types == 3) | single
+    if plain.all():  # the usual plots layer: no subsets of the object array to build
+        plain = shapely.get_num_interior_rings(polygons) == 0
     else:
-        quad[quad] = (shapely.get_num_interior_rings(polygons[quad]) == 0) & (
-            shapely.get_num_coordinates(polygons[quad]) == 5)
+        plain[plain] = shapely.get_num_interior_rings(polygons[plain]) == 0
+    return polygons, plain
+
+
+def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which geometries are quadrilaterals (a Polygon, or a MultiPolygon of one Polygon, of 4
+    corners and no holes), and the corners of all of them, ``(n, 4, 2)`` (NaN for the others).
+    """
+    geoms = np.asarray(geoms, dtype=object)
+    n = len(geoms)
+    polygons, quad = simple_polygons(geoms)
+    if quad.all():
+        quad = shapely.get_num_coordinates(polygons) == 5
+    else:
+        quad[quad] = shapely.get_num_coordinates(polygons[quad]) == 5
     corners = np.full((n, 4, 2), np.nan)
     if quad.any():
         # Without holes a polygon's coordinates are its exterior ring's: no ring objects.

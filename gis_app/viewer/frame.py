@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 import streamlit as st
 
 from ..errors import GisAppError, ValidationError
@@ -178,8 +179,6 @@ def number_formats(frame: object, lang: str, columns: list[str]) -> dict[str, ob
     separator ("localized": the browser's locale, e.g. 1.234,5 in Vietnamese); the values
     themselves stay numbers, so the table still sorts and downloads as numbers.
     """
-    import pandas as pd
-
     from .indicators import label
 
     out: dict[str, object] = {}
