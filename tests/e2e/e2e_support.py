@@ -111,3 +111,12 @@ def offline_page(height: int = 1100) -> Iterator[tuple[object, list[str]]]:
             yield context.new_page(), blocked
         finally:
             browser.close()
+
+
+def wait_idle(page) -> None:  # noqa: ANN001
+    """Wait until the app has finished rerunning (Streamlit's running indicator is gone)."""
+    time.sleep(1.0)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
+        timeout=120_000)
+    time.sleep(0.5)

@@ -8,7 +8,6 @@ workstation and fail it in CI (``CI`` set), like the viewer's own browser test.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -21,6 +20,7 @@ from e2e_support import (
     offline_page,
     require_browser,
     viewer_server,
+    wait_idle,
 )
 
 from gis_app.scenarios import ChangeBoundary
@@ -56,15 +56,6 @@ def server(data: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) ->
         yield base
 
 
-def _idle(page) -> None:  # noqa: ANN001
-    """Wait until the app has finished rerunning (Streamlit's running indicator is gone)."""
-    time.sleep(1.0)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=120_000)
-    time.sleep(0.5)
-
-
 def _until(page, act, outcome, tries: int = 3, timeout: int = 60_000) -> None:  # noqa: ANN001
     """Do ``act`` until ``outcome`` (a locator) is visible.
 
@@ -82,7 +73,7 @@ def _until(page, act, outcome, tries: int = 3, timeout: int = 60_000) -> None:  
         except Exception:
             if attempt == tries - 1:
                 raise
-            _idle(page)
+            wait_idle(page)
 
 
 def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) -> None:  # noqa: ANN001
@@ -122,7 +113,7 @@ def _draw_and_save(page) -> None:  # noqa: ANN001
     sidebar = page.locator('[data-testid="stSidebar"]')
     _until(page, lambda: sidebar.get_by_text("Cán bộ").click(),
            sidebar.get_by_label("Tên đăng nhập"))
-    _idle(page)
+    wait_idle(page)
 
     def login() -> None:
         sidebar.get_by_label("Tên đăng nhập").fill(OFFICER)
@@ -130,18 +121,18 @@ def _draw_and_save(page) -> None:  # noqa: ANN001
         sidebar.get_by_role("button", name="Đăng nhập").click()
 
     _until(page, login, page.get_by_text("Tạo kịch bản mới"))
-    _idle(page)
+    wait_idle(page)
     _until(page, lambda: page.get_by_text("Tạo kịch bản mới").click(),
            page.get_by_label("Tên kịch bản"))
 
     def create() -> None:
         page.get_by_label("Tên kịch bản").fill("Vẽ thử")
         page.get_by_label("Tên kịch bản").press("Tab")
-        _idle(page)
+        wait_idle(page)
         page.get_by_role("button", name="Tạo", exact=True).click()
 
     _until(page, create, page.locator(MAP_FRAME), tries=2, timeout=90_000)
-    _idle(page)
+    wait_idle(page)
     # The drawing map: the toolbar comes from Leaflet.draw served by the app.
     frame = page.frame_locator(MAP_FRAME).first
     tool = frame.locator(".leaflet-draw-draw-rectangle")
@@ -154,7 +145,7 @@ def _draw_and_save(page) -> None:  # noqa: ANN001
     page.mouse.down()
     page.mouse.move(x0 + box["width"] * 0.4, y0 + box["height"] * 0.3, steps=8)
     page.mouse.up()
-    _idle(page)  # streamlit-folium posts the drawing back; the page reruns
+    wait_idle(page)  # streamlit-folium posts the drawing back; the page reruns
     select = page.locator('[data-testid="stSelectbox"]').filter(has_text="Loại điều chỉnh")
 
     def choose_boundary() -> None:
@@ -163,9 +154,9 @@ def _draw_and_save(page) -> None:  # noqa: ANN001
         select.locator("input").press("Enter")
 
     _until(page, choose_boundary, page.get_by_text("Cách điều chỉnh"))
-    _idle(page)
+    wait_idle(page)
     _until(page, lambda: page.get_by_role("button", name="Thêm điều chỉnh").click(),
            page.get_by_text("Đã thêm điều chỉnh e1."), tries=2)
-    _idle(page)
+    wait_idle(page)
     _until(page, lambda: page.get_by_role("button", name="Lưu kịch bản").click(),
            page.get_by_text("Đã lưu phiên bản 2."), tries=2)

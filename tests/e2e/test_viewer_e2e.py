@@ -18,6 +18,7 @@ from e2e_support import (
     offline_page,
     require_browser,
     viewer_server,
+    wait_idle,
 )
 
 from gis_app.search.examples import write_example
@@ -98,16 +99,9 @@ def _within(box: dict, outer: dict) -> bool:
             and outer["y"] < box["y"] and box["y"] + box["height"] < outer["y"] + outer["height"])
 
 
-def test_clicking_a_plot_opens_its_card(browser_page, server):
-    from gis_app.symbology import PLOT_STATUS_COLOURS
-
-    page = browser_page
-    page.goto(f"{server}/park")
-    frame = _map(page)
-    plots = frame.locator(f'path.leaflet-interactive[fill="{PLOT_STATUS_COLOURS["vacant"]}"]')
-    assert plots.count() > 0
-    # Click a vacant plot drawn large enough, near the middle of the map (away from the legend
-    # and the layer control in its corners), as a person would.
+def _click_a_vacant_plot(page, plots) -> None:  # noqa: ANN001
+    """Click a vacant plot drawn large enough, near the middle of the map (away from the
+    legend and the layer control in its corners), as a person would."""
     inside = page.locator(MAP_FRAME).bounding_box()
     assert inside is not None
     middle = (inside["x"] + inside["width"] / 2, inside["y"] + inside["height"] / 2)
@@ -117,8 +111,28 @@ def test_clicking_a_plot_opens_its_card(browser_page, server):
     box = min(boxes, key=lambda b: (b["x"] + b["width"] / 2 - middle[0]) ** 2
               + (b["y"] + b["height"] / 2 - middle[1]) ** 2)
     page.mouse.click(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+
+
+def test_clicking_a_plot_opens_its_card(browser_page, server):
+    from gis_app.symbology import PLOT_STATUS_COLOURS
+
+    page = browser_page
+    page.goto(f"{server}/park")
+    frame = _map(page)
+    plots = frame.locator(f'path.leaflet-interactive[fill="{PLOT_STATUS_COLOURS["vacant"]}"]')
+    assert plots.count() > 0
     card = page.locator('[data-testid="stTable"]')
-    card.first.wait_for(timeout=60_000)
+    for attempt in range(3):
+        # On a loaded machine the map can still be redrawn by a rerun when it is clicked, and
+        # the click is lost: wait for the app to be idle, and click again if no card comes.
+        wait_idle(page)
+        _click_a_vacant_plot(page, plots)
+        try:
+            card.first.wait_for(timeout=30_000)
+            break
+        except Exception:
+            if attempt == 2:
+                raise
     text = card.first.inner_text()
     assert "Còn trống" in text  # the clicked plot is vacant
     assert "Doanh nghiệp thuê" not in text  # public mode: no tenant on the card
