@@ -8,6 +8,8 @@ install, or a dependency nobody imports any more, is caught before a user meets 
 from __future__ import annotations
 
 import ast
+import importlib.util
+import re
 import sys
 import tomllib
 from collections import defaultdict
@@ -103,3 +105,29 @@ def test_requirement_names_map_to_their_import_names():
     assert canonicalize_name("streamlit-folium") in _distributions_of("streamlit_folium")
     assert canonicalize_name("xstatic-leaflet") in _distributions_of("xstatic")
     assert canonicalize_name("fonttools") in _distributions_of("fontTools")
+
+
+def _environment_generator():
+    path = ROOT / ".ci" / "environment_yml.py"
+    spec = importlib.util.spec_from_file_location("environment_yml", path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_environment_yml_is_generated_from_pyproject():
+    committed = (ROOT / "environment.yml").read_text(encoding="utf-8")
+    assert committed == _environment_generator().render(), (
+        "environment.yml differs from pyproject.toml: run python3 .ci/environment_yml.py")
+
+
+def test_environment_yml_carries_every_runtime_and_test_requirement():
+    project = _pyproject()["project"]
+    wanted = {canonicalize_name(Requirement(r).name)
+              for r in project["dependencies"] + project["optional-dependencies"]["test"]}
+    # conda specs ("python=3.11") are not pip requirements: the name is what precedes the version
+    names = re.findall(r"^ +- +([A-Za-z0-9._-]+)", (ROOT / "environment.yml").read_text(
+        encoding="utf-8"), flags=re.MULTILINE)
+    listed = {canonicalize_name(name) for name in names}
+    assert wanted <= listed, f"missing from environment.yml: {sorted(wanted - listed)}"
