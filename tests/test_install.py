@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import ast
 import importlib.util
+import os
 import re
+import subprocess
 import sys
 import tomllib
 from collections import defaultdict
 from functools import cache
 from importlib.metadata import packages_distributions
 from pathlib import Path
+from urllib.parse import unquote
 
 from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
@@ -131,3 +134,50 @@ def test_environment_yml_carries_every_runtime_and_test_requirement():
         encoding="utf-8"), flags=re.MULTILINE)
     listed = {canonicalize_name(name) for name in names}
     assert wanted <= listed, f"missing from environment.yml: {sorted(wanted - listed)}"
+
+
+def _git_ls_files(*args: str) -> list[str]:
+    return subprocess.run(["git", "ls-files", *args], cwd=ROOT, capture_output=True, text=True,
+                          check=True).stdout.splitlines()
+
+
+_FENCED = re.compile(r"^```.*?^```", flags=re.MULTILINE | re.DOTALL)
+_INLINE_LINK = re.compile(r"\]\(\s*<?([^)\s>]+)>?(?:\s+\"[^\"]*\")?\s*\)")
+_REFERENCE_LINK = re.compile(r"^ {0,3}\[[^\]]+\]:\s*<?(\S+?)>?(?:\s|$)", flags=re.MULTILINE)
+_SCHEME = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:")
+
+
+def _relative_links(markdown: str) -> list[str]:
+    """Targets of the Markdown links that point into the repository (code blocks aside)."""
+    text = _FENCED.sub("", markdown)
+    targets = _INLINE_LINK.findall(text) + _REFERENCE_LINK.findall(text)
+    paths = [unquote(t.split("#")[0].split("?")[0]) for t in targets if not _SCHEME.match(t)]
+    return [p for p in paths if p]
+
+
+def test_the_link_reader_finds_relative_links_only():
+    text = ("The last run is in [`results.md`](results.md), see [docs](../docs/a%20b.md#top),\n"
+            "[site](https://example.org/x.md), [here](#layout), ![logo](<img/logo.png> \"Logo\")."
+            "\n\n[ref]: data/README.md\n```\n[not a link](inside/code.md)\n```\n")
+    assert _relative_links(text) == ["results.md", "../docs/a b.md", "img/logo.png",
+                                     "data/README.md"]
+
+
+def test_every_relative_link_of_the_docs_points_at_a_tracked_file():
+    tracked = set(_git_ls_files())
+    documents = _git_ls_files("*.md")
+    assert {"README.md", "benchmarks/README.md"} <= set(documents)
+    broken = []
+    for document in documents:
+        base = Path(document).parent
+        for target in _relative_links((ROOT / document).read_text(encoding="utf-8")):
+            path = Path(os.path.normpath(base / target)).as_posix()
+            if path not in tracked and not any(t.startswith(f"{path}/") for t in tracked):
+                broken.append(f"{document} -> {target}")
+    assert not broken, f"links to files that are not in the repository: {broken}"
+
+
+def test_no_leftover_lock_or_ignored_file_is_tracked():
+    assert not [f for f in _git_ls_files() if f.endswith(".lock")]
+    ignored_but_tracked = _git_ls_files("--cached", "--ignored", "--exclude-standard")
+    assert not ignored_but_tracked, f"tracked files that .gitignore excludes: {ignored_but_tracked}"
