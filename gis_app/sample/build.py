@@ -7,7 +7,11 @@ the same file content.
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sqlite3
 import unicodedata
+import uuid
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -394,6 +398,38 @@ def _store_worked_example(path: Path) -> None:
     ScenarioStore(path).save(ninh_binh_2024(read_plan(path)))
 
 
+def _make_reproducible(path: Path, written: date) -> None:
+    """Make the file's bytes depend on its content only, so regenerating it changes nothing.
+
+    GDAL stamps ``gpkg_contents.last_change`` with the time of writing, and the style table and
+    the scenario store record when they were saved; SQLite's page layout and header (its change
+    counter) follow the number and order of the writes. Every timestamp is set to the reporting
+    date, then ``VACUUM INTO`` copies the database into fresh pages in key order with a new
+    header, and the copy replaces the file in one step.
+    """
+    from ..scenarios.store import SCENARIOS_TABLE
+
+    stamp = f"{written.isoformat()}T00:00:00.000Z"
+    tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
+    try:
+        with contextlib.closing(sqlite3.connect(path)) as con:
+            with con:
+                tables = {row[0] for row in con.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table'")}
+                con.execute("UPDATE gpkg_contents SET last_change = ?", (stamp,))
+                if STYLES_TABLE in tables:
+                    con.execute(f"UPDATE {STYLES_TABLE} SET update_time = ?", (stamp,))
+                if SCENARIOS_TABLE in tables:
+                    con.execute(f"UPDATE {SCENARIOS_TABLE} SET created = ?, modified = ?",
+                                (f"{written.isoformat()}T00:00:00+00:00",) * 2)
+            con.execute("VACUUM INTO ?", (str(tmp),))
+        with open(tmp, "rb+") as copy:  # opened for writing: Windows fsyncs only such handles
+            os.fsync(copy.fileno())
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SEED,
                    reference_dir: Path = REFERENCE_DIR) -> Path:
     """Generate and write one province file (atomically); returns its path."""
@@ -424,6 +460,7 @@ def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SE
     write_layers(path, layers, descriptions=descriptions, fresh=True)
     if key == "ninh_binh":
         _store_worked_example(path)
+    _make_reproducible(path, today)
     # The illustrative built-up raster (GeoTIFF) used to find idle leased land.
     write_builtup_raster(Plan.from_layers({n: layers[n] for n in SCHEMAS}),
                          path.with_name(f"{path.stem}_builtup.tif"))
