@@ -17,14 +17,15 @@ from __future__ import annotations
 
 import html
 import re
-import string
 from collections.abc import Iterable
 
 import pandas as pd
 
-#: Every ASCII punctuation character may be backslash-escaped in CommonMark; escaping them all
-#: also disarms Streamlit's own directives (``:material/...:``, ``:red[...]``, ``$...$``).
-_MD_SPECIAL = re.compile("([" + re.escape(string.punctuation) + "])")
+#: What can start Markdown (or Streamlit's own) markup: images and links, HTML, emphasis, code,
+#: LaTeX (``$``), tables, headings, entities; ``_`` only at a word's edge (``min_ha`` is no
+#: emphasis) and ``:`` only before a non-space (``:red[...]``, ``:material/map:``). Ordinary
+#: text (paths, ``area_mismatch``, ``file.gpkg: no such file``) is left as it is.
+_MD_SPECIAL = re.compile(r"([\\`*\[\]()<>!$|~{}#&]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|:(?=\S))")
 
 
 def html_text(value: object) -> str:
