@@ -29,13 +29,14 @@ def _province_path(value: str) -> Path | str:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .layers.source import describe, validate_source
+    from .spreadsheet import write_csv
 
     failed = False
     for value in args.files:
         report = validate_source(_province_path(value))
         print(f"{describe(_province_path(value))}: {report.summary(limit=args.limit)}")
         if args.csv:
-            report.problems.to_csv(args.csv, index=False)
+            write_csv(report.problems, args.csv, bom=False)
         failed |= not report.ok
     return 1 if failed else 0
 

