@@ -21,11 +21,13 @@ from collections.abc import Iterable
 
 import pandas as pd
 
-#: What can start Markdown (or Streamlit's own) markup: images and links, HTML, emphasis, code,
-#: LaTeX (``$``), tables, headings, entities; ``_`` only at a word's edge (``min_ha`` is no
-#: emphasis) and ``:`` only before a non-space (``:red[...]``, ``:material/map:``). Ordinary
-#: text (paths, ``area_mismatch``, ``file.gpkg: no such file``) is left as it is.
-_MD_SPECIAL = re.compile(r"([\\`*\[\]()<>!$|~{}#&]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|:(?=\S))")
+#: What can start Markdown (or Streamlit's own) markup on one line: images and links (``[``,
+#: ``]``: without them ``!`` and ``(`` are plain), HTML and autolinks, emphasis, code, LaTeX
+#: (``$``), entities, a heading's ``#`` at the start; ``_`` only at a word's edge (``min_ha`` is
+#: no emphasis) and ``:`` only before a letter (``:material/map:``, ``:red``). Ordinary text
+#: (paths, ``area_mismatch``, ``edit e1 (rezone_plots)``, ``1:1,000``) is left as it is.
+_MD_SPECIAL = re.compile(
+    r"([\\`*\[\]<>$~&]|^#|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z])|:(?=[A-Za-z]))")
 
 
 def html_text(value: object) -> str:
