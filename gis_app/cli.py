@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GisAppError, ValidationError
+from .errors import MESSAGE_LIMIT, GisAppError, ValidationError, shorten
 from .layers.schema import SCHEMAS
 from .settings import PROVINCES
 
@@ -382,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     except GisAppError as exc:
-        print(f"kcn-gis {args.command}: {exc}", file=sys.stderr)
+        print(f"kcn-gis {args.command}: {shorten(exc, MESSAGE_LIMIT)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
