@@ -38,8 +38,9 @@ def neutralise(value: object) -> object:
 
 
 def _labels(index: pd.Index) -> pd.Index:
-    if isinstance(index, pd.MultiIndex):
-        return index.set_levels([_labels(level) for level in index.levels])
+    if isinstance(index, pd.MultiIndex):  # e.g. (layer, feature_id) of ``kcn-gis diff``
+        return pd.MultiIndex.from_tuples(
+            [tuple(neutralise(v) for v in key) for key in index], names=index.names)
     if pd.api.types.is_numeric_dtype(index.dtype):
         return index
     return index.map(neutralise)

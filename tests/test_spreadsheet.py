@@ -80,6 +80,15 @@ def test_neutralised_keeps_numbers_numeric_and_covers_index_and_headers() -> Non
     assert list(frame["=name"]) == ["=cmd", "ok"]  # the caller's frame is left alone
 
 
+def test_neutralised_covers_a_two_level_index() -> None:
+    """``kcn-gis diff`` writes (layer, feature id) as the index: both levels are user text."""
+    index = pd.MultiIndex.from_tuples([("plots", "=A1"), ("plots", "'=A1"), ("parks", "P1")],
+                                      names=["layer", "feature_id"])
+    out = neutralised(pd.DataFrame({"n": [1, 2, 3]}, index=index))
+    assert list(out.index) == [("plots", "'=A1"), ("plots", "'=A1"), ("parks", "P1")]
+    assert list(out.index.names) == ["layer", "feature_id"]
+
+
 def test_report_csv_and_xlsx_carry_no_formula(hostile: Path, tmp_path: Path) -> None:
     csv_path, xlsx_path = tmp_path / "report.csv", tmp_path / "report.xlsx"
     assert cli.main(["report", str(hostile), "--format", "csv", "--output", str(csv_path)]) == 0
