@@ -13,6 +13,7 @@ import pandas as pd
 
 from .errors import ExportError
 from .i18n import label, label_frame
+from .spreadsheet import write_csv, write_excel
 
 FORMATS = ("table", "csv", "xlsx")
 
@@ -44,7 +45,8 @@ def write_frame(frame: pd.DataFrame, *, fmt: str, lang: str, output: str | Path 
     """Write ``frame`` labelled in ``lang`` as ``fmt`` to ``output`` (stdout if None).
 
     ``transpose`` prints a text table with one row per indicator (for a few wide rows).
-    CSV is written with a BOM so that Excel shows the Vietnamese diacritics.
+    CSV is written with a BOM so that Excel shows the Vietnamese diacritics; CSV and Excel
+    cells that a spreadsheet would run as formulas are neutralised (:mod:`gis_app.spreadsheet`).
     """
     if fmt not in FORMATS:
         raise ExportError(f"format {fmt!r}: expected one of {', '.join(FORMATS)}")
@@ -58,15 +60,12 @@ def write_frame(frame: pd.DataFrame, *, fmt: str, lang: str, output: str | Path 
         return
     labelled = label_frame(frame, lang)
     if fmt == "csv":
-        if output is None:
-            labelled.to_csv(sys.stdout)
-        else:
-            labelled.to_csv(output, encoding="utf-8-sig")
+        write_csv(labelled, sys.stdout if output is None else output, index=True)
         return
     if output is None:
         raise ExportError("--format xlsx needs --output PATH (an Excel file cannot go to the "
                           "terminal)")
     try:
-        labelled.to_excel(output, sheet_name=sheet[:31])
+        write_excel({sheet: labelled}, output, index=True)
     except OSError as exc:
         raise ExportError(f"{output}: cannot write the Excel file ({exc})") from exc

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from .errors import GisAppError, ValidationError
+from .errors import MESSAGE_LIMIT, GisAppError, ValidationError, shorten
 from .layers.schema import SCHEMAS
 from .settings import PROVINCES
 
@@ -29,13 +29,14 @@ def _province_path(value: str) -> Path | str:
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .layers.source import describe, validate_source
+    from .spreadsheet import write_csv
 
     failed = False
     for value in args.files:
         report = validate_source(_province_path(value))
         print(f"{describe(_province_path(value))}: {report.summary(limit=args.limit)}")
         if args.csv:
-            report.problems.to_csv(args.csv, index=False)
+            write_csv(report.problems, args.csv, bom=False)
         failed |= not report.ok
     return 1 if failed else 0
 
@@ -381,7 +382,7 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     except GisAppError as exc:
-        print(f"kcn-gis {args.command}: {exc}", file=sys.stderr)
+        print(f"kcn-gis {args.command}: {shorten(exc, MESSAGE_LIMIT)}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 
 class GisAppError(Exception):
     """Base of every error KCN-GIS raises on purpose."""
@@ -37,3 +39,36 @@ class ScenarioError(GisAppError):
 
 class ExportError(GisAppError):
     """A map sheet or report cannot be produced."""
+
+
+#: How much of a user's text (a layer, field or file name, a value) a message quotes whole.
+QUOTE_LIMIT = 80
+#: Longest message printed as it is; anything longer is shortened in the middle.
+MESSAGE_LIMIT = 1000
+
+
+def shorten(text: object, limit: int = QUOTE_LIMIT) -> str:
+    """``text`` on one line and at most ``limit`` characters: the start and the end around
+    "…" when longer. Messages quote names and values from files anyone can write; a 10 MB
+    layer name must not come back as a 10 MB error.
+
+    >>> shorten("N" * 1000, 9)
+    'NNNNN…NNN'
+    """
+    one_line = " ".join(str(text).splitlines())
+    if len(one_line) <= limit:
+        return one_line
+    head = (limit - 1) * 2 // 3
+    return f"{one_line[:head]}…{one_line[len(one_line) - (limit - 1 - head):]}"
+
+
+def quote(value: object, limit: int = QUOTE_LIMIT) -> str:
+    """``value`` quoted for a message (``repr``-style), :func:`shorten`-ed to ``limit``."""
+    return repr(shorten(value, limit))
+
+
+def listing(values: Iterable[object], count: int = 20, limit: int = 40) -> str:
+    """Up to ``count`` names, each :func:`shorten`-ed, comma-separated; "… (N more)" after."""
+    items = [str(v) for v in values]
+    shown = ", ".join(shorten(v, limit) for v in items[:count])
+    return f"{shown}, … ({len(items) - count} more)" if len(items) > count else shown

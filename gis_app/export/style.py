@@ -38,6 +38,8 @@ def sheet_style() -> Iterator[None]:
     """rcParams for building and saving a sheet: the shipped font, embedded as TrueType.
 
     Wrap both the drawing and the saving: tick labels take their font when they are drawn.
+    Text is never parsed as mathtext: a park or tenant named ``$x$`` or ``$\\frac{`` is
+    printed as typed, not typeset or refused.
     """
     family = register_fonts()
     with mpl.rc_context({
@@ -48,6 +50,7 @@ def sheet_style() -> Iterator[None]:
         "svg.fonttype": "none",
         "axes.unicode_minus": False,
         "hatch.linewidth": 0.4,
+        "text.parse_math": False,
     }):
         yield
 

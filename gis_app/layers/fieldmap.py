@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import ImportDataError
+from ..errors import ImportDataError, listing, quote
 from .schema import LayerSchema
 
 
@@ -45,8 +45,8 @@ def _match_fields(
             matches = lower.get(src.lower(), [])
             if len(matches) != 1:
                 raise ImportDataError(
-                    f"{where}: mapped field {src!r} is not in the source "
-                    f"(fields: {', '.join(columns) or 'none'})"
+                    f"{where}: mapped field {quote(src)} is not in the source "
+                    f"(fields: {listing(columns) or 'none'})"
                 )
             src = matches[0]
         chosen[dst] = src
@@ -122,7 +122,7 @@ def map_fields(
     if missing:
         raise ImportDataError(
             f"{where}: no source field for required column(s) {', '.join(missing)} of layer "
-            f"{schema.name!r} (source fields: {', '.join(columns) or 'none'}); map one with "
+            f"{schema.name!r} (source fields: {listing(columns) or 'none'}); map one with "
             "--map FIELD=COLUMN or give a value with --set COLUMN=VALUE"
         )
     for c in schema.columns:

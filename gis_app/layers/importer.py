@@ -25,7 +25,7 @@ import pyogrio
 import shapely
 from pyproj import CRS
 
-from ..errors import CRSError, ImportDataError, LayerError
+from ..errors import CRSError, ImportDataError, LayerError, listing, quote, shorten
 from .crs import to_crs
 from .fieldmap import map_fields
 from .gpkg import file_lock, list_layers, province_of, read_layers_raw, write_layers
@@ -64,7 +64,7 @@ class ImportResult:
         verb = "imported" if self.written else "would import"
         text = (
             f"{verb} {self.imported} of {self.read} feature(s) from {self.source} "
-            f"({self.source_layer}) into layer {self.layer!r} of {self.target} "
+            f"({shorten(self.source_layer)}) into layer {self.layer!r} of {self.target} "
             f"({self.mode}: {self.before} -> {self.after})"
         )
         if self.skipped:
@@ -91,11 +91,12 @@ def _read_source(
             source_layer = next(iter(available))
         else:
             raise ImportDataError(
-                f"{path}: has several layers ({', '.join(available)}); "
+                f"{path}: has several layers ({listing(available)}); "
                 "choose one with --source-layer"
             )
     elif source_layer not in available:
-        raise ImportDataError(f"{path}: no layer {source_layer!r} (has: {', '.join(available)})")
+        raise ImportDataError(f"{path}: no layer {quote(source_layer)} "
+                              f"(has: {listing(available)})")
     try:
         with warnings.catch_warnings():
             # GDAL notes (e.g. on DXF entities it cannot translate) are not errors of ours.
@@ -104,19 +105,20 @@ def _read_source(
                 path, layer=source_layer, read_geometry=schema.geometry_types is not None
             )
     except Exception as exc:
-        raise ImportDataError(f"{path}, layer {source_layer!r}: cannot be read ({exc})") from exc
+        raise ImportDataError(f"{path}, layer {quote(source_layer)}: cannot be read "
+                              f"({shorten(exc, 300)})") from exc
     if cad_layer is not None:
         on_layer = frame["Layer"] == cad_layer
         if not on_layer.any():
             names = sorted(map(str, pd.unique(frame["Layer"].dropna())))
             raise ImportDataError(
-                f"{path}: no entities on CAD layer {cad_layer!r} "
-                f"(CAD layers: {', '.join(names) or 'none'})"
+                f"{path}: no entities on CAD layer {quote(cad_layer)} "
+                f"(CAD layers: {listing(names) or 'none'})"
             )
         # The index stays the entity's row in the drawing, so problems name the right one.
         frame, source_layer = frame.loc[on_layer], cad_layer
     if frame.empty:
-        raise ImportDataError(f"{path}, layer {source_layer!r}: has no features")
+        raise ImportDataError(f"{path}, layer {quote(source_layer)}: has no features")
     return frame, source_layer
 
 
@@ -380,7 +382,7 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
     """
     schema = SCHEMAS[request.layer]
     source, source_layer = request.source, str(request.source_layer)
-    where = f"{source}, layer {source_layer!r}"
+    where = f"{source}, layer {quote(source_layer)}"  # a layer name may be megabytes long
     read = len(frame)
     skipped = 0
     if schema.geometry_types is not None:

@@ -17,7 +17,7 @@ import pandas as pd
 import shapely
 from pyproj import CRS
 
-from ..errors import ValidationError
+from ..errors import ValidationError, quote, shorten
 from ._checks import _is_valid, _isin, _rows, feature_ids
 from ._quads import quads
 from ._spatial import candidate_pairs, check_overlaps, check_plot_areas, check_plots_in_parks
@@ -74,10 +74,11 @@ class ValidationReport:
             return "no problems found"
         lines = [f"{len(self.problems)} problem(s):"]
         for row in self.problems.head(limit).itertuples(index=False):
-            where = f"{row.file}, layer {row.layer!r}"
+            # Names and values come from the file: each is quoted shortened, one line each.
+            where = f"{shorten(row.file, 300)}, layer {quote(row.layer)}"
             if row.feature_id:
-                where += f", feature {row.feature_id}"
-            lines.append(f"- {where}: {row.rule}: {row.message}")
+                where += f", feature {shorten(row.feature_id)}"
+            lines.append(f"- {where}: {row.rule}: {shorten(row.message, 300)}")
         if len(self.problems) > limit:
             lines.append(f"... and {len(self.problems) - limit} more")
         return "\n".join(lines)

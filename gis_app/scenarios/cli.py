@@ -85,9 +85,10 @@ def _compare_and_print(path: Path | str, scenario_id: str, against: str | None,
     print(f"{against or 'baseline / hiện trạng'} -> {scenario_id}:")
     _print(before_after_table(table, level=level, changed_only=not everything))
     if out:
+        from ..spreadsheet import write_csv
         from .export import report_frame
 
-        report_frame(table).to_csv(out, index=False, encoding="utf-8-sig")
+        write_csv(report_frame(table), out)
         print(f"written: {out}")
 
 

@@ -22,6 +22,7 @@ from ..layers.schema import DATASET_TABLE
 from ..layers.source import Source, is_database, list_layers, read_layer, read_plan, short_name
 from ..layers.validate import check_plan
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI
+from ..spreadsheet import write_csv, write_excel
 from .compare import change_layer, compare
 from .evaluate import evaluate
 from .model import Scenario
@@ -124,19 +125,17 @@ def write_report(path: Path, table: pd.DataFrame, changes: pd.DataFrame,
     path.parent.mkdir(parents=True, exist_ok=True)
     report = report_frame(table)
     if path.suffix.lower() == ".csv":
-        report.to_csv(path, index=False, encoding="utf-8-sig")  # BOM: Excel reads the diacritics
+        write_csv(report, path)  # BOM: Excel reads the diacritics; no cell is a formula
         return
     if path.suffix.lower() != ".xlsx":
         raise ExportError(f"{path}: the report must be .csv or .xlsx")
     level = report[REPORT_HEADERS["level"]]
-    with pd.ExcelWriter(path, engine="openpyxl") as xlsx:
-        report.loc[level == LEVEL_LABELS["province"]].to_excel(
-            xlsx, sheet_name=SHEETS["province"], index=False)
-        report.loc[level == LEVEL_LABELS["park"]].to_excel(
-            xlsx, sheet_name=SHEETS["park"], index=False)
-        pd.DataFrame(changes.drop(columns="geometry")).to_excel(
-            xlsx, sheet_name=SHEETS["changes"], index=False)
-        edits_table(scenario).to_excel(xlsx, sheet_name=SHEETS["edits"], index=False)
+    write_excel({
+        SHEETS["province"]: report.loc[level == LEVEL_LABELS["province"]],
+        SHEETS["park"]: report.loc[level == LEVEL_LABELS["park"]],
+        SHEETS["changes"]: pd.DataFrame(changes.drop(columns="geometry")),
+        SHEETS["edits"]: edits_table(scenario),
+    }, path)
 
 
 def export_scenario(

@@ -10,6 +10,7 @@ import shapely
 
 from ..errors import ExportError
 from ..layers.crs import to_crs
+from ..spreadsheet import write_csv
 
 #: RFC 7946 §11.2: six decimals of a degree are about 10 cm, more than the plots' accuracy.
 GEOJSON_DECIMALS = 6
@@ -19,7 +20,8 @@ def to_csv(sites: gpd.GeoDataFrame) -> bytes:
     """The shortlist's attributes as UTF-8 CSV with a BOM (so Excel reads Vietnamese right).
 
     The geometry is replaced by the site's centroid in WGS 84 (``lon``, ``lat``), which a
-    spreadsheet can show and a person can paste into a map.
+    spreadsheet can show and a person can paste into a map. Text a spreadsheet would run as a
+    formula (a plot code ``=HYPERLINK(...)``) is neutralised.
     """
     if sites.crs is None:
         raise ExportError("shortlist export: the sites have no CRS")
@@ -28,7 +30,7 @@ def to_csv(sites: gpd.GeoDataFrame) -> bytes:
     table = pd.DataFrame(sites.drop(columns=sites.geometry.name))
     table["lon"] = centroids.geometry.x.round(GEOJSON_DECIMALS)
     table["lat"] = centroids.geometry.y.round(GEOJSON_DECIMALS)
-    return table.to_csv(index=False).encode("utf-8-sig")
+    return str(write_csv(table)).encode("utf-8-sig")
 
 
 def to_geojson(sites: gpd.GeoDataFrame) -> str:

@@ -29,6 +29,7 @@ from ..settings import (
     REFERENCE_ATTRIBUTION,
 )
 from . import cache
+from .escape import md_text
 from .frame_env import FILES_ENV
 from .text import t
 
@@ -135,11 +136,12 @@ def domain_errors(lang: str) -> Iterator[None]:
         yield
     except ValidationError as exc:
         lines = str(exc).splitlines()
-        st.error(f"{t('data_error', lang)}: " + "  \n".join(lines[:6]))
+        st.error(f"{t('data_error', lang)}: "
+                 + "  \n".join(md_text(line) for line in lines[:6]))
         st.info(t("see_data_page", lang))
         st.stop()
     except GisAppError as exc:
-        st.error(f"{t('data_error', lang)}: {exc}")
+        st.error(f"{t('data_error', lang)}: {md_text(exc)}")
         st.stop()
 
 

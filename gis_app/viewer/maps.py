@@ -24,6 +24,7 @@ from jinja2 import Template
 from .. import symbology
 from ..layers.crs import to_crs
 from ..layers.plan import Plan
+from .escape import html_fields, html_text
 from .indicators import label
 from .text import t
 
@@ -106,10 +107,11 @@ class Legend(MacroElement):
         self._name = "Legend"
         rows = "".join(
             f'<div><span style="display:inline-block;width:12px;height:12px;'
-            f'background:{colour};border:1px solid #555;margin-right:4px"></span>{text}</div>'
+            f'background:{html_text(colour)};border:1px solid #555;margin-right:4px"></span>'
+            f"{html_text(text)}</div>"
             for text, colour in items.items()
         )
-        self.html = f"<b>{title}</b>{rows}"
+        self.html = f"<b>{html_text(title)}</b>{rows}"
 
 
 def new_map(lang: str, *, leaflet_base: str = LEAFLET_BASE, tiles: bool = True,
@@ -191,6 +193,7 @@ def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.Ge
                                             "current_load_m3_day", "status"])
     shown["status_label"] = [label(str(v), lang) for v in shown["status"]]
     shown["colour"] = shown["status"].map(PLANT_COLOURS).fillna(NO_DATA_COLOUR)
+    shown = html_fields(shown, ["name_vi", "status_label"])
     return folium.GeoJson(
         shown, name=t("layer_plants", lang),
         marker=folium.CircleMarker(radius=7, color="#08306b", weight=1.5, fill=True,
@@ -199,10 +202,16 @@ def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.Ge
         tooltip=folium.GeoJsonTooltip(fields=["name_vi"], labels=False),
         popup=folium.GeoJsonPopup(
             fields=["name_vi", "status_label", "design_capacity_m3_day", "current_load_m3_day"],
-            aliases=[t("layer_plants", lang), label("status", lang),
-                     label("design_capacity_m3_day", lang), label("current_load_m3_day", lang)],
+            aliases=_aliases(t("layer_plants", lang), label("status", lang),
+                             label("design_capacity_m3_day", lang),
+                             label("current_load_m3_day", lang)),
         ),
     )
+
+
+def _aliases(*names: str) -> list[str]:
+    """Popup headers, HTML-escaped like the values (folium puts both into ``innerHTML``)."""
+    return [html_text(n) for n in names]
 
 
 def province_map(plan: Plan, indicators: pd.DataFrame, basemap: Mapping[str, gpd.GeoDataFrame],
@@ -232,10 +241,11 @@ def province_map(plan: Plan, indicators: pd.DataFrame, basemap: Mapping[str, gpd
         legend = occupancy_legend(lang)
         title = t("by_occupancy", lang)
     fields = [name_col, "park_code", "status_label", "occupancy"]
-    aliases = [label("name_en" if lang == "en" else "name_vi", lang), label("park_code", lang),
-               label("status", lang), label("occupancy_share", lang)]
+    aliases = _aliases(label("name_en" if lang == "en" else "name_vi", lang),
+                       label("park_code", lang), label("status", lang),
+                       label("occupancy_share", lang))
     folium.GeoJson(
-        shown, name=t("layer_parks", lang),
+        html_fields(shown, fields), name=t("layer_parks", lang),
         style_function=lambda f: {"color": "#333", "weight": 1,
                                   "fillColor": f["properties"]["colour"], "fillOpacity": 0.75},
         highlight_function=lambda _: {"weight": 3},
@@ -277,13 +287,14 @@ def plots_layer(plots: gpd.GeoDataFrame, crs: object, *, colour_by: str = "statu
     shown["land_use_label"] = [label(str(v), lang) for v in shown["land_use"]]
     shown["area_ha"] = shown["area_ha"].round(2)
     fields = ["plot_code", "area_ha", "land_use_label", "status_label"]
-    aliases = [label(k, lang) for k in ("plot_code", "area_ha", "land_use", "status")]
+    aliases = _aliases(*(label(k, lang) for k in ("plot_code", "area_ha", "land_use", "status")))
     if tenants is not None:
         shown["tenant"] = shown["plot_code"].map(tenants.set_index("plot_code")["investor"])
         shown["tenant"] = shown["tenant"].astype("string").fillna("–")
         fields.append("tenant")
-        aliases.append(t("tenant", lang))
+        aliases.append(html_text(t("tenant", lang)))
     shown["colour"] = shown[key].map(palette).fillna(NO_DATA_COLOUR)
+    shown = html_fields(shown, fields)
     layer = folium.GeoJson(
         shown, name=t("layer_plots", lang),
         style_function=lambda f: {"color": "#333", "weight": 0.8,
@@ -309,7 +320,7 @@ def park_map(plan: Plan, park_code: str, basemap: Mapping[str, gpd.GeoDataFrame]
         shown_zones = for_display(zones, plan.crs, SIMPLIFY_M["plots"], ["zone_id", "land_use"])
         shown_zones["land_use_label"] = [label(str(v), lang) for v in shown_zones["land_use"]]
         folium.GeoJson(
-            shown_zones, name=t("layer_zones", lang), show=False,
+            html_fields(shown_zones, ["land_use_label"]), name=t("layer_zones", lang), show=False,
             style_function=lambda f: {"color": LAND_USE_COLOURS.get(f["properties"]["land_use"],
                                                                     "#999"),
                                       "weight": 1, "dashArray": "4 3", "fillOpacity": 0.15},
@@ -337,7 +348,7 @@ def sites_map(plan: Plan, sites: gpd.GeoDataFrame, basemap: Mapping[str, gpd.Geo
     name_col = "name_vi" if lang == "vi" else "name_en"
     parks = for_display(plan.parks, plan.crs, SIMPLIFY_M["parks"], ["park_code", name_col])
     folium.GeoJson(
-        parks, name=t("layer_parks", lang),
+        html_fields(parks, [name_col]), name=t("layer_parks", lang),
         style_function=lambda _: {"color": "#555", "weight": 1, "fillOpacity": 0.05},
         tooltip=folium.GeoJsonTooltip(fields=[name_col], labels=False),
     ).add_to(m)
@@ -347,14 +358,14 @@ def sites_map(plan: Plan, sites: gpd.GeoDataFrame, basemap: Mapping[str, gpd.Geo
     shown["area_ha"] = shown["area_ha"].round(2)
     if not shown.empty:
         folium.GeoJson(
-            shown, name=t("layer_results", lang),
+            html_fields(shown, ["plot_codes", why]), name=t("layer_results", lang),
             style_function=lambda _: {"color": RESULT_COLOUR, "weight": 2,
                                       "fillColor": RESULT_COLOUR, "fillOpacity": 0.5},
             tooltip=folium.GeoJsonTooltip(fields=["plot_codes"], labels=False),
             popup=folium.GeoJsonPopup(
                 fields=["plot_codes", "area_ha", "score", why],
-                aliases=[label("plot_codes", lang), label("area_ha", lang), t("score", lang),
-                         t("why", lang)],
+                aliases=_aliases(label("plot_codes", lang), label("area_ha", lang),
+                                 t("score", lang), t("why", lang)),
             ),
         ).add_to(m)
     Legend(t("legend", lang), {t("layer_results", lang): RESULT_COLOUR}).add_to(m)

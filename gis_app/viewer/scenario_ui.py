@@ -12,6 +12,7 @@ import geopandas as gpd
 import pandas as pd
 
 from ..layers.crs import to_crs
+from .escape import html_fields, html_text
 
 _TEXT: dict[str, tuple[str, str]] = {
     "title": ("Kịch bản điều chỉnh quy hoạch", "Planning-adjustment scenarios"),
@@ -140,8 +141,9 @@ def add_changes(m: folium.Map, changes: gpd.GeoDataFrame, lang: str) -> folium.M
     shown = shown.assign(change_label=[t(f"change_{c}", lang) for c in shown["change"]],
                          colour=shown["change"].map(CHANGE_COLOURS))
     folium.GeoJson(
-        shown[["layer", "feature_id", "change", "change_label", "columns_changed", "colour",
-               "geometry"]],
+        html_fields(shown[["layer", "feature_id", "change", "change_label", "columns_changed",
+                           "colour", "geometry"]],
+                    ["feature_id", "change_label", "columns_changed"]),
         name=t("changes", lang),
         style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3,
                                   "fill": f["properties"]["change"] == "added",
@@ -150,8 +152,8 @@ def add_changes(m: folium.Map, changes: gpd.GeoDataFrame, lang: str) -> folium.M
                                   else None},
         marker=folium.CircleMarker(radius=8, weight=3, fill=False),
         tooltip=folium.GeoJsonTooltip(fields=["feature_id", "change_label", "columns_changed"],
-                                      aliases=[t("col_feature", lang), t("col_change", lang),
-                                               t("col_columns", lang)]),
+                                      aliases=[html_text(t(k, lang)) for k in
+                                               ("col_feature", "col_change", "col_columns")]),
     ).add_to(m)
     return m
 

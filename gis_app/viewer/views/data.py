@@ -8,12 +8,13 @@ import streamlit as st
 from gis_app.layers.schema import CONTEXT_LAYERS, DATASET_TABLE, SCHEMAS, SOURCES_TABLE
 from gis_app.layers.source import describe
 from gis_app.viewer import cache, frame
+from gis_app.viewer.escape import md_text
 
 
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_data"))
-    st.caption(describe(s.path))  # a URL is shown without its password
+    st.caption(md_text(describe(s.path)))  # a URL is shown without its password
     st.subheader(s.t("validation"))
     report = cache.validate_file(str(s.path), s.key)
     if report.ok:

@@ -15,6 +15,7 @@ from gis_app.export import SheetData, SheetLayout, render_park_sheet, sheet_byte
 from gis_app.export.atlas import atlas_bytes, park_pages
 from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
 from gis_app.viewer import cache, frame, history_panel
+from gis_app.viewer.escape import md_text
 
 #: This page's own words (the viewer's shared table holds the other pages').
 _TEXT: dict[str, tuple[str, str]] = {
@@ -125,10 +126,10 @@ def main() -> None:
             try:
                 blob, denominator = park_sheet(data, key, park, layout, fmt)
             except ExportError as exc:  # e.g. a stated scale at which the park does not fit
-                st.error(str(exc))
+                st.error(md_text(exc))
                 return
             name = f"{data.province.key}_{park}_{layout.paper}.{fmt}"
-            st.success(_t("made", lang, name=name, scale=format_scale(denominator)))
+            st.success(_t("made", lang, name=md_text(name), scale=format_scale(denominator)))
             st.download_button(_t("download", lang, name=name), blob, file_name=name,
                                mime="application/pdf" if fmt == "pdf" else "image/png",
                                key=_KEY + "download")
@@ -142,7 +143,7 @@ def main() -> None:
             try:
                 blob = atlas(data, key, layout)
             except ExportError as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
                 return
             pages = len(park_pages(data)) + 2
             name = f"{data.province.key}_atlas_{layout.paper}.pdf"

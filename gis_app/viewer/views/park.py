@@ -10,6 +10,7 @@ import streamlit as st
 
 from gis_app.layers.crs import to_crs
 from gis_app.viewer import cache, frame, history_panel, maps
+from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import builtup_raster_of, label
 from gis_app.viewer.privacy import public_park_table, tenant_view
 
@@ -32,7 +33,7 @@ def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
 
 
 def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -> None:
-    st.subheader(f"{s.t('plot_card')} {plot['plot_code']}")
+    st.subheader(f"{s.t('plot_card')} {md_text(plot['plot_code'])}")
     rows = {
         label("area_ha", s.lang): f"{plot['area_ha']:.2f}",
         label("land_use", s.lang): label(str(plot["land_use"]), s.lang),
@@ -42,7 +43,8 @@ def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -
     if tenants is not None:
         hosted = tenants[tenants["plot_code"] == plot["plot_code"]]
         rows[s.t("tenant")] = ", ".join(hosted["investor"].astype(str)) or "–"
-    st.table(pd.DataFrame({"": list(rows.values())}, index=list(rows)))
+    # st.table renders its cells as Markdown: a tenant's name must read as typed.
+    st.table(pd.DataFrame({"": [md_text(v) for v in rows.values()]}, index=list(rows)))
 
 
 def main() -> None:

@@ -44,6 +44,7 @@ from gis_app.viewer.draw import (
     pasted_geometries,
     register_draw_route,
 )
+from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label
 from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table, t
 
@@ -232,7 +233,7 @@ def _editor(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scenar
             state["scn_flash"] = t("edit_added", lang, id=edit.id)  # shown after the rerun
             st.rerun()
     except GisAppError as exc:
-        st.error(str(exc))
+        st.error(md_text(exc))
 
 
 def _edits_list(lang: str, work: Scenario, officer: bool) -> None:
@@ -269,12 +270,12 @@ def _results(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scena
     changes = change_layer(before, after)
     left, right = st.columns(2)
     with left:
-        st.caption(t("baseline", lang) if against is None else against)
+        st.caption(t("baseline", lang) if against is None else md_text(against))
         if shown in set(before.parks["park_code"]):
             frame.show_map(maps.park_map(before, shown, frame.context(s), lang=lang),
                            key=f"scn_before_{shown}", height=420)
     with right:
-        st.caption(work.name)
+        st.caption(md_text(work.name))
         m = add_changes(maps.park_map(after, shown, frame.context(s), lang=lang), changes, lang)
         frame.show_map(m, key=f"scn_after_{shown}", height=420)
     st.subheader(t("differences", lang))
@@ -328,7 +329,7 @@ def main() -> None:
     st.title(t("title", lang))
     st.caption(t("intro", lang))
     if "scn_flash" in state:
-        st.success(state.pop("scn_flash"))
+        st.success(md_text(state.pop("scn_flash")))
     baseline = frame.load(s)
     store = ScenarioStore(s.path)
     listed = store.list()
@@ -369,7 +370,7 @@ def main() -> None:
                              scn_flash=t("saved", lang, version=saved.version))
                 st.rerun()
             except GisAppError as exc:
-                st.error(str(exc))
+                st.error(md_text(exc))
         if c2.button(t("duplicate", lang), key="scn_dup"):
             copy = store.duplicate(choice, author=s.officer)
             state["scn_choice"] = copy.id

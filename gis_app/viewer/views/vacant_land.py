@@ -12,6 +12,7 @@ from gis_app.layers.schema import PLOT_LAND_USES
 from gis_app.search import DESTINATIONS, QueryError, SearchQuery, to_csv, to_geojson
 from gis_app.settings import LEASABLE_LAND_USES
 from gis_app.viewer import cache, frame, maps
+from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label
 
 #: Sites of a search that go on the investor fact sheet (the best ones first).
@@ -29,7 +30,7 @@ def _init_from_url(s: frame.Session) -> None:
     try:
         q = SearchQuery.from_params(st.query_params.to_dict())
     except QueryError as exc:
-        st.warning(f"{s.t('bad_query')}: {exc}")
+        st.warning(f"{s.t('bad_query')}: {md_text(exc)}")
         q = SearchQuery()
     state = st.session_state
     state[_PREFIX + "parks"] = list(q.park_codes)
