@@ -258,7 +258,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check province files and list every problem")
     p.add_argument("files", nargs="+",
                    help="province keys, GeoPackage paths or postgresql://...?province=KEY URLs")
-    p.add_argument("--limit", type=int, default=50, help="problems to print per file")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="print at most N problems per file (default: every one)")
     p.add_argument("--csv", help="also write the problems to this CSV file")
     p.set_defaults(func=_cmd_validate)
 
@@ -285,7 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="check and print the report without writing (exit 1 if problems)")
     p.add_argument("--source-crs", metavar="EPSG:xxxx", help="CRS of a SRC that declares none")
-    p.add_argument("--limit", type=int, default=50, help="problems to print")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="print at most N problems (default: every one)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "

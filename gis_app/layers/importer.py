@@ -100,8 +100,10 @@ def _read_source(
         with warnings.catch_warnings():
             # GDAL notes (e.g. on DXF entities it cannot translate) are not errors of ours.
             warnings.simplefilter("ignore", RuntimeWarning)
+            # Indexed by the source's own feature ids, so that problems name them.
             frame = pyogrio.read_dataframe(
-                path, layer=source_layer, read_geometry=schema.geometry_types is not None
+                path, layer=source_layer, read_geometry=schema.geometry_types is not None,
+                fid_as_index=True,
             )
     except Exception as exc:
         raise ImportDataError(f"{path}, layer {source_layer!r}: cannot be read ({exc})") from exc
@@ -122,8 +124,9 @@ def _read_source(
 
 def _place(
     frame: gpd.GeoDataFrame, target_crs: str, source_crs: str | None, where: str
-) -> gpd.GeoDataFrame:
-    """The frame in the province's CRS; a source without a CRS needs ``source_crs``."""
+) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries]:
+    """The frame in the province's CRS, and its geometries as surveyed (in the source's CRS,
+    for messages); a source without a CRS needs ``source_crs``."""
     if source_crs is not None:
         try:
             given = CRS.from_user_input(source_crs)
@@ -143,7 +146,7 @@ def _place(
         )
     frame = frame.set_geometry(shapely.force_2d(np.asarray(frame.geometry.values)), crs=frame.crs)
     try:
-        return to_crs(frame, target_crs, what=where)
+        return to_crs(frame, target_crs, what=where), frame.geometry
     except CRSError as exc:
         raise CRSError(f"{where}: {exc}") from exc
     except Exception as exc:  # PROJ refuses coordinates outside the CRS's domain
@@ -248,21 +251,47 @@ def _credit_source(
     target: Path,
     source: Path,
     source_layer: str,
-    imported_ids: set[str],
     offset: int,
     source_rows: np.ndarray,
+    located: gpd.GeoSeries | None,
 ) -> ValidationReport:
-    """Problems of imported features name the source file, layer and the source's own fid."""
+    """Problems of imported features name the source file, layer and the source's own fid,
+    and where the feature lies in the source's own CRS (so the surveyor finds it in the
+    drawing); the others name the target.
+
+    ``offset``: how many features of the target precede the imported ones in the combined
+    layer; ``source_rows``: the imported features' fids; ``located``: the source's
+    geometries as read (by fid, in the source's CRS), None for a table.
+    """
     p = report.problems.copy()
-    mine = (p["layer"] == layer) & p["feature_id"].isin(imported_ids)
-    fid = p["feature_id"].str.extract(r"^fid (\d+)$")[0].astype(float)
-    by_fid = (p["layer"] == layer) & (fid >= offset)
-    rows = source_rows[(fid[by_fid] - offset).astype(int).to_numpy()]
-    p.loc[by_fid, "feature_id"] = [f"fid {r}" for r in rows]
-    p.loc[mine | by_fid, "file"] = str(source)
-    p.loc[mine | by_fid, "layer"] = source_layer
-    p.loc[~(mine | by_fid), "file"] = str(target)
+    row = pd.to_numeric(p.pop("_row"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    mine = (p["layer"] == layer).to_numpy() & (row >= offset)
+    fids = source_rows[(row[mine] - offset).astype(int)]
+    unnamed = p.loc[mine, "feature_id"].str.match(r"^fid \d+$").to_numpy()
+    p.loc[mine, "feature_id"] = np.where(unnamed, [f"fid {f}" for f in fids],
+                                         p.loc[mine, "feature_id"])
+    notes = [f" (fid {f}{_location(located, f)})" for f in fids]
+    p.loc[mine, "message"] = p.loc[mine, "message"] + np.array(notes, dtype=object)
+    p.loc[mine, "file"] = str(source)
+    p.loc[mine, "layer"] = source_layer
+    p.loc[~mine, "file"] = str(target)
     return ValidationReport(p.reset_index(drop=True))
+
+
+def _location(located: gpd.GeoSeries | None, fid: object) -> str:
+    """``", at x, y in CRS"``: the middle of a source feature's extent in the source's CRS."""
+    if located is None or fid not in located.index:
+        return ""
+    geom = located.loc[fid]
+    if geom is None or geom.is_empty:
+        return ""
+    with np.errstate(invalid="ignore", over="ignore"):
+        x0, y0, x1, y1 = shapely.bounds(geom)
+        x, y = (x0 + x1) / 2, (y0 + y1) / 2
+    geographic = located.crs is not None and located.crs.is_geographic
+    digits = 7 if geographic else 2
+    crs = f" in {located.crs.name}" if located.crs is not None else ""
+    return f", at {x:.{digits}f}, {y:.{digits}f}{crs}"
 
 
 def import_layer(
@@ -383,8 +412,9 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
     where = f"{source}, layer {source_layer!r}"
     read = len(frame)
     skipped = 0
+    located = None
     if schema.geometry_types is not None:
-        frame = _place(frame, target_crs, request.source_crs, where)
+        frame, located = _place(frame, target_crs, request.source_crs, where)
         frame = _closable(frame, schema)
         if source.suffix.lower() == ".dxf":
             if "Polygon" in schema.geometry_types:
@@ -404,10 +434,10 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
     keep = existing if request.mode == "append" else None
     combined = _combine(keep, imported, schema, stored)
     offset = 0 if keep is None else len(keep)
-    report = check_plan({**layers, request.layer: combined}, target, target_crs)
-    ids = set(imported[schema.key].astype(str)) if schema.key in imported else set()
-    report = _credit_source(report, request.layer, Path(target), source, source_layer, ids,
-                            offset, imported.index.to_numpy())
+    report = check_plan({**layers, request.layer: combined}, target, target_crs,
+                        positions=True)
+    report = _credit_source(report, request.layer, Path(target), source, source_layer,
+                            offset, imported.index.to_numpy(), located)
     result = ImportResult(str(source), source_layer, target, request.layer, request.mode, read,
                           skipped, len(imported), before, len(combined),
                           tuple((src, dst) for dst, src in chosen.items()), report, False)

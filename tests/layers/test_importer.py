@@ -381,8 +381,12 @@ def test_appending_plots_already_there_is_refused(unchanged, plan, tmp_path):
     source, _ = surveyed_plots(plan, "EPSG:4326", "geojson", tmp_path)
     with pytest.raises(ValidationError) as caught:
         import_layer(source, unchanged, "plots", mode="append")
-    rules = set(caught.value.report.problems["rule"])
-    assert rules == {"duplicate_id"}
+    problems = caught.value.report.problems
+    # Each code twice (the stored plot and the imported one, each named in its own file),
+    # and, the cross-layer rules not hidden by the duplicates, each pair overlapping.
+    assert dict(problems.groupby(["rule", "file"]).size().items()) == {
+        ("duplicate_id", str(source)): 4, ("duplicate_id", str(unchanged)): 4,
+        ("overlapping_plots", str(unchanged)): 4}
 
 
 def test_problems_of_unnamed_features_use_the_source_row(unchanged, plan, tmp_path):
@@ -555,3 +559,29 @@ def test_dxf_outline_without_a_label_is_reported(unchanged, tmp_path):
     # (two labels) row 7.
     assert sorted(missing["feature_id"]) == ["fid 4", "fid 7"]
     assert (missing["file"] == str(source)).all()
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson"])
+def test_problems_name_the_source_fid_and_where_it_lies_in_the_source_crs(
+        unchanged, plan, tmp_path, fmt):
+    # Surveyed in WGS 84: A2 names an unknown park and A3 is a bow-tie.
+    plots = plan.plots.assign(park_code=["P1", "P7", "P1", "P1"])
+    plots.loc[2, "geometry"] = shapely.Polygon(
+        [(ORIGIN[0] + x, ORIGIN[1] + y) for x, y in [(100, 0), (150, 100), (150, 0), (100, 100)]])
+    surveyed = to_crs(plots, "EPSG:4326")
+    source = write_source(surveyed, tmp_path / f"survey.{fmt}")
+
+    problems = import_layer(source, unchanged, "plots", mode="replace",
+                            dry_run=True).report.problems.set_index("feature_id")
+    # A GeoPackage numbers its features from 1, a GeoJSON file from 0.
+    first = 1 if fmt == "gpkg" else 0
+    for code, row in (("A2", 1), ("A3", 2)):
+        message = problems.loc[code, "message"]
+        lon, lat = (float(v) for v in
+                    message.split(" at ")[1].split(" in ")[0].split(", "))
+        centre = surveyed.geometry[row].envelope.centroid
+        assert f"(fid {first + row}, at " in message and "in WGS 84" in message, message
+        assert (lon, lat) == pytest.approx((centre.x, centre.y), abs=1e-6)
+    assert problems.loc["A2", "rule"] == "unknown_park"
+    assert problems.loc["A3", "rule"] == "invalid_geometry"
+    assert (problems["file"] == str(source)).all()
