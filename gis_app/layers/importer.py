@@ -12,8 +12,11 @@ province (``postgresql://...?province=KEY``) is imported into the same way, in o
 from __future__ import annotations
 
 import contextlib
+import glob
+import shutil
+import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -23,6 +26,7 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyogrio.util import vsi_path
 from pyproj import CRS
 
 from ..errors import CRSError, ImportDataError, LayerError
@@ -72,14 +76,77 @@ class ImportResult:
         return text
 
 
+@contextlib.contextmanager
+def _openable(path: Path) -> Iterator[Path]:
+    """A path GDAL opens as the file ``path``.
+
+    pyogrio reads a path as a URI: ``;`` starts URI parameters, ``?`` a query and ``!`` an
+    archive member, so ``lô 7;8.shp`` would open ``lô 7``. Such a file, with the files that
+    share its name (a shapefile's ``.dbf``, ``.prj``, ...), is read from a copy under a plain
+    name in a temporary folder; any other path is used as it is.
+    """
+    if vsi_path(str(path)) == str(path) or not path.is_file():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="kcn-gis-import-") as folder:
+        for sibling in path.parent.glob(glob.escape(path.stem) + ".*"):
+            shutil.copyfile(sibling, Path(folder) / ("source" + sibling.name[len(path.stem):]))
+        yield Path(folder) / ("source" + path.suffix)
+
+
 def _read_source(
     path: Path, source_layer: str | None, schema: LayerSchema
 ) -> tuple[pd.DataFrame, str]:
     """The source layer as stored, and the name it is reported under."""
+    with _openable(path) as openable:
+        # A copy's shapefile layer is named after the copy: the user knows the file's name.
+        copy_layer = openable.stem if openable != path else None
+        if copy_layer is not None and source_layer == path.stem:
+            source_layer = copy_layer
+        frame, source_layer = _read_openable(path, openable, source_layer, schema)
+        if source_layer == copy_layer:
+            source_layer = path.stem
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+        _refuse_non_finite(frame, f"{path}, layer {source_layer!r}", path)
+    return frame, source_layer
+
+
+def _refuse_non_finite(frame: gpd.GeoDataFrame, where: str, path: Path) -> None:
+    """A vertex that is not a number (a broken CAD export) makes every later step (placing,
+    closing outlines, measuring) meaningless or a GEOS error: name each such feature."""
+    # x and y only: a 2D geometry's z reads as NaN, and the import drops z anyway.
+    coords, index = shapely.get_coordinates(np.asarray(frame.geometry.values),
+                                            return_index=True)
+    with np.errstate(invalid="ignore"):
+        bad_vertex = ~np.isfinite(coords).all(axis=1)
+    if not bad_vertex.any():
+        return
+    rows = np.unique(index[bad_vertex])
+    dxf = path.suffix.lower() == ".dxf"
+    names = []
+    for row in rows[:10]:
+        fid = frame.index[row]
+        if dxf and "EntityHandle" in frame.columns:
+            names.append(f"entity fid {fid} (handle {frame['EntityHandle'].iloc[row]}, "
+                         f"CAD layer {frame['Layer'].iloc[row]!r})" if "Layer" in frame.columns
+                         else f"entity fid {fid} (handle {frame['EntityHandle'].iloc[row]})")
+        else:
+            names.append(f"feature fid {fid}")
+    more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+    raise ImportDataError(
+        f"{where}: {len(rows)} feature(s) have a vertex that is not a finite number (NaN or "
+        f"infinite): {', '.join(names)}{more}; fix or remove them in the source"
+    )
+
+
+def _read_openable(
+    path: Path, openable: Path, source_layer: str | None, schema: LayerSchema
+) -> tuple[pd.DataFrame, str]:
+    """:func:`_read_source` from ``openable``, a path GDAL opens as ``path``."""
     try:
-        available = list_layers(path)
+        available = list_layers(openable)
     except LayerError as exc:  # missing or not a GIS file
-        raise ImportDataError(str(exc)) from exc
+        raise ImportDataError(str(exc).replace(str(openable), str(path))) from exc
     is_dxf = path.suffix.lower() == ".dxf"
     cad_layer = None
     if is_dxf and source_layer is not None and source_layer not in available:
@@ -102,11 +169,12 @@ def _read_source(
             warnings.simplefilter("ignore", RuntimeWarning)
             # Indexed by the source's own feature ids, so that problems name them.
             frame = pyogrio.read_dataframe(
-                path, layer=source_layer, read_geometry=schema.geometry_types is not None,
+                openable, layer=source_layer, read_geometry=schema.geometry_types is not None,
                 fid_as_index=True,
             )
     except Exception as exc:
-        raise ImportDataError(f"{path}, layer {source_layer!r}: cannot be read ({exc})") from exc
+        reason = str(exc).replace(str(openable), str(path))
+        raise ImportDataError(f"{path}, layer {source_layer!r}: cannot be read ({reason})") from exc
     if cad_layer is not None:
         on_layer = frame["Layer"] == cad_layer
         if not on_layer.any():

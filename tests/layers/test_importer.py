@@ -585,3 +585,60 @@ def test_problems_name_the_source_fid_and_where_it_lies_in_the_source_crs(
     assert problems.loc["A2", "rule"] == "unknown_park"
     assert problems.loc["A3", "rule"] == "invalid_geometry"
     assert (problems["file"] == str(source)).all()
+
+
+# --- impossible data and awkward file names ----------------------------------------------------
+
+
+def nan_vertex_drawing(folder: Path, kind: str) -> Path:
+    """The four plots drawn with ezdxf (closed polylines or hatches) on CAD layer LO_DAT, the
+    third with a NaN vertex, as a broken CAD export writes it."""
+    import ezdxf
+
+    doc = ezdxf.new()
+    space = doc.modelspace()
+    for i, outline in enumerate(PLOT_BOXES.values()):
+        corners = list(outline.exterior.coords)[:-1]
+        if i == 2:
+            corners[1] = (float("nan"), corners[1][1])
+        if kind == "polyline":
+            space.add_lwpolyline(corners, close=True, dxfattribs={"layer": "LO_DAT"})
+        else:
+            space.add_hatch(dxfattribs={"layer": "LO_DAT"}).paths.add_polyline_path(
+                corners, is_closed=True)
+    doc.saveas(folder / "broken.dxf")
+    return folder / "broken.dxf"
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+@pytest.mark.parametrize("kind", ["polyline", "hatch"])
+def test_a_dxf_vertex_that_is_not_a_number_is_named(unchanged, tmp_path, kind, dry_run):
+    source = nan_vertex_drawing(tmp_path, kind)
+    with pytest.raises(ImportDataError) as caught:
+        import_layer(source, unchanged, "plots", mode="replace", source_crs="EPSG:9209",
+                     field_map={"EntityHandle": "plot_code"}, defaults=DXF_PLOT_DEFAULTS,
+                     dry_run=dry_run)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{source}, layer 'entities': 1 feature(s) have a vertex that "
+                              "is not a finite number")
+    # The third entity of the drawing, with its handle and CAD layer.
+    assert "entity fid 2 (handle " in message and "CAD layer 'LO_DAT'" in message
+
+
+@pytest.mark.parametrize("name", ["lô 7;8", "survey!v2", "what?"])
+@pytest.mark.parametrize("fmt", ["shp", "gpkg"])
+def test_a_file_name_with_uri_characters_is_imported(province_file, plan, tmp_path, name, fmt):
+    source, field_map = surveyed_plots(plan, "EPSG:3405", fmt, tmp_path)
+    renamed = []
+    for sibling in tmp_path.glob(f"{source.stem}.*"):
+        renamed.append(sibling.rename(tmp_path / f"{name}{sibling.suffix}"))
+    source = tmp_path / f"{name}{source.suffix}"
+    result = import_layer(source, province_file, "plots", field_map=field_map, mode="replace")
+    assert result.written and result.source == str(source)
+    assert_plots_are_the_tiny_plots(province_file, tolerance_m=0.005)
+    # Its problems name it too.
+    report = import_layer(source, province_file, "plots", field_map=field_map,
+                          dry_run=True).report
+    assert set(report.problems.loc[report.problems["rule"] == "duplicate_id", "file"]) == {
+        str(source), str(province_file)}
