@@ -31,7 +31,7 @@ from pyproj import CRS
 
 from ..errors import CRSError, ImportDataError, LayerError
 from .crs import to_crs
-from .fieldmap import map_fields
+from .fieldmap import ValueMap, map_fields
 from .gpkg import file_lock, list_layers, province_of, read_layers_raw, write_layers
 from .pg_connect import is_database_url
 from .plan import coerce
@@ -373,6 +373,7 @@ def import_layer(
     mode: Mode = "append",
     dry_run: bool = False,
     source_crs: str | None = None,
+    value_map: ValueMap | None = None,
 ) -> ImportResult:
     """Import one surveyed layer into a province GeoPackage or database, checked as a whole.
 
@@ -400,6 +401,10 @@ def import_layer(
         Check everything and return the report without writing (never raises on it).
     source_crs
         The CRS (``EPSG:3405``) of a source that declares none.
+    value_map
+        Coded column -> {source value: code} (``{"status": {"trống": "vacant"}}``). Values
+        it leaves out are matched to the well-known Vietnamese survey values of the column
+        (``đã thuê``, ``chưa GPMB``, ``cây xanh``), ignoring case and diacritics.
 
     Returns
     -------
@@ -409,7 +414,8 @@ def import_layer(
     Raises
     ------
     ImportDataError
-        The source cannot be read, has no features, or its fields cannot be mapped.
+        The source cannot be read, has no features, has a vertex that is not a number, or
+        its fields or coded values cannot be mapped (every unmapped value is named).
     CRSError
         The source has no CRS and none was given, or it cannot be placed in VN-2000.
     ValidationError
@@ -428,7 +434,7 @@ def import_layer(
     if mode not in ("append", "replace"):
         raise ImportDataError(f"mode must be 'append' or 'replace', not {mode!r}")
     request = _Request(Path(source_path), layer, source_layer, field_map or {}, defaults or {},
-                       mode, source_crs)
+                       mode, source_crs, value_map or {})
     if is_database_url(target_gpkg):
         return _import_into_database(request, str(target_gpkg), dry_run)
     target = Path(target_gpkg)
@@ -466,6 +472,7 @@ class _Request:
     defaults: Mapping[str, object]
     mode: Mode
     source_crs: str | None
+    value_map: ValueMap
 
 
 def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataFrame],
@@ -496,7 +503,8 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
                 )
     elif isinstance(frame, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    imported, chosen = map_fields(frame, schema, request.field_map, request.defaults, where)
+    imported, chosen = map_fields(frame, schema, request.field_map, request.defaults, where,
+                                  request.value_map)
     existing = layers.get(request.layer)
     before = 0 if existing is None else len(existing)
     keep = existing if request.mode == "append" else None
