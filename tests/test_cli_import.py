@@ -131,6 +131,7 @@ def test_a_dry_run_lists_every_problem_unless_limited(target, tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     bad_codes = [line for line in lines if ": bad_code: " in line]
     assert len(bad_codes) == 60 and not any("more" in line for line in lines)
+    assert "values with no code of layer 'plots': status: 'sold' (60)" in lines[1]
     # Stacked 15 deep, every plot overlaps the others at its place: those are listed too.
     assert any(": overlapping_plots: " in line for line in lines)
 
@@ -139,3 +140,29 @@ def test_a_dry_run_lists_every_problem_unless_limited(target, tmp_path, capsys):
     lines = capsys.readouterr().out.splitlines()
     assert len([line for line in lines if line.startswith("- ")]) == 3
     assert lines[-1].startswith("... and ") and lines[-1].endswith(" more")
+
+
+def test_surveyed_vietnamese_values_and_a_value_map(target, tmp_path, capsys):
+    plots = to_crs(tiny_plan().plots, "EPSG:3405")
+    plots = plots.assign(status=["Đã thuê", "đã cho thuê", "bán", "da thue"],
+                         ready_built_factory=["có", "không", "Không", "x"])
+    source = tmp_path / "khao_sat.gpkg"
+    pyogrio.write_dataframe(plots, source, layer="plots")
+    before = digest(target)
+
+    assert main(["import", str(source), str(target), "--layer", "plots", "--replace"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "status: 'bán' (1)" in err and "--map-values" in err
+    assert digest(target) == before
+
+    assert main(["import", str(source), str(target), "--layer", "plots", "--replace",
+                 "--map-values", "status=bán:vacant"]) == 0
+    stored = read_plan(target).plots.set_index("plot_code")
+    assert stored["status"].tolist() == ["leased", "leased", "vacant", "leased"]
+    assert stored["ready_built_factory"].astype(bool).tolist() == [True, False, False, True]
+
+
+def test_a_malformed_value_map_is_a_usage_error(target, survey, capsys):
+    assert main(["import", str(survey), str(target), "--layer", "plots",
+                 "--map-values", "status=trống"]) == 2
+    assert "expected COLUMN=VALUE:CODE" in capsys.readouterr().err

@@ -88,6 +88,7 @@ def map_fields(
     defaults: Mapping[str, object],
     where: str,
     value_map: ValueMap | None = None,
+    unmapped: list[str] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """The source's features with the schema's columns (values as read, checked later).
 
@@ -108,6 +109,10 @@ def map_fields(
         Column -> {source value: code} for coded and yes/no columns; other values are
         matched to the well-known survey values (:mod:`.survey_values`), ignoring case and
         diacritics.
+    unmapped
+        Given a list, the error naming the values that map to no code is appended to it
+        (and those values are left for validation to report, feature by feature) instead of
+        being raised: a dry run lists every problem.
 
     Returns
     -------
@@ -142,7 +147,7 @@ def map_fields(
         if c.name not in out.columns:
             out[c.name] = pd.NA
     out = out[schema.column_names]
-    out = map_values(out, schema, value_map or {}, where)
+    out = map_values(out, schema, value_map or {}, where, unmapped)
     if schema.geometry_types is not None:
         out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
     return out, chosen
@@ -181,13 +186,14 @@ def _value_tables(schema: LayerSchema, value_map: ValueMap, where: str
     return tables
 
 
-def map_values(frame: pd.DataFrame, schema: LayerSchema, value_map: ValueMap, where: str
-               ) -> pd.DataFrame:
+def map_values(frame: pd.DataFrame, schema: LayerSchema, value_map: ValueMap, where: str,
+               unmapped_errors: list[str] | None = None) -> pd.DataFrame:
     """Coded columns' survey values replaced by the schema's codes.
 
     Only text is mapped (a column read as booleans or numbers is left as it is); empty cells
     stay empty for validation to report. Raises :class:`ImportDataError` naming every value
-    that maps to no code, with how many features have it.
+    that maps to no code, with how many features have it (or, given ``unmapped_errors``,
+    appends that message to it and leaves those columns as they are).
     """
     tables = _value_tables(schema, value_map, where)
     out = frame.copy()
@@ -208,16 +214,19 @@ def map_values(frame: pd.DataFrame, schema: LayerSchema, value_map: ValueMap, wh
             counts = found.value_counts()
             unmapped.append(f"{name}: " + ", ".join(
                 f"{v!r} ({counts[v]})" for v in sorted(missing, key=lambda v: -counts[v])))
-            continue
         mapped = values.astype(object).copy()
-        mapped.loc[found.index] = [codes[v] for v in found]
+        # An unmapped value stays as it is, for validation to name its features.
+        mapped.loc[found.index] = [v if codes[v] is None else codes[v] for v in found]
         out[name] = mapped
     if unmapped:
         allowed = "; ".join(
             f"{c.name}: {', '.join(c.choices or ('true', 'false'))}"
             for c in schema.columns if _coded(c) and any(u.startswith(f"{c.name}:")
                                                          for u in unmapped))
-        raise ImportDataError(
+        message = (
             f"{where}: values with no code of layer {schema.name!r}: {'; '.join(unmapped)}. "
             f"Map them with --map-values COLUMN=VALUE:CODE (codes: {allowed})")
+        if unmapped_errors is None:
+            raise ImportDataError(message)
+        unmapped_errors.append(message)
     return out

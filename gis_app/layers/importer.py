@@ -63,6 +63,9 @@ class ImportResult:
     fields: tuple[tuple[str, str], ...]  #: (source field, schema column) pairs used
     report: ValidationReport  #: the whole plan's validation report
     written: bool  #: whether the target file was changed
+    #: (dry run) the values of coded fields that map to no code, with their counts; each
+    #: feature having one is in the report as a ``bad_code`` (an import raises this instead)
+    unmapped: str = ""
 
     def summary(self) -> str:
         verb = "imported" if self.written else "would import"
@@ -73,6 +76,8 @@ class ImportResult:
         )
         if self.skipped:
             text += f"; skipped {self.skipped} DXF entities that are not {self.layer} geometry"
+        if self.unmapped:
+            text += f"\n{self.unmapped}"
         return text
 
 
@@ -447,7 +452,7 @@ def import_layer(
         layers, _ = read_layers_raw(target)
         stored = list_layers(target).get(layer)
         result, combined = _merge(request, frame, layers, stored, str(target),
-                                  _target_crs(target, layers))
+                                  _target_crs(target, layers), dry_run)
         if dry_run:
             return result
         result.report.raise_if_problems()
@@ -476,9 +481,11 @@ class _Request:
 
 
 def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataFrame],
-           stored: str | None, target: str, target_crs: str
+           stored: str | None, target: str, target_crs: str, dry_run: bool
            ) -> tuple[ImportResult, pd.DataFrame]:
     """Place, map and combine the source's features with the target's layers; check the plan.
+
+    Coded values that map to no code raise, except in a dry run (which lists every problem).
 
     Returns the result (not yet written) and the layer as it would be written.
     """
@@ -503,8 +510,9 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
                 )
     elif isinstance(frame, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
+    unmapped: list[str] = []
     imported, chosen = map_fields(frame, schema, request.field_map, request.defaults, where,
-                                  request.value_map)
+                                  request.value_map, unmapped if dry_run else None)
     existing = layers.get(request.layer)
     before = 0 if existing is None else len(existing)
     keep = existing if request.mode == "append" else None
@@ -516,7 +524,8 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
                             offset, imported.index.to_numpy(), located)
     result = ImportResult(str(source), source_layer, target, request.layer, request.mode, read,
                           skipped, len(imported), before, len(combined),
-                          tuple((src, dst) for dst, src in chosen.items()), report, False)
+                          tuple((src, dst) for dst, src in chosen.items()), report, False,
+                          unmapped[0] if unmapped else "")
     return result, combined
 
 
@@ -535,7 +544,7 @@ def _import_into_database(request: _Request, url: str, dry_run: bool) -> ImportR
     request = replace(request, source_layer=source_layer)
     stored = postgis.list_layers(url).get(request.layer)
     result, combined = _merge(request, frame, plan.layers(), stored, target.display,
-                              province.crs)
+                              province.crs, dry_run)
     if dry_run:
         return result
     result.report.raise_if_problems()
