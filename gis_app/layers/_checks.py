@@ -114,8 +114,10 @@ def _blank(series: pd.Series) -> np.ndarray:
 
     PostGIS refuses an empty required text, and a code of spaces names nothing either, so both
     backends treat them as missing values."""
-    trimmed = pc.utf8_trim_whitespace(_arrow_strings(series))
-    return pc.equal(trimmed, "").fill_null(False).to_numpy(zero_copy_only=False)
+    text = _arrow_strings(series)
+    # No copy of the text (unlike trimming it): an order of magnitude faster.
+    blank = pc.or_(pc.utf8_is_space(text), pc.equal(pc.utf8_length(text), 0))
+    return blank.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def feature_ids(frame: pd.DataFrame, schema: LayerSchema) -> pd.Series:

@@ -376,7 +376,8 @@ class PlanCheck:
         leaves out the features whose geometry is missing, of the wrong type, not finite or
         invalid (and a layer whose CRS is wrong or missing), a rule on ids the layers or
         columns that are missing; every other feature is judged."""
-        placed = {name: _judgeable(self.layers[name], SCHEMAS[name])
+        placed = {name: _judgeable(self.layers[name], SCHEMAS[name],
+                                   self._corners if name == "plots" else None)
                   for name in ("parks", "plots") if name in self.layers and
                   not _misplaced(problems, name)}
         placed = {name: mask for name, mask in placed.items() if mask is not None}
@@ -412,9 +413,11 @@ def _misplaced(problems: list[dict], layer: str) -> bool:
         "missing_crs", "wrong_crs", "wrong_geometry_type") for r in problems)
 
 
-def _judgeable(frame: pd.DataFrame, schema: LayerSchema) -> np.ndarray | None:
+def _judgeable(frame: pd.DataFrame, schema: LayerSchema,
+               corners: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray | None:
     """The features a spatial rule can judge: a non-empty, finite, valid geometry of the
-    layer's type; None when the layer has no geometry."""
+    layer's type; None when the layer has no geometry. ``corners``: ``quads()`` of the
+    layer's geometries, if known (most plots are then proved valid without GEOS)."""
     geoms = _geometries(frame)
     if geoms is None or schema.geometry_types is None:
         return None
@@ -423,8 +426,11 @@ def _judgeable(frame: pd.DataFrame, schema: LayerSchema) -> np.ndarray | None:
     usable = typed & ~shapely.is_empty(geoms)
     where = np.flatnonzero(usable)
     usable[where] = finite_geometries(geoms[where])
+    if usable.all():
+        return _is_valid(geoms, corners)
     where = np.flatnonzero(usable)
-    usable[where] = _is_valid(geoms[where])
+    usable[where] = _is_valid(geoms[where], None if corners is None else
+                              (corners[0][where], corners[1][where]))
     return usable
 
 
