@@ -166,3 +166,26 @@ def test_a_malformed_value_map_is_a_usage_error(target, survey, capsys):
     assert main(["import", str(survey), str(target), "--layer", "plots",
                  "--map-values", "status=trống"]) == 2
     assert "expected COLUMN=VALUE:CODE" in capsys.readouterr().err
+
+
+def test_validate_lists_every_problem_unless_limited(tmp_path, capsys):
+    # 60 plots with a bad status code and, hidden before behind them, A1 widened over A2.
+    plan = tiny_plan()
+    plots = plan.plots.assign(status=plan.plots["status"].astype(object))
+    plots.loc[0, "geometry"] = plots.geometry[0].union(plots.geometry[1].buffer(-10))
+    plots.loc[0, "area_ha"] = round(plots.geometry[0].area / 1e4, 4)
+    plots = pd.concat([plots] + [plots.iloc[[2]].assign(plot_code=f"B{i}", status="sold")
+                                 .set_geometry([plots.geometry[2].buffer(-1 - i / 100)])
+                                 for i in range(60)], ignore_index=True)
+    path = tmp_path / "bad.gpkg"
+    info = pd.DataFrame({"key": ["province"], "value": ["bac_ninh"]})
+    write_layers(path, {**plan.layers(), "plots": plots, "dataset_info": info}, fresh=True)
+
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count(": bad_code: ") == 60 and " more" not in out
+    assert "feature A1: overlapping_plots: overlaps plot_code A2" in out
+    assert main(["validate", str(path), "--limit", "5"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len([line for line in lines if line.startswith("- ")]) == 5
+    assert lines[-1].startswith("... and ") and lines[-1].endswith(" more")
