@@ -202,22 +202,24 @@ def map_values(frame: pd.DataFrame, schema: LayerSchema, value_map: ValueMap, wh
         values = frame[name]
         if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
             continue
-        text = values.map(lambda v: v if isinstance(v, str) and v.strip() else None)
-        found = text.dropna()
-        if found.empty:
-            continue
         # Each distinct value once: a survey repeats a handful of codes over many features.
-        distinct = pd.unique(found.to_numpy(dtype=object))
-        codes = {v: table.get(normalise(v)) for v in distinct}
+        distinct = pd.unique(values.dropna().to_numpy(dtype=object))
+        codes = {v: table.get(normalise(v)) for v in distinct
+                 if isinstance(v, str) and v.strip()}
+        if not codes:
+            continue
         missing = [v for v, code in codes.items() if code is None]
         if missing:
-            counts = found.value_counts()
+            counts = values.value_counts()
             unmapped.append(f"{name}: " + ", ".join(
                 f"{v!r} ({counts[v]})" for v in sorted(missing, key=lambda v: -counts[v])))
-        mapped = values.astype(object).copy()
         # An unmapped value stays as it is, for validation to name its features.
-        mapped.loc[found.index] = [v if codes[v] is None else codes[v] for v in found]
-        out[name] = mapped
+        known = {v: code for v, code in codes.items() if code is not None}
+        if known:
+            hit = values.isin(list(known)).to_numpy(dtype=bool, na_value=False)
+            mapped = values.astype(object).copy()
+            mapped[hit] = values[hit].map(known).to_numpy(dtype=object)
+            out[name] = mapped
     if unmapped:
         allowed = "; ".join(
             f"{c.name}: {', '.join(c.choices or ('true', 'false'))}"
