@@ -52,6 +52,18 @@ def _pairs(values: Sequence[str] | None, option: str) -> dict[str, str]:
     return pairs
 
 
+def _value_map(values: Sequence[str] | None) -> dict[str, dict[str, str]]:
+    """``["status=trống:vacant", ...]`` -> ``{"status": {"trống": "vacant"}}``."""
+    mapping: dict[str, dict[str, str]] = {}
+    for value in values or ():
+        column, sep, pair = value.partition("=")
+        source, colon, code = pair.rpartition(":")
+        if not sep or not colon or not column or not source or not code:
+            raise GisAppError(f"--map-values {value!r}: expected COLUMN=VALUE:CODE")
+        mapping.setdefault(column, {})[source] = code
+    return mapping
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from .layers.importer import import_layer
 
@@ -65,6 +77,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         mode="replace" if args.replace else "append",
         dry_run=args.dry_run,
         source_crs=args.source_crs,
+        value_map=_value_map(args.map_values),
     )
     print(result.summary())
     if args.dry_run:
@@ -259,7 +272,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("validate", help="check province files and list every problem")
     p.add_argument("files", nargs="+",
                    help="province keys, GeoPackage paths or postgresql://...?province=KEY URLs")
-    p.add_argument("--limit", type=int, default=50, help="problems to print per file")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="print at most N problems per file (default: every one)")
     p.add_argument("--csv", help="also write the problems to this CSV file")
     p.set_defaults(func=_cmd_validate)
 
@@ -281,12 +295,16 @@ def build_parser() -> argparse.ArgumentParser:
                    "matched by name, ignoring case")
     p.add_argument("--set", action="append", metavar="COLUMN=VALUE",
                    help="one value of COLUMN for every imported feature (repeatable)")
+    p.add_argument("--map-values", action="append", metavar="COLUMN=VALUE:CODE",
+                   help="the survey's VALUE of COLUMN means CODE (repeatable); well-known "
+                   "Vietnamese values (đã thuê, chưa GPMB, cây xanh, ...) are mapped without it")
     p.add_argument("--replace", action="store_true",
                    help="replace the layer's features instead of appending to them")
     p.add_argument("--dry-run", action="store_true",
                    help="check and print the report without writing (exit 1 if problems)")
     p.add_argument("--source-crs", metavar="EPSG:xxxx", help="CRS of a SRC that declares none")
-    p.add_argument("--limit", type=int, default=50, help="problems to print")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="print at most N problems (default: every one)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "

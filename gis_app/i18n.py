@@ -214,6 +214,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "leased_without_tenant": ("Lô đã cho thuê nhưng không có dự án",
                               "Leased plot without a project"),
     "unreadable": ("Không đọc được nguồn dữ liệu", "The source cannot be read"),
+    "non_finite": ("Tọa độ, diện tích hoặc số liệu không hữu hạn (NaN, vô cực, quá lớn)",
+                   "A coordinate, area or number is not finite (NaN, infinite, too large)"),
 }
 
 

@@ -54,10 +54,11 @@ def test_dry_run_prints_the_report_and_writes_nothing(target, survey, capsys):
     before = digest(target)
     code = main(["import", str(survey), str(target), "--layer", "plots", "--dry-run", *MAPS])
     out = capsys.readouterr().out
-    # Appending the same plots again: every plot_code is a duplicate.
+    # Appending the same plots again: every plot_code is a duplicate, and each plot is
+    # overlapped by its copy (the rules joining features run despite the duplicates).
     assert code == 1
     assert "would import 4 of 4" in out
-    assert "8 problem(s)" in out and "duplicate_id" in out
+    assert "12 problem(s)" in out and "duplicate_id" in out and "overlapping_plots" in out
     assert digest(target) == before
 
 
@@ -76,7 +77,7 @@ def test_validation_failure_names_feature_and_rule(target, survey, capsys):
     code = main(["import", str(survey), str(target), "--layer", "plots", *MAPS])
     err = capsys.readouterr().err
     assert code == 2
-    assert "survey.shp" in err and "duplicate_id" in err and "--dry-run" in err
+    assert "bac_ninh.gpkg" in err and "duplicate_id" in err and "--dry-run" in err
 
 
 def test_source_crs_and_set_options(target, survey, capsys):
@@ -114,3 +115,77 @@ def test_help_exits_zero(capsys):
         main(["import", "--help"])
     assert exit_.value.code == 0
     assert "--source-crs" in capsys.readouterr().out
+
+
+def test_a_dry_run_lists_every_problem_unless_limited(target, tmp_path, capsys):
+    # 60 plots, each with a bad status code: more than the 50 the list used to stop at.
+    plots = to_crs(tiny_plan().plots, "EPSG:3405")
+    many = pd.concat([plots] * 15, ignore_index=True)
+    many = many.assign(plot_code=[f"B{i}" for i in range(60)], status="sold",
+                       ready_built_factory=many["ready_built_factory"].astype(bool))
+    source = tmp_path / "many.gpkg"
+    pyogrio.write_dataframe(many, source, layer="plots")
+
+    assert main(["import", str(source), str(target), "--layer", "plots", "--replace",
+                 "--dry-run"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    bad_codes = [line for line in lines if ": bad_code: " in line]
+    assert len(bad_codes) == 60 and not any("more" in line for line in lines)
+    assert "values with no code of layer 'plots': status: 'sold' (60)" in lines[1]
+    # Stacked 15 deep, every plot overlaps the others at its place: those are listed too.
+    assert any(": overlapping_plots: " in line for line in lines)
+
+    assert main(["import", str(source), str(target), "--layer", "plots", "--replace",
+                 "--dry-run", "--limit", "3"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len([line for line in lines if line.startswith("- ")]) == 3
+    assert lines[-1].startswith("... and ") and lines[-1].endswith(" more")
+
+
+def test_surveyed_vietnamese_values_and_a_value_map(target, tmp_path, capsys):
+    plots = to_crs(tiny_plan().plots, "EPSG:3405")
+    plots = plots.assign(status=["Đã thuê", "đã cho thuê", "bán", "da thue"],
+                         ready_built_factory=["có", "không", "Không", "x"])
+    source = tmp_path / "khao_sat.gpkg"
+    pyogrio.write_dataframe(plots, source, layer="plots")
+    before = digest(target)
+
+    assert main(["import", str(source), str(target), "--layer", "plots", "--replace"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "status: 'bán' (1)" in err and "--map-values" in err
+    assert digest(target) == before
+
+    assert main(["import", str(source), str(target), "--layer", "plots", "--replace",
+                 "--map-values", "status=bán:vacant"]) == 0
+    stored = read_plan(target).plots.set_index("plot_code")
+    assert stored["status"].tolist() == ["leased", "leased", "vacant", "leased"]
+    assert stored["ready_built_factory"].astype(bool).tolist() == [True, False, False, True]
+
+
+def test_a_malformed_value_map_is_a_usage_error(target, survey, capsys):
+    assert main(["import", str(survey), str(target), "--layer", "plots",
+                 "--map-values", "status=trống"]) == 2
+    assert "expected COLUMN=VALUE:CODE" in capsys.readouterr().err
+
+
+def test_validate_lists_every_problem_unless_limited(tmp_path, capsys):
+    # 60 plots with a bad status code and, hidden before behind them, A1 widened over A2.
+    plan = tiny_plan()
+    plots = plan.plots.assign(status=plan.plots["status"].astype(object))
+    plots.loc[0, "geometry"] = plots.geometry[0].union(plots.geometry[1].buffer(-10))
+    plots.loc[0, "area_ha"] = round(plots.geometry[0].area / 1e4, 4)
+    plots = pd.concat([plots] + [plots.iloc[[2]].assign(plot_code=f"B{i}", status="sold")
+                                 .set_geometry([plots.geometry[2].buffer(-1 - i / 100)])
+                                 for i in range(60)], ignore_index=True)
+    path = tmp_path / "bad.gpkg"
+    info = pd.DataFrame({"key": ["province"], "value": ["bac_ninh"]})
+    write_layers(path, {**plan.layers(), "plots": plots, "dataset_info": info}, fresh=True)
+
+    assert main(["validate", str(path)]) == 1
+    out = capsys.readouterr().out
+    assert out.count(": bad_code: ") == 60 and " more" not in out
+    assert "feature A1: overlapping_plots: overlaps plot_code A2" in out
+    assert main(["validate", str(path), "--limit", "5"]) == 1
+    lines = capsys.readouterr().out.splitlines()
+    assert len([line for line in lines if line.startswith("- ")]) == 5
+    assert lines[-1].startswith("... and ") and lines[-1].endswith(" more")

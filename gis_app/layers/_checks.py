@@ -71,23 +71,60 @@ def _is_valid(geoms: np.ndarray, corners: tuple[np.ndarray, np.ndarray] | None =
     return valid
 
 
+def finite_geometries(geoms: np.ndarray) -> np.ndarray:
+    """Which geometries have finite coordinates and a finite measured area.
+
+    Every comparison with NaN is false, so a plot whose area is NaN (vertices at 1e308 m
+    overflow the measurement) would pass the area, inside-park and overlap rules. The area
+    (one cheap pass) is finite only for finite coordinates; points and lines measure 0
+    whatever their coordinates, so theirs are looked at too. Missing geometries count as
+    finite (another rule reports them).
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        area = _threaded(shapely.area, geoms)
+    finite = np.isfinite(area) | shapely.is_missing(geoms)
+    flat = np.flatnonzero(finite & (area == 0))
+    if len(flat):
+        with np.errstate(invalid="ignore"):
+            finite[flat] = np.isfinite(shapely.bounds(geoms[flat])).all(axis=1) | \
+                shapely.is_empty(geoms[flat])
+    return finite
+
+
 def _rows(
     file: str, layer: str, ids: Iterable[object], rule: str, messages: Iterable[str] | str
 ) -> list[dict]:
+    """Problem rows; ids given as a Series (a layer's feature ids or key column) also give
+    each row's ``_row``, the feature's index label, so an importer can name the source's own
+    feature (see :func:`gis_app.layers.validate.make_report`)."""
+    rows = list(ids.index) if isinstance(ids, pd.Series) else None
     ids = [str(i) for i in ids]
+    if rows is None:
+        rows = [None] * len(ids)
     if isinstance(messages, str):
         messages = [messages] * len(ids)
     return [
-        {"file": file, "layer": layer, "feature_id": i, "rule": rule, "message": m}
-        for i, m in zip(ids, messages, strict=True)
+        {"file": file, "layer": layer, "feature_id": i, "rule": rule, "message": m, "_row": r}
+        for i, m, r in zip(ids, messages, rows, strict=True)
     ]
+
+
+def _blank(series: pd.Series) -> np.ndarray:
+    """Values that are text of nothing but white space (``""``, ``"  "``): an empty code.
+
+    PostGIS refuses an empty required text, and a code of spaces names nothing either, so both
+    backends treat them as missing values."""
+    text = _arrow_strings(series)
+    # No copy of the text (unlike trimming it): an order of magnitude faster.
+    blank = pc.or_(pc.utf8_is_space(text), pc.equal(pc.utf8_length(text), 0))
+    return blank.fill_null(False).to_numpy(zero_copy_only=False)
 
 
 def feature_ids(frame: pd.DataFrame, schema: LayerSchema) -> pd.Series:
     """How a feature is named in messages: its id column, else its row number (fid)."""
     if schema.key in frame.columns:
         keys = frame[schema.key].astype("string")
-        missing = keys.isna()
+        missing = keys.isna() | _blank(keys)  # an empty code names nothing
         if missing.any():
             keys = keys.copy()
             keys[missing] = [f"fid {i}" for i in frame.index[missing]]

@@ -12,9 +12,9 @@ import pandas as pd
 import shapely
 
 from ..settings import AREA_TOLERANCE_M2
-from ._checks import _is_valid, _positions, _rows, _threaded, feature_ids
+from ._checks import _is_valid, _positions, _rows, _threaded, feature_ids, finite_geometries
 from ._overlap import cleared_pairs
-from .schema import LayerSchema
+from .schema import PLOTS, LayerSchema
 
 
 def _usable(frame: gpd.GeoDataFrame, sound: bool) -> gpd.GeoDataFrame:
@@ -34,7 +34,15 @@ def _usable_mask(frame: gpd.GeoDataFrame, sound: bool,
         return None
     g = np.asarray(frame.geometry.values)
     present = ~(shapely.is_missing(g) | shapely.is_empty(g))
-    return present & _is_valid(g, corners)
+    # A valid geometry of finite coordinates and area; the validity test (the costly one)
+    # only where the others hold.
+    usable = present & finite_geometries(g)
+    if usable.all():
+        return _is_valid(g, corners)
+    where = np.flatnonzero(usable)
+    usable[where] = _is_valid(g[where], None if corners is None else
+                              (corners[0][where], corners[1][where]))
+    return usable
 
 
 def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str, *,
@@ -57,7 +65,7 @@ def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file:
     outside = shapely.area(shapely.difference(plot_geoms[suspect], park_geoms[suspect]))
     bad = outside > AREA_TOLERANCE_M2
     rows = p.iloc[known[suspect[bad]]]
-    return _rows(file, "plots", rows["plot_code"], "plot_outside_park",
+    return _rows(file, "plots", feature_ids(rows, PLOTS), "plot_outside_park",
                  [f"{a:,.1f} m² lies outside park {c}"
                   for a, c in zip(outside[bad], rows["park_code"], strict=True)])
 
@@ -103,8 +111,9 @@ def check_overlaps(frame: gpd.GeoDataFrame, schema: LayerSchema, file: str,
     left, right = left[interiors], right[interiors]
     shared = shapely.area(_threaded(shapely.intersection, geoms[left], geoms[right]))
     big = shared > AREA_TOLERANCE_M2
-    ids = feature_ids(usable, schema)  # named only where reported: no 250,000-row copy
-    this, other = ids.iloc[left[big]].tolist(), ids.iloc[right[big]].tolist()
+    # Named only where reported: no 250,000-row copy.
+    this = feature_ids(usable.iloc[left[big]], schema)
+    other = feature_ids(usable.iloc[right[big]], schema).tolist()
     return _rows(file, schema.name, this, rule,
                  [message.format(key=schema.key, this=a, other=b, area=area)
                   for a, b, area in zip(this, other, shared[big], strict=True)])
@@ -115,7 +124,9 @@ def check_plot_areas(plots: gpd.GeoDataFrame, file: str, *, sound: bool = False)
     usable = _usable(plots, sound)
     stated = pd.to_numeric(usable["area_ha"], errors="coerce") * 10_000
     measured = shapely.area(usable.geometry.values)
-    bad = (stated.notna() & (np.abs(stated - measured) > 0.005 * measured + AREA_TOLERANCE_M2))
-    return _rows(file, "plots", usable["plot_code"][bad], "area_mismatch",
+    # A stated area that is not a finite number is another rule's problem (NaN compares false).
+    bad = (np.isfinite(stated.to_numpy(dtype=float, na_value=np.nan))
+           & (np.abs(stated - measured) > 0.005 * measured + AREA_TOLERANCE_M2))
+    return _rows(file, "plots", feature_ids(usable.loc[bad], PLOTS), "area_mismatch",
                  [f"area_ha={s / 10_000:.4f} but the geometry measures {m / 10_000:.4f} ha"
                   for s, m in zip(stated[bad], measured[bad], strict=True)])

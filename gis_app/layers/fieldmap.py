@@ -3,6 +3,10 @@
 Surveys name their fields their own way (``MA_LO``, ``DT_HA``) and shapefiles cut names to ten
 characters, so an explicit map comes first; any schema column it leaves out is matched to a
 source field of the same name, ignoring case. Ambiguities are errors, never guesses.
+
+Coded fields get the same treatment for their values: an explicit value map first, then the
+well-known values surveys write (``đã thuê``, ``Chua GPMB``; see :mod:`.survey_values`).
+A value neither names is an error listing every such value with its count.
 """
 
 from __future__ import annotations
@@ -15,7 +19,11 @@ import pandas as pd
 import shapely
 
 from ..errors import ImportDataError, listing, quote
-from .schema import LayerSchema
+from .schema import Column, LayerSchema
+from .survey_values import known_flags, known_values, normalise
+
+#: Column -> {source value: code}: the values a survey uses for codes, as the user maps them.
+ValueMap = Mapping[str, Mapping[str, str]]
 
 
 def _match_fields(
@@ -79,6 +87,8 @@ def map_fields(
     field_map: Mapping[str, str],
     defaults: Mapping[str, object],
     where: str,
+    value_map: ValueMap | None = None,
+    unmapped: list[str] | None = None,
 ) -> tuple[pd.DataFrame, dict]:
     """The source's features with the schema's columns (values as read, checked later).
 
@@ -95,6 +105,14 @@ def map_fields(
         same name, but giving one for a column ``field_map`` fills is an error.
     where
         ``"file, layer 'x'"``, the prefix of every error message.
+    value_map
+        Column -> {source value: code} for coded and yes/no columns; other values are
+        matched to the well-known survey values (:mod:`.survey_values`), ignoring case and
+        diacritics.
+    unmapped
+        Given a list, the error naming the values that map to no code is appended to it
+        (and those values are left for validation to report, feature by feature) instead of
+        being raised: a dry run lists every problem.
 
     Returns
     -------
@@ -129,6 +147,88 @@ def map_fields(
         if c.name not in out.columns:
             out[c.name] = pd.NA
     out = out[schema.column_names]
+    out = map_values(out, schema, value_map or {}, where, unmapped)
     if schema.geometry_types is not None:
         out = gpd.GeoDataFrame(out, geometry=frame.geometry.values, crs=frame.crs)
     return out, chosen
+
+
+def _coded(column: Column) -> bool:
+    return column.choices is not None or column.kind == "bool"
+
+
+def _value_tables(schema: LayerSchema, value_map: ValueMap, where: str
+                  ) -> dict[str, dict[str, object]]:
+    """Column -> {normalised value: code} for every coded column: the user's map over the
+    well-known values; a map for a column without codes or to a code not allowed is an error."""
+    for name, pairs in value_map.items():
+        if name not in schema.column_names or not _coded(schema.column(name)):
+            coded = [c.name for c in schema.columns if _coded(c)]
+            raise ImportDataError(
+                f"{where}: --map-values {name}=...: {name!r} is not a coded column of layer "
+                f"{schema.name!r} (coded columns: {', '.join(coded) or 'none'})")
+        column = schema.column(name)
+        for value, code in pairs.items():
+            allowed = column.choices or ("true", "false")
+            if str(code) not in allowed:
+                raise ImportDataError(
+                    f"{where}: --map-values {name}={value}:{code}: {code!r} is not a code of "
+                    f"{name} ({', '.join(allowed)})")
+    tables: dict[str, dict[str, object]] = {}
+    for column in schema.columns:
+        if not _coded(column):
+            continue
+        table: dict[str, object] = dict(
+            known_flags() if column.choices is None else known_values(column.choices))
+        for value, code in value_map.get(column.name, {}).items():
+            table[normalise(value)] = (code == "true") if column.choices is None else code
+        tables[column.name] = table
+    return tables
+
+
+def map_values(frame: pd.DataFrame, schema: LayerSchema, value_map: ValueMap, where: str,
+               unmapped_errors: list[str] | None = None) -> pd.DataFrame:
+    """Coded columns' survey values replaced by the schema's codes.
+
+    Only text is mapped (a column read as booleans or numbers is left as it is); empty cells
+    stay empty for validation to report. Raises :class:`ImportDataError` naming every value
+    that maps to no code, with how many features have it (or, given ``unmapped_errors``,
+    appends that message to it and leaves those columns as they are).
+    """
+    tables = _value_tables(schema, value_map, where)
+    out = frame.copy()
+    unmapped: list[str] = []
+    for name, table in tables.items():
+        values = frame[name]
+        if values.dtype != object and not pd.api.types.is_string_dtype(values.dtype):
+            continue
+        # Each distinct value once: a survey repeats a handful of codes over many features.
+        distinct = pd.unique(values.dropna().to_numpy(dtype=object))
+        codes = {v: table.get(normalise(v)) for v in distinct
+                 if isinstance(v, str) and v.strip()}
+        if not codes:
+            continue
+        missing = [v for v, code in codes.items() if code is None]
+        if missing:
+            counts = values.value_counts()
+            unmapped.append(f"{name}: " + ", ".join(
+                f"{v!r} ({counts[v]})" for v in sorted(missing, key=lambda v: -counts[v])))
+        # An unmapped value stays as it is, for validation to name its features.
+        known = {v: code for v, code in codes.items() if code is not None}
+        if known:
+            hit = values.isin(list(known)).to_numpy(dtype=bool, na_value=False)
+            mapped = values.astype(object).copy()
+            mapped[hit] = values[hit].map(known).to_numpy(dtype=object)
+            out[name] = mapped
+    if unmapped:
+        allowed = "; ".join(
+            f"{c.name}: {', '.join(c.choices or ('true', 'false'))}"
+            for c in schema.columns if _coded(c) and any(u.startswith(f"{c.name}:")
+                                                         for u in unmapped))
+        message = (
+            f"{where}: values with no code of layer {schema.name!r}: {'; '.join(unmapped)}. "
+            f"Map them with --map-values COLUMN=VALUE:CODE (codes: {allowed})")
+        if unmapped_errors is None:
+            raise ImportDataError(message)
+        unmapped_errors.append(message)
+    return out

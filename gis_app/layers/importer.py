@@ -12,8 +12,11 @@ province (``postgresql://...?province=KEY``) is imported into the same way, in o
 from __future__ import annotations
 
 import contextlib
+import glob
+import shutil
+import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Literal
@@ -23,11 +26,12 @@ import numpy as np
 import pandas as pd
 import pyogrio
 import shapely
+from pyogrio.util import vsi_path
 from pyproj import CRS
 
 from ..errors import CRSError, ImportDataError, LayerError, listing, quote, shorten
 from .crs import to_crs
-from .fieldmap import map_fields
+from .fieldmap import ValueMap, map_fields
 from .gpkg import file_lock, list_layers, province_of, read_layers_raw, write_layers
 from .pg_connect import is_database_url
 from .plan import coerce
@@ -59,6 +63,9 @@ class ImportResult:
     fields: tuple[tuple[str, str], ...]  #: (source field, schema column) pairs used
     report: ValidationReport  #: the whole plan's validation report
     written: bool  #: whether the target file was changed
+    #: (dry run) the values of coded fields that map to no code, with their counts; each
+    #: feature having one is in the report as a ``bad_code`` (an import raises this instead)
+    unmapped: str = ""
 
     def summary(self) -> str:
         verb = "imported" if self.written else "would import"
@@ -69,17 +76,82 @@ class ImportResult:
         )
         if self.skipped:
             text += f"; skipped {self.skipped} DXF entities that are not {self.layer} geometry"
+        if self.unmapped:
+            text += f"\n{self.unmapped}"
         return text
+
+
+@contextlib.contextmanager
+def _openable(path: Path) -> Iterator[Path]:
+    """A path GDAL opens as the file ``path``.
+
+    pyogrio reads a path as a URI: ``;`` starts URI parameters, ``?`` a query and ``!`` an
+    archive member, so ``lô 7;8.shp`` would open ``lô 7``. Such a file, with the files that
+    share its name (a shapefile's ``.dbf``, ``.prj``, ...), is read from a copy under a plain
+    name in a temporary folder; any other path is used as it is.
+    """
+    if vsi_path(str(path)) == str(path) or not path.is_file():
+        yield path
+        return
+    with tempfile.TemporaryDirectory(prefix="kcn-gis-import-") as folder:
+        for sibling in path.parent.glob(glob.escape(path.stem) + ".*"):
+            shutil.copyfile(sibling, Path(folder) / ("source" + sibling.name[len(path.stem):]))
+        yield Path(folder) / ("source" + path.suffix)
 
 
 def _read_source(
     path: Path, source_layer: str | None, schema: LayerSchema
 ) -> tuple[pd.DataFrame, str]:
     """The source layer as stored, and the name it is reported under."""
+    with _openable(path) as openable:
+        # A copy's shapefile layer is named after the copy: the user knows the file's name.
+        copy_layer = openable.stem if openable != path else None
+        if copy_layer is not None and source_layer == path.stem:
+            source_layer = copy_layer
+        frame, source_layer = _read_openable(path, openable, source_layer, schema)
+        if source_layer == copy_layer:
+            source_layer = path.stem
+    if isinstance(frame, gpd.GeoDataFrame) and frame.geometry.name in frame.columns:
+        _refuse_non_finite(frame, f"{path}, layer {quote(source_layer)}", path)
+    return frame, source_layer
+
+
+def _refuse_non_finite(frame: gpd.GeoDataFrame, where: str, path: Path) -> None:
+    """A vertex that is not a number (a broken CAD export) makes every later step (placing,
+    closing outlines, measuring) meaningless or a GEOS error: name each such feature."""
+    # x and y only: a 2D geometry's z reads as NaN, and the import drops z anyway.
+    coords, index = shapely.get_coordinates(np.asarray(frame.geometry.values),
+                                            return_index=True)
+    with np.errstate(invalid="ignore"):
+        bad_vertex = ~np.isfinite(coords).all(axis=1)
+    if not bad_vertex.any():
+        return
+    rows = np.unique(index[bad_vertex])
+    dxf = path.suffix.lower() == ".dxf"
+    names = []
+    for row in rows[:10]:
+        fid = frame.index[row]
+        if dxf and "EntityHandle" in frame.columns:
+            names.append(f"entity fid {fid} (handle {frame['EntityHandle'].iloc[row]}, "
+                         f"CAD layer {frame['Layer'].iloc[row]!r})" if "Layer" in frame.columns
+                         else f"entity fid {fid} (handle {frame['EntityHandle'].iloc[row]})")
+        else:
+            names.append(f"feature fid {fid}")
+    more = f" and {len(rows) - 10} more" if len(rows) > 10 else ""
+    raise ImportDataError(
+        f"{where}: {len(rows)} feature(s) have a vertex that is not a finite number (NaN or "
+        f"infinite): {', '.join(names)}{more}; fix or remove them in the source"
+    )
+
+
+def _read_openable(
+    path: Path, openable: Path, source_layer: str | None, schema: LayerSchema
+) -> tuple[pd.DataFrame, str]:
+    """:func:`_read_source` from ``openable``, a path GDAL opens as ``path``."""
     try:
-        available = list_layers(path)
+        available = list_layers(openable)
     except LayerError as exc:  # missing or not a GIS file
-        raise ImportDataError(str(exc)) from exc
+        raise ImportDataError(str(exc).replace(str(openable), str(path))) from exc
     is_dxf = path.suffix.lower() == ".dxf"
     cad_layer = None
     if is_dxf and source_layer is not None and source_layer not in available:
@@ -101,12 +173,15 @@ def _read_source(
         with warnings.catch_warnings():
             # GDAL notes (e.g. on DXF entities it cannot translate) are not errors of ours.
             warnings.simplefilter("ignore", RuntimeWarning)
+            # Indexed by the source's own feature ids, so that problems name them.
             frame = pyogrio.read_dataframe(
-                path, layer=source_layer, read_geometry=schema.geometry_types is not None
+                openable, layer=source_layer, read_geometry=schema.geometry_types is not None,
+                fid_as_index=True,
             )
     except Exception as exc:
+        reason = shorten(str(exc).replace(str(openable), str(path)), 300)
         raise ImportDataError(f"{path}, layer {quote(source_layer)}: cannot be read "
-                              f"({shorten(exc, 300)})") from exc
+                              f"({reason})") from exc
     if cad_layer is not None:
         on_layer = frame["Layer"] == cad_layer
         if not on_layer.any():
@@ -124,8 +199,9 @@ def _read_source(
 
 def _place(
     frame: gpd.GeoDataFrame, target_crs: str, source_crs: str | None, where: str
-) -> gpd.GeoDataFrame:
-    """The frame in the province's CRS; a source without a CRS needs ``source_crs``."""
+) -> tuple[gpd.GeoDataFrame, gpd.GeoSeries]:
+    """The frame in the province's CRS, and its geometries as surveyed (in the source's CRS,
+    for messages); a source without a CRS needs ``source_crs``."""
     if source_crs is not None:
         try:
             given = CRS.from_user_input(source_crs)
@@ -145,7 +221,7 @@ def _place(
         )
     frame = frame.set_geometry(shapely.force_2d(np.asarray(frame.geometry.values)), crs=frame.crs)
     try:
-        return to_crs(frame, target_crs, what=where)
+        return to_crs(frame, target_crs, what=where), frame.geometry
     except CRSError as exc:
         raise CRSError(f"{where}: {exc}") from exc
     except Exception as exc:  # PROJ refuses coordinates outside the CRS's domain
@@ -250,21 +326,47 @@ def _credit_source(
     target: Path,
     source: Path,
     source_layer: str,
-    imported_ids: set[str],
     offset: int,
     source_rows: np.ndarray,
+    located: gpd.GeoSeries | None,
 ) -> ValidationReport:
-    """Problems of imported features name the source file, layer and the source's own fid."""
+    """Problems of imported features name the source file, layer and the source's own fid,
+    and where the feature lies in the source's own CRS (so the surveyor finds it in the
+    drawing); the others name the target.
+
+    ``offset``: how many features of the target precede the imported ones in the combined
+    layer; ``source_rows``: the imported features' fids; ``located``: the source's
+    geometries as read (by fid, in the source's CRS), None for a table.
+    """
     p = report.problems.copy()
-    mine = (p["layer"] == layer) & p["feature_id"].isin(imported_ids)
-    fid = p["feature_id"].str.extract(r"^fid (\d+)$")[0].astype(float)
-    by_fid = (p["layer"] == layer) & (fid >= offset)
-    rows = source_rows[(fid[by_fid] - offset).astype(int).to_numpy()]
-    p.loc[by_fid, "feature_id"] = [f"fid {r}" for r in rows]
-    p.loc[mine | by_fid, "file"] = str(source)
-    p.loc[mine | by_fid, "layer"] = source_layer
-    p.loc[~(mine | by_fid), "file"] = str(target)
+    row = pd.to_numeric(p.pop("_row"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    mine = (p["layer"] == layer).to_numpy() & (row >= offset)
+    fids = source_rows[(row[mine] - offset).astype(int)]
+    unnamed = p.loc[mine, "feature_id"].str.match(r"^fid \d+$").to_numpy()
+    p.loc[mine, "feature_id"] = np.where(unnamed, [f"fid {f}" for f in fids],
+                                         p.loc[mine, "feature_id"])
+    notes = [f" (fid {f}{_location(located, f)})" for f in fids]
+    p.loc[mine, "message"] = p.loc[mine, "message"] + np.array(notes, dtype=object)
+    p.loc[mine, "file"] = str(source)
+    p.loc[mine, "layer"] = source_layer
+    p.loc[~mine, "file"] = str(target)
     return ValidationReport(p.reset_index(drop=True))
+
+
+def _location(located: gpd.GeoSeries | None, fid: object) -> str:
+    """``", at x, y in CRS"``: the middle of a source feature's extent in the source's CRS."""
+    if located is None or fid not in located.index:
+        return ""
+    geom = located.loc[fid]
+    if geom is None or geom.is_empty:
+        return ""
+    with np.errstate(invalid="ignore", over="ignore"):
+        x0, y0, x1, y1 = shapely.bounds(geom)
+        x, y = (x0 + x1) / 2, (y0 + y1) / 2
+    geographic = located.crs is not None and located.crs.is_geographic
+    digits = 7 if geographic else 2
+    crs = f" in {located.crs.name}" if located.crs is not None else ""
+    return f", at {x:.{digits}f}, {y:.{digits}f}{crs}"
 
 
 def import_layer(
@@ -278,6 +380,7 @@ def import_layer(
     mode: Mode = "append",
     dry_run: bool = False,
     source_crs: str | None = None,
+    value_map: ValueMap | None = None,
 ) -> ImportResult:
     """Import one surveyed layer into a province GeoPackage or database, checked as a whole.
 
@@ -305,6 +408,10 @@ def import_layer(
         Check everything and return the report without writing (never raises on it).
     source_crs
         The CRS (``EPSG:3405``) of a source that declares none.
+    value_map
+        Coded column -> {source value: code} (``{"status": {"trống": "vacant"}}``). Values
+        it leaves out are matched to the well-known Vietnamese survey values of the column
+        (``đã thuê``, ``chưa GPMB``, ``cây xanh``), ignoring case and diacritics.
 
     Returns
     -------
@@ -314,7 +421,8 @@ def import_layer(
     Raises
     ------
     ImportDataError
-        The source cannot be read, has no features, or its fields cannot be mapped.
+        The source cannot be read, has no features, has a vertex that is not a number, or
+        its fields or coded values cannot be mapped (every unmapped value is named).
     CRSError
         The source has no CRS and none was given, or it cannot be placed in VN-2000.
     ValidationError
@@ -333,7 +441,7 @@ def import_layer(
     if mode not in ("append", "replace"):
         raise ImportDataError(f"mode must be 'append' or 'replace', not {mode!r}")
     request = _Request(Path(source_path), layer, source_layer, field_map or {}, defaults or {},
-                       mode, source_crs)
+                       mode, source_crs, value_map or {})
     if is_database_url(target_gpkg):
         return _import_into_database(request, str(target_gpkg), dry_run)
     target = Path(target_gpkg)
@@ -346,7 +454,7 @@ def import_layer(
         layers, _ = read_layers_raw(target)
         stored = list_layers(target).get(layer)
         result, combined = _merge(request, frame, layers, stored, str(target),
-                                  _target_crs(target, layers))
+                                  _target_crs(target, layers), dry_run)
         if dry_run:
             return result
         result.report.raise_if_problems()
@@ -371,12 +479,15 @@ class _Request:
     defaults: Mapping[str, object]
     mode: Mode
     source_crs: str | None
+    value_map: ValueMap
 
 
 def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataFrame],
-           stored: str | None, target: str, target_crs: str
+           stored: str | None, target: str, target_crs: str, dry_run: bool
            ) -> tuple[ImportResult, pd.DataFrame]:
     """Place, map and combine the source's features with the target's layers; check the plan.
+
+    Coded values that map to no code raise, except in a dry run (which lists every problem).
 
     Returns the result (not yet written) and the layer as it would be written.
     """
@@ -385,8 +496,9 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
     where = f"{source}, layer {quote(source_layer)}"  # a layer name may be megabytes long
     read = len(frame)
     skipped = 0
+    located = None
     if schema.geometry_types is not None:
-        frame = _place(frame, target_crs, request.source_crs, where)
+        frame, located = _place(frame, target_crs, request.source_crs, where)
         frame = _closable(frame, schema)
         if source.suffix.lower() == ".dxf":
             if "Polygon" in schema.geometry_types:
@@ -400,19 +512,22 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
                 )
     elif isinstance(frame, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame.drop(columns=frame.geometry.name))
-    imported, chosen = map_fields(frame, schema, request.field_map, request.defaults, where)
+    unmapped: list[str] = []
+    imported, chosen = map_fields(frame, schema, request.field_map, request.defaults, where,
+                                  request.value_map, unmapped if dry_run else None)
     existing = layers.get(request.layer)
     before = 0 if existing is None else len(existing)
     keep = existing if request.mode == "append" else None
     combined = _combine(keep, imported, schema, stored)
     offset = 0 if keep is None else len(keep)
-    report = check_plan({**layers, request.layer: combined}, target, target_crs)
-    ids = set(imported[schema.key].astype(str)) if schema.key in imported else set()
-    report = _credit_source(report, request.layer, Path(target), source, source_layer, ids,
-                            offset, imported.index.to_numpy())
+    report = check_plan({**layers, request.layer: combined}, target, target_crs,
+                        positions=True)
+    report = _credit_source(report, request.layer, Path(target), source, source_layer,
+                            offset, imported.index.to_numpy(), located)
     result = ImportResult(str(source), source_layer, target, request.layer, request.mode, read,
                           skipped, len(imported), before, len(combined),
-                          tuple((src, dst) for dst, src in chosen.items()), report, False)
+                          tuple((src, dst) for dst, src in chosen.items()), report, False,
+                          unmapped[0] if unmapped else "")
     return result, combined
 
 
@@ -431,7 +546,7 @@ def _import_into_database(request: _Request, url: str, dry_run: bool) -> ImportR
     request = replace(request, source_layer=source_layer)
     stored = postgis.list_layers(url).get(request.layer)
     result, combined = _merge(request, frame, plan.layers(), stored, target.display,
-                              province.crs)
+                              province.crs, dry_run)
     if dry_run:
         return result
     result.report.raise_if_problems()

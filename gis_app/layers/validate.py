@@ -18,7 +18,7 @@ import shapely
 from pyproj import CRS
 
 from ..errors import ValidationError, quote, shorten
-from ._checks import _is_valid, _isin, _rows, feature_ids
+from ._checks import _blank, _is_valid, _isin, _rows, feature_ids, finite_geometries
 from ._quads import quads
 from ._spatial import candidate_pairs, check_overlaps, check_plot_areas, check_plots_in_parks
 from .schema import PARKS, PLOTS, SCHEMAS, Column, LayerSchema
@@ -53,6 +53,8 @@ RULES: dict[str, str] = {
     "unknown_plot": "a tenant link points at a plot that does not exist",
     "unknown_project": "a tenant link points at a project that does not exist",
     "leased_without_tenant": "a plot is leased but no project occupies it",
+    "non_finite": "a coordinate, a measured area or a number is not finite (NaN, infinite, "
+                  "or too large to measure)",
 }
 
 
@@ -69,17 +71,19 @@ class ValidationReport:
     def __len__(self) -> int:
         return len(self.problems)
 
-    def summary(self, limit: int = 20) -> str:
+    def summary(self, limit: int | None = 20) -> str:
+        """The problems one a line; ``limit``: at most that many lines (None: every one)."""
         if self.ok:
             return "no problems found"
         lines = [f"{len(self.problems)} problem(s):"]
-        for row in self.problems.head(limit).itertuples(index=False):
+        shown = self.problems if limit is None else self.problems.head(limit)
+        for row in shown.itertuples(index=False):
             # Names and values come from the file: each is quoted shortened, one line each.
             where = f"{shorten(row.file, 300)}, layer {quote(row.layer)}"
             if row.feature_id:
                 where += f", feature {shorten(row.feature_id)}"
             lines.append(f"- {where}: {row.rule}: {shorten(row.message, 300)}")
-        if len(self.problems) > limit:
+        if limit is not None and len(self.problems) > limit:
             lines.append(f"... and {len(self.problems) - limit} more")
         return "\n".join(lines)
 
@@ -88,8 +92,12 @@ class ValidationReport:
             raise ValidationError(self.summary(), self)
 
 
-def make_report(rows: list[dict]) -> ValidationReport:
-    return ValidationReport(pd.DataFrame(rows, columns=PROBLEM_COLUMNS))
+def make_report(rows: list[dict], *, positions: bool = False) -> ValidationReport:
+    """The report of problem rows; ``positions`` keeps each row's ``_row`` (the position of
+    the feature in its layer, None for a layer-wide problem) for the importer to name the
+    source's own feature."""
+    columns = PROBLEM_COLUMNS + ["_row"] if positions else PROBLEM_COLUMNS
+    return ValidationReport(pd.DataFrame(rows, columns=columns))
 
 
 def _parse(series: pd.Series, column: Column) -> pd.Series:
@@ -134,6 +142,8 @@ def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[d
         # Masks as numpy arrays, and rows built only where something is wrong: on a valid
         # file every check is a few array operations per column.
         present = ~np.asarray(raw.array.isna(), dtype=bool)
+        if column.kind == "str" and column.required:
+            present &= ~_blank(raw)  # "" or spaces: PostGIS refuses it, so both backends do
         if column.kind == "str" or _typed(raw, column.kind):
             parsed, bad_type = raw, np.zeros(len(raw), dtype=bool)
         else:
@@ -154,6 +164,15 @@ def check_columns(frame: pd.DataFrame, schema: LayerSchema, file: str) -> list[d
                 rows += _rows(file, schema.name, ids[bad], "bad_code",
                               [f"{column.name}={v!r} is not one of {', '.join(column.choices)}"
                                for v in raw[bad]])
+        if column.kind in ("float", "int"):
+            numbers = pd.to_numeric(parsed, errors="coerce")
+            with np.errstate(invalid="ignore"):
+                infinite = present & ~bad_type & np.isinf(
+                    np.asarray(numbers, dtype=float))
+            if infinite.any():
+                rows += _rows(file, schema.name, ids[infinite], "non_finite",
+                              [f"{column.name}={v} is not a finite number"
+                               for v in raw[infinite]])
         if column.minimum is not None and column.kind in ("float", "int"):
             low = parsed.notna().to_numpy(dtype=bool) & ~bad_type & (
                 parsed < column.minimum).to_numpy(dtype=bool, na_value=False)
@@ -217,10 +236,23 @@ def check_geometry(
     rows += _rows(file, schema.name, ids[wrong], "wrong_geometry_type",
                   [f"{t} where {'/'.join(schema.geometry_types)} is expected"
                    for t in type_names])
-    invalid = ~empty & ~_is_valid(geoms, corners)
+    infinite = ~empty & ~finite_geometries(geoms)
+    rows += _rows(file, schema.name, ids[infinite], "non_finite",
+                  [_non_finite_reason(g) for g in geoms[infinite]])
+    invalid = ~empty & ~infinite & ~_is_valid(geoms, corners)
     rows += _rows(file, schema.name, ids[invalid], "invalid_geometry",
                   [str(shapely.is_valid_reason(g)) for g in geoms[invalid]])
     return rows
+
+
+def _non_finite_reason(geom: shapely.Geometry) -> str:
+    coords = shapely.get_coordinates(geom)
+    bad = ~np.isfinite(coords).all(axis=1)
+    if bad.any():
+        x, y = coords[bad][0]
+        return f"a vertex is not a finite number (x={x}, y={y})"
+    return (f"its area cannot be measured (coordinates up to {np.abs(coords).max():.3g} m): "
+            "too large for any survey")
 
 
 def _unknown_refs(frame: pd.DataFrame, schema: LayerSchema, column: str, known: pd.Index,
@@ -229,6 +261,9 @@ def _unknown_refs(frame: pd.DataFrame, schema: LayerSchema, column: str, known: 
         return []
     ref = frame[column]
     bad = ref.notna().to_numpy() & ~_isin(ref, known)
+    if bad.any():  # an empty reference is a missing value, not an unknown one
+        where = np.flatnonzero(bad)
+        bad[where] = ~_blank(ref.iloc[where])
     return _rows(file, schema.name, _LazyIds(frame, schema)[bad], rule,
                  [f"{column}={v!r}: no such {what}" for v in ref[bad]])
 
@@ -240,9 +275,12 @@ def _geometries(frame: pd.DataFrame) -> np.ndarray | None:
     return np.asarray(frame.geometry.values)
 
 
-def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None) -> ValidationReport:
-    """Validate a whole province: each layer on its own, then the rules that join layers."""
-    with PlanCheck(file, crs) as check:
+def check_plan(layers: Mapping[str, pd.DataFrame], file: str, crs: str | None, *,
+               positions: bool = False) -> ValidationReport:
+    """Validate a whole province: each layer on its own, then the rules that join layers.
+
+    ``positions``: keep each problem's ``_row`` (see :func:`make_report`)."""
+    with PlanCheck(file, crs, positions=positions) as check:
         for name in SCHEMAS:
             if name in layers:
                 check.add(name, layers[name])
@@ -259,8 +297,9 @@ class PlanCheck:
     report's rows come in the same order whichever thread found them.
     """
 
-    def __init__(self, file: str, crs: str | None, pool: Executor | None = None) -> None:
-        self.file, self.crs = file, crs
+    def __init__(self, file: str, crs: str | None, pool: Executor | None = None, *,
+                 positions: bool = False) -> None:
+        self.file, self.crs, self.positions = file, crs, positions
         self._own_pool = pool is None
         self.pool = ThreadPoolExecutor(1) if pool is None else pool
         self.layers: dict[str, pd.DataFrame] = {}
@@ -324,20 +363,98 @@ class PlanCheck:
                 rows += _rows(self.file, name, [""], "missing_layer",
                               f"layer {name!r} is missing")
         if rows:
-            # Cross-layer rules need sound layers; report the basic problems first.
-            return make_report(rows)
+            # Every rule still runs, on the features it can judge: a surveyor who fixes the
+            # problems listed must not meet a new list (the overlaps) afterwards.
+            return make_report(rows + self._judge_the_rest(rows), positions=self.positions)
         self._start_spatial_rules()
         assert self._overlaps is not None and self._park_rules is not None  # just started
         return make_report(_cross_layer(self.layers, self.file, self._overlaps,
-                                        self._park_rules))
+                                        self._park_rules, self.layers.get("plots")),
+                           positions=self.positions)
+
+    def _judge_the_rest(self, problems: list[dict]) -> list[dict]:
+        """The rules joining layers, on a plan with problems of its own: a spatial rule
+        leaves out the features whose geometry is missing, of the wrong type, not finite or
+        invalid (and a layer whose CRS is wrong or missing), a rule on ids the layers or
+        columns that are missing; every other feature is judged."""
+        placed = {name: _judgeable(self.layers[name], SCHEMAS[name],
+                                   self._corners if name == "plots" else None)
+                  for name in ("parks", "plots") if name in self.layers and
+                  not _misplaced(problems, name)}
+        placed = {name: mask for name, mask in placed.items() if mask is not None}
+        plots = parks = None
+        overlaps: Future[list[dict]] | None = None
+        park_rules: Future[tuple[list[dict], list[dict]]] | None = None
+        if "plots" in placed:
+            mask = placed["plots"]
+            plots = self.layers["plots"].loc[mask]
+            if self._overlaps is not None:  # the plots were sound: their rule is running
+                overlaps = self._overlaps
+            else:
+                corners = None if self._corners is None else (self._corners[0][mask],
+                                                             self._corners[1][mask])
+                pairs = None if self._pairs is None else _subset_pairs(self._pairs.result(),
+                                                                       mask)
+                overlaps = self.pool.submit(check_overlaps, plots, PLOTS, self.file,
+                                            sound=True, corners=corners, pairs=pairs)
+        if "parks" in placed:
+            parks = self.layers["parks"].loc[placed["parks"]]
+        if plots is not None and parks is not None and "park_code" in plots.columns \
+                and "park_code" in parks.columns:
+            park_rules = self.pool.submit(_park_rules, plots, parks, self.file)
+        elif parks is not None:
+            park_rules = self.pool.submit(lambda: ([], _park_overlaps(parks, self.file)))
+        return _cross_layer(self.layers, self.file, overlaps, park_rules, plots)
+
+
+def _misplaced(problems: list[dict], layer: str) -> bool:
+    """Whether a layer as a whole cannot be compared with the others (no or another CRS, no
+    geometry column)."""
+    return any(r["layer"] == layer and r["_row"] is None and r["rule"] in (
+        "missing_crs", "wrong_crs", "wrong_geometry_type") for r in problems)
+
+
+def _judgeable(frame: pd.DataFrame, schema: LayerSchema,
+               corners: tuple[np.ndarray, np.ndarray] | None) -> np.ndarray | None:
+    """The features a spatial rule can judge: a non-empty, finite, valid geometry of the
+    layer's type; None when the layer has no geometry. ``corners``: ``quads()`` of the
+    layer's geometries, if known (most plots are then proved valid without GEOS)."""
+    geoms = _geometries(frame)
+    if geoms is None or schema.geometry_types is None:
+        return None
+    names = {"Polygon": 3, "MultiPolygon": 6, "Point": 0}
+    typed = np.isin(shapely.get_type_id(geoms), [names[t] for t in schema.geometry_types])
+    usable = typed & ~shapely.is_empty(geoms)
+    where = np.flatnonzero(usable)
+    usable[where] = finite_geometries(geoms[where])
+    if usable.all():
+        return _is_valid(geoms, corners)
+    where = np.flatnonzero(usable)
+    usable[where] = _is_valid(geoms[where], None if corners is None else
+                              (corners[0][where], corners[1][where]))
+    return usable
+
+
+def _subset_pairs(pairs: tuple[np.ndarray, np.ndarray], mask: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray]:
+    """:func:`candidate_pairs` of a layer, restricted to the features ``mask`` keeps and
+    numbered as in the subset."""
+    left, right = pairs
+    keep = mask[left] & mask[right]
+    position = np.cumsum(mask) - 1
+    return position[left[keep]], position[right[keep]]
+
+
+def _park_overlaps(parks: gpd.GeoDataFrame, file: str) -> list[dict]:
+    return check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
+                          message="park {this} overlaps park {other} by {area:,.1f} m²")
 
 
 def _park_rules(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str
                 ) -> tuple[list[dict], list[dict]]:
     """Plots inside their parks, and parks not overlapping, on sound layers (one task)."""
     return (check_plots_in_parks(plots, parks, file, sound=True),
-            check_overlaps(parks, PARKS, file, "overlapping_parks", sound=True,
-                           message="park {this} overlaps park {other} by {area:,.1f} m²"))
+            _park_overlaps(parks, file))
 
 
 def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str | None,
@@ -347,27 +464,49 @@ def _check_layer(frame: pd.DataFrame, schema: LayerSchema, file: str, crs: str |
             + check_geometry(frame, schema, file, crs, corners=corners))
 
 
+def _has(layers: Mapping[str, pd.DataFrame], name: str, *columns: str) -> bool:
+    return name in layers and all(c in layers[name].columns for c in columns)
+
+
 def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,
-                 overlaps: Future[list[dict]],
-                 park_rules: Future[tuple[list[dict], list[dict]]]) -> list[dict]:
-    """The rules that join layers, on sound layers; the spatial ones are running on the pool
-    already (``overlaps``: the plots' overlaps; ``park_rules``: :func:`_park_rules`)."""
-    plots, tenants, links = layers["plots"], layers["tenants"], layers["tenant_plots"]
+                 overlaps: Future[list[dict]] | None,
+                 park_rules: Future[tuple[list[dict], list[dict]]] | None,
+                 placed_plots: pd.DataFrame | None) -> list[dict]:
+    """The rules that join layers; the spatial ones are running on the pool already
+    (``overlaps``: the plots' overlaps; ``park_rules``: :func:`_park_rules`; None where they
+    cannot be judged). ``placed_plots``: the plots the area rule can judge. A rule whose
+    layer or column is missing is left out (that is a problem reported already)."""
     rows: list[dict] = []
-    park_codes = pd.Index(layers["parks"]["park_code"])
-    for name in ("zones", "plots", "tenants", "wastewater_plants"):
-        rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes, file,
-                              "unknown_park", "park")
+    if _has(layers, "parks", "park_code"):
+        park_codes = pd.Index(layers["parks"]["park_code"])
+        for name in ("zones", "plots", "tenants", "wastewater_plants"):
+            if name in layers:
+                rows += _unknown_refs(layers[name], SCHEMAS[name], "park_code", park_codes,
+                                      file, "unknown_park", "park")
     # This thread's own work first, then the spatial rules' rows, all in the rules' order.
-    after = check_plot_areas(plots, file, sound=True)
+    after = []
+    if placed_plots is not None and "area_ha" in placed_plots.columns:
+        after += check_plot_areas(placed_plots, file, sound=True)
     link_schema = SCHEMAS["tenant_plots"]
-    after += _unknown_refs(links, link_schema, "plot_code", pd.Index(plots["plot_code"]),
-                           file, "unknown_plot", "plot")
-    after += _unknown_refs(links, link_schema, "project_id", pd.Index(tenants["project_id"]),
-                           file, "unknown_project", "project")
-    leased = plots["status"].eq("leased").to_numpy() & ~_isin(plots["plot_code"],
-                                                               links["plot_code"])
-    after += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
-                   "status is 'leased' but no project in tenant_plots occupies the plot")
-    in_parks, overlapping_parks = park_rules.result()
-    return rows + in_parks + overlaps.result() + overlapping_parks + after
+    if _has(layers, "tenant_plots") and _has(layers, "plots", "plot_code"):
+        after += _unknown_refs(layers["tenant_plots"], link_schema, "plot_code",
+                               pd.Index(layers["plots"]["plot_code"]), file, "unknown_plot",
+                               "plot")
+    if _has(layers, "tenant_plots") and _has(layers, "tenants", "project_id"):
+        after += _unknown_refs(layers["tenant_plots"], link_schema, "project_id",
+                               pd.Index(layers["tenants"]["project_id"]), file,
+                               "unknown_project", "project")
+    if _has(layers, "plots", "plot_code", "status") and _has(layers, "tenant_plots",
+                                                             "plot_code"):
+        plots, links = layers["plots"], layers["tenant_plots"]
+        leased = plots["status"].eq("leased").to_numpy(dtype=bool, na_value=False) & ~_isin(
+            plots["plot_code"], links["plot_code"])
+        if leased.any():  # a plot without a code cannot be linked: not this rule's problem
+            where = np.flatnonzero(leased)
+            codes = plots["plot_code"].iloc[where]
+            leased[where] = codes.notna().to_numpy() & ~_blank(codes)
+        after += _rows(file, "plots", plots["plot_code"][leased], "leased_without_tenant",
+                       "status is 'leased' but no project in tenant_plots occupies the plot")
+    in_parks, overlapping_parks = ([], []) if park_rules is None else park_rules.result()
+    return rows + in_parks + ([] if overlaps is None else overlaps.result()) \
+        + overlapping_parks + after

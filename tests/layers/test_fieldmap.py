@@ -68,3 +68,102 @@ def test_a_default_for_an_unknown_column_is_an_error():
     source = zones({"zone_id": ["Z1"], "land_use": ["green"], "park_code": ["P1"]})
     with pytest.raises(ImportDataError, match="'colour': not a column of layer 'zones'"):
         map_fields(source, ZONES, {}, {"colour": "red"}, "f")
+
+
+# --- surveyed values of coded fields --------------------------------------------------------
+
+
+def test_every_phrase_means_one_code_in_each_coded_column():
+    from gis_app.i18n import LABELS
+    from gis_app.layers.schema import SCHEMAS
+    from gis_app.layers.survey_values import PHRASES, normalise
+
+    for schema in SCHEMAS.values():
+        for column in schema.columns:
+            if column.choices is None:
+                continue
+            meaning: dict[str, set[str]] = {}
+            for code in column.choices:
+                for phrase in (code, *LABELS.get(code, ()), *PHRASES.get(code, ())):
+                    meaning.setdefault(normalise(phrase), set()).add(code)
+            clashes = {p: c for p, c in meaning.items() if len(c) > 1}
+            assert clashes == {}, (schema.name, column.name)
+
+
+def plots_surveyed(**columns: list[object]) -> gpd.GeoDataFrame:
+    from gis_app.layers.schema import PLOTS
+
+    n = len(next(iter(columns.values())))
+    base = {"plot_code": [f"A{i}" for i in range(n)], "park_code": ["P1"] * n,
+            "land_use": ["industrial"] * n, "status": ["vacant"] * n,
+            "ready_built_factory": [False] * n, "area_ha": [0.01] * n}
+    squares = [shapely.box(10 * i, 0, 10 * (i + 1), 10) for i in range(n)]
+    frame = gpd.GeoDataFrame({**base, **columns}, geometry=squares, crs="EPSG:9209")
+    assert set(frame.columns) - {"geometry"} == set(PLOTS.column_names)
+    return frame
+
+
+def test_vietnamese_survey_values_map_to_codes_with_or_without_diacritics():
+    from gis_app.layers.schema import PLOTS
+
+    source = plots_surveyed(
+        status=["trống", "Đã thuê", "CHUA GPMB", "dự trữ", "da cho thue", "  Còn   trống "],
+        land_use=["đất công nghiệp", "Kho bãi", "dat cong nghiep", "Hạ tầng kỹ thuật",
+                  "dịch vụ", "industrial"],
+        ready_built_factory=["nhà xưởng xây sẵn", "không", "Có", "x", "khong", "false"],
+    )
+    out, _ = map_fields(source, PLOTS, {}, {}, "f")
+    assert out["status"].tolist() == ["vacant", "leased", "not_cleared", "reserved",
+                                      "leased", "vacant"]
+    assert out["land_use"].tolist() == ["industrial", "warehouse_logistics", "industrial",
+                                        "technical_infrastructure", "service_admin",
+                                        "industrial"]
+    assert out["ready_built_factory"].tolist() == [True, False, True, True, False, False]
+
+
+def test_zone_land_uses_and_park_statuses_are_mapped_too():
+    from gis_app.layers.schema import PARKS
+
+    out, _ = map_fields(zones({"zone_id": ["Z1", "Z2", "Z3"], "park_code": ["P1"] * 3,
+                               "land_use": ["cây xanh", "Mặt nước", "giao thong"]}),
+                        ZONES, {}, {}, "f")
+    assert out["land_use"].tolist() == ["green", "water", "roads"]
+    assert PARKS.column("status").choices is not None
+    parks = zones({"park_code": ["P1", "P2", "P3"], "status": ["Đang hoạt động", "đã thành lập",
+                                                               "đề xuất"]})
+    out, _ = map_fields(parks, PARKS, {}, {"name_vi": "x", "name_en": "x", "province": "x",
+                                           "legacy_province": "x", "planned_area_ha": 1,
+                                           "established_area_ha": 1}, "f")
+    assert out["status"].tolist() == ["operating", "established", "proposed"]
+
+
+def test_an_explicit_value_map_wins_and_unmapped_values_are_counted_in_one_error():
+    from gis_app.layers.schema import PLOTS
+
+    source = plots_surveyed(status=["bán", "bán", "trống", "??", "bán", "Lô A"],
+                            land_use=["xưởng 2", "industrial", "industrial", "industrial",
+                                      "industrial", "industrial"])
+    with pytest.raises(ImportDataError) as caught:
+        map_fields(source, PLOTS, {}, {}, "survey.shp, layer 'lo'")
+    message = str(caught.value)
+    assert "\n" not in message and message.startswith("survey.shp, layer 'lo': values with no")
+    assert "status: 'bán' (3), " in message and "'??' (1)" in message and "'Lô A' (1)" in message
+    assert "land_use: 'xưởng 2' (1)" in message and "--map-values COLUMN=VALUE:CODE" in message
+    assert "'trống'" not in message  # a known value is not reported
+
+    out, _ = map_fields(source, PLOTS, {}, {}, "f", {
+        "status": {"Ban": "leased", "??": "reserved", "lô a": "vacant", "trống": "reserved"},
+        "land_use": {"xưởng 2": "industrial"}})
+    assert out["status"].tolist() == ["leased", "leased", "reserved", "reserved", "leased",
+                                      "vacant"]
+
+
+@pytest.mark.parametrize(("value_map", "match"), [
+    ({"plot_code": {"a": "b"}}, "'plot_code' is not a coded column of layer 'plots'"),
+    ({"status": {"bán": "sold"}}, "'sold' is not a code of status"),
+])
+def test_a_value_map_to_no_code_is_refused(value_map, match):
+    from gis_app.layers.schema import PLOTS
+
+    with pytest.raises(ImportDataError, match=match):
+        map_fields(plots_surveyed(status=["bán"]), PLOTS, {}, {}, "f", value_map)

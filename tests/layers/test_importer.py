@@ -381,8 +381,12 @@ def test_appending_plots_already_there_is_refused(unchanged, plan, tmp_path):
     source, _ = surveyed_plots(plan, "EPSG:4326", "geojson", tmp_path)
     with pytest.raises(ValidationError) as caught:
         import_layer(source, unchanged, "plots", mode="append")
-    rules = set(caught.value.report.problems["rule"])
-    assert rules == {"duplicate_id"}
+    problems = caught.value.report.problems
+    # Each code twice (the stored plot and the imported one, each named in its own file),
+    # and, the cross-layer rules not hidden by the duplicates, each pair overlapping.
+    assert dict(problems.groupby(["rule", "file"]).size().items()) == {
+        ("duplicate_id", str(source)): 4, ("duplicate_id", str(unchanged)): 4,
+        ("overlapping_plots", str(unchanged)): 4}
 
 
 def test_problems_of_unnamed_features_use_the_source_row(unchanged, plan, tmp_path):
@@ -555,3 +559,86 @@ def test_dxf_outline_without_a_label_is_reported(unchanged, tmp_path):
     # (two labels) row 7.
     assert sorted(missing["feature_id"]) == ["fid 4", "fid 7"]
     assert (missing["file"] == str(source)).all()
+
+
+@pytest.mark.parametrize("fmt", ["gpkg", "geojson"])
+def test_problems_name_the_source_fid_and_where_it_lies_in_the_source_crs(
+        unchanged, plan, tmp_path, fmt):
+    # Surveyed in WGS 84: A2 names an unknown park and A3 is a bow-tie.
+    plots = plan.plots.assign(park_code=["P1", "P7", "P1", "P1"])
+    plots.loc[2, "geometry"] = shapely.Polygon(
+        [(ORIGIN[0] + x, ORIGIN[1] + y) for x, y in [(100, 0), (150, 100), (150, 0), (100, 100)]])
+    surveyed = to_crs(plots, "EPSG:4326")
+    source = write_source(surveyed, tmp_path / f"survey.{fmt}")
+
+    problems = import_layer(source, unchanged, "plots", mode="replace",
+                            dry_run=True).report.problems.set_index("feature_id")
+    # A GeoPackage numbers its features from 1, a GeoJSON file from 0.
+    first = 1 if fmt == "gpkg" else 0
+    for code, row in (("A2", 1), ("A3", 2)):
+        message = problems.loc[code, "message"]
+        lon, lat = (float(v) for v in
+                    message.split(" at ")[1].split(" in ")[0].split(", "))
+        centre = surveyed.geometry[row].envelope.centroid
+        assert f"(fid {first + row}, at " in message and "in WGS 84" in message, message
+        assert (lon, lat) == pytest.approx((centre.x, centre.y), abs=1e-6)
+    assert problems.loc["A2", "rule"] == "unknown_park"
+    assert problems.loc["A3", "rule"] == "invalid_geometry"
+    assert (problems["file"] == str(source)).all()
+
+
+# --- impossible data and awkward file names ----------------------------------------------------
+
+
+def nan_vertex_drawing(folder: Path, kind: str) -> Path:
+    """The four plots drawn with ezdxf (closed polylines or hatches) on CAD layer LO_DAT, the
+    third with a NaN vertex, as a broken CAD export writes it."""
+    import ezdxf
+
+    doc = ezdxf.new()
+    space = doc.modelspace()
+    for i, outline in enumerate(PLOT_BOXES.values()):
+        corners = list(outline.exterior.coords)[:-1]
+        if i == 2:
+            corners[1] = (float("nan"), corners[1][1])
+        if kind == "polyline":
+            space.add_lwpolyline(corners, close=True, dxfattribs={"layer": "LO_DAT"})
+        else:
+            space.add_hatch(dxfattribs={"layer": "LO_DAT"}).paths.add_polyline_path(
+                corners, is_closed=True)
+    doc.saveas(folder / "broken.dxf")
+    return folder / "broken.dxf"
+
+
+@pytest.mark.parametrize("dry_run", [True, False])
+@pytest.mark.parametrize("kind", ["polyline", "hatch"])
+def test_a_dxf_vertex_that_is_not_a_number_is_named(unchanged, tmp_path, kind, dry_run):
+    source = nan_vertex_drawing(tmp_path, kind)
+    with pytest.raises(ImportDataError) as caught:
+        import_layer(source, unchanged, "plots", mode="replace", source_crs="EPSG:9209",
+                     field_map={"EntityHandle": "plot_code"}, defaults=DXF_PLOT_DEFAULTS,
+                     dry_run=dry_run)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert message.startswith(f"{source}, layer 'entities': 1 feature(s) have a vertex that "
+                              "is not a finite number")
+    # The third entity of the drawing, with its handle and CAD layer.
+    assert "entity fid 2 (handle " in message and "CAD layer 'LO_DAT'" in message
+
+
+@pytest.mark.parametrize("name", ["lô 7;8", "survey!v2", "what?"])
+@pytest.mark.parametrize("fmt", ["shp", "gpkg"])
+def test_a_file_name_with_uri_characters_is_imported(province_file, plan, tmp_path, name, fmt):
+    source, field_map = surveyed_plots(plan, "EPSG:3405", fmt, tmp_path)
+    renamed = []
+    for sibling in tmp_path.glob(f"{source.stem}.*"):
+        renamed.append(sibling.rename(tmp_path / f"{name}{sibling.suffix}"))
+    source = tmp_path / f"{name}{source.suffix}"
+    result = import_layer(source, province_file, "plots", field_map=field_map, mode="replace")
+    assert result.written and result.source == str(source)
+    assert_plots_are_the_tiny_plots(province_file, tolerance_m=0.005)
+    # Its problems name it too.
+    report = import_layer(source, province_file, "plots", field_map=field_map,
+                          dry_run=True).report
+    assert set(report.problems.loc[report.problems["rule"] == "duplicate_id", "file"]) == {
+        str(source), str(province_file)}

@@ -80,6 +80,9 @@ BOWTIE = shapely.Polygon(
     [(ORIGIN[0] + x, ORIGIN[1] + y) for x, y in [(100, 0), (150, 100), (150, 0), (100, 100)]]
 )
 
+FAR_PLOT = shapely.Polygon([(ORIGIN[0] + 100, ORIGIN[1]), (1e308, ORIGIN[1]),
+                            (1e308, ORIGIN[1] + 100), (ORIGIN[0] + 100, ORIGIN[1] + 100)])
+
 #: rule -> (mutation, layer, feature id the problem is reported under)
 CASES: dict[str, tuple[Callable[[Plan], dict], str, str]] = {
     "missing_layer": (drop_layer("zones"), "zones", ""),
@@ -133,6 +136,9 @@ CASES: dict[str, tuple[Callable[[Plan], dict], str, str]] = {
         "plots",
         "A4",
     ),
+    # A3 reaching x = 1e308 m: its area overflows to infinity, and a NaN or infinite area
+    # compares false with every bound, so only this rule can catch it.
+    "non_finite": (with_layers(plots=set_geometry("A3", FAR_PLOT)), "plots", "A3"),
 }
 
 
@@ -245,3 +251,64 @@ def test_checking_while_reading_reports_what_checking_the_layers_reports(
     expected = check_plan(layers, str(path), crs).problems
     assert not expected.empty
     pd.testing.assert_frame_equal(validate_file(path).problems, expected)
+
+
+def test_basic_problems_do_not_hide_the_rules_joining_layers(tmp_path, plan, province_layers):
+    # Basic problems (a bad code, a bow-tie, a plot code of spaces) and, on the features that
+    # can still be judged, an overlap, a plot outside its park and an unknown park.
+    plots = with_layers(plots=set_geometry("A3", box(100, 0, 160, 100), 0.6))(plan)["plots"]
+    plots = set_geometry("A2", BOWTIE)(plots)
+    plots = plots.assign(status=plots["status"].astype(object),
+                         plot_code=plots["plot_code"].astype(object))
+    plots.loc[0, "status"] = "sold"  # A1
+    plots.loc[3, "plot_code"] = "   "  # A4: named by its row, still judged by the overlap rule
+    zones = plan.zones.assign(park_code=["P1", "P9"])
+    path = tmp_path / "both.gpkg"
+    write_layers(path, {**province_layers(plan), "plots": plots, "zones": zones}, fresh=True)
+
+    found = set(validate_file(path).problems[["rule", "feature_id"]].itertuples(
+        index=False, name=None))
+    assert found == {
+        ("bad_code", "A1"),
+        ("invalid_geometry", "A2"),
+        ("missing_value", "fid 3"),
+        ("unknown_park", "Z2"),
+        # The bow-tie A2 is left out of the spatial rules; the others are judged.
+        ("overlapping_plots", "A3"),
+        # A4's tenant link now names no plot (its code is blank).
+        ("unknown_plot", "A4"),
+    }
+
+
+def test_a_layer_in_another_crs_is_left_out_of_the_spatial_rules_only(
+        tmp_path, plan, province_layers):
+    plots = plan.plots.to_crs(5897).assign(park_code=["P1", "P1", "P9", "P1"])
+    path = tmp_path / "crs.gpkg"
+    write_layers(path, {**province_layers(plan), "plots": plots}, fresh=True)
+
+    found = set(validate_file(path).problems[["rule", "feature_id"]].itertuples(
+        index=False, name=None))
+    # No plot_outside_park for all four (they are 'outside' only in another CRS).
+    assert found == {("wrong_crs", ""), ("unknown_park", "A3")}
+
+
+@pytest.mark.parametrize("code", ["", "  ", "\t"])
+def test_an_empty_or_blank_code_is_a_missing_value(tmp_path, plan, province_layers, code):
+    plots = plan.plots.assign(plot_code=plan.plots["plot_code"].astype(object))
+    links = plan.tenant_plots[plan.tenant_plots["plot_code"] != "A4"]
+    plots.loc[3, "plot_code"] = code
+    path = tmp_path / "blank.gpkg"
+    write_layers(path, {**province_layers(plan), "plots": plots, "tenant_plots": links},
+                 fresh=True)
+
+    problems = validate_file(path).problems
+    assert problems[["rule", "feature_id"]].values.tolist() == [["missing_value", "fid 3"]]
+
+
+def test_an_infinite_number_is_not_finite(tmp_path, plan, province_layers):
+    plots = plan.plots.assign(area_ha=[0.5, 0.5, float("inf"), 0.5])
+    path = tmp_path / "inf.gpkg"
+    write_layers(path, {**province_layers(plan), "plots": plots}, fresh=True)
+
+    problems = validate_file(path).problems
+    assert problems[["rule", "feature_id"]].values.tolist() == [["non_finite", "A3"]]

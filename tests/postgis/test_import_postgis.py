@@ -9,6 +9,7 @@ import pyogrio
 import pytest
 
 from gis_app.cli import main
+from gis_app.errors import ValidationError
 from gis_app.layers import source
 from gis_app.layers.crs import to_crs
 from gis_app.layers.postgis import init_database, layer_versions
@@ -24,6 +25,19 @@ def db(pg_url: str) -> str:
     init_database(pg_url)
     source.write_plan(pg_url, tiny_plan())
     return pg_url
+
+
+@pytest.fixture
+def province_gpkg(tmp_path: Path) -> Path:
+    """The same tiny province as ``db``, as a GeoPackage."""
+    import pandas as pd
+
+    path = tmp_path / "bac_ninh.gpkg"
+    info = pd.DataFrame({"key": ["province"], "value": ["bac_ninh"]})
+    from gis_app.layers import write_layers
+
+    write_layers(path, {**tiny_plan().layers(), "dataset_info": info}, fresh=True)
+    return path
 
 
 def _survey(folder: Path, plots) -> Path:  # noqa: ANN001
@@ -67,3 +81,41 @@ def test_a_dry_run_reports_without_writing(db, tmp_path, capsys):
     out = capsys.readouterr().out
     assert "would import 4 of 4" in out and "duplicate_id" in out
     assert layer_versions(db) == before
+
+
+def _impossible_survey(folder: Path) -> Path:
+    """The tiny plots with impossible values, in the province's own CRS: an empty plot code, a
+    plot reaching x = 1e308 m (its area overflows), an infinite area, a status of spaces."""
+    import shapely
+
+    plots = tiny_plan().plots.copy()
+    plots["plot_code"] = ["", "A2", "A3", "A4"]
+    x0, y0, _, y1 = plots.geometry[1].bounds
+    plots.loc[1, "geometry"] = shapely.Polygon([(x0, y0), (1e308, y0), (1e308, y1), (x0, y1)])
+    plots["area_ha"] = [0.5, 0.5, float("inf"), 0.5]
+    plots["status"] = ["leased", "leased", "vacant", "  "]
+    path = folder / "impossible.gpkg"
+    pyogrio.write_dataframe(plots, path, layer="plots")
+    return path
+
+
+def test_both_backends_refuse_the_same_impossible_rows_alike(db, tmp_path, province_gpkg):
+    from gis_app.layers.importer import import_layer
+
+    survey = _impossible_survey(tmp_path)
+    found = {}
+    for name, target in (("gpkg", province_gpkg), ("postgis", db)):
+        before = (layer_versions(db) if name == "postgis" else province_gpkg.read_bytes())
+        with pytest.raises(ValidationError) as caught:
+            import_layer(survey, target, "plots", mode="replace")
+        after = (layer_versions(db) if name == "postgis" else province_gpkg.read_bytes())
+        assert after == before, name  # nothing written
+        problems = caught.value.report.problems
+        found[name] = problems[["layer", "feature_id", "rule", "message"]].values.tolist()
+    assert found["gpkg"] == found["postgis"]
+    assert {(f, r) for _, f, r, _ in found["gpkg"]} == {
+        ("fid 1", "missing_value"), ("A2", "non_finite"), ("A3", "non_finite"),
+        ("A4", "missing_value"),
+        # The leased plot whose code is empty has lost its tenant link.
+        ("A1", "unknown_plot")}
+    assert len(source.read_plan(db).plots) == 4
