@@ -22,10 +22,8 @@ import pytest
 from gis_app.search.examples import write_example
 
 ROOT = Path(__file__).resolve().parents[2]
-pytestmark = [
-    pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)"),
-    pytest.mark.xdist_group("browser"),  # one Streamlit server at a time on a small machine
-]
+pytestmark = pytest.mark.xdist_group("browser")  # one Streamlit server at a time
+linux = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc (Linux)")
 
 
 def _free_port() -> int:
@@ -132,12 +130,14 @@ def _wait_until(condition, seconds: float = 10.0) -> bool:  # noqa: ANN001
     return True
 
 
+@linux
 def test_view_listens_on_this_machine_only_by_default(tmp_path):
     with view(tmp_path) as (_proc, port, _children):
         assert listening(port) == {"127.0.0.1"}
     assert "anyone who reaches" not in (tmp_path / "view.log").read_text()
 
 
+@linux
 def test_view_host_flag_serves_every_interface_and_says_what_it_means(tmp_path):
     with view(tmp_path, "--host", "0.0.0.0") as (_proc, port, _children):
         assert listening(port) == {"0.0.0.0"}
@@ -145,6 +145,7 @@ def test_view_host_flag_serves_every_interface_and_says_what_it_means(tmp_path):
     assert "anyone who reaches this machine sees the public pages and the officer login" in said
 
 
+@linux
 @pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT], ids=["SIGTERM", "SIGINT"])
 def test_stopping_view_stops_the_streamlit_server(tmp_path, stop):
     with view(tmp_path) as (proc, port, started):
@@ -154,3 +155,11 @@ def test_stopping_view_stops_the_streamlit_server(tmp_path, stop):
         assert _wait_until(lambda: not listening(port)), f"port {port} still listening"
         assert not [pid for pid in started if alive(pid)], "the Streamlit server was left running"
         assert status == 128 + stop  # the shell's convention: ended by that signal
+
+
+def test_streamlit_run_from_the_repository_listens_on_this_machine_only():
+    """``streamlit run gis_app/viewer/app.py`` from the root reads .streamlit/config.toml."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["address"] == "127.0.0.1"
