@@ -227,17 +227,19 @@ def _cmd_db(args: argparse.Namespace) -> int:
 
 
 def _cmd_view(args: argparse.Namespace) -> int:
-    import subprocess
-
     from .layers.source import describe
     from .viewer import launch
 
     files = launch.province_files(args.province)
     if not files:
         raise GisAppError("no province file found; run 'kcn-gis sample' first")
-    cmd = launch.command(port=args.port, address=args.address)
+    cmd = launch.command(port=args.port, address=args.host)
+    if args.host != launch.DEFAULT_HOST:
+        print(f"kcn-gis view: listening on {args.host}: anyone who reaches this machine sees the "
+              "public pages and the officer login; use only on a trusted network or behind an "
+              "HTTPS reverse proxy", file=sys.stderr)
     print(f"kcn-gis view: {describe(files[0])} (Ctrl+C to stop)", file=sys.stderr)
-    return subprocess.call(cmd, env=launch.environment(files))
+    return launch.serve(cmd, launch.environment(files))
 
 
 def _read_new_password(args: argparse.Namespace) -> str:
@@ -355,7 +357,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("province", nargs="?", help="province key, GeoPackage path or "
                    "postgresql://...?province=KEY URL to open first")
     p.add_argument("--port", type=int, help="port to listen on (default: Streamlit's 8501)")
-    p.add_argument("--address", help="address to listen on (default: all interfaces)")
+    p.add_argument("--host", "--address", dest="host", default="127.0.0.1",
+                   help="address to listen on (default 127.0.0.1: this machine only; "
+                   "0.0.0.0 serves the network, see the README)")
     p.set_defaults(func=_cmd_view)
 
     p = sub.add_parser("officer", help="manage officer accounts of the viewer")

@@ -1,21 +1,33 @@
 """Start the viewer (``kcn-gis view``): the ``streamlit run`` command line and its environment.
 
 No Streamlit import here: the CLI builds the command and runs it in a child process, so the
-app runs exactly as ``streamlit run gis_app/viewer/app.py`` would.
+app runs exactly as ``streamlit run gis_app/viewer/app.py`` would. :func:`serve` makes sure the
+child ends with ``kcn-gis view``.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
+import subprocess
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
 from pathlib import Path
+from types import FrameType
 
 from ..errors import LayerError
 from ..settings import PROVINCES
 from .frame_env import FILES_ENV
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
+#: Where the viewer listens unless told otherwise: this machine only.
+DEFAULT_HOST = "127.0.0.1"
+#: Signals that end ``kcn-gis view`` besides Ctrl+C (``KeyboardInterrupt``): SIGTERM (a
+#: service manager, ``kill``), SIGHUP (the terminal closed) and SIGBREAK (Ctrl+Break on
+#: Windows), whichever the platform has.
+STOP_SIGNALS: tuple[str, ...] = ("SIGTERM", "SIGHUP", "SIGBREAK")
 
 #: Server options that keep the viewer offline and local: no usage statistics (a network
 #: call), no browser opened by the server, static serving off (Leaflet comes from a route);
@@ -67,3 +79,69 @@ def environment(files: Sequence[Path | str], base: dict[str, str] | None = None
     env = dict(os.environ if base is None else base)
     env[FILES_ENV] = os.pathsep.join(str(p) for p in files)
     return env
+
+
+class Stopped(BaseException):  # noqa: N818 - like KeyboardInterrupt, not an error
+    """A stop signal arrived (raised in the main thread by :func:`_stop_signals_raise`)."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signum)
+        self.signum = signum
+
+
+@contextlib.contextmanager
+def _stop_signals_raise() -> Iterator[None]:
+    """Turn :data:`STOP_SIGNALS` into :class:`Stopped` while inside; restore after.
+
+    Python's default for SIGTERM ends the process at once, skipping ``finally``: that left the
+    server running. Only the main thread may set handlers; elsewhere nothing changes.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def stop(signum: int, frame: FrameType | None) -> None:  # noqa: ARG001
+        raise Stopped(signum)
+
+    previous = {}
+    for name in STOP_SIGNALS:
+        number = getattr(signal, name, None)
+        if number is not None and signal.getsignal(number) is not signal.SIG_IGN:
+            previous[number] = signal.signal(number, stop)
+    try:
+        yield
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
+
+
+def stop_child(child: subprocess.Popen, grace: float = 10.0) -> None:
+    """End ``child``: ask (``terminate``: SIGTERM, Streamlit shuts down cleanly; on Windows it
+    ends at once), then kill it if it is still there after ``grace`` seconds or if another
+    stop request comes meanwhile."""
+    try:
+        if child.poll() is None:
+            child.terminate()
+            child.wait(timeout=grace)
+    except (subprocess.TimeoutExpired, KeyboardInterrupt, Stopped):
+        child.kill()
+        child.wait()
+
+
+def serve(cmd: Sequence[str], env: dict[str, str], grace: float = 10.0) -> int:
+    """Run the server ``cmd`` as a child until it exits or this process is asked to stop.
+
+    Ctrl+C (``KeyboardInterrupt``, propagated) or a stop signal (exit status 128 + its number)
+    stops the child first, so no server is left behind holding the port. Only the standard
+    ``signal`` and ``subprocess`` modules: the same code stops the server on Windows.
+    """
+    child: subprocess.Popen | None = None
+    with _stop_signals_raise():
+        try:
+            child = subprocess.Popen(list(cmd), env=env)
+            return child.wait()
+        except Stopped as stopped:
+            return 128 + stopped.signum
+        finally:
+            if child is not None:
+                stop_child(child, grace)

@@ -25,6 +25,20 @@ _TEXT: dict[str, tuple[str, str]] = {
     "password": ("Mật khẩu", "Password"),
     "login_failed": ("Sai tên đăng nhập hoặc mật khẩu.", "Wrong user name or password."),
     "logged_in_as": ("Đang đăng nhập: {name}", "Logged in as {name}"),
+    "login_wait": ("Vừa đăng nhập sai: chờ {wait} rồi thử lại.",
+                   "After a failed login, wait {wait} before trying again."),
+    "login_locked": (
+        "Đăng nhập sai quá nhiều lần nên tạm thời bị khóa. Thử lại sau {wait}.",
+        "Too many failed logins: logging in is locked for now. Try again in {wait}.",
+    ),
+    "wait_seconds": ("{n} giây", "{n} s"),
+    "wait_minutes": ("{n} phút", "{n} min"),
+    "idle_logged_out": (
+        "Phiên cán bộ đã kết thúc sau {minutes} phút không thao tác; trang trở về chế độ "
+        "công khai. Hãy đăng nhập lại.",
+        "The officer session ended after {minutes} minutes without activity; the page is back "
+        "in public mode. Log in again.",
+    ),
     "no_files": (
         "Chưa có tệp dữ liệu tỉnh. Chạy 'kcn-gis sample' hoặc đặt biến KCN_GIS_FILES.",
         "No province file found. Run 'kcn-gis sample' or set KCN_GIS_FILES.",
