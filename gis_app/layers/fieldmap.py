@@ -211,8 +211,10 @@ def map_values(frame: pd.DataFrame, schema: LayerSchema, value_map: ValueMap, wh
         missing = [v for v, code in codes.items() if code is None]
         if missing:
             counts = values.value_counts()
-            unmapped.append(f"{name}: " + ", ".join(
-                f"{v!r} ({counts[v]})" for v in sorted(missing, key=lambda v: -counts[v])))
+            # Values come from the survey: each quoted shortened, at most 20 of them.
+            ranked = sorted(missing, key=lambda v: -counts[v])
+            unmapped.append(f"{name}: " + listing(
+                (f"{quote(v)} ({counts[v]})" for v in ranked), limit=80))
         # An unmapped value stays as it is, for validation to name its features.
         known = {v: code for v, code in codes.items() if code is not None}
         if known:
