@@ -105,6 +105,11 @@ def test_scenario_cards_agree_with_summary(monkeypatch, tmp_path):
     assert expected["Occupancy"] == pytest.approx(0.6364, abs=5e-5)
     at = _viewer(monkeypatch, tmp_path, exported)
     _assert_cards_agree(at, expected)
+    # The occupancy card says what it divides: the established parks' leased and leasable land.
+    [card] = [m for m in at.metric if m.label == "Occupancy"]
+    leased = expected["Leased in established parks (ha)"]
+    leasable = expected["Leasable industrial land of established parks (ha)"]
+    assert f"{leased:,.1f} ha leased of {leasable:,.1f} ha" in card.proto.help
 
 
 def test_as_of_cards_agree_with_as_of_command(monkeypatch, tmp_path):
