@@ -95,8 +95,15 @@ def group_sum_or_nan(values: pd.DataFrame, keys: pd.Series, index: pd.Index) -> 
     return summed.reindex(index).rename_axis(index.name)
 
 
+#: ``by`` of one group holding every park of the plan (the totals of a whole file or database).
+ALL_PARKS = "all"
+
+
 def park_groups(plan: Plan, by: str) -> pd.Series:
-    """Each park's group (``province`` or ``legacy_province``), indexed by park code."""
+    """Each park's group (``province``, ``legacy_province`` or :data:`ALL_PARKS`), indexed by
+    park code."""
+    if by == ALL_PARKS:
+        return pd.Series(ALL_PARKS, index=park_index(plan), name=by, dtype="string")
     if by not in ("province", "legacy_province"):
-        raise ValueError(f"by={by!r}: expected 'province' or 'legacy_province'")
+        raise ValueError(f"by={by!r}: expected 'province', 'legacy_province' or 'all'")
     return pd.Series(plan.parks[by].astype("string").to_numpy(), index=park_index(plan), name=by)

@@ -76,7 +76,8 @@ def park_indicators(plan: Plan) -> pd.DataFrame:
 
 
 def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
-    """Sums and ratios per province (``by="province"``) or legacy province.
+    """Sums and ratios per province (``by="province"``) or legacy province, or of every park
+    of the plan in one row (``by="all"``, index ``"all"``: the viewer's overview of a file).
 
     Counts of parks: ``parks_count`` (every park in the file), ``parks_approved_count``
     (every park in the plan, i.e. all but those merely ``proposed``),

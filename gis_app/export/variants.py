@@ -22,7 +22,7 @@ from .furniture import (
     sources_block,
     title_block,
 )
-from .indicators import format_kpi, park_kpis
+from .indicators import format_kpi, park_kpis, plot_areas_ha
 from .layout import SheetLayout
 from .panel import draw_table, panel_axes
 from .sheet import Sheet, draw_map, fit_scale, frame_in, regions
@@ -214,10 +214,11 @@ def render_fact_sheet(data: SheetData, plots: pd.DataFrame | Sequence[str], *,
         inset_block(fig, layout, boxes["inset"], data, park_codes, window)
         legend_block(fig, layout, boxes["legend"], entries)
         many_parks = len(park_codes) > 1
+        areas = plot_areas_ha(data.plan)
         rows = []
         for row in chosen.set_index(chosen["plot_code"].astype(str)).loc[codes].itertuples():
             cells = [row.Index] + ([str(row.park_code)] if many_parks else [])
-            cells += [format_kpi("area", row.geometry.area / 1e4, lang),
+            cells += [format_kpi("area", float(areas.loc[row.Index]), lang),
                       label(str(row.land_use), lang),
                       label("yes" if bool(row.ready_built_factory) else "no", lang)]
             if score is not None:

@@ -29,7 +29,7 @@ from pyproj import CRS
 from ..errors import LayerError
 from ..settings import PROVINCES, Province
 from .plan import Plan
-from .schema import DATASET_TABLE, SCHEMAS
+from .schema import DATASET_TABLE, GEOMETRY_COLUMN, SCHEMAS
 from .validate import PlanCheck, ValidationReport, check_plan, make_report
 
 #: GeoPackage version of new files. GDAL >= 3.11 writes 1.4 files whose R-tree triggers
@@ -73,6 +73,36 @@ def _read_listed(path: Path, layer: str) -> pd.DataFrame:
         frame = pyogrio.read_dataframe(path, layer=layer, use_arrow=True)
     except Exception as exc:
         raise LayerError(f"{path}, layer {layer!r}: cannot be read ({exc})") from exc
+    return _naive_utc(frame)
+
+
+def _naive_utc(frame: pd.DataFrame) -> pd.DataFrame:
+    """Dates and times stored in UTC (``...Z``, as :func:`_write_one` writes them) read back
+    as naive UTC values, the form every frame of KCN-GIS holds them in."""
+    zoned = [c for c in frame.columns if isinstance(frame[c].dtype, pd.DatetimeTZDtype)]
+    if not zoned:
+        return frame
+    frame = frame.copy()
+    for column in zoned:
+        frame[column] = frame[column].dt.tz_convert("UTC").dt.tz_localize(None)
+    return frame
+
+
+def _utc_datetimes(frame: pd.DataFrame) -> pd.DataFrame:
+    """Date and time columns marked as UTC, so GDAL writes valid GeoPackage DATETIMEs.
+
+    The GeoPackage standard (and GDAL's validator with ``--extra``) wants
+    ``YYYY-MM-DDTHH:MM:SS.SSSZ``; a naive value is written without the ``Z``. KCN-GIS's
+    naive dates and times are UTC (dates at midnight).
+    """
+    times = [c for c in frame.columns if pd.api.types.is_datetime64_any_dtype(frame[c].dtype)]
+    if not times:
+        return frame
+    frame = frame.copy()
+    for column in times:
+        values = frame[column]
+        zoned = isinstance(values.dtype, pd.DatetimeTZDtype)
+        frame[column] = values.dt.tz_convert("UTC") if zoned else values.dt.tz_localize("UTC")
     return frame
 
 
@@ -224,10 +254,16 @@ def file_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
 def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | None) -> None:
     options = {"DESCRIPTION": description} if description else {}
     frame = frame.reset_index(drop=True)
-    if isinstance(frame, gpd.GeoDataFrame) and frame.crs is not None:
-        CRS.from_user_input(frame.crs)  # fails early on a malformed CRS
+    if isinstance(frame, gpd.GeoDataFrame):
+        # The name the stored QGIS styles refer to (layer_styles.f_geometry_column).
+        options["GEOMETRY_NAME"] = GEOMETRY_COLUMN
+        if frame.crs is not None:
+            CRS.from_user_input(frame.crs)  # fails early on a malformed CRS
     if not isinstance(frame, gpd.GeoDataFrame):
         frame = pd.DataFrame(frame)
+    frame = _utc_datetimes(frame)
+    # Milliseconds always (GDAL leaves them out when zero): the standard's DATETIME form.
+    options["DATETIME_PRECISION"] = "MILLISECOND"
     # An existing layer of the same name is overwritten (pyogrio's default without append).
     pyogrio.write_dataframe(
         frame, path, layer=name, driver="GPKG", layer_options=options or None,

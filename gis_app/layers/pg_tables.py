@@ -152,8 +152,11 @@ def _typed(values: list[object], pg_type: str, *, lossless: bool) -> pd.Series:
     if pg_type in ("date", "timestamp without time zone"):
         return pd.Series(pd.to_datetime(pd.Series(values, dtype=object))).astype("datetime64[ms]")
     if pg_type == "timestamp with time zone":
-        return pd.Series(pd.to_datetime(pd.Series(values, dtype=object), utc=True)).astype(
+        utc = pd.Series(pd.to_datetime(pd.Series(values, dtype=object), utc=True)).astype(
             "datetime64[ms, UTC]")
+        # Read as a GeoPackage reads its UTC DATETIMEs: naive UTC; a copy keeps the zone so
+        # that it writes the ``Z`` back.
+        return utc if lossless else utc.dt.tz_localize(None)
     if pg_type == "text":
         return pd.Series(values, dtype="str")
     return pd.Series(values, dtype=object)

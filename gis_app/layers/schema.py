@@ -196,3 +196,6 @@ CONTEXT_LAYERS: dict[str, tuple[str, str]] = {
 SOURCES_TABLE = "layer_sources"
 DATASET_TABLE = "dataset_info"
 STYLES_TABLE = "layer_styles"
+#: The geometry column of every spatial layer in a GeoPackage (GDAL's default, written
+#: explicitly): QGIS finds a layer's stored style by table name *and* this column name.
+GEOMETRY_COLUMN = "geom"

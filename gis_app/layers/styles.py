@@ -14,6 +14,7 @@ import pandas as pd
 
 from .. import symbology
 from ..i18n import label as code_label
+from .schema import GEOMETRY_COLUMN
 
 #: layer -> (field to classify by, colours per code, geometry kind)
 CATEGORIZED: dict[str, tuple[str, dict[str, str], str]] = {
@@ -80,8 +81,12 @@ def qml(layer: str, lang: str = "vi") -> str:
             f'<qgis version="3.28" styleCategories="Symbology">{renderer}</qgis>')
 
 
-def styles_table(layers: list[str], geometry_column: str = "geometry") -> pd.DataFrame:
-    """Rows of QGIS's ``layer_styles`` table for the given layers."""
+def styles_table(layers: list[str], geometry_column: str = GEOMETRY_COLUMN) -> pd.DataFrame:
+    """Rows of QGIS's ``layer_styles`` table for the given layers.
+
+    ``geometry_column`` must name the layers' geometry column as stored: QGIS looks a style
+    up by table and geometry column, and draws with a single symbol when nothing matches.
+    """
     now = datetime.now(UTC).replace(microsecond=0, tzinfo=None)
     rows = [
         {

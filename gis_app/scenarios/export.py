@@ -3,7 +3,8 @@
 The GeoPackage holds the scenario's plan (the six planning layers, validated), the change
 layer ``scenario_changes``, the table ``scenario_info`` (the scenario and its edits) and the
 source file's ``dataset_info`` (so the file is recognised as the same province and carries
-the illustrative-data notice). The report is the comparison with the baseline.
+the illustrative-data notice) and the QGIS styles of its layers (``layer_styles``). The
+report is the comparison with the baseline.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import geopandas as gpd
 import pandas as pd
 
 from ..errors import ExportError
 from ..layers.gpkg import write_layers
 from ..layers.plan import Plan
-from ..layers.schema import DATASET_TABLE
+from ..layers.schema import DATASET_TABLE, STYLES_TABLE
 from ..layers.source import Source, is_database, list_layers, read_layer, read_plan, short_name
+from ..layers.styles import styles_table
 from ..layers.validate import check_plan
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI
 from ..spreadsheet import write_csv, write_excel
@@ -175,8 +178,12 @@ def export_scenario(
     table = compare(baseline, plan, park_indicators=park_indicators,
                     province_indicators=province_indicators)
     info = _dataset_info(province_file, scenario)
+    # The province file's symbology travels with the export (QGIS opens it styled).
+    styles = styles_table([name for name, frame in plan.layers().items()
+                           if isinstance(frame, gpd.GeoDataFrame)])
     write_layers(gpkg_out, {**plan.layers(), "scenario_changes": changes,
-                            "scenario_info": edits_table(scenario), DATASET_TABLE: info},
+                            "scenario_info": edits_table(scenario), DATASET_TABLE: info,
+                            STYLES_TABLE: styles},
                  descriptions={"scenario_changes": "Đối tượng thay đổi / Features changed"},
                  fresh=True)
     write_report(report_out, table, changes, scenario)

@@ -92,6 +92,11 @@ def park_indicators(_plan: Plan, key: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def shown_totals(_plan: Plan, province: str | None, legacy: str | None, key: str) -> pd.Series:
+    return indicators.shown_totals(_plan, province, legacy)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
 def park_occupancy_series(_plan: Plan, park_code: str, key: str) -> pd.Series:
     return indicators.park_occupancy_series(_plan, park_code)
 

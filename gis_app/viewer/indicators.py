@@ -77,6 +77,24 @@ def park_occupancy_series(plan: Plan, park_code: str) -> pd.Series:
     return table.xs(park_code, level=0)["occupancy_share"]
 
 
+def shown_totals(plan: Plan, province: str | None, legacy: str | None) -> pd.Series:
+    """The :func:`province_indicators` row of the parks the overview shows.
+
+    The overview filters by 2025 province and by legacy province (None: all); its cards show
+    this row as it is, so they agree with ``kcn-gis summary`` (occupancy is the boards'
+    figure: leased over leasable land of established parks, not a ratio of the cards).
+    A legacy province lies inside one 2025 province, so with both filters set the legacy
+    province's row is the one shown.
+    """
+    if legacy is not None:
+        by, key = "legacy_province", legacy
+    elif province is not None:
+        by, key = "province", province
+    else:
+        by, key = "all", "all"
+    return province_indicators(plan, by=by).loc[key]
+
+
 def builtup_raster_of(path: Path | str) -> Path | None:
     """The built-up raster shipped beside a province file (``<stem>_builtup.tif``), if any;
     None for a PostGIS URL (rasters are not kept in the database)."""
@@ -103,5 +121,6 @@ __all__ = [
     "park_indicators",
     "province_indicators",
     "reclamation_candidates",
+    "shown_totals",
     "wastewater_status",
 ]

@@ -68,6 +68,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kpi_leasable_ha": ("Đất CN cho thuê (ha)", "Leasable industrial land (ha)"),
     "kpi_leased_ha": ("Đã cho thuê (ha)", "Leased (ha)"),
     "kpi_occupancy": ("Tỷ lệ lấp đầy", "Occupancy"),
+    "kpi_occupancy_help": (
+        "Diện tích đã cho thuê {leased} ha trên {leasable} ha đất công nghiệp cho thuê của các "
+        "KCN đã thành lập (như các Ban quản lý công bố).",
+        "{leased} ha leased of {leasable} ha leasable industrial land of the established parks "
+        "(as the management boards publish it).",
+    ),
+    "kpi_occupancy_help_none": ("Chưa có KCN đã thành lập có đất cho thuê.",
+                                "No established park has leasable land."),
     "kpi_wastewater": ("KCN hoạt động có XLNT", "Operating parks with a wastewater plant"),
     "park_table": ("Bảng các KCN", "Parks"),
     "no_parks": ("Không có KCN nào phù hợp bộ lọc.", "No park matches the filter."),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+import subprocess
 
 import geopandas as gpd
 import pyogrio
@@ -15,6 +16,8 @@ from gis_app.cli import main
 from gis_app.layers import gpkg, source
 from gis_app.settings import PROVINCES
 from gis_app.testing import tiny_plan
+
+GDAL_VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"
 
 
 def _plain(value: object) -> object:
@@ -60,6 +63,10 @@ def test_shipped_province_round_trip(province, pg_cluster, pg_db, tmp_path, caps
     # Styles and sources are among the layers compared above; make sure they were not empty.
     assert len(gpkg.read_layer(pulled, "layer_styles")) > 0
     assert len(gpkg.read_layer(pulled, "layer_sources")) > 0
+    # The pulled file passes GDAL's validator as strictly as the shipped one (valid DATETIMEs).
+    done = subprocess.run(["/usr/bin/python3", GDAL_VALIDATOR, "--extra", "--warning-as-error",
+                           str(pulled)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_round_trip_keeps_scenarios_unlisted_tables_and_nulls(pg_url, tmp_path):

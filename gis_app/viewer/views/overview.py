@@ -2,30 +2,43 @@
 
 from __future__ import annotations
 
+import math
+
 import pandas as pd
 import streamlit as st
 
 from gis_app.viewer import frame, history_panel, maps
-from gis_app.viewer.cache import park_indicators
+from gis_app.viewer.cache import park_indicators, shown_totals
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
                  "leased_ha", "vacant_ha", "occupancy_share", "headroom_m3_day"]
 
 
-def kpis(table: pd.DataFrame) -> dict[str, str]:
-    """KPI card values of the parks shown (sums over the table, occupancy recomputed)."""
-    operating = table["status"] == "operating"
-    leasable = table["leasable_ha"].sum()
-    with_plant = table.loc[operating, "plant_operating"].fillna(False).astype(bool).sum()
+def _number(value: object, spec: str) -> str:
+    return "–" if value is None or pd.isna(value) else format(float(value), spec)
+
+
+def kpis(totals: pd.Series) -> dict[str, str]:
+    """KPI card values: a :func:`gis_app.analytics.province_indicators` row, only formatted
+    (nothing is summed or divided here, so the cards say what ``kcn-gis summary`` says)."""
+    operating = int(totals["parks_operating_count"])
     return {
-        "kpi_parks": f"{len(table)}",
-        "kpi_operating": f"{int(operating.sum())}",
-        "kpi_planned_ha": f"{table['planned_ha'].sum():,.1f}",
-        "kpi_leasable_ha": f"{leasable:,.1f}",
-        "kpi_leased_ha": f"{table['leased_ha'].sum():,.1f}",
-        "kpi_occupancy": f"{table['leased_ha'].sum() / leasable:.1%}" if leasable > 0 else "–",
-        "kpi_wastewater": f"{with_plant}/{int(operating.sum())}",
+        "kpi_parks": f"{int(totals['parks_count'])}",
+        "kpi_operating": f"{operating}",
+        "kpi_planned_ha": _number(totals["planned_ha"], ",.1f"),
+        "kpi_leasable_ha": _number(totals["leasable_ha"], ",.1f"),
+        "kpi_leased_ha": _number(totals["leased_ha"], ",.1f"),
+        "kpi_occupancy": _number(totals["occupancy_share"], ".1%"),
+        "kpi_wastewater": f"{int(totals['parks_operating_with_plant_count'])}/{operating}",
     }
+
+
+def occupancy_basis(s: frame.Session, totals: pd.Series) -> str:
+    """The occupancy card's help: the leased and leasable land it divides (established parks)."""
+    leased, leasable = totals["leased_established_ha"], totals["leasable_established_ha"]
+    if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (leased, leasable)):
+        return s.t("kpi_occupancy_help_none")
+    return s.t("kpi_occupancy_help", leased=f"{leased:,.1f}", leasable=f"{leasable:,.1f}")
 
 
 def main() -> None:
@@ -50,9 +63,12 @@ def main() -> None:
     if shown.empty:
         st.warning(s.t("no_parks"))
         return
-    cards = kpis(shown)
+    totals = shown_totals(plan, None if province == all_ else province,
+                          None if legacy == all_ else legacy, plan_key)
+    cards = kpis(totals)
     for column, (key, value) in zip(st.columns(len(cards)), cards.items(), strict=True):
-        column.metric(s.t(key), value)
+        column.metric(s.t(key), value,
+                      help=occupancy_basis(s, totals) if key == "kpi_occupancy" else None)
     m = maps.province_map(plan, shown, frame.basemap(s), colour_by=colour_by, lang=s.lang,
                           plots=show_plots)
     frame.show_map(m, key="overview_map")
