@@ -64,6 +64,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         mode="replace" if args.replace else "append",
         dry_run=args.dry_run,
         source_crs=args.source_crs,
+        recorded_by=args.by,
     )
     print(result.summary())
     if args.dry_run:
@@ -285,6 +286,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="check and print the report without writing (exit 1 if problems)")
     p.add_argument("--source-crs", metavar="EPSG:xxxx", help="CRS of a SRC that declares none")
+    p.add_argument("--by", help="who imports, recorded in the plan history (default: the "
+                   "operating-system user)")
     p.add_argument("--limit", type=int, default=50, help="problems to print")
     p.set_defaults(func=_cmd_import)
 
