@@ -409,11 +409,12 @@ def write_layers(
                         after(con)
             _fsync(tmp)
             os.replace(tmp, path)
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            if os.name != "nt":  # Windows cannot open a folder to sync it (NTFS logs renames)
+                dir_fd = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
         finally:
             tmp.unlink(missing_ok=True)
 
