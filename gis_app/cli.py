@@ -78,6 +78,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
         dry_run=args.dry_run,
         source_crs=args.source_crs,
         value_map=_value_map(args.map_values),
+        recorded_by=args.by,
     )
     print(result.summary())
     if args.dry_run:
@@ -305,6 +306,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dry-run", action="store_true",
                    help="check and print the report without writing (exit 1 if problems)")
     p.add_argument("--source-crs", metavar="EPSG:xxxx", help="CRS of a SRC that declares none")
+    p.add_argument("--by", help="who imports, recorded in the plan history (default: the "
+                   "operating-system user)")
     p.add_argument("--limit", type=int, metavar="N",
                    help="print at most N problems (default: every one)")
     p.set_defaults(func=_cmd_import)

@@ -29,6 +29,16 @@ class ValidationError(LayerError):
         self.report = report
 
 
+class EditConflictError(LayerError):
+    """Someone else changed a layer between your read and your write; nothing was written."""
+
+
+def stale_write_message(where: str, layer: str, read_at: int, now: int) -> str:
+    """The one message both backends give for a save based on a stale read (reload, redo)."""
+    return (f"{where}, layer {layer!r}: changed by someone else since you read it (version "
+            f"{read_at}, now {now}); nothing was written: reload and apply your edit again")
+
+
 class ImportDataError(LayerError):
     """A surveyed file cannot be imported (unreadable, unmappable or invalid)."""
 

@@ -7,7 +7,8 @@ ones, and a reversal is a new change that restores the earlier versions.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import getpass
+from collections.abc import Callable, Mapping
 from datetime import UTC, date, datetime
 from pathlib import Path
 
@@ -31,6 +32,14 @@ Source = str | Path
 
 def _now() -> str:
     return datetime.now(UTC).replace(microsecond=0).isoformat()
+
+
+def current_user() -> str:
+    """Who is recording a change when nobody says: the operating-system user."""
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in the environment nor the password database
+        return "unknown"
 
 
 def _require_basis(basis: object) -> Basis:
@@ -250,3 +259,38 @@ def approve_scenario(source: Source, scenario_id: str, decision: Basis,
         return inner(plan, history)  # type: ignore[operator, no-any-return]
 
     return commit(source, step)
+
+
+def record_write(source: Source, new_plan: Plan, basis: Basis | None = None,
+                 effective_date: date | str | None = None, *,
+                 expected_versions: Mapping[str, int] | None = None,
+                 lock: bool = True) -> str | None:
+    """Write ``new_plan`` as the baseline of a source that keeps a history, recorded as a
+    change: what :func:`gis_app.layers.write_plan` and the importer do on such a source.
+
+    Unlike :func:`record_change`, a write that changes nothing is stored without a change
+    (returns None). ``basis`` defaults to a write through the API by the OS user (an import
+    basis naming ``write_plan``); ``effective_date`` to the decision date, else today.
+    ``expected_versions`` (from ``read_plan_versioned``) refuses a write based on a stale
+    read; ``lock=False`` when the caller holds the GeoPackage's writer lock already.
+    """
+    if basis is None:
+        basis = Basis.imported("write_plan (gis_app)", current_user(),
+                               description="Ghi kế hoạch qua API, không nêu căn cứ / plan "
+                               "written through the API without a stated basis")
+    basis = _require_basis(basis)
+    when = _date(effective_date if effective_date is not None else
+                 basis.decision_date or date.today(), f"{source}: change")
+
+    def step(plan: Plan, history: History | None) -> tuple[Plan, History, str | None]:
+        if history is None:
+            raise HistoryError(f"{source}: no plan history to record the write in")
+        change_id = next_change_id(history.changes)
+        versions, differences = apply_change(history.versions, plan, new_plan, change_id, when)
+        if differences.empty:
+            return new_plan, history, None
+        row = change_row(change_id, basis, when, _now())
+        changes = coerce_changes(pd.concat([history.changes, row], ignore_index=True))
+        return new_plan, History(changes, versions), change_id
+
+    return commit(source, step, expected_versions=expected_versions, lock=lock)

@@ -14,13 +14,15 @@ and writes the changed baseline, the history layers and the change log together:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import contextlib
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
 
 import pandas as pd
 
+from ..errors import EditConflictError, stale_write_message
 from ..layers import gpkg
 from ..layers import source as sources
 from ..layers.plan import Plan
@@ -97,20 +99,26 @@ def read_baseline(source: str | Path) -> Plan:
 Step = Callable[[Plan, History | None], tuple[Plan, History, T]]
 
 
-def commit(source: str | Path, step: Step[T]) -> T:
+def commit(source: str | Path, step: Step[T], *,
+           expected_versions: Mapping[str, int] | None = None, lock: bool = True) -> T:
     """Run ``step(baseline, history)`` and store what it returns, as one atomic change.
 
     ``step`` gets the validated baseline and the stored history (None when there is none) and
     returns the new baseline, the new history and a value handed back to the caller. It must
     be a pure function of its inputs (on PostGIS it runs again after a concurrent write).
     The new baseline is validated before anything is written.
+
+    ``expected_versions``: the layer versions the caller's edit was based on; the change is
+    refused (:class:`~gis_app.errors.EditConflictError`, nothing written) when one of the
+    layers it writes has been written since. ``lock=False``: the caller already holds the
+    GeoPackage's writer lock (the importer does, from its first read to the write).
     """
     if sources.is_database(source):
-        return _commit_postgis(str(source), step)
+        return _commit_postgis(str(source), step, expected_versions)
     path = Path(source)
     if not path.exists():
         raise HistoryError(f"{path}: no such file")
-    with gpkg.file_lock(path):
+    with gpkg.file_lock(path) if lock else contextlib.nullcontext():
         baseline = gpkg.read_plan(path)
         history = read_history(path) if has_history(path) else None
         plan, new_history, result = step(baseline, history)
@@ -119,17 +127,27 @@ def commit(source: str | Path, step: Step[T]) -> T:
                    ).raise_if_problems()
         layers: dict[str, pd.DataFrame] = dict(plan.layers())
         layers.update(new_history.layers())
-        gpkg.write_layers(path, layers, descriptions=DESCRIPTIONS, lock=False)
+        # The planning layers are rewritten: they keep their descriptions.
+        kept = {n: d for n, d in gpkg.layer_descriptions(path).items() if n in SCHEMAS}
+        gpkg.write_layers(path, layers, descriptions={**kept, **DESCRIPTIONS}, lock=False,
+                          expected_versions=expected_versions)
     return result
 
 
-def _commit_postgis(url: str, step: Step[T]) -> T:
+def _commit_postgis(url: str, step: Step[T],
+                    expected_versions: Mapping[str, int] | None = None) -> T:
     pg = _postgis()
     names = [*SCHEMAS, CHANGES_TABLE, *HISTORY_LAYERS.values()]
     for attempt in range(_ATTEMPTS):
         # Versions first: a write landing between this and the reads below makes ours stale,
         # and the write is then refused instead of overwriting it.
         versions = pg.layer_versions(url)
+        for name in sorted(expected_versions or {}):
+            # The caller's edit was based on an older state: refused, not retried.
+            if name in names and versions.get(name, 0) != expected_versions[name]:  # type: ignore[index]
+                raise EditConflictError(stale_write_message(
+                    sources.describe(url), name, expected_versions[name],  # type: ignore[index]
+                    versions.get(name, 0)))
         baseline = pg.read_plan(url)
         history = read_history(url) if has_history(url) else None
         plan, new_history, result = step(baseline, history)

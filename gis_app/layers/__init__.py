@@ -8,7 +8,15 @@ writers are the GeoPackage's own (with its ``fresh``/``after`` options).
 from .gpkg import validate_file, write_layers, write_plan
 from .importer import ImportResult, import_layer
 from .plan import Plan
-from .source import list_layers, read_context, read_dataset_info, read_layer, read_plan
+from .source import (
+    list_layers,
+    read_context,
+    read_dataset_info,
+    read_layer,
+    read_plan,
+    read_plan_versioned,
+    update_plan,
+)
 from .validate import RULES, ValidationReport, check_plan
 
 __all__ = [
@@ -23,6 +31,8 @@ __all__ = [
     "read_dataset_info",
     "read_layer",
     "read_plan",
+    "read_plan_versioned",
+    "update_plan",
     "validate_file",
     "write_layers",
     "write_plan",

@@ -4,13 +4,19 @@ Reads go through pyogrio (Arrow when available) and are validated before anythin
 them. Writes are atomic: the new content is written to a temporary copy beside the file and
 swapped in with :func:`os.replace` only when every layer has been written, so a failed write
 (bad data, full disk, a crash) leaves the existing file byte-identical. Writers to the same
-file are serialised by an advisory lock.
+file are serialised by a cross-platform lock file (``filelock``: ``fcntl`` on Unix, ``msvcrt``
+on Windows).
+
+Concurrent edits never lose an update, as on PostGIS: every write increments the version of
+each layer it writes (table ``layer_versions``); :func:`read_plan_versioned` returns the
+versions with the plan, and a write that passes them back (``expected_versions``) is refused
+with :class:`~gis_app.errors.EditConflictError` when someone else wrote one of those layers in
+between. The check and the write happen under the writers' lock, so no write can slip between.
 """
 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import gc
 import glob
 import os
@@ -24,9 +30,10 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import pyogrio
+from filelock import FileLock, Timeout
 from pyproj import CRS
 
-from ..errors import LayerError
+from ..errors import EditConflictError, LayerError, stale_write_message
 from ..settings import PROVINCES, Province
 from .plan import Plan
 from .schema import DATASET_TABLE, GEOMETRY_COLUMN, SCHEMAS
@@ -36,6 +43,18 @@ from .validate import PlanCheck, ValidationReport, check_plan, make_report
 #: (update6/update7) older readers and GDAL's own validator before 3.11 reject; 1.3 files use
 #: the triggers every GeoPackage reader knows. Layers added to an existing file follow its version.
 GPKG_VERSION = "1.3"
+
+#: Each layer's version, incremented by every write of the layer. A plain SQLite table: GDAL
+#: and QGIS do not list it as a layer, and a copy to PostGIS leaves it behind (PostGIS keeps
+#: its own ``layer_versions``). A file written from scratch (``fresh=True``) starts again with
+#: none, i.e. every layer at version 0, so regenerating the sample stays byte-reproducible.
+VERSIONS_TABLE = "layer_versions"
+
+#: Layer name -> version number, as read with the data and passed back when writing.
+Versions = dict[str, int]
+
+#: How often a versioned read starts again when a writer replaced the file while it read.
+_READ_ATTEMPTS = 5
 
 #: How long a writer waits for another writer of the same file before giving up (seconds).
 LOCK_TIMEOUT_S = 60.0
@@ -219,6 +238,74 @@ def read_plan(path: str | Path) -> Plan:
     return Plan.from_layers(layers)
 
 
+def _read_only(path: Path) -> sqlite3.Connection:
+    """A read-only SQLite connection (the URI form quotes any character of the path)."""
+    return sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+
+
+def layer_versions(path: str | Path) -> Versions:
+    """The version of every layer written since the file was created; layers not listed
+    are at version 0."""
+    path = Path(path)
+    _require_file(path)
+    try:
+        with contextlib.closing(_read_only(path)) as con:
+            if con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                           [VERSIONS_TABLE]).fetchone() is None:
+                return {}
+            rows = con.execute(f"SELECT layer, version FROM {VERSIONS_TABLE}").fetchall()
+    except sqlite3.Error as exc:
+        raise LayerError(f"{path}: cannot read the layer versions ({exc})") from exc
+    return {str(name): int(version) for name, version in rows}
+
+
+def read_plan_versioned(path: str | Path) -> tuple[Plan, Versions]:
+    """The validated plan and the version of each planning layer it was read at.
+
+    Pass the versions back to :func:`write_plan` (``expected_versions``) so that the save is
+    refused if someone else saved in between. The versions are read before and after the
+    plan; a writer that replaced the file meanwhile makes the read start again, so the plan
+    and its versions belong together.
+    """
+    path = Path(path)
+    for _ in range(_READ_ATTEMPTS):
+        before = layer_versions(path)
+        plan = read_plan(path)
+        if layer_versions(path) == before:
+            return plan, {name: before.get(name, 0) for name in SCHEMAS}
+    raise LayerError(f"{path}: the file kept changing while it was read; try again")
+
+
+def check_versions(path: Path, names: list[str], expected: Mapping[str, int] | None) -> None:
+    """Refuse (EditConflictError) a write of ``names`` based on stale ``expected`` versions.
+
+    Call it holding the writers' lock, so that nobody writes between the check and the write.
+    """
+    if not expected:
+        return
+    current = layer_versions(path) if path.exists() else {}
+    for name in sorted(expected):
+        if name in names and current.get(name, 0) != expected[name]:
+            raise EditConflictError(stale_write_message(
+                str(path), name, expected[name], current.get(name, 0)))
+
+
+def layer_descriptions(path: str | Path) -> dict[str, str]:
+    """Layer -> description in ``gpkg_contents`` (those that have one), to keep on a rewrite."""
+    with contextlib.closing(_read_only(Path(path))) as con:
+        rows = con.execute("SELECT table_name, description FROM gpkg_contents "
+                           "WHERE coalesce(description, '') <> ''").fetchall()
+    return {str(name): str(text) for name, text in rows}
+
+
+def _bump_versions(con: sqlite3.Connection, names: list[str]) -> None:
+    con.execute(f"CREATE TABLE IF NOT EXISTS {VERSIONS_TABLE} "
+                "(layer TEXT PRIMARY KEY NOT NULL, version INTEGER NOT NULL)")
+    con.executemany(f"INSERT INTO {VERSIONS_TABLE} (layer, version) VALUES (?, 1) "
+                    "ON CONFLICT (layer) DO UPDATE SET version = version + 1",
+                    [(name,) for name in names])
+
+
 def read_context(path: str | Path, name: str) -> gpd.GeoDataFrame:
     """A context layer (boundaries, roads, labels) as stored."""
     frame = read_layer(path, name)
@@ -229,26 +316,21 @@ def read_context(path: str | Path, name: str) -> gpd.GeoDataFrame:
 
 @contextlib.contextmanager
 def file_lock(path: Path, timeout: float = LOCK_TIMEOUT_S) -> Iterator[None]:
-    """An exclusive advisory lock for writers of ``path`` (works across processes)."""
-    import time
+    """An exclusive lock for writers of ``path`` (across processes, on Unix and Windows).
 
-    lock_path = path.with_name(path.name + ".lock")
-    with open(lock_path, "a+") as handle:
-        deadline = time.monotonic() + timeout
-        while True:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() > deadline:
-                    raise LayerError(
-                        f"{path}: another user is writing this file; try again in a moment"
-                    ) from None
-                time.sleep(0.05)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
+    The lock is not re-entrant across calls: a holder that takes it again waits for itself
+    (pass ``lock=False`` to the writers instead).
+    """
+    lock = FileLock(path.with_name(path.name + ".lock"), timeout=timeout)
+    try:
+        lock.acquire(poll_interval=0.05)
+    except Timeout:
+        raise LayerError(
+            f"{path}: another user is writing this file; try again in a moment") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | None) -> None:
@@ -302,6 +384,7 @@ def write_layers(
     fresh: bool = False,
     after: Callable[[sqlite3.Connection], None] | None = None,
     lock: bool = True,
+    expected_versions: Mapping[str, int] | None = None,
 ) -> None:
     """Write (create or replace) layers in one atomic step.
 
@@ -322,6 +405,12 @@ def write_layers(
     lock
         Take the writers' lock. Pass False only when the caller already holds
         ``file_lock(path)`` (to read, check and write as one step, as the importer does).
+    expected_versions
+        The versions the caller read (:func:`read_plan_versioned`, :func:`layer_versions`);
+        the write is refused with :class:`~gis_app.errors.EditConflictError`, nothing
+        written, if one of the layers written here has been written since.
+
+    Every layer written gets its version incremented (a fresh file starts again at none).
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -331,6 +420,7 @@ def write_layers(
         # writer that crashed (or was killed) before it could clean up.
         for stale in path.parent.glob(f".{glob.escape(path.name)}.*.tmp.gpkg*"):
             stale.unlink(missing_ok=True)
+        check_versions(path, list(layers), expected_versions)
         tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")
         try:
             if path.exists() and not fresh:
@@ -346,24 +436,60 @@ def write_layers(
                             f"{path}, layer {name!r}: write failed ({exc}); "
                             "the file was left unchanged"
                         ) from exc
-            if after is not None:
+            bump = list(layers) if layers and not fresh else []
+            if after is not None or bump:
                 with contextlib.closing(sqlite3.connect(tmp)) as con, con:
-                    after(con)
+                    if bump:
+                        _bump_versions(con, bump)
+                    if after is not None:
+                        after(con)
             _fsync(tmp)
             os.replace(tmp, path)
-            dir_fd = os.open(path.parent, os.O_RDONLY)
-            try:
-                os.fsync(dir_fd)
-            finally:
-                os.close(dir_fd)
+            if os.name != "nt":  # Windows cannot open a folder to sync it (NTFS logs renames)
+                dir_fd = os.open(path.parent, os.O_RDONLY)
+                try:
+                    os.fsync(dir_fd)
+                finally:
+                    os.close(dir_fd)
         finally:
             tmp.unlink(missing_ok=True)
 
 
-def write_plan(path: str | Path, plan: Plan, **kwargs: object) -> None:
-    """Validate ``plan`` and write its layers atomically; invalid plans are refused unwritten."""
+def write_plan(path: str | Path, plan: Plan, *,
+               expected_versions: Mapping[str, int] | None = None, basis: object = None,
+               effective_date: object = None, **kwargs: object) -> str | None:
+    """Validate ``plan`` and write its layers atomically; invalid plans are refused unwritten.
+
+    Parameters
+    ----------
+    expected_versions
+        The versions :func:`read_plan_versioned` returned with the plan the edit started
+        from; the save is refused with :class:`~gis_app.errors.EditConflictError` (reload
+        and edit again) when someone else saved a planning layer since.
+    basis, effective_date
+        In a file that keeps a plan history (``plan_changes``) the write is recorded as a
+        change (:func:`gis_app.history.record.record_write`) with this
+        :class:`~gis_app.history.Basis` (by default: a write through the API, by the OS
+        user) and date (default today), so the history, ``as-of`` and ``diff`` show it.
+
+    Returns the recorded change id (None when the file keeps no history or nothing changed).
+    """
     path = Path(path)
     province = province_of(path) if path.exists() else None
     crs = province.crs if province else None
     check_plan(plan.layers(), str(path), crs).raise_if_problems()
-    write_layers(path, plan.layers(), **kwargs)  # type: ignore[arg-type]
+    if path.exists() and not kwargs.get("fresh") and _has_history(path):
+        from ..history.record import record_write
+
+        return record_write(path, plan, basis, effective_date,  # type: ignore[arg-type]
+                            expected_versions=expected_versions,
+                            lock=bool(kwargs.get("lock", True)))
+    write_layers(path, plan.layers(), expected_versions=expected_versions,
+                 **kwargs)  # type: ignore[arg-type]
+    return None
+
+
+def _has_history(path: Path) -> bool:
+    from ..history.model import CHANGES_TABLE
+
+    return CHANGES_TABLE in list_layers(path)

@@ -381,6 +381,7 @@ def import_layer(
     dry_run: bool = False,
     source_crs: str | None = None,
     value_map: ValueMap | None = None,
+    recorded_by: str | None = None,
 ) -> ImportResult:
     """Import one surveyed layer into a province GeoPackage or database, checked as a whole.
 
@@ -412,6 +413,10 @@ def import_layer(
         Coded column -> {source value: code} (``{"status": {"trống": "vacant"}}``). Values
         it leaves out are matched to the well-known Vietnamese survey values of the column
         (``đã thuê``, ``chưa GPMB``, ``cây xanh``), ignoring case and diacritics.
+    recorded_by
+        Who imports (default: the operating-system user). A target that keeps a plan history
+        records the import as a change with the source file's name and SHA-256, this person
+        and today's date, so ``history``, ``as-of`` and ``diff`` show it.
 
     Returns
     -------
@@ -443,7 +448,7 @@ def import_layer(
     request = _Request(Path(source_path), layer, source_layer, field_map or {}, defaults or {},
                        mode, source_crs, value_map or {})
     if is_database_url(target_gpkg):
-        return _import_into_database(request, str(target_gpkg), dry_run)
+        return _import_into_database(request, str(target_gpkg), dry_run, recorded_by)
     target = Path(target_gpkg)
     list_layers(target)  # the target must exist and open before anything else
     frame, source_layer = _read_source(request.source, source_layer, SCHEMAS[layer])
@@ -458,6 +463,13 @@ def import_layer(
         if dry_run:
             return result
         result.report.raise_if_problems()
+        if _has_history(target):
+            from ..history.record import record_write
+            from .plan import Plan
+
+            new_plan = Plan.from_layers({**layers, layer: coerce(combined, SCHEMAS[layer])})
+            record_write(target, new_plan, _import_basis(request, recorded_by), lock=False)
+            return replace(result, written=True)
         description = _description(target, layer)
         write_layers(
             target,
@@ -466,6 +478,34 @@ def import_layer(
             lock=False,
         )
     return replace(result, written=True)
+
+
+def _has_history(target: Path) -> bool:
+    from ..history.model import CHANGES_TABLE
+
+    return CHANGES_TABLE in list_layers(target)
+
+
+def _import_basis(request: _Request, recorded_by: str | None) -> object:
+    """The basis the import is recorded with: the source file's name and SHA-256, and who."""
+    import hashlib
+
+    from ..history.model import Basis
+    from ..history.record import current_user
+
+    digest = hashlib.sha256()
+    # A directory source (a folder of shapefiles) is hashed file by file, in name order.
+    files = sorted(p for p in request.source.iterdir() if p.is_file()) \
+        if request.source.is_dir() else [request.source]
+    for path in files:
+        with open(path, "rb") as handle:
+            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+                digest.update(block)
+    name, sha = request.source.name, digest.hexdigest()
+    return Basis.imported(
+        name, recorded_by or current_user(), document_ref=f"sha256:{sha}",
+        description=f"Nhập lớp {request.layer} từ {name} (sha256 {sha}) / {request.layer} "
+                    f"imported from {name} (sha256 {sha})")
 
 
 @dataclass(frozen=True)
@@ -531,7 +571,8 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
     return result, combined
 
 
-def _import_into_database(request: _Request, url: str, dry_run: bool) -> ImportResult:
+def _import_into_database(request: _Request, url: str, dry_run: bool,
+                          recorded_by: str | None = None) -> ImportResult:
     """The import into a PostGIS province: checked against one snapshot of its plan, written
     in one transaction that is refused if another writer changed the plan meanwhile."""
     from . import postgis
@@ -552,7 +593,8 @@ def _import_into_database(request: _Request, url: str, dry_run: bool) -> ImportR
     result.report.raise_if_problems()
     new_plan = Plan.from_layers({**plan.layers(),
                                  request.layer: coerce(combined, SCHEMAS[request.layer])})
-    postgis.write_plan(url, new_plan, expected_versions=versions)
+    postgis.write_plan(url, new_plan, expected_versions=versions,
+                       basis=_import_basis(request, recorded_by))
     return replace(result, written=True)
 
 

@@ -21,7 +21,7 @@ import pandas as pd
 import psycopg
 from psycopg import Connection, sql
 
-from ..errors import LayerError
+from ..errors import EditConflictError, LayerError, stale_write_message
 from .pg_connect import PgTarget, connect, parse_url
 from .pg_schema import (
     CONFIDENTIAL_TENANT_COLUMNS,
@@ -49,10 +49,6 @@ from .validate import ValidationReport, check_plan, make_report
 
 #: Layer name -> version number, as read with the data and passed back when writing.
 Versions = dict[str, int]
-
-
-class EditConflictError(LayerError):
-    """Someone else changed a layer between your read and your write; nothing was written."""
 
 
 @contextlib.contextmanager
@@ -173,10 +169,8 @@ def _check_and_bump(conn: Connection, schema: str, names: list[str],
     current = _versions(conn, schema, names, lock=True)
     for name in sorted(expected or {}):
         if name in names and current.get(name, 0) != expected[name]:  # type: ignore[index]
-            raise EditConflictError(
-                f"{where}, layer {name!r}: changed by someone else since you read it (version "
-                f"{expected[name]}, now {current.get(name, 0)}); nothing was written: reload "  # type: ignore[index]
-                "and apply your edit again")
+            raise EditConflictError(stale_write_message(
+                where, name, expected[name], current.get(name, 0)))  # type: ignore[index]
     conn.execute(sql.SQL("INSERT INTO {}.{} (layer, version) SELECT unnest(%s::text[]), 1 "
                          "ON CONFLICT (layer) DO UPDATE SET version = {}.version + 1").format(
         sql.Identifier(schema), sql.Identifier(VERSIONS_TABLE), sql.Identifier(VERSIONS_TABLE)),
@@ -314,7 +308,8 @@ def write(url: str, *, plan: Plan | None = None,
                 apply_grants(conn, schema, extra_layers(conn, schema))
 
 
-def write_plan(url: str, plan: Plan, *, expected_versions: Mapping[str, int] | None = None) -> None:
+def write_plan(url: str, plan: Plan, *, expected_versions: Mapping[str, int] | None = None,
+               basis: object = None, effective_date: object = None) -> str | None:
     """Validate ``plan`` and replace the province's planning layers in one transaction.
 
     Parameters
@@ -322,8 +317,28 @@ def write_plan(url: str, plan: Plan, *, expected_versions: Mapping[str, int] | N
     expected_versions
         The versions returned by :func:`read_plan_versioned`; when given, the write is refused
         with :class:`EditConflictError` if another writer changed a planning layer since.
+    basis, effective_date
+        When the province keeps a plan history (``plan_changes``) the write is recorded as a
+        change with this basis and date (:func:`gis_app.history.record.record_write`), in
+        the same transaction as the layers.
+
+    Returns the recorded change id (None without a history, or when nothing changed).
     """
+    if _has_history(url):
+        from ..history.record import record_write
+
+        check_plan(plan.layers(), parse_url(url).display,
+                   parse_url(url).province.crs).raise_if_problems()
+        return record_write(url, plan, basis, effective_date,  # type: ignore[arg-type]
+                            expected_versions=expected_versions)
     write(url, plan=plan, expected_versions=expected_versions)
+    return None
+
+
+def _has_history(url: str) -> bool:
+    from ..history.model import CHANGES_TABLE
+
+    return CHANGES_TABLE in list_layers(url)
 
 
 def write_layers(url: str, layers: Mapping[str, pd.DataFrame], *,

@@ -13,7 +13,7 @@ Both backends validate the same way, so the same code paths give the same result
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -60,22 +60,47 @@ def validate_source(source: Source) -> ValidationReport:
     return gpkg.validate_file(Path(source))
 
 
-def write_plan(source: Source, plan: Plan, *,
-               expected_versions: Mapping[str, int] | None = None) -> None:
-    """Validate and write a plan atomically.
+def read_plan_versioned(source: Source) -> tuple[Plan, dict[str, int]]:
+    """The validated plan and the version of each planning layer it was read at (pass them
+    to :func:`write_plan` as ``expected_versions``)."""
+    if is_database(source):
+        return _postgis().read_plan_versioned(str(source))  # type: ignore[no-any-return]
+    return gpkg.read_plan_versioned(Path(source))
 
-    ``expected_versions`` (PostGIS only, from ``postgis.read_plan_versioned``) turns on the
-    optimistic check against concurrent edits; a GeoPackage serialises writers by a file lock.
+
+def write_plan(source: Source, plan: Plan, *,
+               expected_versions: Mapping[str, int] | None = None,
+               basis: object = None) -> str | None:
+    """Validate and write a plan atomically; returns the change id when it was recorded.
+
+    ``expected_versions`` (from :func:`read_plan_versioned`) turns on the optimistic check
+    against concurrent edits on both backends: a save based on a stale read is refused with
+    :class:`~gis_app.errors.EditConflictError`. A source with a plan history records the
+    write as a change with ``basis`` (see :func:`gis_app.layers.gpkg.write_plan`).
     """
     if is_database(source):
-        _postgis().write_plan(str(source), plan, expected_versions=expected_versions)
-        return
-    if expected_versions is not None:
-        from ..errors import LayerError
+        return _postgis().write_plan(  # type: ignore[no-any-return]
+            str(source), plan, expected_versions=expected_versions, basis=basis)
+    return gpkg.write_plan(Path(source), plan, expected_versions=expected_versions, basis=basis)
 
-        raise LayerError(f"{source}: versioned edits need a PostGIS source; a GeoPackage is "
-                         "edited by one writer at a time")
-    gpkg.write_plan(Path(source), plan)
+
+def update_plan(source: Source, edit: Callable[[Plan], Plan], *, attempts: int = 5) -> Plan:
+    """Read, edit and write the plan, re-reading and re-applying ``edit`` after a conflict.
+
+    ``edit`` must be a pure function of the plan it is given (it may run more than once).
+    """
+    from ..errors import EditConflictError
+
+    for attempt in range(attempts):
+        plan, versions = read_plan_versioned(source)
+        edited = edit(plan)
+        try:
+            write_plan(source, edited, expected_versions=versions)
+            return edited
+        except EditConflictError:
+            if attempt == attempts - 1:
+                raise
+    raise AssertionError("unreachable")
 
 
 def list_layers(source: Source) -> dict[str, str | None]:

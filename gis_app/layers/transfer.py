@@ -32,7 +32,8 @@ from .validate import check_plan
 
 #: SQLite tables that belong to the GeoPackage format or to GDAL, never copied as data.
 _INTERNAL_PREFIXES = ("gpkg_", "rtree_", "sqlite_", "gpkgext_")
-_INTERNAL_TABLES = {"gpkg_ogr_contents"}
+#: ``layer_versions`` counts the file's own writes (a database keeps its own counts).
+_INTERNAL_TABLES = {"gpkg_ogr_contents", gpkg.VERSIONS_TABLE}
 
 #: Declared SQLite type (by affinity keyword) -> PostgreSQL type for unlisted tables.
 _SQLITE_TYPES = (("INT", "bigint"), ("BOOL", "boolean"), ("REAL", "double precision"),

@@ -78,11 +78,14 @@ def test_stale_write_names_the_layer_and_leaves_data_unchanged(loaded):
     assert postgis.layer_versions(loaded)["tenants"] == 2
 
 
-def test_gpkg_refuses_versioned_writes(tmp_path):
+def test_gpkg_takes_versioned_writes_as_postgis_does(tmp_path):
     path = tmp_path / "bac_ninh.gpkg"
     source.write_plan(path, tiny_plan())
-    with pytest.raises(Exception, match="versioned edits need a PostGIS source"):
-        source.write_plan(path, tiny_plan(), expected_versions={"plots": 1})
+    plan, versions = source.read_plan_versioned(path)
+    source.write_plan(path, _with_tenant(plan, "FIRST"), expected_versions=versions)
+    with pytest.raises(EditConflictError, match="changed by someone else since you read it"):
+        source.write_plan(path, _with_tenant(plan, "SECOND"), expected_versions=versions)
+    assert "FIRST" in set(source.read_plan(path).tenants["project_id"])
 
 
 def _increment(url: str) -> None:

@@ -119,3 +119,49 @@ def test_both_backends_refuse_the_same_impossible_rows_alike(db, tmp_path, provi
         # The leased plot whose code is empty has lost its tenant link.
         ("A1", "unknown_plot")}
     assert len(source.read_plan(db).plots) == 4
+
+
+def test_an_import_into_a_database_with_history_is_recorded(pg_url, tmp_path, capsys):
+    """A copy of the shipped file in PostGIS: the import is a recorded change with its file
+    name, SHA-256, date and importer, and ``as-of`` today equals ``summary``."""
+    import hashlib
+    from datetime import date, timedelta
+
+    from gis_app.history import changes, diff
+    from gis_app.settings import PROVINCES
+
+    shipped = PROVINCES["bac_ninh"].default_path
+    assert main(["db", "push", str(shipped), pg_url]) == 0
+    plots = pyogrio.read_dataframe(shipped, layer="plots")
+    vacant = plots.index[(plots["status"] == "vacant") & ~plots["ready_built_factory"]
+                         .astype(bool)][:2]
+    plots.loc[vacant, "ready_built_factory"] = True
+    survey = tmp_path / "khao_sat_lo_dat.gpkg"
+    pyogrio.write_dataframe(plots, survey, layer="plots")
+    sha = hashlib.sha256(survey.read_bytes()).hexdigest()
+    before = changes(pg_url)
+    capsys.readouterr()
+    assert main(["import", str(survey), pg_url, "--layer", "plots", "--replace",
+                 "--by", "Trần Thị B"]) == 0
+
+    log = changes(pg_url)
+    assert len(log) == len(before) + 1
+    row = log.iloc[-1]
+    assert (row["basis_type"], row["source_file"], row["recorded_by"]) == (
+        "import", "khao_sat_lo_dat.gpkg", "Trần Thị B")
+    assert sha in row["document_ref"] and row["effective_date"].date() == date.today()
+    capsys.readouterr()
+    assert main(["history", pg_url]) == 0
+    line = next(t for t in capsys.readouterr().out.splitlines()
+                if t.startswith(row["change_id"]))
+    assert "khao_sat_lo_dat.gpkg" in line and sha in line
+
+    today = date.today().isoformat()
+    assert main(["summary", pg_url]) == 0
+    summary = capsys.readouterr().out
+    assert main(["as-of", pg_url, today]) == 0
+    assert capsys.readouterr().out.split("\n", 1)[1] == summary
+
+    found = diff(pg_url, (date.today() - timedelta(days=1)).isoformat(), today)
+    assert sorted(found["feature_id"]) == sorted(plots.loc[vacant, "plot_code"])
+    assert set(found["decision_nos"]) == {"khao_sat_lo_dat.gpkg"}

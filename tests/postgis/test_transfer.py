@@ -25,13 +25,15 @@ def _plain(value: object) -> object:
 
 
 def _catalogue(path) -> tuple[set, dict]:
-    """Registered layers with their descriptions, and the DDL of every data table."""
+    """Registered layers with their descriptions, and the DDL of every data table (not the
+    file's own count of its writes, ``layer_versions``: a copy is a new file)."""
     with sqlite3.connect(path) as con:
         contents = set(con.execute("SELECT table_name, data_type, identifier, description, "
                                    "srs_id FROM gpkg_contents"))
         ddl = dict(con.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table' AND "
                                "name NOT LIKE 'gpkg%' AND name NOT LIKE 'rtree%' "
-                               "AND name NOT LIKE 'sqlite%'"))
+                               "AND name NOT LIKE 'sqlite%' AND name <> ?",
+                               [gpkg.VERSIONS_TABLE]))
     return contents, ddl
 
 
