@@ -103,9 +103,9 @@ def _privilege_hint(conn: Connection) -> str:
         officer = False
     if officer:
         return ("you have the kcn_officer role, which edits the plan and appends changes and "
-                "history; 'kcn-gis db init' and 'kcn-gis db push' create and replace tables "
-                "and need the schema's owner (the role that ran 'kcn-gis db init'); recorded "
-                "history is never edited or erased")
+                "history; 'kcn-gis db init', 'kcn-gis db push' and starting a plan history "
+                "create or replace tables and need the schema's owner (the role that ran "
+                "'kcn-gis db init'); recorded history is never edited or erased")
     return ("the public role reads only public tables and views such as tenants_public and "
             "plan_changes_public; editing needs the kcn_officer role")
 
