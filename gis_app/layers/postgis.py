@@ -351,12 +351,14 @@ def _append_rows(conn: Connection, schema: str, name: str, frame: pd.DataFrame,
                 raise LayerError(f"{where}, layer {name!r}: the change would reopen a closed "
                                  "version; the record is append-only, nothing was written")
             if is_open and not now_open:
-                closed.append((valid_to.iloc[i].to_pydatetime(), change_to[i], fid))
-        if closed:
-            with conn.cursor() as cur:
-                cur.executemany(sql.SQL("UPDATE {} SET valid_to = %s, change_to = %s "
-                                        "WHERE {} = %s AND valid_to IS NULL").format(
-                    t, sql.Identifier(ORDER_COLUMN)), closed)
+                closed.append((fid, valid_to.iloc[i].to_pydatetime(), change_to[i]))
+        if closed:  # one statement, however many versions a change closes
+            fids, ends, changes = (list(c) for c in zip(*closed, strict=True))
+            conn.execute(sql.SQL(
+                "UPDATE {} AS t SET valid_to = u.valid_to, change_to = u.change_to FROM "
+                "unnest(%s::bigint[], %s::timestamp[], %s::text[]) AS u(fid, valid_to, "
+                "change_to) WHERE t.{} = u.fid AND t.valid_to IS NULL").format(
+                t, sql.Identifier(ORDER_COLUMN)), [fids, ends, changes])
     new = frame.iloc[count:]
     if new.empty:
         return

@@ -81,6 +81,10 @@ def _counts(conn: psycopg.Connection) -> dict[str, int]:
         sql.Identifier(n))).fetchone()[0] for n in names}
 
 
+def test_the_schema_guards_the_tables_the_history_writes():
+    assert HISTORY_TABLES == (CHANGES_TABLE, *HISTORY_LAYERS.values())
+
+
 # -- the record is append-only -------------------------------------------------------------
 
 _REFUSED = [
