@@ -9,7 +9,9 @@ and writes the changed baseline, the history layers and the change log together:
 * GeoPackage: under the file's writer lock, in one :func:`~gis_app.layers.gpkg.write_layers`
   call (a temporary copy swapped in), so a crash leaves the file as it was;
 * PostGIS: in one transaction that refuses to overwrite layers another officer wrote since
-  they were read (and is retried on such a conflict).
+  they were read (and is retried on such a conflict). Once the history exists, its tables are
+  only appended to (and open versions closed): officers may not rewrite or erase the record,
+  and the public role reads it through views without private columns.
 """
 
 from __future__ import annotations
@@ -85,10 +87,27 @@ def read_history(source: str | Path) -> History:
     missing = [h for h in HISTORY_LAYERS.values() if h not in present]
     if missing:
         raise HistoryError(f"{source}: plan history is incomplete: missing {', '.join(missing)}")
-    changes = coerce_changes(sources.read_layer(source, CHANGES_TABLE))
-    versions = {n: coerce_versions(n, sources.read_layer(source, h))
+    if sources.is_database(source):  # one snapshot, through public views where needed
+        tables = _postgis().read_record(str(source), [CHANGES_TABLE, *HISTORY_LAYERS.values()])
+    else:
+        tables = {name: sources.read_layer(source, name)
+                  for name in [CHANGES_TABLE, *HISTORY_LAYERS.values()]}
+    changes = coerce_changes(tables[CHANGES_TABLE])
+    versions = {n: coerce_versions(n, _with_columns(n, tables[h]))
                 for n, h in HISTORY_LAYERS.items()}
     return History(changes, versions)
+
+
+def _with_columns(name: str, frame: pd.DataFrame) -> pd.DataFrame:
+    """A history layer with every column of its planning layer: a public view leaves the
+    confidential tenant figures out, and they read as missing values."""
+    missing = [c for c in SCHEMAS[name].column_names if c not in frame.columns]
+    if not missing:
+        return frame
+    frame = frame.copy()
+    for column in missing:
+        frame[column] = pd.Series(None, index=frame.index, dtype=object)
+    return frame
 
 
 def read_baseline(source: str | Path) -> Plan:
@@ -153,8 +172,12 @@ def _commit_postgis(url: str, step: Step[T],
         plan, new_history, result = step(baseline, history)
         expected = {n: versions.get(n, 0) for n in names}
         try:
-            pg.write(url, plan=plan, extras=new_history.layers(), descriptions=DESCRIPTIONS,
-                     expected_versions=expected)
+            if history is None:  # the first change creates the tables (the schema's owner)
+                pg.write(url, plan=plan, extras=new_history.layers(), descriptions=DESCRIPTIONS,
+                         expected_versions=expected)
+            else:  # then the record only grows: what is stored is never rewritten
+                pg.write(url, plan=plan, appends=new_history.layers(),
+                         expected_versions=expected)
             return result
         except pg.EditConflictError:
             if attempt == _ATTEMPTS - 1:

@@ -43,6 +43,30 @@ PUBLIC_TENANTS_VIEW = "tenants_public"
 #: Extra tables the public may read besides the context layers (never scenarios: drafts).
 PUBLIC_EXTRA_TABLES: tuple[str, ...] = ("layer_styles", "layer_sources", "dataset_info")
 
+#: The record of the plan (see :mod:`gis_app.history`): the change log and one versioned copy
+#: per planning layer. Officers append to these tables and close a version (set its missing
+#: ``valid_to`` and ``change_to``) but never edit or erase a row.
+CHANGES_TABLE = "plan_changes"
+HISTORY_TABLES: tuple[str, ...] = (CHANGES_TABLE, *(f"{s.name}_history" for s in PLAN_LAYERS))
+
+#: The only columns of a version an update may set, once, while they are missing.
+CLOSING_COLUMNS: tuple[str, ...] = ("valid_to", "change_to")
+
+#: Record tables the public reads through a view, and the columns the view leaves out: who
+#: recorded a change (an officer's name) and the tenants' confidential figures.
+PUBLIC_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tenants": (PUBLIC_TENANTS_VIEW, CONFIDENTIAL_TENANT_COLUMNS),
+    CHANGES_TABLE: (f"{CHANGES_TABLE}_public", ("recorded_by",)),
+    "tenants_history": ("tenants_history_public", CONFIDENTIAL_TENANT_COLUMNS),
+}
+
+#: Functions through which officers lock and increment layer versions (they may not update
+#: ``layer_versions`` itself) and the trigger function guarding the history tables.
+LOCK_VERSIONS_FUNCTION = "kcn_lock_versions"
+BUMP_VERSIONS_FUNCTION = "kcn_bump_versions"
+GUARD_FUNCTION = "kcn_history_guard"
+GUARD_TRIGGER = "kcn_append_only"
+
 #: Bookkeeping columns and tables of the database (not part of any layer).
 ORDER_COLUMN = "kcn_fid"  #: keeps features in the order they were written
 GEOMETRY_COLUMN = "geom"
@@ -168,6 +192,51 @@ def _create_public_views(conn: Connection, schema: str, province: Province) -> N
         sql.SQL(", ").join(map(sql.Identifier, visible)), sql.Identifier(schema)))
 
 
+def _guard_the_record(conn: Connection, schema: str, province: Province) -> None:
+    """Functions that keep the record append-only while officers still write versioned.
+
+    ``layer_versions`` belongs to the schema owner; officers lock and increment versions only
+    through two SECURITY DEFINER functions (a fixed search path, so no caller's object can
+    stand in for a catalog one). The trigger function lets an update of a history row do one
+    thing only: close an open version by setting its ``valid_to`` and ``change_to``.
+    """
+    s, versions = sql.Identifier(schema), sql.Identifier(VERSIONS_TABLE)
+    conn.execute(sql.SQL(
+        "CREATE OR REPLACE FUNCTION {}.{}(names text[]) RETURNS TABLE (layer text, "
+        "version bigint) LANGUAGE sql SECURITY DEFINER SET search_path = pg_catalog, pg_temp "
+        "AS $$ SELECT v.layer, v.version FROM {}.{} v WHERE v.layer = ANY(names) "
+        "ORDER BY v.layer FOR UPDATE $$").format(
+        s, sql.Identifier(LOCK_VERSIONS_FUNCTION), s, versions))
+    conn.execute(sql.SQL(
+        "CREATE OR REPLACE FUNCTION {}.{}(names text[]) RETURNS void LANGUAGE sql "
+        "SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$ INSERT INTO {}.{} AS v "
+        "(layer, version) SELECT unnest(names), 1 ON CONFLICT (layer) DO UPDATE SET "
+        "version = v.version + 1 $$").format(
+        s, sql.Identifier(BUMP_VERSIONS_FUNCTION), s, versions))
+    for name in (LOCK_VERSIONS_FUNCTION, BUMP_VERSIONS_FUNCTION):
+        conn.execute(sql.SQL("REVOKE ALL ON FUNCTION {}.{}(text[]) FROM PUBLIC").format(
+            s, sql.Identifier(name)))
+    conn.execute(sql.SQL("""CREATE OR REPLACE FUNCTION {}.{}() RETURNS trigger
+        LANGUAGE plpgsql SET search_path = pg_catalog, pg_temp AS $$
+        BEGIN
+          IF TG_TABLE_NAME = 'plan_changes' THEN
+            RAISE EXCEPTION 'plan_changes is append-only: a recorded change is never edited '
+              '(record a reversal instead)' USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          IF OLD.valid_to IS NOT NULL OR OLD.change_to IS NOT NULL THEN
+            RAISE EXCEPTION '%: this version is closed; history is never edited', TG_TABLE_NAME
+              USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          IF NEW.valid_to IS NULL OR NEW.change_to IS NULL
+             OR (to_jsonb(NEW) - 'valid_to' - 'change_to')
+                IS DISTINCT FROM (to_jsonb(OLD) - 'valid_to' - 'change_to') THEN
+            RAISE EXCEPTION '%: a version may only be closed (valid_to and change_to set)',
+              TG_TABLE_NAME USING ERRCODE = 'insufficient_privilege';
+          END IF;
+          RETURN NEW;
+        END $$""").format(s, sql.Identifier(GUARD_FUNCTION)))
+
+
 @dataclass(frozen=True)
 class Migration:
     """One upgrade step; ``version`` is the schema version after it."""
@@ -181,6 +250,8 @@ class Migration:
 MIGRATIONS: tuple[Migration, ...] = (
     Migration(1, "planning layers, extra-layer registry and layer versions", _create_layers),
     Migration(2, "public views without confidential tenant columns", _create_public_views),
+    Migration(3, "append-only record: versions through functions, history guard",
+              _guard_the_record),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
@@ -214,6 +285,12 @@ def apply_grants(conn: Connection, schema: str, extras: dict[str, str]) -> None:
 
     ``extras`` maps the registered extra tables to their kind: spatial context layers and the
     styles/sources tables are public, other extras (scenarios) are for officers only.
+
+    The metadata (``kcn_meta``, ``layer_versions``, ``kcn_layers``) is the schema owner's:
+    officers read it and change versions only through :data:`BUMP_VERSIONS_FUNCTION`. The
+    record (:data:`HISTORY_TABLES`) is append-only for officers: INSERT, and on a history
+    table UPDATE of :data:`CLOSING_COLUMNS` only, which the guard trigger allows once. The
+    public reads the record through views without private columns (:data:`PUBLIC_VIEWS`).
     """
     s = sql.Identifier(schema)
     public, officer = sql.Identifier(PUBLIC_ROLE), sql.Identifier(OFFICER_ROLE)
@@ -221,12 +298,50 @@ def apply_grants(conn: Connection, schema: str, extras: dict[str, str]) -> None:
     conn.execute(sql.SQL("GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA {} TO {}")
                  .format(s, officer))
     conn.execute(sql.SQL("GRANT USAGE ON ALL SEQUENCES IN SCHEMA {} TO {}").format(s, officer))
+    for name in (META_TABLE, VERSIONS_TABLE, REGISTRY_TABLE):
+        conn.execute(sql.SQL("REVOKE INSERT, UPDATE, DELETE, TRUNCATE ON {}.{} FROM {}").format(
+            s, sql.Identifier(name), officer))
+    for name in (LOCK_VERSIONS_FUNCTION, BUMP_VERSIONS_FUNCTION):
+        conn.execute(sql.SQL("GRANT EXECUTE ON FUNCTION {}.{}(text[]) TO {}").format(
+            s, sql.Identifier(name), officer))
+    record = [name for name in HISTORY_TABLES if name in extras]
+    for name in record:
+        table = sql.SQL("{}.{}").format(s, sql.Identifier(name))
+        conn.execute(sql.SQL("REVOKE UPDATE, DELETE, TRUNCATE ON {} FROM {}").format(
+            table, officer))
+        if name != CHANGES_TABLE:
+            conn.execute(sql.SQL("GRANT UPDATE ({}) ON {} TO {}").format(
+                sql.SQL(", ").join(map(sql.Identifier, CLOSING_COLUMNS)), table, officer))
+        conn.execute(sql.SQL("CREATE OR REPLACE TRIGGER {} BEFORE UPDATE ON {} FOR EACH ROW "
+                             "EXECUTE FUNCTION {}.{}()").format(
+            sql.Identifier(GUARD_TRIGGER), table, s, sql.Identifier(GUARD_FUNCTION)))
     readable = [name for name in SCHEMAS if name != "tenants"] + [
         PUBLIC_TENANTS_VIEW, META_TABLE, REGISTRY_TABLE, VERSIONS_TABLE]
     readable += [n for n, kind in extras.items()
                  if kind == "spatial" or n in PUBLIC_EXTRA_TABLES]
-    for name in readable:
+    readable += [n for n in record if n not in PUBLIC_VIEWS]
+    for name in record:
+        if name in PUBLIC_VIEWS:
+            _create_public_view(conn, schema, name)
+            readable.append(PUBLIC_VIEWS[name][0])
+    for name in dict.fromkeys(readable):
         conn.execute(sql.SQL("GRANT SELECT ON {}.{} TO {}").format(s, sql.Identifier(name), public))
+
+
+def _create_public_view(conn: Connection, schema: str, table: str) -> None:
+    """(Re)create the public view of a record table: its columns but the private ones; the
+    file an import came from is shown by its name only (a path may name a person's folder)."""
+    view, hidden = PUBLIC_VIEWS[table]
+    columns = [name for (name,) in conn.execute(
+        "SELECT attname FROM pg_attribute WHERE attrelid = to_regclass(%s) AND attnum > 0 "
+        "AND NOT attisdropped ORDER BY attnum", [f'"{schema}"."{table}"']).fetchall()
+        if name not in hidden]
+    items = [sql.SQL(r"regexp_replace({0}, '^.*[/\\]', '') AS {0}").format(sql.Identifier(c))
+             if c == "source_file" else sql.Identifier(c) for c in columns]
+    s = sql.Identifier(schema)
+    conn.execute(sql.SQL("DROP VIEW IF EXISTS {}.{}").format(s, sql.Identifier(view)))
+    conn.execute(sql.SQL("CREATE VIEW {}.{} AS SELECT {} FROM {}.{}").format(
+        s, sql.Identifier(view), sql.SQL(", ").join(items), s, sql.Identifier(table)))
 
 
 def upgrade(conn: Connection, province: Province, *, schema: str | None = None) -> int:

@@ -162,6 +162,14 @@ def _typed(values: list[object], pg_type: str, *, lossless: bool) -> pd.Series:
     return pd.Series(values, dtype=object)
 
 
+def geometry_srid(conn: Connection, schema: str, table: str) -> int:
+    """The SRID the table's geometry column is typed with (0 when untyped)."""
+    found = conn.execute("SELECT postgis_typmod_srid(atttypmod) FROM pg_attribute WHERE "
+                         "attrelid = to_regclass(%s) AND attname = %s",
+                         [f'"{schema}"."{table}"', GEOMETRY_COLUMN]).fetchone()
+    return int(found[0]) if found and found[0] and found[0] > 0 else 0
+
+
 def read_table(conn: Connection, schema: str, table: str, *,
                dtypes: Mapping[str, str] | None = None, lossless: bool = False) -> pd.DataFrame:
     """A whole table in write order; spatial tables become GeoDataFrames with their SRID.
@@ -190,10 +198,7 @@ def read_table(conn: Connection, schema: str, table: str, *,
     frame = pd.DataFrame(data, columns=[n for n, _ in attrs])
     if not geometry:
         return frame
-    found = conn.execute("SELECT postgis_typmod_srid(atttypmod) FROM pg_attribute WHERE "
-                         "attrelid = to_regclass(%s) AND attname = %s",
-                         [f'"{schema}"."{table}"', GEOMETRY_COLUMN]).fetchone()
-    srid = found[0] if found else 0
+    srid = geometry_srid(conn, schema, table)
     wkb = [None if v is None else bytes(v) for v in cols[-1]]
     geoms = shapely.from_wkb(np.array(wkb, dtype=object))
     crs = f"EPSG:{srid}" if srid and srid > 0 else None

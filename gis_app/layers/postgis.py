@@ -24,10 +24,15 @@ from psycopg import Connection, sql
 from ..errors import EditConflictError, LayerError, stale_write_message
 from .pg_connect import PgTarget, connect, parse_url
 from .pg_schema import (
+    BUMP_VERSIONS_FUNCTION,
+    CLOSING_COLUMNS,
     CONFIDENTIAL_TENANT_COLUMNS,
     GEOMETRY_COLUMN,
+    LOCK_VERSIONS_FUNCTION,
+    OFFICER_ROLE,
     ORDER_COLUMN,
     PUBLIC_TENANTS_VIEW,
+    PUBLIC_VIEWS,
     REGISTRY_TABLE,
     VERSIONS_TABLE,
     apply_grants,
@@ -38,6 +43,7 @@ from .pg_schema import (
 from .pg_tables import (
     copy_rows,
     frame_pg_type,
+    geometry_srid,
     geometry_values,
     python_values,
     read_table,
@@ -64,8 +70,8 @@ def session(url: str) -> Iterator[tuple[PgTarget, Connection]]:
     try:
         yield target, conn
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise LayerError(f"{target.display}: {exc.diag.message_primary} (the public role reads "
-                         "tenants_public; editing needs the kcn_officer role)") from exc
+        raise LayerError(f"{target.display}: {exc.diag.message_primary} "
+                         f"({_privilege_hint(conn)})") from exc
     except psycopg.errors.IntegrityError as exc:
         table = exc.diag.table_name or "?"
         raise LayerError(f"{target.display}, layer {table!r}: the database refused the data "
@@ -77,6 +83,29 @@ def session(url: str) -> Iterator[tuple[PgTarget, Connection]]:
         conn.close()
 
 
+def _privilege_hint(conn: Connection) -> str:
+    """What the refused action needs, told apart by the role the user has.
+
+    An officer who is refused was trying something only the schema owner may do (create,
+    replace or drop tables with ``db init``/``db push``, change the metadata) or something
+    nobody may do (edit or erase the recorded history); telling them to get the officer role
+    they already have would send them the wrong way.
+    """
+    try:
+        row = conn.execute("SELECT pg_has_role(current_user, %s, 'MEMBER')",
+                           [OFFICER_ROLE]).fetchone()
+        officer = bool(row and row[0])
+    except psycopg.Error:
+        officer = False
+    if officer:
+        return ("you have the kcn_officer role, which edits the plan and appends changes and "
+                "history; 'kcn-gis db init', 'kcn-gis db push' and starting a plan history "
+                "create or replace tables and need the schema's owner (the role that ran "
+                "'kcn-gis db init'); recorded history is never edited or erased")
+    return ("the public role reads only public tables and views such as tenants_public and "
+            "plan_changes_public; editing needs the kcn_officer role")
+
+
 def init_database(url: str) -> int:
     """Create or upgrade the province schema named by ``url``; the version found before."""
     with session(url) as (target, conn):
@@ -84,9 +113,15 @@ def init_database(url: str) -> int:
 
 
 def _versions(conn: Connection, schema: str, names: list[str], *, lock: bool) -> Versions:
-    template = sql.SQL("SELECT layer, version FROM {}.{} WHERE layer = ANY(%s) ORDER BY layer{}")
-    query = template.format(sql.Identifier(schema), sql.Identifier(VERSIONS_TABLE),
-                         sql.SQL(" FOR UPDATE") if lock else sql.SQL(""))
+    """The versions of ``names``; with ``lock``, row-locked until the transaction ends (through
+    the owner's function: officers may not update ``layer_versions`` themselves)."""
+    if lock:
+        query = sql.SQL("SELECT layer, version FROM {}.{}(%s::text[])").format(
+            sql.Identifier(schema), sql.Identifier(LOCK_VERSIONS_FUNCTION))
+    else:
+        query = sql.SQL("SELECT layer, version FROM {}.{} WHERE layer = ANY(%s) "
+                        "ORDER BY layer").format(sql.Identifier(schema),
+                                                 sql.Identifier(VERSIONS_TABLE))
     return {name: int(v) for name, v in conn.execute(query, [names]).fetchall()}
 
 
@@ -118,6 +153,32 @@ def _may_read(conn: Connection, schema: str, table: str) -> bool:
     row = conn.execute("SELECT has_table_privilege(format('%%I.%%I', %s::text, %s::text), "
                        "'SELECT')", [schema, table]).fetchone()
     return bool(row and row[0])
+
+
+def read_record(url: str, names: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Tables of the record (change log, history) from one snapshot, as this role may see them.
+
+    A role that may not read a table (the public role and ``plan_changes`` or
+    ``tenants_history``) reads its public view (:data:`~.pg_schema.PUBLIC_VIEWS`); the
+    columns the view leaves out come back as missing values, as the confidential tenant
+    figures of :func:`read_plan` do.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    with session(url) as (target, conn):
+        schema = target.province.key
+        require_current(conn, schema, target.display)
+        with conn.transaction():
+            conn.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+            for name in names:
+                if name in PUBLIC_VIEWS and not _may_read(conn, schema, name):
+                    view, hidden = PUBLIC_VIEWS[name]
+                    frame = read_table(conn, schema, view)
+                    for column in hidden:
+                        frame[column] = pd.Series(None, index=frame.index, dtype=object)
+                    out[name] = frame
+                else:
+                    out[name] = read_table(conn, schema, name)
+    return out
 
 
 def read_plan_versioned(url: str) -> tuple[Plan, Versions]:
@@ -171,10 +232,8 @@ def _check_and_bump(conn: Connection, schema: str, names: list[str],
         if name in names and current.get(name, 0) != expected[name]:  # type: ignore[index]
             raise EditConflictError(stale_write_message(
                 where, name, expected[name], current.get(name, 0)))  # type: ignore[index]
-    conn.execute(sql.SQL("INSERT INTO {}.{} (layer, version) SELECT unnest(%s::text[]), 1 "
-                         "ON CONFLICT (layer) DO UPDATE SET version = {}.version + 1").format(
-        sql.Identifier(schema), sql.Identifier(VERSIONS_TABLE), sql.Identifier(VERSIONS_TABLE)),
-        [names])
+    conn.execute(sql.SQL("SELECT {}.{}(%s::text[])").format(
+        sql.Identifier(schema), sql.Identifier(BUMP_VERSIONS_FUNCTION)), [names])
 
 
 def _write_plan_layers(conn: Connection, schema: str, srid: int, plan: Plan) -> None:
@@ -216,8 +275,8 @@ def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, 
         (n, _canonical(ty)) for n, ty in wanted]
     if not created:
         conn.execute(sql.SQL("DELETE FROM {}.{}").format(s, t))
-    else:
-        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}.{}").format(s, t))
+    else:  # CASCADE: a record table's public view goes too; apply_grants makes it again
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}.{} CASCADE").format(s, t))
         items = [sql.SQL("{} bigint GENERATED BY DEFAULT AS IDENTITY UNIQUE").format(
             sql.Identifier(ORDER_COLUMN))]
         items += [sql.SQL("{} {}").format(sql.Identifier(n), sql.SQL(ty)) for n, ty in wanted]
@@ -226,11 +285,16 @@ def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, 
             conn.execute(sql.SQL("CREATE INDEX ON {}.{} USING gist ({})").format(
                 s, t, sql.Identifier(GEOMETRY_COLUMN)))
     kind = kind or ("spatial" if spatial else "table")
-    conn.execute(sql.SQL("INSERT INTO {}.{} (name, position, kind, create_sql, gpkg_srs_id) "
-                         "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
-                         "position = EXCLUDED.position, kind = EXCLUDED.kind, create_sql = "
-                         "EXCLUDED.create_sql, gpkg_srs_id = EXCLUDED.gpkg_srs_id").format(
-        s, sql.Identifier(REGISTRY_TABLE)), [name, position, kind, create_sql, srs_id])
+    entry = [name, position, kind, create_sql, srs_id]
+    registered = conn.execute(sql.SQL("SELECT name, position, kind, create_sql, gpkg_srs_id "
+                                      "FROM {}.{} WHERE name = %s").format(
+        s, sql.Identifier(REGISTRY_TABLE)), [name]).fetchone()
+    if registered is None or list(registered) != entry:  # the registry is the owner's
+        conn.execute(sql.SQL("INSERT INTO {}.{} (name, position, kind, create_sql, gpkg_srs_id) "
+                             "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (name) DO UPDATE SET "
+                             "position = EXCLUDED.position, kind = EXCLUDED.kind, create_sql = "
+                             "EXCLUDED.create_sql, gpkg_srs_id = EXCLUDED.gpkg_srs_id").format(
+            s, sql.Identifier(REGISTRY_TABLE)), entry)
     values: list[Sequence[object]] = [
         python_values(frame[c], ty) for c, ty in wanted[:len(attrs)]]
     columns = list(attrs)
@@ -239,6 +303,69 @@ def _write_extra(conn: Connection, schema: str, name: str, frame: pd.DataFrame, 
         values.append(geometry_values(frame.geometry.values, srid))
     copy_rows(conn, schema, name, columns, values)
     return created
+
+
+def _stored_text(values: pd.Series) -> list[str | None]:
+    return [None if pd.isna(v) else str(v) for v in values]
+
+
+def _append_rows(conn: Connection, schema: str, name: str, frame: pd.DataFrame,
+                 where: str) -> None:
+    """Store an append-only table of the record without rewriting a stored row.
+
+    ``frame`` is the whole table as the caller computed it from what it read: the stored rows
+    first, in their order, then the new ones. A stored version the frame closes gets its
+    ``valid_to`` and ``change_to`` (the only update officers may make, once); the new rows are
+    appended. A frame that drops, reorders or reopens stored rows is refused: the history
+    would be rewritten.
+    """
+    columns = table_columns(conn, schema, name)
+    if not columns:
+        raise LayerError(f"{where}, layer {name!r}: no such table; the plan history is started "
+                         "by the schema's owner")
+    types = dict(columns)
+    closing = all(c in types for c in CLOSING_COLUMNS)
+    ident = "change_from" if closing else "change_id"
+    t = sql.SQL("{}.{}").format(sql.Identifier(schema), sql.Identifier(name))
+    stored = conn.execute(sql.SQL("SELECT {}, {}::text, {} FROM {} ORDER BY {}").format(
+        sql.Identifier(ORDER_COLUMN), sql.Identifier(ident),
+        sql.SQL("valid_to IS NULL") if closing else sql.SQL("false"), t,
+        sql.Identifier(ORDER_COLUMN))).fetchall()
+    count = len(stored)
+    if len(frame) < count or _stored_text(frame[ident].iloc[:count]) != [r[1] for r in stored]:
+        raise LayerError(f"{where}, layer {name!r}: the change would rewrite or drop stored "
+                         "history rows; the record is append-only, nothing was written")
+    if closing:
+        valid_to = frame["valid_to"].iloc[:count]
+        change_to = _stored_text(frame["change_to"].iloc[:count])
+        closed = []
+        for i, (fid, _, is_open) in enumerate(stored):
+            now_open = pd.isna(valid_to.iloc[i])
+            if not is_open and now_open:
+                raise LayerError(f"{where}, layer {name!r}: the change would reopen a closed "
+                                 "version; the record is append-only, nothing was written")
+            if is_open and not now_open:
+                closed.append((fid, valid_to.iloc[i].to_pydatetime(), change_to[i]))
+        if closed:  # one statement, however many versions a change closes
+            fids, ends, changes = (list(c) for c in zip(*closed, strict=True))
+            conn.execute(sql.SQL(
+                "UPDATE {} AS t SET valid_to = u.valid_to, change_to = u.change_to FROM "
+                "unnest(%s::bigint[], %s::timestamp[], %s::text[]) AS u(fid, valid_to, "
+                "change_to) WHERE t.{} = u.fid AND t.valid_to IS NULL").format(
+                t, sql.Identifier(ORDER_COLUMN)), [fids, ends, changes])
+    new = frame.iloc[count:]
+    if new.empty:
+        return
+    attrs = [c for c in types if c != GEOMETRY_COLUMN]
+    missing = [c for c in attrs if c not in new.columns]
+    if missing:
+        raise LayerError(f"{where}, layer {name!r}: rows without column(s) "
+                         f"{', '.join(missing)}; nothing was written")
+    values: list[Sequence[object]] = [python_values(new[c], types[c]) for c in attrs]
+    if GEOMETRY_COLUMN in types:
+        attrs = [*attrs, GEOMETRY_COLUMN]
+        values.append(geometry_values(new.geometry.values, geometry_srid(conn, schema, name)))
+    copy_rows(conn, schema, name, attrs, values)
 
 
 def _positions(conn: Connection, schema: str) -> dict[str, int]:
@@ -257,15 +384,20 @@ def write(url: str, *, plan: Plan | None = None,
           extras: Mapping[str, pd.DataFrame] | None = None,
           extra_info: Mapping[str, Mapping[str, object]] | None = None,
           descriptions: Mapping[str, str] | None = None,
-          expected_versions: Mapping[str, int] | None = None, replace_extras: bool = False) -> None:
+          expected_versions: Mapping[str, int] | None = None, replace_extras: bool = False,
+          appends: Mapping[str, pd.DataFrame] | None = None) -> None:
     """Write a plan and/or extra tables in one transaction (the primitive behind the API).
 
     ``extra_info`` may give, per extra table, ``types`` (column -> PostgreSQL type), ``kind``
     and ``create_sql`` (the original SQLite DDL of attribute tables, recreated on the way
     back). ``descriptions`` become table comments (GeoPackage layer descriptions).
     ``replace_extras`` drops extra tables not named in ``extras`` (a full copy).
+    ``appends`` gives append-only tables (the record) as a whole: the rows stored must be the
+    first rows of the frame; the rest are appended and open versions the frame closes are
+    closed (see :func:`_append_rows`). Nothing stored is rewritten.
     """
     extras = dict(extras or {})
+    appends = dict(appends or {})
     extra_info = extra_info or {}
     with session(url) as (target, conn):
         province = target.province
@@ -273,11 +405,13 @@ def write(url: str, *, plan: Plan | None = None,
         require_current(conn, schema, target.display)
         if plan is not None:
             check_plan(plan.layers(), target.display, province.crs).raise_if_problems()
-        names = (list(SCHEMAS) if plan is not None else []) + list(extras)
+        names = (list(SCHEMAS) if plan is not None else []) + list(extras) + list(appends)
         with conn.transaction():
             _check_and_bump(conn, schema, names, expected_versions, target.display)
             if plan is not None:
                 _write_plan_layers(conn, schema, province.epsg, plan)
+            for name, frame in appends.items():
+                _append_rows(conn, schema, name, frame, target.display)
             known = extra_layers(conn, schema)
             positions = _positions(conn, schema)
             created = False
@@ -293,7 +427,7 @@ def write(url: str, *, plan: Plan | None = None,
                     types=info.get("types"))  # type: ignore[arg-type]
             if replace_extras:
                 for name in set(known) - set(extras):
-                    conn.execute(sql.SQL("DROP TABLE {}.{}").format(
+                    conn.execute(sql.SQL("DROP TABLE {}.{} CASCADE").format(
                         sql.Identifier(schema), sql.Identifier(name)))
                     conn.execute(sql.SQL("DELETE FROM {}.{} WHERE name = %s").format(
                         sql.Identifier(schema), sql.Identifier(REGISTRY_TABLE)), [name])

@@ -131,6 +131,27 @@ def pg_url(pg_cluster: Cluster, pg_db: str) -> str:
     return pg_cluster.url(pg_db, province="bac_ninh")
 
 
+@pytest.fixture
+def login(pg_cluster) -> Iterator:
+    """Create login roles that are members of a group role; dropped afterwards."""
+    from psycopg import sql
+
+    made: list[str] = []
+
+    def make(group: str) -> str:
+        name = f"u_{uuid.uuid4().hex[:8]}"
+        with pg_cluster.connect() as conn:
+            conn.execute(sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(
+                sql.Identifier(name), sql.Identifier(group)))
+        made.append(name)
+        return name
+
+    yield make
+    with pg_cluster.connect() as conn:
+        for name in made:
+            conn.execute(sql.SQL("DROP ROLE {}").format(sql.Identifier(name)))
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Mark every test that needs the server, so ``-m "not postgis"`` can leave them out."""
     for item in items:

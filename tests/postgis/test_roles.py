@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-
 import psycopg
 import pytest
 
@@ -12,25 +9,6 @@ from gis_app.errors import LayerError
 from gis_app.layers import postgis, source
 from gis_app.layers.pg_schema import CONFIDENTIAL_TENANT_COLUMNS
 from gis_app.testing import tiny_plan
-
-
-@pytest.fixture
-def login(pg_cluster) -> Iterator:
-    """Create login roles that are members of a group role; dropped afterwards."""
-    made: list[str] = []
-
-    def make(group: str) -> str:
-        name = f"u_{uuid.uuid4().hex[:8]}"
-        with pg_cluster.connect() as conn:
-            conn.execute(psycopg.sql.SQL("CREATE ROLE {} LOGIN IN ROLE {}").format(
-                psycopg.sql.Identifier(name), psycopg.sql.Identifier(group)))
-        made.append(name)
-        return name
-
-    yield make
-    with pg_cluster.connect() as conn:
-        for name in made:
-            conn.execute(psycopg.sql.SQL("DROP ROLE {}").format(psycopg.sql.Identifier(name)))
 
 
 @pytest.fixture

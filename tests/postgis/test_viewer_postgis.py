@@ -130,3 +130,36 @@ def test_officer_saves_a_scenario_into_the_database(example_url, monkeypatch, tm
     # Downloads (GeoPackage, report, sheet) are built from the database too.
     assert [b.label for b in at.get("download_button")] == [
         t("download_gpkg", "vi"), t("download_xlsx", "vi"), t("download_sheet", "vi", park="P1")]
+
+
+PUBLIC_PAGES = ("views/overview.py", "views/park.py", "views/vacant_land.py", "views/data.py",
+                "views/map_sheets.py")
+
+
+def test_the_public_role_drives_every_public_page(example_url, pg_cluster, pg_db, login,
+                                                   monkeypatch, tmp_path):
+    """Connected as a kcn_public login, every public page runs, history panel included: the
+    change log and the tenants' history are read through their public views."""
+    from datetime import date
+
+    from gis_app.history import Basis, record_change, start_history
+    from gis_app.viewer.history_panel import text
+
+    start_history(example_url, Basis.imported("survey.dxf", "Nguyễn Văn A"), "2011-01-01")
+    plan = source.read_plan(example_url)
+    plots = plan.plots.copy()
+    plots.loc[plots["plot_code"] == "B1", "status"] = "reserved"
+    record_change(example_url, plan.replace(plots=plots),
+                  Basis.decision("5/QĐ-BQL", date(2015, 1, 1), "BQL", recorded_by="Lan"))
+    public = pg_cluster.url(pg_db, user=login("kcn_public"), province="bac_ninh")
+    at = _app(monkeypatch, tmp_path, public)
+    assert _metrics(at)["Số KCN"] == "2"
+    picker = at.selectbox(key="ov_as_of")
+    assert "2015-01-01 · 5/QĐ-BQL" in picker.options  # the decisions, from the public view
+    assert text("changes", "vi") in [h.value for h in at.subheader]
+    for page in PUBLIC_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, at.exception)
+        assert not at.error, (page, [e.value for e in at.error])
+        if page == "views/park.py":  # the park's own changes, from the public view
+            assert text("changes", "vi") in [h.value for h in at.subheader]
