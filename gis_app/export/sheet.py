@@ -175,7 +175,7 @@ def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box, *,
             hint_en.append("no standard scale fits it on this paper")
             hint_vi.append("không tỷ lệ tiêu chuẩn nào vừa khổ giấy này")
         raise ScaleFitError(
-            f"at 1:{denominator:,} the {layout.paper} map frame ({layout.orientation}) shows "
+            f"at 1:{denominator:,} the {layout.paper} map frame shows "
             f"{shown_w:,.0f} m x {shown_h:,.0f} m of ground, but the features to map span "
             f"{width:,.0f} m x {height:,.0f} m: {', '.join(hint_en)}, or let the scale fit / "
             f"ở tỷ lệ 1:{denominator:,} khung bản đồ không chứa hết đối tượng; "

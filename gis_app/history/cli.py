@@ -43,9 +43,12 @@ _TEXT: dict[str, tuple[str, str]] = {
     "plan_as_of": ("kế hoạch tại ngày {day}", "plan as of {day}"),
 }
 
-#: Park columns shown with their values before and after in the diff summary.
-_PARK_VALUES = ("planned_area_ha", "established_area_ha", "leasable_area_ha",
-                "cleared_area_ha", "status")
+#: Park columns shown with their values before and after in the diff summary, and the
+#: label (gis_app.i18n) each is shown under.
+_PARK_VALUES: dict[str, str] = {
+    "planned_area_ha": "planned_ha", "established_area_ha": "established_ha",
+    "leasable_area_ha": "leasable_ha", "cleared_area_ha": "cleared_ha", "status": "status",
+}
 
 
 def _text(key: str, lang: str, **values: object) -> str:
@@ -122,6 +125,11 @@ def _cmd_as_of(args: argparse.Namespace, source: str) -> int:
     return 0
 
 
+def _str(value: object) -> str:
+    """A text cell of the diff, ``""`` where it has none (``pd.NA`` has no truth value)."""
+    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
+
+
 def _value(value: object, column: str, lang: str) -> str:
     from ..i18n import label
 
@@ -148,15 +156,14 @@ def _park_lines(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
         code = str(row.feature_id)
         shown = new if code in new.index else old
         name = shown.at[code, name_col] if code in shown.index else ""
-        columns = [c.strip() for c in str(row.columns or "").split(",") if c.strip()]
+        columns = [c.strip() for c in _str(row.columns).split(",") if c.strip()]
         if row.action == "changed":
             wanted = [c for c in _PARK_VALUES if c in columns]
         else:
             wanted = [c for c in ("planned_area_ha", "status") if c in shown.columns]
         parts = []
         for column in wanted:
-            key = "planned_ha" if column == "planned_area_ha" else (
-                "established_ha" if column == "established_area_ha" else column)
+            key = _PARK_VALUES[column]
             a = old.at[code, column] if code in old.index else None
             b = new.at[code, column] if code in new.index else None
             if row.action == "changed":
@@ -167,8 +174,7 @@ def _park_lines(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
                 parts.append(f"{label(key, lang)} {_value(value, column, lang)}")
         if row.action == "changed" and "geometry" in columns:
             parts.append(_text("outline", lang))
-        basis = f" ({row.decision_nos})" if row.decision_nos and not pd.isna(
-            row.decision_nos) else ""
+        basis = f" ({_str(row.decision_nos)})" if _str(row.decision_nos) else ""
         lines.append(f"  {code} {name}: {label(str(row.action), lang)}"
                      f"{' – ' + '; '.join(parts) if parts else ''}{basis}")
     return lines

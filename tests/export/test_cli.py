@@ -30,7 +30,7 @@ def test_a_stated_scale_that_cuts_the_park_off_is_refused(tmp_path, capsys):
                  "--scale", "5000", "-o", str(target)])
     err = capsys.readouterr().err
     assert code == 2 and "Traceback" not in err
-    assert "at 1:5,000 the A3 map frame (landscape) shows" in err and "choose 1:25,000" in err
+    assert "at 1:5,000 the A3 map frame shows" in err and "choose 1:25,000" in err
     assert not target.exists()
 
 
@@ -82,6 +82,6 @@ def test_the_fit_message_suggests_larger_paper_only_where_one_holds_the_park(tmp
     assert main(["export", "sheet", "bac_ninh", "--park", "BN06", "--scale", "5000",
                  "-o", str(target)]) == 2
     err = capsys.readouterr().err
-    assert "at 1:5,000 the A3 map frame (landscape)" in err and "choose 1:25,000" in err
+    assert "at 1:5,000 the A3 map frame" in err and "choose 1:25,000" in err
     assert "paper" not in err.split("span")[1]
     assert not target.exists()
