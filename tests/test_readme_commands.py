@@ -21,6 +21,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import shlex
 import shutil
 import signal
 import socket
@@ -90,9 +91,10 @@ def run_viewer(command: str, ctx: Context) -> None:
     """Start the viewer on a free local port, wait until it answers, stop it."""
     port = _free_port()
     log = ctx.workdir / "view.log"
+    words = shlex.split(command, comments=True)  # a trailing comment would swallow --port
     with log.open("w") as out:
         proc = subprocess.Popen(
-            ["bash", "-c", f"exec {command} --port {port} --address 127.0.0.1"],
+            [*words, "--port", str(port), "--address", "127.0.0.1"],
             cwd=ctx.workdir, env=ctx.env, stdin=subprocess.DEVNULL, stdout=out, stderr=out,
             start_new_session=True)
     try:
