@@ -8,11 +8,13 @@ command with a one-line reason on stderr and a non-zero exit status.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from .errors import MESSAGE_LIMIT, GisAppError, ValidationError, shorten
+from .history.cli import iso_date
 from .layers.schema import SCHEMAS
 from .settings import PROVINCES
 
@@ -27,10 +29,33 @@ def _province_path(value: str) -> Path | str:
     return Path(value)
 
 
+def _check_suffix(value: str | None, suffixes: str | tuple[str, ...], option: str) -> None:
+    """Refuse an output name whose extension says another format than the one written (a
+    ``.csv`` holding Excel, a ``.png`` holding PDF) before anything is computed or written."""
+    if value is None:
+        return
+    wanted = (suffixes,) if isinstance(suffixes, str) else suffixes
+    if Path(value).suffix.lower() not in wanted:
+        raise GisAppError(f"{option} {value}: the file name must end in "
+                          f"{' or '.join(wanted)} for this output")
+
+
+#: The extension of an output file per ``--format`` (a text table may go to any file).
+FORMAT_SUFFIX = {"csv": ".csv", "xlsx": ".xlsx"}
+
+
+def check_output(args: argparse.Namespace) -> None:
+    """``--output`` of the table commands must match ``--format``."""
+    suffix = FORMAT_SUFFIX.get(args.format)
+    if suffix:
+        _check_suffix(args.output, suffix, "--output")
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     from .layers.source import describe, validate_source
     from .spreadsheet import write_csv
 
+    _check_suffix(args.csv, ".csv", "--csv")
     failed = False
     for value in args.files:
         report = validate_source(_province_path(value))
@@ -94,6 +119,7 @@ REPORT_TABLE_COLUMNS = (
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
+    check_output(args)
     from ._tables import write_frame
     from .analytics import province_indicators
     from .layers.source import read_plan
@@ -106,6 +132,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    check_output(args)
     from ._tables import write_frame
     from .analytics import park_indicators
     from .layers.source import read_plan
@@ -131,9 +158,10 @@ def _cmd_sample(args: argparse.Namespace) -> int:
     from .sample.build import write_province
 
     keys = args.provinces or list(PROVINCES)
-    for key in keys:
+    for key in keys:  # every key checked before the first file is written
         if key not in PROVINCES:
             raise GisAppError(f"unknown province {key!r} (known: {', '.join(PROVINCES)})")
+    for key in keys:
         target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
         path = write_province(key, target, seed=args.seed)
         print(f"wrote {path}")
@@ -146,22 +174,50 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _sheet_layout(args: argparse.Namespace):  # noqa: ANN202 - a SheetLayout
+def _sheet_layout(args: argparse.Namespace, paper: str | None = None,
+                  orientation: str | None = None):  # noqa: ANN202 - a SheetLayout
     from .export import SheetLayout
 
-    return SheetLayout(paper=args.paper, orientation=args.orientation, scale=args.scale,
-                       lang=args.lang, graticule=args.graticule,
+    return SheetLayout(paper=paper or args.paper or "A3",
+                       orientation=orientation or args.orientation or "landscape",
+                       scale=args.scale, lang=args.lang, graticule=args.graticule,
                        corner_table=getattr(args, "corners", False),
                        corner_plot=getattr(args, "corner_plot", None),
                        prepared_by=args.prepared_by, approved_by=args.approved_by)
 
 
+#: Papers a sheet with a stated scale but no stated paper is tried on, the default first.
+SHEET_PAPERS = ("A3", "A1")
+
+
+def _paper_candidates(args: argparse.Namespace) -> list[tuple[str | None, str | None]]:
+    """(paper, orientation) pairs to try: what was stated, else with a stated scale the
+    default A3 landscape first and then the other orientations and larger papers, so that
+    ``--scale`` alone picks the smallest paper that holds the park at that scale."""
+    if args.scale is None:
+        return [(args.paper, args.orientation)]
+    papers = [args.paper] if args.paper else list(SHEET_PAPERS)
+    orientations = [args.orientation] if args.orientation else ["landscape", "portrait"]
+    return [(p, o) for p in papers for o in orientations]
+
+
 def _cmd_export_sheet(args: argparse.Namespace) -> int:
     from .export import format_scale, load_sheet_data, render_park_sheet, save_figure
+    from .export.sheet import ScaleFitError
 
-    layout = _sheet_layout(args)
+    _check_suffix(args.output, f".{args.format}", "-o")
     data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
-    sheet = render_park_sheet(data, args.park, layout, scenario=None)
+    refused: ScaleFitError | None = None
+    for paper, orientation in _paper_candidates(args):
+        layout = _sheet_layout(args, paper, orientation)
+        try:
+            sheet = render_park_sheet(data, args.park, layout, scenario=None)
+            break
+        except ScaleFitError as exc:
+            refused = refused or exc  # the message of the first (default) paper
+    else:
+        assert refused is not None
+        raise refused
     target = Path(args.output or f"{data.province.key}_{args.park}.{args.format}")
     save_figure(sheet.figure, target, fmt=args.format, dpi=layout.dpi,
                 title=f"{data.park(args.park)['name_vi'].iloc[0]} ({args.park})")
@@ -174,6 +230,7 @@ def _cmd_export_atlas(args: argparse.Namespace) -> int:
     from .export import load_sheet_data
     from .export.atlas import park_pages, write_atlas
 
+    _check_suffix(args.output, ".pdf", "-o")
     layout = _sheet_layout(args)
     data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
     pages = park_pages(data, args.parks.split(",") if args.parks else None)
@@ -187,8 +244,11 @@ def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     from .export.layout import PAPER_MM, STANDARD_SCALES
 
     p.add_argument("province", help="province key, GeoPackage path or postgresql:// URL")
-    p.add_argument("--paper", choices=list(PAPER_MM), default="A3")
-    p.add_argument("--orientation", choices=["landscape", "portrait"], default="landscape")
+    p.add_argument("--paper", choices=list(PAPER_MM), default=None,
+                   help="paper size (default: A3; with --scale, the smallest of A3 and A1 "
+                   "that holds the park at that scale)")
+    p.add_argument("--orientation", choices=["landscape", "portrait"], default=None,
+                   help="default: landscape, or with --scale the one that fits")
     p.add_argument("--scale", type=int, choices=list(STANDARD_SCALES), default=None,
                    help="scale denominator (default: fit the extent, rounded to a standard scale)")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
@@ -196,7 +256,7 @@ def _add_sheet_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--prepared-by", default="", help="name in the 'prepared by' box")
     p.add_argument("--approved-by", default="", help="name in the 'approved by' box")
     p.add_argument("-o", "--output", help="output file")
-    p.add_argument("--as-of", metavar="YYYY-MM-DD",
+    p.add_argument("--as-of", metavar="YYYY-MM-DD", type=iso_date,
                    help="draw the plan valid on this date (from the file's plan history)")
 
 
@@ -220,6 +280,7 @@ def _cmd_db(args: argparse.Namespace) -> int:
     if args.db_command == "push":
         src, dst = _province_path(args.gpkg), args.url
     else:
+        _check_suffix(args.gpkg, ".gpkg", "pull")
         src, dst = args.url, _province_path(args.gpkg)
     names = copy_province(src, dst)
     print(f"{describe(src)} -> {describe(dst)}: {len(names)} layers copied "
@@ -244,12 +305,22 @@ def _cmd_view(args: argparse.Namespace) -> int:
 
 
 def _read_new_password(args: argparse.Namespace) -> str:
+    """The new password, from the first line of stdin or asked twice; end of input before a
+    password (``< /dev/null``, Ctrl+D) is a refusal, not an empty password."""
     if args.password_stdin:
-        return sys.stdin.readline().rstrip("\n")
+        line = sys.stdin.readline()
+        if not line:
+            raise GisAppError("no password on standard input (end of input); nothing was "
+                              "written")
+        return line.rstrip("\n")
     import getpass
 
-    first = getpass.getpass(f"Password for {args.name}: ")
-    if first != getpass.getpass("Repeat the password: "):
+    try:
+        first = getpass.getpass(f"Password for {args.name}: ")
+        again = getpass.getpass("Repeat the password: ")
+    except EOFError:
+        raise GisAppError("no password given (end of input); nothing was written") from None
+    if first != again:
         raise GisAppError("the two passwords differ; nothing was written")
     return first
 
@@ -407,10 +478,35 @@ def main(argv: Sequence[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     except GisAppError as exc:
-        print(f"kcn-gis {args.command}: {shorten(exc, MESSAGE_LIMIT)}", file=sys.stderr)
+        print(f"kcn-gis {args.command}: {shorten(_one_line(str(exc)), MESSAGE_LIMIT)}",
+              file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # The reader went away (`kcn-gis history ... | head`): say so once and stop. Standard
+        # output is pointed at the null device so the interpreter's last flush cannot fail.
+        _silence_stdout()
+        print(f"kcn-gis {args.command}: output closed early (broken pipe)", file=sys.stderr)
+        return 141
+    except OSError as exc:
+        # A file that cannot be read or written (missing folder, no permission, disk full).
+        print(f"kcn-gis {args.command}: {exc.strerror or exc}"
+              f"{f': {exc.filename}' if exc.filename else ''}", file=sys.stderr)
+        return 2
+
+
+def _one_line(message: str) -> str:
+    """A reason on one line: a driver's multi-line message (a server's hint) joined up."""
+    return " ".join(part.strip() for part in message.splitlines() if part.strip())
+
+
+def _silence_stdout() -> None:
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no file descriptor (captured in tests): nothing to flush
+        pass
 
 
 if __name__ == "__main__":

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -28,6 +28,7 @@ from .indicators import kpi_rows
 from .layout import (
     FIT_SCALES,
     PANEL_MM,
+    PAPER_MM,
     STANDARD_SCALES,
     Box,
     SheetLayout,
@@ -103,8 +104,46 @@ def frame_in(area: Box, layout: SheetLayout) -> Box:
     return Box(area.x + room, area.y + room, area.w - 2 * room, area.h - 2 * room)
 
 
-def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box) -> tuple[int, Window]:
-    """The sheet's scale (stated or fitted) and the ground window centred on ``geoms``."""
+class ScaleFitError(ExportError):
+    """A stated scale at which the features do not fit the map frame of the chosen paper."""
+
+
+#: Orientation names in Vietnamese, for the bilingual fit message.
+_ORIENTATION_VI = {"landscape": "ngang", "portrait": "dọc"}
+
+
+def _fits(frame: Box, width: float, height: float, denominator: int) -> bool:
+    return width <= frame.w * denominator / 1000.0 and height <= frame.h * denominator / 1000.0
+
+
+def _papers_that_fit(layout: SheetLayout, width: float, height: float, denominator: int,
+                     frame_for: Callable[[SheetLayout], Box]) -> list[tuple[str, str]]:
+    """(paper, orientation) pairs at least as large as the layout's paper that hold the
+    features at ``denominator``, smallest first (the other orientation of the same paper too)."""
+    sizes = list(PAPER_MM)
+    found = []
+    for paper in sizes[sizes.index(layout.paper):]:
+        for orientation in (layout.orientation, "portrait" if layout.orientation ==
+                            "landscape" else "landscape"):
+            if (paper, orientation) == (layout.paper, layout.orientation):
+                continue
+            candidate = replace(layout, paper=paper, orientation=orientation)
+            try:
+                frame = frame_for(candidate)
+            except ExportError:
+                continue
+            if _fits(frame, width, height, denominator):
+                found.append((paper, orientation))
+    return found
+
+
+def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box, *,
+              frame_for: Callable[[SheetLayout], Box] | None = None) -> tuple[int, Window]:
+    """The sheet's scale (stated or fitted) and the ground window centred on ``geoms``.
+
+    ``frame_for`` gives the map frame of this kind of sheet on another paper; with it, a
+    stated scale that does not fit names the papers on which it would.
+    """
     xmin, ymin, xmax, ymax = shapely.total_bounds(geoms)
     if not np.isfinite([xmin, ymin, xmax, ymax]).all():
         raise ExportError("nothing to map: the selected features have no geometry")
@@ -118,17 +157,29 @@ def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box) -> tuple[int, 
     shown_w, shown_h = window[2] - window[0], window[3] - window[1]
     if width > shown_w or height > shown_h:
         # Only a stated scale can get here. A sheet that silently cuts the park off would go
-        # into a dossier looking complete, so it is refused with the scales that would fit.
-        fits = [d for d in STANDARD_SCALES if d > denominator
-                and width <= frame.w * d / 1000.0 and height <= frame.h * d / 1000.0]
-        hint = (f"choose 1:{fits[0]:,} or a smaller scale" if fits
-                else "no standard scale fits it on this paper")
-        raise ExportError(
-            f"at 1:{denominator:,} the {layout.paper} map frame shows {shown_w:,.0f} m x "
-            f"{shown_h:,.0f} m of ground, but the features to map span {width:,.0f} m x "
-            f"{height:,.0f} m: {hint}, larger paper, or let the scale fit / ở tỷ lệ "
-            f"1:{denominator:,} khung bản đồ không chứa hết đối tượng; chọn tỷ lệ nhỏ hơn, "
-            "khổ giấy lớn hơn hoặc để tự chọn tỷ lệ")
+        # into a dossier looking complete, so it is refused with what would make it fit:
+        # a smaller scale on this paper, or a paper that holds it at this scale.
+        scales = [d for d in STANDARD_SCALES if d > denominator
+                  and _fits(frame, width, height, d)]
+        papers = (_papers_that_fit(layout, width, height, denominator, frame_for)
+                  if frame_for is not None else [])
+        hint_en, hint_vi = [], []
+        if scales:
+            hint_en.append(f"choose 1:{scales[0]:,} or a smaller scale")
+            hint_vi.append(f"chọn tỷ lệ 1:{scales[0]:,} hoặc nhỏ hơn")
+        if papers:
+            paper, orientation = papers[0]
+            hint_en.append(f"use {paper} {orientation} paper")
+            hint_vi.append(f"dùng khổ giấy {paper} {_ORIENTATION_VI[orientation]}")
+        if not scales and not papers:
+            hint_en.append("no standard scale fits it on this paper")
+            hint_vi.append("không tỷ lệ tiêu chuẩn nào vừa khổ giấy này")
+        raise ScaleFitError(
+            f"at 1:{denominator:,} the {layout.paper} map frame shows "
+            f"{shown_w:,.0f} m x {shown_h:,.0f} m of ground, but the features to map span "
+            f"{width:,.0f} m x {height:,.0f} m: {', '.join(hint_en)}, or let the scale fit / "
+            f"ở tỷ lệ 1:{denominator:,} khung bản đồ không chứa hết đối tượng; "
+            f"{', '.join(hint_vi)} hoặc để tự chọn tỷ lệ")
     return denominator, window
 
 
@@ -220,7 +271,9 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
         area, boxes = regions(layout, items, _PARK_COLUMNS)
         frame = frame_in(area, layout)
         focus = park.geometry.values if extent is None else np.asarray(extent, dtype=object)
-        denominator, window = fit_scale(layout, focus, frame)
+        denominator, window = fit_scale(
+            layout, focus, frame,
+            frame_for=lambda other: frame_in(regions(other, items, _PARK_COLUMNS)[0], other))
         ax, entries = draw_map(fig, layout, data, [park_code], frame, window, denominator,
                                highlight=highlight)
         if layout.corner_table:

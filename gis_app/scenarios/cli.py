@@ -23,10 +23,30 @@ def _path(value: str) -> Path | str:
     return PROVINCES[value].default_path if value in PROVINCES else Path(value)
 
 
+#: Printed for an indicator without a value (a park that does not exist on one side).
+NO_VALUE = "–"
+
+
 def _print(frame: pd.DataFrame) -> None:
+    """A text table; missing cells print as a dash, not ``NaN``/``<NA>``/``None``."""
+    shown = frame.astype("object").where(frame.notna(), NO_VALUE)
     with pd.option_context("display.width", 160, "display.max_columns", 20,
                            "display.max_rows", 500, "display.max_colwidth", 60):
-        print(frame.to_string(index=False, float_format=lambda v: f"{v:,.4f}"))
+        print(shown.to_string(index=False, float_format=lambda v: f"{v:,.4f}"))
+
+
+def format_indicator(code: str, value: object, *, signed: bool = False) -> str:
+    """One indicator value as the board reads it: shares in per cent, counts and dollars
+    whole, areas and ratios to 0.01; a difference carries its sign; no value is a dash."""
+    if value is None or pd.isna(value):  # type: ignore[call-overload]
+        return NO_VALUE
+    number = float(value)  # type: ignore[arg-type]
+    sign = "+" if signed else ""
+    if code.endswith("_share"):
+        return f"{number:{sign},.2%}"
+    if code.endswith("_count") or code.endswith("_usd") or "_usd_" in code:
+        return f"{number:{sign},.0f}"
+    return f"{number:{sign},.2f}"
 
 
 def before_after_table(table: pd.DataFrame, *, level: str = "province",
@@ -37,12 +57,18 @@ def before_after_table(table: pd.DataFrame, *, level: str = "province",
     rows = table.loc[table["level"] == level]
     if changed_only:
         rows = rows.loc[rows["changed"]]
+    codes = rows["indicator"].tolist()
+
+    def shown(column: str, signed: bool = False) -> list[str]:
+        return [format_indicator(c, v, signed=signed)
+                for c, v in zip(codes, rows[column].tolist(), strict=True)]
+
     return pd.DataFrame({
         "key": rows["key"],
         "indicator": rows["indicator"].map(indicator_label),
-        "before": rows["a"].round(4),
-        "after": rows["b"].round(4),
-        "difference": rows["difference"].round(4),
+        "before": shown("a"),
+        "after": shown("b"),
+        "difference": shown("difference", signed=True),
     })
 
 
@@ -98,6 +124,7 @@ def _create_example(args: argparse.Namespace) -> int:
     from .examples import ninh_binh_2024
     from .store import ScenarioStore
 
+    _check_suffix(args.csv, (".csv",), "--csv")
     path = _path(args.file)
     store = ScenarioStore(path)
     scenario = ninh_binh_2024(read_plan(path))
@@ -115,7 +142,14 @@ def _create_example(args: argparse.Namespace) -> int:
     return 0
 
 
+def _check_suffix(value: str | None, suffixes: tuple[str, ...], option: str) -> None:
+    from ..cli import _check_suffix as check
+
+    check(value, suffixes, option)
+
+
 def _compare(args: argparse.Namespace) -> int:
+    _check_suffix(args.csv, (".csv",), "--csv")
     _compare_and_print(_path(args.file), args.scenario, args.against, args.level, args.csv,
                        args.all)
     return 0
@@ -124,6 +158,9 @@ def _compare(args: argparse.Namespace) -> int:
 def _export(args: argparse.Namespace) -> int:
     from .export import export_scenario
 
+    _check_suffix(args.gpkg, (".gpkg",), "--gpkg")
+    _check_suffix(args.report, (".csv", ".xlsx"), "--report")
+    _check_suffix(args.sheet, (".pdf",), "--sheet")
     done = export_scenario(_path(args.file), args.scenario, args.gpkg, args.report,
                            sheet_out=args.sheet, sheet_park=args.park)
     sheet = f", {done.sheet}" if done.sheet else ""

@@ -33,7 +33,7 @@ def test_as_of_prints_the_summary_of_that_date(tiny_history, capsys):
 
 def test_diff_names_features_and_decisions(tiny_history, capsys):
     assert main(["diff", str(tiny_history), "2014-01-01", "2016-12-31", "--layer", "zones",
-                 "--lang", "en"]) == 0
+                 "--lang", "en", "--features"]) == 0
     out = capsys.readouterr().out
     assert "Z1" in out and "Removed" in out and "Z2" in out and "7/QĐ-BQL" in out
 
@@ -125,3 +125,45 @@ def test_a_decision_date_that_is_not_a_date_is_refused(with_scenario, capsys):
         main(["reverse", str(with_scenario), "C0001", *_decision("31/QĐ-UBND", "1/9/2021")])
     assert exit_.value.code == 2
     assert "is not a date (YYYY-MM-DD)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("vi", "bắt đầu từ 1998-12-15: chưa có dữ liệu nào ghi nhận trước ngày 1990-06-01"),
+    ("en", "starts on 1998-12-15: nothing is recorded before 1990-06-01"),
+])
+def test_as_of_before_the_first_record_says_so(capsys, lang, words):
+    assert main(["as-of", "bac_ninh", "1990-06-01", "--lang", lang]) == 2
+    captured = capsys.readouterr()
+    assert words in captured.err and len(captured.err.strip().splitlines()) == 1
+    assert captured.out == ""  # no table of zeros that reads as "no parks then"
+
+
+@pytest.mark.parametrize(("lang", "line", "counts"), [
+    ("vi", "BN09 KCN Nam Sơn – Hạp Lĩnh: Điều chỉnh – Diện tích quy hoạch (ha) 432.00 → "
+     "300.00; Diện tích đã thành lập (ha) 432.00 → 300.00; ranh giới (1402/TTg-CN)",
+     "Thêm mới  Loại bỏ  Điều chỉnh"),
+    ("en", "BN09 Nam Son – Hap Linh Industrial Park: Changed – Planned area (ha) 432.00 → "
+     "300.00; Established area (ha) 432.00 → 300.00; outline (1402/TTg-CN)",
+     "Added  Removed  Changed"),
+])
+def test_diff_summarises_first_with_park_names_and_values_before_and_after(capsys, lang, line,
+                                                                            counts):
+    assert main(["diff", "bac_ninh", "2014-01-01", "2023-11-17", "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert line in out
+    assert "504.00 → 536.32" in out  # Thuận Thành III, by the same decision
+    assert counts in out and out.index(counts) < out.index("BN09")  # the summary first
+    assert "BN09-A003" not in out and "--features" in out  # features only on request
+    assert "<NA>" not in out and "NaN" not in out
+    assert main(["diff", "bac_ninh", "2014-01-01", "2023-11-17", "--lang", lang,
+                 "--features"]) == 0
+    detailed = capsys.readouterr().out
+    assert detailed.startswith(out.rsplit("\n", 2)[0])  # the same summary, then the features
+    assert "BN09-A003" in detailed and "<NA>" not in detailed and "NaN" not in detailed
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_history_prints_no_missing_value_markers(capsys, lang):
+    assert main(["history", "bac_ninh", "--lang", lang]) == 0
+    out = capsys.readouterr().out
+    assert "C0002" in out and "<NA>" not in out and "NaN" not in out and "None" not in out

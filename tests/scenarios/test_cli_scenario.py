@@ -30,7 +30,7 @@ def test_create_example_list_show_compare_export_delete(
     out = capsys.readouterr().out
     assert f"saved scenario {EXAMPLE_ID} (version 1, 4 edits)" in out
     assert "Diện tích quy hoạch (ha) / Planned area (ha)" in out  # the before/after table
-    assert "35.0000" in out  # ... with the 35 ha extension in it
+    assert "+35.00" in out  # ... with the 35 ha extension in it
     assert main(["scenario", "create-example", str(ninh_binh)]) == 2  # exists: refused
     assert "use --replace" in capsys.readouterr().err
     assert main(["scenario", "create-example", str(ninh_binh), "--replace"]) == 0
@@ -74,4 +74,27 @@ def test_compare_two_scenarios(ninh_binh: Path, capsys: pytest.CaptureFixture[st
     # Only the upgrade differs between the two: NB01's capacity 4,000 -> 6,000 m³/day.
     rows = [line for line in out.splitlines() if line.strip().startswith("NB")]
     assert rows and all(line.strip().startswith("NB01") for line in rows)
-    assert "4,000.0000" in out and "6,000.0000" in out
+    assert "4,000.00" in out and "6,000.00" in out
+
+
+def test_compare_prints_formatted_numbers_and_no_missing_markers(
+    ninh_binh: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["scenario", "create-example", str(ninh_binh)]) == 0
+    capsys.readouterr()
+    assert main(["scenario", "compare", str(ninh_binh), EXAMPLE_ID]) == 0
+    out = capsys.readouterr().out
+    # Occupancy in per cent, counts whole, areas to 0.01 ha, dollars whole, signed changes.
+    occupancy = next(line for line in out.splitlines() if "/ Occupancy " in line + " ")
+    assert occupancy.split()[-3:] == ["74.30%", "63.64%", "-10.65%"]
+    approved = next(line for line in out.splitlines() if "Parks approved in plan" in line)
+    assert approved.split()[-3:] == ["7", "8", "+1"]
+    assert "2,800.02" in out and "2,604,407,000" in out and ".0000" not in out
+    # Park level: a park the baseline lacks (Gián Khẩu II, NB11) has no 'before' values.
+    assert main(["scenario", "compare", str(ninh_binh), EXAMPLE_ID, "--level", "park",
+                 "--all"]) == 0
+    out = capsys.readouterr().out
+    assert "NB11" in out and "NaN" not in out and "<NA>" not in out
+    assert main(["scenario", "list", str(ninh_binh)]) == 0
+    listed = capsys.readouterr().out
+    assert "NaN" not in listed and "<NA>" not in listed and "None" not in listed
