@@ -169,6 +169,9 @@ class AddPark(InPlaceEdit):
     def check(self, work: WorkingPlan) -> None:
         F.require_new(self, work.parks, "park_code", [self.park_code], "parks")
         F.require_polygon(self, self.outline, f"the outline of {self.park_code}")
+        for name in ("name_vi", "name_en"):
+            if not str(getattr(self, name)).strip():
+                raise self.fail(f"park {self.park_code}: {name} is empty")
         if self.status not in PARK_STATUSES:
             raise self.fail(f"status {self.status!r} is not one of {', '.join(PARK_STATUSES)}")
         clash = _overlapping_parks(work, self.outline, None)

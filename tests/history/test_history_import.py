@@ -78,7 +78,7 @@ def test_an_import_is_recorded_and_as_of_today_equals_the_summary(copy, tmp_path
     assert set(found["action"]) == {"changed"}
     assert set(found["columns"]) == {"ready_built_factory"}
     assert set(found["decision_nos"]) == {"khao_sat_lo_dat.gpkg"}
-    shown = _run(capsys, "diff", str(copy), yesterday, TODAY.isoformat())
+    shown = _run(capsys, "diff", str(copy), yesterday, TODAY.isoformat(), "--features")
     assert all(code in shown for code in changed) and "khao_sat_lo_dat.gpkg" in shown
     history = read_history(copy)
     assert check_versions(history.versions) == []

@@ -269,6 +269,15 @@ def test_add_park_overlapping_another_is_refused(plan: Plan) -> None:
                 legacy_province="Bắc Ninh", outline=box(150, 50, 300, 200)).apply(plan)
 
 
+@pytest.mark.parametrize("names", [("", "New"), ("Mới", "  ")])
+def test_add_park_without_a_name_is_refused_when_made(plan: Plan, names) -> None:
+    """An empty name is impossible data the validation refuses: the edit says so first."""
+    with pytest.raises(ScenarioEditError, match="P2: name_(vi|en) is empty"):
+        AddPark(id="e1", park_code="P2", name_vi=names[0], name_en=names[1],
+                province="Bắc Ninh", legacy_province="Bắc Ninh",
+                outline=box(0, 200, 300, 500)).apply(plan)
+
+
 def test_subdivide_park_fills_unzoned_land(plan: Plan) -> None:
     added = AddPark(id="e1", park_code="P2", name_vi="a", name_en="a", province="Bắc Ninh",
                     legacy_province="Bắc Ninh", outline=box(0, 200, 300, 500)).apply(plan)

@@ -173,7 +173,10 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
             subdivide = f(st.checkbox, "subdivide", value=True)
             first = plan.parks.iloc[0]
             make = lambda: AddPark(  # noqa: E731
-                id=edit_id, park_code=code.strip(), name_vi=name_vi, name_en=name_en,
+                # An English name left empty is the Vietnamese one (a park's name is a proper
+                # noun); a park without any name is refused by the edit's own check.
+                id=edit_id, park_code=code.strip(), name_vi=name_vi.strip(),
+                name_en=name_en.strip() or name_vi.strip(),
                 province=str(first["province"]), legacy_province=str(first["legacy_province"]),
                 outline=_shape(lang, "Polygon", drawn, plan.crs), status=status,
                 subdivision=Subdivision() if subdivide else None)
