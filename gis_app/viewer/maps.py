@@ -18,7 +18,8 @@ import folium
 import geopandas as gpd
 import pandas as pd
 import shapely
-from branca.element import MacroElement
+from branca.element import Figure, MacroElement
+from folium.plugins import DualMap
 from jinja2 import Template
 
 from .. import symbology
@@ -127,6 +128,20 @@ def new_map(lang: str, *, leaflet_base: str = LEAFLET_BASE, tiles: bool = True,
         folium.TileLayer("OpenStreetMap", name=t("layer_tiles", lang), overlay=True, show=False,
                          control=True).add_to(m)
     return m
+
+
+def add_layer(m: folium.Map, layer: folium.map.Layer) -> folium.map.Layer:
+    """Add ``layer`` to a finished map (one that already has its layer control).
+
+    The layer goes in before the control: the control lists every layer of the map, and its
+    script, run in the order the children were added, would otherwise name a layer whose
+    variable is not assigned yet (Leaflet then fails on ``undefined.setZIndex`` and draws
+    nothing, and streamlit-folium never gives the frame a height).
+    """
+    controls = [i for i, child in enumerate(m._children.values())
+                if isinstance(child, folium.LayerControl)]
+    m.add_child(layer, index=controls[0] if controls else None)
+    return layer
 
 
 #: Basemap layers: key -> (text key of the layer name, Leaflet style).
@@ -372,3 +387,46 @@ def sites_map(plan: Plan, sites: gpd.GeoDataFrame, basemap: Mapping[str, gpd.Geo
     folium.LayerControl(collapsed=True).add_to(m)
     _fit(m, shown if not shown.empty else parks)
     return m
+
+
+class SyncedMaps(DualMap):
+    """Two finished maps side by side whose views follow each other (pan and zoom).
+
+    folium's ``DualMap`` builds its own two maps and syncs them with Leaflet.Sync from a CDN;
+    this one takes maps already built (``park_map``) and syncs them with a few lines of its
+    own, so nothing comes from the network. streamlit-folium draws a ``DualMap`` as two maps
+    in one frame, half its width each. Both start at the right map's view.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+        (function (a, b) {
+            var moving = false;
+            function follow(source, target) {
+                source.on("move", function () {
+                    if (moving) { return; }
+                    moving = true;
+                    target.setView(source.getCenter(), source.getZoom(), {animate: false});
+                    moving = false;
+                });
+            }
+            follow(a, b);
+            follow(b, a);
+            a.setView(b.getCenter(), b.getZoom(), {animate: false});
+        })({{ this.m1.get_name() }}, {{ this.m2.get_name() }});
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self, left: folium.Map, right: folium.Map) -> None:
+        MacroElement.__init__(self)  # not DualMap's: it would build two new maps
+        self._name = "SyncedMaps"
+        self.default_js = []  # instance attribute: the class's points at a CDN
+        self.m1, self.m2 = left, right
+        figure = Figure()
+        figure.add_child(left)
+        figure.add_child(right)
+        figure.add_child(self)  # last, as DualMap does: its script needs both maps
+        self.children_for_m2: list = []
+        self.children_for_m2_copied: list = []

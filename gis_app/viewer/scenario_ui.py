@@ -95,6 +95,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "draw_map": ("Bản đồ vẽ", "Drawing map"),
     "compare_with": ("So sánh với", "Compare with"),
     "side_by_side": ("Hiện trạng và kịch bản", "Baseline and scenario"),
+    "synced_hint": (
+        "Hai bản đồ di chuyển và phóng to cùng nhau; đường viền màu đánh dấu đối tượng thay "
+        "đổi trong kịch bản.",
+        "The two maps pan and zoom together; coloured outlines mark what the scenario changes.",
+    ),
     "map_park": ("KCN hiển thị trên bản đồ", "Park shown on the maps"),
     "differences": ("Chênh lệch các chỉ tiêu", "Differences in the indicators"),
     "only_changed": ("Chỉ hiện chỉ tiêu thay đổi", "Only indicators that changed"),
@@ -122,8 +127,11 @@ _TEXT: dict[str, tuple[str, str]] = {
     "col_columns": ("Thuộc tính thay đổi", "Columns changed"),
 }
 
-#: Overlay colours of the change layer.
-CHANGE_COLOURS = {"added": "#1a9850", "removed": "#d73027", "changed": "#fdae61"}
+#: Outline colours of the change layer: none of them is a fill colour of the plots under it
+#: (status: red, green, orange, grey), so a changed feature stands out on the scenario map.
+CHANGE_COLOURS = {"added": "#1f5fff", "removed": "#111111", "changed": "#d01c8b"}
+#: Outline width (px) of the change layer, heavier than the plots' 0.8 px.
+CHANGE_WEIGHT = 4
 
 
 def t(key: str, lang: str, **values: object) -> str:
@@ -132,29 +140,47 @@ def t(key: str, lang: str, **values: object) -> str:
     return (vi if lang == "vi" else en).format(**values)
 
 
+def change_style(change: str) -> dict[str, object]:
+    """Leaflet style of a feature ``added``, ``removed`` or ``changed``: a heavy outline in
+    its colour, dashed when removed, no fill (the plot's own colour stays readable and
+    clickable underneath)."""
+    return {"color": CHANGE_COLOURS[change], "weight": CHANGE_WEIGHT, "opacity": 1,
+            "fill": False, "dashArray": "8 5" if change == "removed" else None}
+
+
+def change_legend(changes: gpd.GeoDataFrame, lang: str) -> dict[str, str]:
+    """Legend rows ``label -> colour`` of the kinds of change drawn (spatial ones only)."""
+    present = set(changes.loc[changes.geometry.notna() & ~changes.geometry.is_empty, "change"])
+    return {t(f"change_{c}", lang): colour for c, colour in CHANGE_COLOURS.items()
+            if c in present}
+
+
 def add_changes(m: folium.Map, changes: gpd.GeoDataFrame, lang: str) -> folium.Map:
-    """Outline the spatial features a scenario added, removed or changed on ``m``."""
+    """Outline the spatial features a scenario added, removed or changed on ``m``, with a
+    legend of their colours.
+
+    ``m`` may be a finished map (its layer control already added): the layer goes in before
+    the control (:func:`gis_app.viewer.maps.add_layer`).
+    """
+    from .maps import Legend, add_layer
+
     spatial = changes.loc[changes.geometry.notna() & ~changes.geometry.is_empty]
     if spatial.empty:
         return m
     shown = to_crs(spatial, "EPSG:4326", what="change layer")
-    shown = shown.assign(change_label=[t(f"change_{c}", lang) for c in shown["change"]],
-                         colour=shown["change"].map(CHANGE_COLOURS))
-    folium.GeoJson(
+    shown = shown.assign(change_label=[t(f"change_{c}", lang) for c in shown["change"]])
+    add_layer(m, folium.GeoJson(
         html_fields(shown[["layer", "feature_id", "change", "change_label", "columns_changed",
-                           "colour", "geometry"]],
+                           "geometry"]],
                     ["feature_id", "change_label", "columns_changed"]),
         name=t("changes", lang),
-        style_function=lambda f: {"color": f["properties"]["colour"], "weight": 3,
-                                  "fill": f["properties"]["change"] == "added",
-                                  "fillOpacity": 0.15,
-                                  "dashArray": "6 4" if f["properties"]["change"] == "removed"
-                                  else None},
-        marker=folium.CircleMarker(radius=8, weight=3, fill=False),
+        style_function=lambda f: change_style(f["properties"]["change"]),
+        marker=folium.CircleMarker(radius=8, weight=CHANGE_WEIGHT, fill=False),
         tooltip=folium.GeoJsonTooltip(fields=["feature_id", "change_label", "columns_changed"],
                                       aliases=[html_text(t(k, lang)) for k in
                                                ("col_feature", "col_change", "col_columns")]),
-    ).add_to(m)
+    ))
+    Legend(t("changes", lang), change_legend(changes, lang)).add_to(m)
     return m
 
 

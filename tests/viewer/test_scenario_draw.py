@@ -4,6 +4,7 @@ back in VN-2000, and the change overlay (checked on the rendered HTML)."""
 from __future__ import annotations
 
 import json
+import re
 
 import folium
 import geopandas as gpd
@@ -77,3 +78,75 @@ def test_change_overlay_draws_added_and_removed_features() -> None:
     table = changes_table(changes, "en")
     assert list(table.columns) == ["Layer", "Feature", "Change", "Columns changed"]
     assert set(table["Change"]) == {"Added", "Removed"}
+
+
+def _merged() -> tuple[object, object, gpd.GeoDataFrame]:
+    plan = tiny_plan()
+    after = evaluate(plan, Scenario.new("m").with_edit(
+        MergePlots(id="e1", plot_codes=("A1", "A2"), new_code="A12")))
+    return plan, after, change_layer(plan, after)
+
+
+def _assigned_before_use(script: str) -> None:
+    """Every layer a layer control lists is assigned earlier in ``script`` (else Leaflet
+    fails on ``undefined.setZIndex`` and the map stays blank)."""
+    controls = [m.start() for m in re.finditer(r"L\.control\.layers\(", script)]
+    assert controls
+    for at in controls:
+        block = script[script.rindex("overlays", 0, at):at]
+        for name in re.findall(r'" : (\w+),', block):
+            assert re.search(rf"\b(var|let|const) {name} = ", script[:at]), name
+
+
+def test_change_overlay_on_a_finished_park_map_comes_before_its_layer_control() -> None:
+    from streamlit_folium import generate_leaflet_string
+
+    from gis_app.viewer import maps
+
+    _, after, changes = _merged()
+    m = add_changes(maps.park_map(after, "P1", {}, lang="en"), changes, "en")
+    layers = list(m._children.values())
+    [control] = [i for i, c in enumerate(layers) if isinstance(c, folium.LayerControl)]
+    [overlay] = [i for i, c in enumerate(layers) if isinstance(c, folium.GeoJson)
+                 and c.layer_name == t("changes", "en")]
+    assert overlay < control
+    html = m.get_root().render()
+    _assigned_before_use(html)
+    _assigned_before_use(generate_leaflet_string(m))  # what streamlit-folium runs
+    # The changes have their own legend, in the page's language.
+    assert json.dumps(t("changes", "en"))[1:-1] in html
+    assert "Added" in html and "Removed" in html
+
+
+def test_change_style_stands_out_from_every_plot_fill() -> None:
+    from gis_app import symbology
+    from gis_app.viewer.scenario_ui import CHANGE_WEIGHT, change_style
+
+    fills = {c.lower() for c in symbology.PLOT_STATUS_COLOURS.values()}
+    for change in CHANGE_COLOURS:
+        style = change_style(change)
+        assert style["color"].lower() not in fills
+        assert style["weight"] == CHANGE_WEIGHT and style["fill"] is False
+    assert change_style("removed")["dashArray"] and not change_style("added")["dashArray"]
+
+
+def test_synced_maps_pair_baseline_and_scenario_with_no_cdn() -> None:
+    from streamlit_folium import generate_leaflet_string
+
+    from gis_app.viewer import maps
+
+    plan, after, changes = _merged()
+    pair = maps.SyncedMaps(maps.park_map(plan, "P1", {}, lang="vi"),
+                           add_changes(maps.park_map(after, "P1", {}, lang="vi"), changes, "vi"))
+    html = pair._parent.render()
+    srcs = re.findall(r'<script src="([^"]+)"', html)
+    assert srcs == [maps.LEAFLET_BASE + "leaflet.js"]  # no Leaflet.Sync from a CDN
+    script = generate_leaflet_string(pair)
+    _assigned_before_use(script)
+    # Both maps, and each follows the other's moves.
+    assert "var map_div = L.map(" in script and "var map_div2 = L.map(" in script
+    assert re.search(r"\}\)\(map_div, map_div2\);", script)
+    assert script.count('source.on("move"') == 1 and "follow(a, b);" in script \
+        and "follow(b, a);" in script
+    assert '"A12"' in script.split("var map_div2 = L.map(")[1]  # changes on the scenario map
+    assert '"A12"' not in script.split("var map_div2 = L.map(")[0]

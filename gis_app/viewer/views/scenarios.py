@@ -272,15 +272,13 @@ def _results(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scena
                          else 0, key="scn_map_park")
     changes = change_layer(before, after)
     left, right = st.columns(2)
-    with left:
-        st.caption(t("baseline", lang) if against is None else md_text(against))
-        if shown in set(before.parks["park_code"]):
-            frame.show_map(maps.park_map(before, shown, frame.context(s), lang=lang),
-                           key=f"scn_before_{shown}", height=420)
-    with right:
-        st.caption(md_text(work.name))
-        m = add_changes(maps.park_map(after, shown, frame.context(s), lang=lang), changes, lang)
-        frame.show_map(m, key=f"scn_after_{shown}", height=420)
+    left.caption(t("baseline", lang) if against is None else md_text(against))
+    right.caption(md_text(work.name))
+    st.caption(t("synced_hint", lang))
+    before_map = maps.park_map(before, shown, frame.basemap(s), lang=lang)
+    after_map = add_changes(maps.park_map(after, shown, frame.basemap(s), lang=lang), changes,
+                            lang)
+    frame.show_map(maps.SyncedMaps(before_map, after_map), key=f"scn_maps_{shown}", height=460)
     st.subheader(t("differences", lang))
     table = compare(before, after)
     level = st.radio(t("differences", lang), ("province", "park"), horizontal=True, key="scn_level",
