@@ -7,7 +7,8 @@ says how it is run; a command no entry matches fails the test, so a new README c
 be handled here before it can be documented. To handle a new flag (``kcn-gis view --host``,
 ``import --limit``), nothing changes: the handler matches the command's first words.
 
-Run as written: ``kcn-gis`` subcommands, ``cp``, ``printf | ...``. Run with a change stated in
+Run as written: ``kcn-gis`` subcommands, ``cp``, ``printf | ...``, ``python3 -m venv`` (and its
+activation, in a shell of its own). Run with a change stated in
 the handler: ``kcn-gis view`` (its own free port on 127.0.0.1, stopped once the viewer
 answers), the interactive ``officer add`` (the two passwords on standard input, no terminal),
 the PostGIS block (its ``service=kcn`` names a throwaway server through ``PGSERVICEFILE``).
@@ -120,6 +121,21 @@ def run_prompting_officer_add(command: str, ctx: Context) -> None:
     assert "[officers." in (ctx.workdir / "officers.toml").read_text()
 
 
+def run_venv(command: str, ctx: Context) -> None:
+    """Step 0 of the quick start: the virtual environment is made, in the scratch directory."""
+    run_as_written(command, ctx)
+    assert (ctx.workdir / ".venv" / "pyvenv.cfg").is_file()
+
+
+def run_activate(command: str, ctx: Context) -> None:
+    """Sourcing the environment puts its ``python3`` first (in a shell of its own: the
+    installation running this test stays the one the next commands use)."""
+    done = subprocess.run(["bash", "-c", f"{command} && command -v python3"], cwd=ctx.workdir,
+                          env=ctx.env, capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == str(ctx.workdir / ".venv" / "bin" / "python3"), done.stdout
+
+
 def not_run(reason: str) -> Callable[[str, Context], None]:
     def handler(command: str, ctx: Context) -> None:  # noqa: ARG001
         pass
@@ -131,6 +147,8 @@ def not_run(reason: str) -> Callable[[str, Context], None]:
 #: ``(pattern, handler)``: the first pattern matching a command (``re.match``) says how it
 #: runs. Keep the patterns narrow: a command no pattern matches fails the test.
 HANDLERS: list[tuple[str, Callable[[str, Context], None]]] = [
+    (r"python3 -m venv \.venv$", run_venv),
+    (r"\. \.venv/bin/activate$", run_activate),
     (r"python3 -m pip install -e \.$",
      not_run("installing: the environment running this test is that installation")),
     (r"bash \.ci/run$", not_run("the CI entry point: it installs, then runs this test")),
