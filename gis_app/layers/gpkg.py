@@ -36,7 +36,7 @@ from pyproj import CRS
 from ..errors import EditConflictError, LayerError, stale_write_message
 from ..settings import PROVINCES, Province
 from .plan import Plan
-from .schema import DATASET_TABLE, GEOMETRY_COLUMN, SCHEMAS
+from .schema import DATASET_TABLE, GEOMETRY_COLUMN, SCHEMAS, STYLES_TABLE
 from .validate import PlanCheck, ValidationReport, check_plan, make_report
 
 #: GeoPackage version of new files. GDAL >= 3.11 writes 1.4 files whose R-tree triggers
@@ -306,6 +306,21 @@ def _bump_versions(con: sqlite3.Connection, names: list[str]) -> None:
                     [(name,) for name in names])
 
 
+def _repair_style_columns(con: sqlite3.Connection) -> None:
+    """Point each stored QGIS style at its layer's real geometry column.
+
+    Files written before the column was named in ``layer_styles`` say ``geometry`` where the
+    column is ``geom``, and QGIS then finds no default style; any write mends them.
+    """
+    styled = con.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+                         (STYLES_TABLE,)).fetchone()
+    if styled:
+        con.execute(f"UPDATE {STYLES_TABLE} SET f_geometry_column = g.column_name "
+                    "FROM gpkg_geometry_columns AS g "
+                    f"WHERE g.table_name = {STYLES_TABLE}.f_table_name "
+                    f"AND {STYLES_TABLE}.f_geometry_column IS NOT g.column_name")
+
+
 def read_context(path: str | Path, name: str) -> gpd.GeoDataFrame:
     """A context layer (boundaries, roads, labels) as stored."""
     frame = read_layer(path, name)
@@ -441,6 +456,7 @@ def write_layers(
                 with contextlib.closing(sqlite3.connect(tmp)) as con, con:
                     if bump:
                         _bump_versions(con, bump)
+                        _repair_style_columns(con)
                     if after is not None:
                         after(con)
             _fsync(tmp)
