@@ -205,7 +205,9 @@ def screening_tab(s: frame.Session, plan: Plan) -> None:
                         format_func=lambda c: names.get(c, "") or tr("all_parks", s.lang))
     shown = report if not park else report[report["park_code"] == park]
     st.markdown(f"**{tr('scores', s.lang)}**")
-    show(shown.reset_index().drop(columns=["park_code"]), s.lang, key="officer_screen_table")
+    table = shown.reset_index().drop(columns=["park_code"])
+    table.insert(0, "rank", table.pop("rank"))
+    show(table, s.lang, key="officer_screen_table")
     st.markdown(f"**{tr('explain', s.lang)}**")
     ids = list(shown.index)
     pick = st.selectbox(tr("explain", s.lang), ids, key="officer_screen_project",
