@@ -218,7 +218,7 @@ LABELS: dict[str, tuple[str, str]] = {
                    "A coordinate, area or number is not finite (NaN, infinite, too large)"),
     # officer reports (gis_app.officer_reports): screening, efficiency ranking, needs action
     "park_name": ("Khu công nghiệp", "Park"),
-    "plot_codes": ("Các lô đất", "Plots"),
+    "plot_codes": ("Các lô", "Plots"),
     "action_kind": ("Việc cần xử lý", "Action needed"),
     "detail": ("Chi tiết", "Details"),
     "criterion": ("Tiêu chí", "Criterion"),

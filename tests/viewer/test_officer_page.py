@@ -62,7 +62,7 @@ def test_officer_sees_needs_action_rows_and_opens_the_park(nb_app: AppTest) -> N
     at.selectbox(key="officer_action_row").set_value(position).run()
     link = at.get("page_link")[0].proto
     assert link.page == "park"
-    plot = row["Các lô đất"].split(", ")[0]
+    plot = row["Các lô"].split(", ")[0]
     assert link.query_string == f"park=NB02&plot={plot}"
     assert row["Khu công nghiệp"] in link.label and plot in link.label
     # Following it opens the park page on that park and plot, still logged in.
@@ -106,3 +106,24 @@ def test_screening_and_efficiency_explained_in_both_languages(nb_app: AppTest) -
         scores["Criteria not fully met (value, thresholds, points)"])
     assert "Electronics" in set(scores["Sector"])
     assert (tables["Action needed"]["Action needed"] == "Project behind schedule").sum() == 13
+
+
+def test_hostile_names_stay_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """Park names and plot codes typed into a file reach the link's (Markdown) label escaped,
+    and the tables as plain text."""
+    from gis_app.testing_hostile import write_hostile_province
+    from gis_app.viewer.escape import md_text
+
+    data = write_hostile_province(LAYERS / "ninh_binh.gpkg", tmp_path / "hostile.gpkg")
+    add_officer(OFFICER, PASSWORD, tmp_path / "officers.toml")
+    monkeypatch.setenv("KCN_GIS_FILES", str(data))
+    monkeypatch.setenv("KCN_GIS_AUTH_FILE", str(tmp_path / "officers.toml"))
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    at.run()
+    at = login(open_page(at, "officer"))
+    actions = _frames(at)["Việc cần xử lý"]
+    row = actions.iloc[0]
+    label = at.get("page_link")[0].proto.label
+    plot = row["Các lô"].split(", ")[0]
+    assert label == f"Mở {md_text(row['Khu công nghiệp'])}, lô {md_text(plot)}"
+    assert "<" in row["Khu công nghiệp"] or "[" in row["Khu công nghiệp"]  # really hostile
