@@ -118,6 +118,18 @@ def test_officer_desk_lists_actions_links_parks_and_explains_screening(server) -
         page.get_by_text("Thông tin lô đất NB02-C013").wait_for()
         page.get_by_text("Đang đăng nhập: lan").wait_for()  # still an officer
         _shot(page, "officer-link-park-vi.png")
+
+        # Back on the desk, in English: the list, the picker and the link in English words.
+        page.locator('[data-testid="stSidebarNav"]').get_by_text(
+            "Việc cần xử lý, sàng lọc").click()
+        wait_idle(page)
+        page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+        wait_idle(page)
+        page.get_by_text("Project behind schedule: 13").wait_for()
+        picked = page.get_by_role("combobox", name="Open on the park page").input_value()
+        assert picked.startswith("1. Revoked project still holding land"), picked
+        page.get_by_role("link", name="Open Khanh Phu Industrial Park, plot NB02-C013").wait_for()
+        _shot(page, "officer-actions-en.png")
         assert not blocked, blocked
         assert not missing, missing
         assert not errors, errors

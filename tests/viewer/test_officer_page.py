@@ -59,7 +59,7 @@ def test_officer_sees_needs_action_rows_and_opens_the_park(nb_app: AppTest) -> N
     # the link names its park and plot.
     position = int(behind.index[behind["Khu công nghiệp"] == "KCN Khánh Phú"][0])
     row = actions.iloc[position]
-    at.selectbox(key="officer_action_row").set_value(position).run()
+    at.selectbox(key="officer_action_row_vi").set_value(position).run()
     link = at.get("page_link")[0].proto
     assert link.page == "park"
     plot = row["Các lô"].split(", ")[0]

@@ -163,9 +163,14 @@ def actions_tab(s: frame.Session, plan: Plan) -> None:
     selected = list(getattr(getattr(event, "selection", None), "rows", None) or [])
     st.caption(tr("select_hint", s.lang))
     rows = list(range(len(report)))
+    # The pickers' keys name the language: a choice's words are the language's (Streamlit
+    # would keep showing the labels of the other language under an unchanged key).
+    row_key = f"officer_action_row_{s.lang}"
     if selected and st.session_state.get("officer_action_picked") != selected[0]:
-        st.session_state["officer_action_row"] = selected[0]
+        st.session_state[row_key] = selected[0]
         st.session_state["officer_action_picked"] = selected[0]
+    if row_key not in st.session_state and "officer_action_current" in st.session_state:
+        st.session_state[row_key] = st.session_state["officer_action_current"]
 
     def describe(i: int) -> str:
         row = report.iloc[i]
@@ -173,8 +178,9 @@ def actions_tab(s: frame.Session, plan: Plan) -> None:
             else row["park_name"]
         return f"{i + 1}. {row['action_kind']}: {where}"
 
-    i = st.selectbox(tr("open_row", s.lang), rows, key="officer_action_row",
+    i = st.selectbox(tr("open_row", s.lang), rows, key=row_key,
                      format_func=describe)
+    st.session_state["officer_action_current"] = int(i or 0)
     row = report.iloc[int(i or 0)]
     params = {"park": str(row["park_code"])}
     if row["plot_code"]:
@@ -201,7 +207,8 @@ def screening_tab(s: frame.Session, plan: Plan) -> None:
     report = reports.screening_report(scored, plan.parks, s.lang, criteria)
     parks = list(dict.fromkeys(report["park_code"]))
     names = dict(zip(report["park_code"], report["park_name"], strict=False))
-    park = st.selectbox(tr("park_filter", s.lang), ["", *parks], key="officer_screen_park",
+    park = st.selectbox(tr("park_filter", s.lang), ["", *parks],
+                        key=f"officer_screen_park_{s.lang}",
                         format_func=lambda c: names.get(c, "") or tr("all_parks", s.lang))
     shown = report if not park else report[report["park_code"] == park]
     st.markdown(f"**{tr('scores', s.lang)}**")
@@ -210,7 +217,7 @@ def screening_tab(s: frame.Session, plan: Plan) -> None:
     show(table, s.lang, key="officer_screen_table")
     st.markdown(f"**{tr('explain', s.lang)}**")
     ids = list(shown.index)
-    pick = st.selectbox(tr("explain", s.lang), ids, key="officer_screen_project",
+    pick = st.selectbox(tr("explain", s.lang), ids, key=f"officer_screen_project_{s.lang}",
                         label_visibility="collapsed",
                         format_func=lambda p: f"{int(report.loc[p, 'rank'])}. "
                         f"{report.loc[p, 'investor']} ({report.loc[p, 'park_name']}, {p})")
