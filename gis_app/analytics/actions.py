@@ -55,8 +55,7 @@ def _plots_of(tenant_plots: pd.DataFrame) -> pd.Series:
 
 
 def needs_action(projects: pd.DataFrame, tenant_plots: pd.DataFrame,
-                 wastewater: pd.DataFrame, idle: pd.DataFrame | None = None,
-                 thresholds: WastewaterThresholds | None = None) -> pd.DataFrame:
+                 wastewater: pd.DataFrame, idle: pd.DataFrame | None = None) -> pd.DataFrame:
     """Everything in the province that needs an officer's action, most serious first.
 
     Parameters
@@ -67,12 +66,11 @@ def needs_action(projects: pd.DataFrame, tenant_plots: pd.DataFrame,
     tenant_plots
         The ``tenant_plots`` links (``project_id``, ``plot_code``).
     wastewater
-        :func:`~gis_app.analytics.wastewater_status` (index ``park_code``).
+        :func:`~gis_app.analytics.wastewater_status` (index ``park_code``): its
+        ``flag_high_utilisation`` (over the threshold it was computed with) and
+        ``flag_operating_without_plant`` make the wastewater rows.
     idle
         :func:`~gis_app.analytics.reclamation_candidates` (index ``plot_code``), or None.
-    thresholds
-        The utilisation threshold :func:`wastewater_status` was computed with (its
-        ``flag_high_utilisation`` is used, so this only documents it).
 
     Returns
     -------
@@ -85,7 +83,6 @@ def needs_action(projects: pd.DataFrame, tenant_plots: pd.DataFrame,
         of idle plots; ``design_capacity_m3_day, current_load_m3_day, utilisation_share``
         of wastewater rows. Ordered by kind, then park, then project or plot.
     """
-    del thresholds  # documented above: the flag already carries it
     rows: list[pd.DataFrame] = []
     plots_of = _plots_of(tenant_plots)
 
@@ -168,4 +165,4 @@ def province_actions(plan: Plan, builtup_raster: str | Path | None = None,
     idle = reclamation_candidates(plan, builtup_raster, as_of, rules) \
         if builtup_raster is not None else None
     return needs_action(tenant_metrics(plan), plan.tenant_plots,
-                        wastewater_status(plan, thresholds), idle, thresholds)
+                        wastewater_status(plan, thresholds), idle)

@@ -98,3 +98,20 @@ def test_needs_action_is_pure_frames_in_frame_out(mixed) -> None:
     row = needs_action(changed, links, water).query("kind == 'behind_schedule'").iloc[0]
     assert row["project_id"] == "X" and row["plot_codes"] == "S1, S2"
     assert row["area_ha"] == pytest.approx(1.5)
+
+
+def test_wastewater_threshold_and_report_wording(mixed) -> None:
+    from gis_app.analytics import WastewaterThresholds
+    from gis_app.officer_reports import actions_report
+
+    relaxed = province_actions(mixed, thresholds=WastewaterThresholds(0.96))
+    assert "wastewater_over_capacity" not in set(relaxed["kind"])
+    actions = province_actions(mixed)
+    vi = actions_report(actions, mixed.parks, "vi").set_index("park_code")
+    en = actions_report(actions, mixed.parks, "en").set_index("park_code")
+    over = actions["kind"].eq("wastewater_over_capacity").to_numpy()
+    assert vi.loc[over, "detail"].iloc[0] == \
+        "950 / 1.000 m³/ngày (95 % công suất; ngưỡng 85 %)"
+    assert en.loc[over, "detail"].iloc[0] == \
+        "950 / 1,000 m³/day (95% of capacity; threshold 85%)"
+    assert set(en["action_kind"]) == {ACTION_KINDS[k][1] for k in actions["kind"]}
