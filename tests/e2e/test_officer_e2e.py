@@ -94,6 +94,19 @@ def test_officer_desk_lists_actions_links_parks_and_explains_screening(server) -
         assert "KCN Gián Khẩu" in set(behind["Khu công nghiệp"])
         assert not actions.isin(["None", "nan", "NaN", "<NA>"]).any().any()
         _shot(page, "officer-actions-vi.png")
+        # Selecting a row of the table (its checkbox, drawn on the canvas) picks it for the link.
+        box = page.get_by_role("tabpanel", name="Việc cần xử lý").locator(
+            GRID).first.bounding_box()
+        assert box is not None
+        page.mouse.click(box["x"] + 15, box["y"] + 36 + 35 * 5 + 17)  # the 6th row
+        wait_idle(page)
+        picked = page.get_by_role("combobox", name="Mở trên trang KCN").input_value()
+        assert picked.startswith("6. Dự án chậm tiến độ: KCN Gián Khẩu"), picked
+        page.get_by_role("link", name="Mở KCN Gián Khẩu, lô NB01-K080").wait_for()
+        page.get_by_role("combobox", name="Mở trên trang KCN").click()
+        page.get_by_role("option", name="1. Dự án đã thu hồi, còn giữ đất: KCN Khánh Phú · "
+                         "NB02-C013").click()
+        wait_idle(page)
 
         # The screening tab: the thresholds and the scores with their criteria.
         screening = "Sàng lọc dự án (hai ít, ba cao, một không)"
