@@ -12,11 +12,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MESSAGE_LIMIT, GisAppError, ValidationError, shorten
 from .history.cli import iso_date
 from .layers.schema import SCHEMAS
 from .settings import PROVINCES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .layers.plan import Plan
 
 
 def _province_path(value: str) -> Path | str:
@@ -141,7 +147,7 @@ OFFICER_TABLE_COLUMNS = {
 }
 
 
-def _officer_report(plan: object, path: Path | str, kind: str, lang: str):  # noqa: ANN202
+def _officer_report(plan: Plan, path: Path | str, kind: str, lang: str) -> pd.DataFrame:
     """The frame of ``report --kind screening|efficiency|actions`` (see officer_reports)."""
     from . import officer_reports as reports
     from .analytics import efficiency_ranking, tenant_screening
