@@ -12,11 +12,17 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import MESSAGE_LIMIT, GisAppError, ValidationError, shorten
 from .history.cli import iso_date
 from .layers.schema import SCHEMAS
 from .settings import PROVINCES
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .layers.plan import Plan
 
 
 def _province_path(value: str) -> Path | str:
@@ -131,6 +137,31 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     return 0
 
 
+#: Columns of the officer reports' text tables (``report --kind``; CSV and Excel get all).
+OFFICER_TABLE_COLUMNS = {
+    "screening": ("rank", "park_name", "investor", "score", "criteria_met", "criteria_short"),
+    "efficiency": ("rank", "park_name", "registered_capital_usd_per_ha", "realised_share",
+                   "budget_usd_per_ha", "criteria_short"),
+    "actions": ("action_kind", "park_name", "plot_codes", "project_id", "investor",
+                "lease_start", "area_ha", "detail"),
+}
+
+
+def _officer_report(plan: Plan, path: Path | str, kind: str, lang: str) -> pd.DataFrame:
+    """The frame of ``report --kind screening|efficiency|actions`` (see officer_reports)."""
+    from . import officer_reports as reports
+    from .analytics import efficiency_ranking, tenant_screening
+    from .analytics.actions import province_actions
+    from .viewer.indicators import builtup_raster_of
+
+    if kind == "screening":
+        return reports.screening_report(tenant_screening(plan), plan.parks, lang)
+    if kind == "efficiency":
+        return reports.efficiency_report(efficiency_ranking(plan), plan.parks, lang)
+    actions = province_actions(plan, builtup_raster_of(path))
+    return reports.actions_report(actions, plan.parks, lang).set_index("park_code")
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     check_output(args)
     from ._tables import write_frame
@@ -138,6 +169,15 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from .layers.source import read_plan
 
     plan = read_plan(_province_path(args.file))
+    if args.kind != "parks":
+        from .officer_reports import text_table
+
+        table = _officer_report(plan, _province_path(args.file), args.kind, args.lang)
+        if args.format == "table":
+            table = text_table(table[list(OFFICER_TABLE_COLUMNS[args.kind])], args.lang)
+        write_frame(table, fmt=args.format, lang=args.lang, output=args.output,
+                    sheet=args.kind)
+        return 0
     table = park_indicators(plan)
     if args.format == "table":
         table = table[list(REPORT_TABLE_COLUMNS)]
@@ -392,8 +432,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_summary)
 
     p = sub.add_parser("report", help="per-park indicators: areas, occupancy, efficiency, "
-                       "wastewater")
+                       "wastewater; or an officer report (--kind)")
     p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
+    p.add_argument("--kind", choices=("parks", "screening", "efficiency", "actions"),
+                   default="parks", help="parks: indicators per park (default); screening: "
+                   "projects scored on 'hai ít, ba cao, một không', criterion by criterion; "
+                   "efficiency: parks ranked by capital per leased ha against the minimums; "
+                   "actions: behind-schedule and revoked projects, idle leased land, parks "
+                   "over their wastewater capacity")
     _add_output_options(p)
     p.set_defaults(func=_cmd_report)
 

@@ -7,6 +7,7 @@ and carry their unit in each column name (``_ha``, ``_usd_per_ha``, ``_share``, 
 ``_m3_day``).
 """
 
+from .actions import ACTION_KINDS, needs_action, province_actions
 from .areas import park_areas, plot_area_parts
 from .efficiency import (
     EfficiencyThresholds,
@@ -25,6 +26,7 @@ from .wastewater import WastewaterThresholds, wastewater_coverage, wastewater_st
 from .zonal import zonal_mean
 
 __all__ = [
+    "ACTION_KINDS",
     "REASONS",
     "Criterion",
     "EfficiencyThresholds",
@@ -37,12 +39,14 @@ __all__ = [
     "group_efficiency",
     "land_use_structure",
     "minimums_table",
+    "needs_action",
     "occupancy_over_time",
     "park_areas",
     "park_efficiency",
     "park_indicators",
     "plot_area_parts",
     "project_counts",
+    "province_actions",
     "province_indicators",
     "reclamation_candidates",
     "screening_score",

@@ -21,6 +21,7 @@ ENTRY_POINTS = {
     "wastewater_status": analytics.wastewater_status,
     "land_use_structure": analytics.land_use_structure,
     "occupancy_over_time": analytics.occupancy_over_time,
+    "province_actions": analytics.province_actions,
 }
 
 
@@ -58,7 +59,7 @@ def test_a_plan_without_plots_or_projects(name):
     if name in ("park_areas", "park_indicators"):
         assert out.loc["A", "leasable_ha"] == pytest.approx(0.8)
         assert out.loc["A", "occupancy_share"] == 0.0
-    elif name in ("tenant_screening", "occupancy_over_time"):
+    elif name in ("tenant_screening", "occupancy_over_time", "province_actions"):
         assert out.empty
     else:
         assert len(out) == 1

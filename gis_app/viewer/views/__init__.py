@@ -38,6 +38,7 @@ NAVIGATION: tuple[PageSpec, ...] = (
     PageSpec("park", ":material/factory:", "Khu công nghiệp", "Park"),
     PageSpec("vacant_land", ":material/search:", "Đất trống cho nhà đầu tư",
              "Vacant land (investors)"),
+    PageSpec("officer", ":material/checklist:", "Việc cần xử lý, sàng lọc", "Officer desk"),
     PageSpec("scenarios", ":material/alt_route:", "Kịch bản quy hoạch", "Planning scenarios"),
     PageSpec("map_sheets", ":material/print:", "Bản đồ in", "Map sheets"),
     PageSpec("data", ":material/database:", "Dữ liệu", "Data"),

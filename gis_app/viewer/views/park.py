@@ -59,6 +59,7 @@ def main() -> None:
         table = public_park_table(table)
     name = "name_vi" if s.lang == "vi" else "name_en"
     codes = list(table.index)
+    open_linked(plan, codes)
     park_code = c1.selectbox(s.t("choose_park"), codes, key="park_code",
                              format_func=lambda c: f"{table.loc[c, name]} ({c})")
     colour_by = c2.radio(s.t("colour_by"), ("status", "land_use"), key="park_colour",
@@ -122,6 +123,22 @@ def main() -> None:
         mine = visible[visible["park_code"] == park_code]
         frame.show_table(mine, s.lang, list(mine.columns))
     history_panel.changes_table(s, park_code=park_code, key="park_changes_leases")
+
+
+def open_linked(plan: object, codes: list[str]) -> None:
+    """Select the park (and plot) a link names (``?park=NB01&plot=NB01-B011``: the officer
+    desk's "needs action" rows), once: the parameters are then dropped so that the officer's
+    next choice is not overridden. Unknown codes are ignored."""
+    park, plot = st.query_params.get("park"), st.query_params.get("plot")
+    if park is None:
+        return
+    if park in codes:
+        st.session_state["park_code"] = park
+        plots = plan.plots  # type: ignore[attr-defined]
+        mine = plots.loc[plots["park_code"] == park, "plot_code"].astype(str)
+        st.session_state["park_plot"] = plot if plot in set(mine) else None
+    for name in ("park", "plot"):
+        st.query_params.pop(name, None)
 
 
 def state_changed(key: str, value: object) -> bool:
