@@ -204,17 +204,25 @@ def _walk(page, server: str) -> None:  # noqa: ANN001
     _check(page, "vi")
     _shot(page, "viewer_state_park_vi_again.png")
 
-    # A readable URL for every page: /overview is the overview, not "Page not found".
-    page.goto(f"{server}/overview")
-    main.get_by_role("heading", name="Tổng quan tỉnh", exact=True).wait_for(timeout=90_000)
-    wait_idle(page)
-    assert page.get_by_text("Page not found").count() == 0
-    _shot(page, "viewer_state_overview_url.png")
-    # The public Data page names the file, not the server's folders.
-    page.goto(f"{server}/data")
-    main.get_by_role("heading", name="Dữ liệu", exact=True).wait_for(timeout=90_000)
-    wait_idle(page)
-    text = page.locator("body").inner_text()
-    assert FILES[0].name in text and str(FILES[0].parent) not in text
-    _shot(page, "viewer_state_data_public.png")
 
+def test_pages_open_at_readable_paths_and_the_public_sees_no_server_path(server) -> None:  # noqa: ANN001
+    """``/overview`` (the default page, also served at ``/``) and ``/park`` open their page
+    where they are, not "Page not found" and back at the root; the public Data page names
+    the file, not the server's folders."""
+    with offline_page() as (page, blocked):
+        page.set_default_timeout(120_000)
+        main = page.locator('[data-testid="stMain"]')
+        for path, title in (("overview", "Tổng quan tỉnh"), ("park", "Khu công nghiệp")):
+            page.goto(f"{server}/{path}")
+            main.get_by_role("heading", name=title, exact=True).wait_for(timeout=90_000)
+            wait_idle(page)
+            assert page.get_by_text("Page not found").count() == 0, path
+            assert page.url.endswith(f"/{path}"), page.url  # not sent back to the root
+        _shot(page, "viewer_state_park_url.png")
+        page.goto(f"{server}/data")
+        main.get_by_role("heading", name="Dữ liệu", exact=True).wait_for(timeout=90_000)
+        wait_idle(page)
+        text = page.locator("body").inner_text()
+        assert FILES[0].name in text and str(FILES[0].parent) not in text
+        _shot(page, "viewer_state_data_public.png")
+    assert blocked == [], f"the page tried to load from outside: {blocked}"
