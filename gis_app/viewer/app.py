@@ -14,7 +14,7 @@ import time
 import streamlit as st
 
 from gis_app.errors import GisAppError
-from gis_app.viewer import assets, frame, login_guard, views
+from gis_app.viewer import assets, frame, keep, login_guard, views
 from gis_app.viewer.auth import AuthError, check_login
 from gis_app.viewer.text import LANGS, t
 
@@ -47,7 +47,7 @@ def _idle_minutes() -> float:
     try:
         return login_guard.idle_minutes()
     except AuthError as exc:
-        if state.get("mode") == "officer":
+        if keep.get("mode") == "officer":
             st.error(str(exc))
         return login_guard.DEFAULT_IDLE_MINUTES
 
@@ -61,7 +61,7 @@ def _end_idle_session(minutes: float) -> None:
     if login_guard.idle_expired(state.get("officer_seen", now), now, minutes):
         login_guard.guard().log("idle_logout", state["officer"], _client(), idle_minutes=minutes)
         state["officer"] = None
-        state["mode"] = "public"
+        keep.put("mode", "public")
         state["idle_notice"] = minutes
     else:
         state["officer_seen"] = now
@@ -126,10 +126,16 @@ def sidebar() -> str:
         if not files:
             st.error(t("no_files", lang))
             st.stop()
-        st.selectbox(t("province_file", lang), [str(p) for p in files], key="data_file",
-                     format_func=lambda p: frame.file_label(frame.as_source(p), lang))
-        st.radio(t("mode", lang), ("public", "officer"), key="mode", horizontal=True,
-                 format_func=lambda m: t(f"mode_{m}", lang))
+        # Option values are codes (file paths, modes) and their kept values survive a
+        # language switch; only the labels change (see gis_app.viewer.keep).
+        paths = [str(p) for p in files]
+        st.selectbox(t("province_file", lang), paths,
+                     format_func=lambda p: frame.file_label(frame.as_source(p), lang),
+                     **keep.widget("data_file", paths[0], paths))
+        modes = ("public", "officer")
+        st.radio(t("mode", lang), modes, horizontal=True,
+                 format_func=lambda m: t(f"mode_{m}", lang),
+                 **keep.widget("mode", "public", modes))
         if "idle_notice" in state:
             st.warning(t("idle_logged_out", lang, minutes=f"{state.pop('idle_notice'):g}"))
         if state["mode"] == "officer":
@@ -138,11 +144,7 @@ def sidebar() -> str:
 
 
 lang = sidebar()
-navigation = st.navigation(
-    [st.Page(spec.path, title=spec.title(lang), icon=spec.icon, url_path=spec.module,
-             default=i == 0)
-     for i, spec in enumerate(views.available())]
-)
+navigation = st.navigation(views.pages(lang))
 body = st.container()
 frame.footer(lang)
 with body, frame.domain_errors(lang):

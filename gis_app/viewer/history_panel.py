@@ -9,6 +9,7 @@ a history shows the current plan and no picker.
 from __future__ import annotations
 
 from datetime import date
+from pathlib import PurePath
 
 import pandas as pd
 import streamlit as st
@@ -16,7 +17,7 @@ import streamlit as st
 from .. import history
 from ..i18n import label
 from ..layers.plan import Plan
-from . import frame
+from . import frame, keep
 
 #: Viewer strings of this panel (vi, en).
 TEXT: dict[str, tuple[str, str]] = {
@@ -29,6 +30,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "changes": ("Các thay đổi quy hoạch và căn cứ", "Plan changes and their basis"),
     "no_history": ("Tệp này chưa có lịch sử quy hoạch", "This file has no plan history"),
     "show_leases": ("Gồm cả hợp đồng thuê đất", "Include leases"),
+    "number_unknown": ("chưa rõ số quyết định", "decision number not known"),
 }
 
 #: Columns of the changes table, in order.
@@ -64,18 +66,46 @@ def changes(path: str, park_code: str | None, key: str) -> pd.DataFrame:
     return history.changes(read_history(path, key), park_code=park_code)
 
 
-def versions(log: pd.DataFrame) -> list[tuple[str, str]]:
-    """(value, label) of the picker: current, then each decision-based change and the start of
-    the history (newest first); leases and other imports are left out of the list."""
-    first = log["effective_date"] == log["effective_date"].min()
-    decided = log.loc[(log["basis_type"] != "import") | first].sort_values(
-        ["effective_date", "change_id"], ascending=False)
-    out = [(_CURRENT, "")]
-    for _, row in decided.iterrows():  # tens of decisions, not features
-        day = row["effective_date"].strftime("%Y-%m-%d")
-        basis = row["decision_no"] if pd.notna(row["decision_no"]) else row["source_file"]
-        out.append((day, f"{day} · {basis}"))
-    return list(dict.fromkeys(out))
+#: What the record holds as the number of a decision whose number was not found
+#: (:class:`gis_app.history.model.Basis` requires a document reference then).
+NUMBER_NOT_FOUND = "number not found"
+
+
+def _present(value: object) -> bool:
+    return value is not None and not pd.isna(value) and str(value).strip() != ""
+
+
+def version_label(row: pd.Series, lang: str) -> str:
+    """One change in the picker: its date, decision number (or the imported file) and the
+    issuing authority: ``2004-10-15 · 600/QĐ-TTg · Thủ tướng Chính phủ``."""
+    parts = [row["effective_date"].strftime("%Y-%m-%d")]
+    number = row["decision_no"]
+    if _present(number) and str(number).strip() == NUMBER_NOT_FOUND:
+        parts.append(f"({text('number_unknown', lang)})")
+    elif _present(number):
+        parts.append(str(number))
+    elif _present(row["source_file"]):
+        parts.append(PurePath(str(row["source_file"])).name)
+    if _present(row["authority"]):
+        parts.append(str(row["authority"]))
+    return " · ".join(parts)
+
+
+def versions(log: pd.DataFrame, lang: str) -> list[tuple[str, str]]:
+    """(value, label) of the picker's changes, newest first: every change with a decision
+    basis, and the first change (the start of the history) even if it was an import; other
+    imports (leases) are left out. One entry per change, its value the change id, so two
+    decisions of the same day are two entries."""
+    ordered = log.sort_values(["effective_date", "change_id"])
+    first = ordered["change_id"] == ordered["change_id"].min() if len(ordered) else False
+    decided = ordered.loc[(ordered["basis_type"] != "import") | first]
+    out: list[tuple[str, str]] = []
+    for _, row in decided.iloc[::-1].iterrows():  # tens of decisions, not features
+        shown = version_label(row, lang)
+        if any(shown == other for _, other in out):  # a label picks its entry: keep them apart
+            shown = f"{shown} ({row['change_id']})"
+        out.append((str(row["change_id"]), shown))
+    return out
 
 
 def date_picker(s: frame.Session, *, key: str) -> date | None:
@@ -83,23 +113,27 @@ def date_picker(s: frame.Session, *, key: str) -> date | None:
 
     Lists the current plan, then each decision (and the start of the history), newest
     first, and "another date"; a file without a history shows nothing and returns None.
+    A change shows the plan as of its effective date (with every change of that day).
     """
     path = str(s.path)
     if not has_history(path, s.key):
         return None
-    options = versions(changes(path, None, s.key))
+    log = changes(path, None, s.key)
+    options = versions(log, s.lang)
     labels = dict(options)
     labels[_CURRENT] = text("current", s.lang)
     labels[_OTHER] = text("other_date", s.lang)
-    choice = st.selectbox(text("as_of", s.lang), [v for v, _ in options] + [_OTHER], key=key,
-                          format_func=labels.__getitem__)
+    values = [_CURRENT, *(v for v, _ in options), _OTHER]
+    choice = st.selectbox(text("as_of", s.lang), values, format_func=labels.__getitem__,
+                          **keep.widget(key, _CURRENT, values))
     if choice == _CURRENT:
         return None
     if choice == _OTHER:
-        day = st.date_input(text("pick_date", s.lang), value=date(2018, 7, 31),
-                            min_value=date(1990, 1, 1), key=f"{key}_date")
+        default_day = date(2018, 7, 31)
+        day = st.date_input(text("pick_date", s.lang), min_value=date(1990, 1, 1),
+                            **keep.widget(f"{key}_date", default_day))
     else:
-        day = pd.Timestamp(choice).date()
+        day = log.loc[log["change_id"] == choice, "effective_date"].iloc[0].date()
     st.info(text("showing_past", s.lang, day=day.isoformat()))
     return day
 
@@ -122,8 +156,10 @@ def changes_table(s: frame.Session, *, park_code: str | None = None, key: str) -
     log = changes(path, park_code, s.key)
     if not st.toggle(text("show_leases", s.lang), key=key):
         log = log.loc[log["basis_type"] != "import"]
+    unknown = f"({text('number_unknown', s.lang)})"
     shown = log.assign(effective_date=log["effective_date"].dt.strftime("%Y-%m-%d"),
-                       basis_type=[label(str(v), s.lang) for v in log["basis_type"]])
+                       basis_type=[label(str(v), s.lang) for v in log["basis_type"]],
+                       decision_no=log["decision_no"].replace(NUMBER_NOT_FOUND, unknown))
     st.dataframe(frame.localized(shown, s.lang, list(CHANGE_TABLE_COLUMNS)), hide_index=True,
                  width="stretch")
 

@@ -38,10 +38,10 @@ def _planned(at: AppTest) -> str:
 def test_overview_picker_shows_the_plan_of_each_version(history_app):
     at = history_app
     picker = at.selectbox(key="ov_as_of")
-    assert picker.options[:3] == ["Hiện hành", "2020-06-01 · 9/QĐ-TTg",
+    assert picker.options[:3] == ["Hiện hành", "2020-06-01 · 9/QĐ-TTg · Thủ tướng Chính phủ",
                                   "2011-01-01 · khao_sat_2011.gpkg"]
     assert _planned(at) == "13.0"  # 8 + 5 ha today
-    picker.set_value("2011-01-01").run()
+    picker.set_value("C0001").run()  # an entry is a change (its id), shown as of its date
     assert not at.exception, at.exception
     assert _planned(at) == "10.0"  # 8 + 2 ha before the decision
     assert any("2011-01-01" in m for m in texts(at.info))
@@ -90,10 +90,55 @@ def test_map_sheet_of_a_past_version_names_its_date(history_app, monkeypatch):
 
     monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", spy)
     at = open_page(history_app, "map_sheets")
-    at.selectbox(key="ms_as_of").set_value("2011-01-01").run()
+    at.selectbox(key="ms_as_of").set_value("C0001").run()
     at.selectbox(key="ms_park").set_value("P2").run()
     at.button(key="ms_make").click().run()
     assert not at.exception, at.exception
     (blob,) = [b for name, b in served.items() if name.endswith(".pdf")]
     text = " ".join(p.extract_text() for p in PdfReader(io.BytesIO(blob)).pages)
     assert "Quy hoạch tại ngày 01/01/2011" in " ".join(text.split())
+
+
+@pytest.fixture
+def busy_history_app(history_app, viewer_env) -> AppTest:
+    """Two more decisions on the day of 9/QĐ-TTg: 12/QĐ-UBND (P1 to 9 ha) and one whose
+    number was not found (recorded as "number not found" with the source that reports it)."""
+    path = viewer_env
+    for number, area, ref in (("12/QĐ-UBND", 9.0, None),
+                              ("number not found", 10.0, "Báo Bắc Ninh 2020")):
+        plan = read_plan(path)
+        parks = plan.parks.copy()
+        parks.loc[parks["park_code"] == "P1", "planned_area_ha"] = area
+        record_change(path, plan.replace(parks=parks),
+                      Basis.decision(number, date(2020, 6, 1), "UBND tỉnh", document_ref=ref))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_picker_lists_each_decision_once_by_date_number_and_authority(busy_history_app):
+    at = busy_history_app
+    picker = at.selectbox(key="ov_as_of")
+    entries = [
+        "2020-06-01 · (chưa rõ số quyết định) · UBND tỉnh",
+        "2020-06-01 · 12/QĐ-UBND · UBND tỉnh",
+        "2020-06-01 · 9/QĐ-TTg · Thủ tướng Chính phủ",
+        "2011-01-01 · khao_sat_2011.gpkg",
+    ]
+    assert picker.options == ["Hiện hành", *entries, "Ngày khác…"]
+    assert not any("number not found" in o for o in picker.options)
+    # The second decision of the day is reachable: it shows the plan of that day.
+    picker.set_value("C0003").run()  # 12/QĐ-UBND
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ov_as_of").value == "C0003"
+    assert _planned(at) == "15.0"  # P1 10 ha (all three decisions of the day) + P2 5 ha
+    assert any("2020-06-01" in m for m in texts(at.info))
+    at.sidebar.radio(key="lang").set_value("en").run()  # the entries follow the language
+    assert at.selectbox(key="ov_as_of").options[1] == (
+        "2020-06-01 · (decision number not known) · UBND tỉnh")
+    assert at.selectbox(key="ov_as_of").value == "C0003"  # and the choice stays
+    # The changes table does not print the placeholder either.
+    at.toggle(key="ov_changes_leases").set_value(False).run()
+    numbers = list(at.dataframe[-1].value["Decision no."])
+    assert "number not found" not in numbers and "(decision number not known)" in numbers

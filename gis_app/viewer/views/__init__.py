@@ -14,6 +14,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from streamlit.navigation.page import StreamlitPage
 
 HERE = Path(__file__).resolve().parent
 
@@ -48,3 +52,24 @@ NAVIGATION: tuple[PageSpec, ...] = (
 def available() -> list[PageSpec]:
     """The pages whose module exists, in navigation order."""
     return [spec for spec in NAVIGATION if spec.path.exists()]
+
+
+def pages(lang: str) -> list[StreamlitPage]:
+    """The ``st.navigation`` pages: each at ``/<module>`` (``/overview``, ``/park``, ...).
+
+    Streamlit serves the default page at ``/`` only and answers its own path with "Page not
+    found"; so the first page is listed twice: as the default at ``/`` (shown in the menu)
+    and, hidden from the menu, at its readable path, for links and bookmarks.
+    """
+    import streamlit as st
+
+    specs = available()
+    out = [st.Page(spec.path, title=spec.title(lang), icon=spec.icon, url_path=spec.module)
+           for spec in specs]
+    if specs:
+        first = specs[0]
+        out[0] = st.Page(first.path, title=first.title(lang), icon=first.icon, url_path="",
+                         default=True)
+        out.append(st.Page(first.path, title=first.title(lang), icon=first.icon,
+                           url_path=first.module, visibility="hidden"))
+    return out

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import streamlit as st
 
@@ -11,10 +13,21 @@ from gis_app.viewer import cache, frame
 from gis_app.viewer.escape import md_text
 
 
+def source_name(s: frame.Session) -> str:
+    """The loaded source as this reader may see it: an officer sees where it is on the server
+    (a URL without its password); the public sees the file name, or the province of a
+    database, never the server's folders or host."""
+    if s.officer is not None:
+        return describe(s.path)
+    if isinstance(s.path, Path):
+        return s.path.name
+    return frame.file_label(s.path, s.lang)
+
+
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_data"))
-    st.caption(md_text(describe(s.path)))  # a URL is shown without its password
+    st.caption(md_text(source_name(s)))
     st.subheader(s.t("validation"))
     report = cache.validate_file(str(s.path), s.key)
     if report.ok:

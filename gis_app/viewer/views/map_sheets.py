@@ -14,7 +14,7 @@ from gis_app.errors import ExportError
 from gis_app.export import SheetData, SheetLayout, render_park_sheet, sheet_bytes
 from gis_app.export.atlas import atlas_bytes, park_pages
 from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
-from gis_app.viewer import cache, frame, history_panel
+from gis_app.viewer import cache, frame, history_panel, keep
 from gis_app.viewer.escape import md_text
 
 #: This page's own words (the viewer's shared table holds the other pages').
@@ -77,11 +77,15 @@ def atlas(_data: SheetData, key: str, layout: SheetLayout) -> bytes:
 def _layout(lang: str, *, with_corners: bool) -> SheetLayout:
     c1, c2, c3 = st.columns(3)
     paper = c1.selectbox(_t("paper", lang), list(PAPER_MM), index=1, key=_KEY + "paper")
-    orientation = c1.radio(_t("orientation", lang), ("landscape", "portrait"),
-                           key=_KEY + "orientation", horizontal=True,
-                           format_func=lambda o: _t(o, lang))
-    scale = c2.selectbox(_t("scale", lang), [0, *STANDARD_SCALES], key=_KEY + "scale",
-                         format_func=lambda d: _t("fit", lang) if d == 0 else format_scale(d))
+    # Choices whose labels follow the language are kept across a switch (viewer.keep).
+    sides = ("landscape", "portrait")
+    orientation = c1.radio(_t("orientation", lang), sides, horizontal=True,
+                           format_func=lambda o: _t(o, lang),
+                           **keep.widget(_KEY + "orientation", sides[0], sides))
+    scales = [0, *STANDARD_SCALES]
+    scale = c2.selectbox(_t("scale", lang), scales,
+                         format_func=lambda d: _t("fit", lang) if d == 0 else format_scale(d),
+                         **keep.widget(_KEY + "scale", 0, scales))
     sheet_lang = c2.radio(_t("sheet_lang", lang), ("vi", "en"), key=_KEY + "lang",
                           horizontal=True, index=0 if lang == "vi" else 1,
                           format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__)
@@ -107,15 +111,17 @@ def main() -> None:
     day = history_panel.date_picker(s, key=_KEY + "as_of")
     data = cache.sheet_data(str(s.path), s.key, day)
     key = s.key if day is None else f"{s.key}@{day.isoformat()}"
-    what = st.radio(_t("what", lang), ("one_sheet", "atlas"), key=_KEY + "what",
-                    horizontal=True, format_func=lambda w: _t(w, lang))
+    kinds = ("one_sheet", "atlas")
+    what = st.radio(_t("what", lang), kinds, horizontal=True, format_func=lambda w: _t(w, lang),
+                    **keep.widget(_KEY + "what", kinds[0], kinds))
     if what == "one_sheet":
         parks = data.plan.parks
         names = dict(zip(parks["park_code"].astype(str),
                          parks["name_vi" if lang == "vi" else "name_en"].astype(str),
                          strict=True))
-        park = st.selectbox(_t("park", lang), sorted(names), key=_KEY + "park",
-                            format_func=lambda c: f"{names[c]} ({c})")
+        codes = sorted(names)
+        park = st.selectbox(_t("park", lang), codes, format_func=lambda c: f"{names[c]} ({c})",
+                            **keep.widget(_KEY + "park", codes[0] if codes else None, codes))
         layout = _layout(lang, with_corners=True)
         fmt = st.radio(_t("format", lang), ("pdf", "png"), key=_KEY + "format",
                        horizontal=True, format_func=str.upper)

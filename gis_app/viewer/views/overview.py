@@ -7,11 +7,13 @@ import math
 import pandas as pd
 import streamlit as st
 
-from gis_app.viewer import frame, history_panel, maps
+from gis_app.viewer import frame, history_panel, keep, maps
 from gis_app.viewer.cache import park_indicators, shown_totals
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
                  "leased_ha", "vacant_ha", "occupancy_share", "headroom_m3_day"]
+#: The "all" choice of a filter: a code, so that a language switch keeps it (its label moves).
+ALL = "__all__"
 
 
 def _number(value: object, spec: str) -> str:
@@ -47,24 +49,30 @@ def main() -> None:
     plan, plan_key, _ = history_panel.plan_picker(s, key="ov_as_of")
     table = park_indicators(plan, plan_key)
     c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
-    all_ = s.t("all")
-    province = c1.selectbox(s.t("filter_province"), [all_, *sorted(table["province"].unique())],
-                            key="ov_province")
-    legacy = c2.selectbox(s.t("filter_legacy"),
-                          [all_, *sorted(table["legacy_province"].unique())], key="ov_legacy")
-    colour_by = c3.radio(s.t("colour_by"), ("occupancy", "status"), key="ov_colour",
-                         horizontal=True, format_func=lambda v: s.t(f"by_{v}"))
-    show_plots = c4.toggle(s.t("show_plots"), key="ov_plots")
+    def named(v: str) -> str:
+        return s.t("all") if v == ALL else v
+
+    provinces = [ALL, *sorted(table["province"].unique())]
+    province = c1.selectbox(s.t("filter_province"), provinces, format_func=named,
+                            **keep.widget("ov_province", ALL, provinces))
+    legacies = [ALL, *sorted(table["legacy_province"].unique())]
+    legacy = c2.selectbox(s.t("filter_legacy"), legacies, format_func=named,
+                          **keep.widget("ov_legacy", ALL, legacies))
+    colours = ("occupancy", "status")
+    colour_by = c3.radio(s.t("colour_by"), colours, horizontal=True,
+                         format_func=lambda v: s.t(f"by_{v}"),
+                         **keep.widget("ov_colour", colours[0], colours))
+    show_plots = c4.toggle(s.t("show_plots"), **keep.widget("ov_plots", False))
     shown = table
-    if province != all_:
+    if province != ALL:
         shown = shown[shown["province"] == province]
-    if legacy != all_:
+    if legacy != ALL:
         shown = shown[shown["legacy_province"] == legacy]
     if shown.empty:
         st.warning(s.t("no_parks"))
         return
-    totals = shown_totals(plan, None if province == all_ else province,
-                          None if legacy == all_ else legacy, plan_key)
+    totals = shown_totals(plan, None if province == ALL else province,
+                          None if legacy == ALL else legacy, plan_key)
     cards = kpis(totals)
     for column, (key, value) in zip(st.columns(len(cards)), cards.items(), strict=True):
         column.metric(s.t(key), value,

@@ -9,7 +9,7 @@ import shapely
 import streamlit as st
 
 from gis_app.layers.crs import to_crs
-from gis_app.viewer import cache, frame, history_panel, maps
+from gis_app.viewer import cache, frame, history_panel, keep, maps
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import builtup_raster_of, label
 from gis_app.viewer.privacy import public_park_table, tenant_view
@@ -60,10 +60,13 @@ def main() -> None:
     name = "name_vi" if s.lang == "vi" else "name_en"
     codes = list(table.index)
     open_linked(plan, codes)
-    park_code = c1.selectbox(s.t("choose_park"), codes, key="park_code",
-                             format_func=lambda c: f"{table.loc[c, name]} ({c})")
-    colour_by = c2.radio(s.t("colour_by"), ("status", "land_use"), key="park_colour",
-                         horizontal=True, format_func=lambda v: s.t(f"by_{v}"))
+    park_code = c1.selectbox(s.t("choose_park"), codes,
+                             format_func=lambda c: f"{table.loc[c, name]} ({c})",
+                             **keep.widget("park_code", codes[0] if codes else None, codes))
+    colours = ("status", "land_use")
+    colour_by = c2.radio(s.t("colour_by"), colours, horizontal=True,
+                         format_func=lambda v: s.t(f"by_{v}"),
+                         **keep.widget("park_colour", colours[0], colours))
     row = table.loc[park_code]
     cards = [c for c in KPI_COLUMNS if c in table.columns]
     for column, key in zip(st.columns(len(cards)), cards, strict=True):
@@ -86,12 +89,13 @@ def main() -> None:
         result = frame.show_map(m, key=f"park_map_{park_code}")
     clicked = clicked_plot(plots, (result or {}).get("last_object_clicked"))
     if clicked and state_changed("park_last_click", clicked):
-        st.session_state["park_plot"] = clicked
+        keep.put("park_plot", clicked)
     with right:
         plot_codes = list(plots["plot_code"])
         if plot_codes:
-            code = st.selectbox(s.t("plot_card"), plot_codes, key="park_plot",
-                                index=None, placeholder=s.t("click_plot"))
+            code = st.selectbox(s.t("plot_card"), plot_codes, index=None,
+                                placeholder=s.t("click_plot"),
+                                **keep.widget("park_plot", None, plot_codes))
             if code is not None:
                 plot_card(s, plots[plots["plot_code"] == code].iloc[0], plot_tenants)
 
@@ -133,10 +137,10 @@ def open_linked(plan: object, codes: list[str]) -> None:
     if park is None:
         return
     if park in codes:
-        st.session_state["park_code"] = park
+        keep.put("park_code", park)
         plots = plan.plots  # type: ignore[attr-defined]
         mine = plots.loc[plots["park_code"] == park, "plot_code"].astype(str)
-        st.session_state["park_plot"] = plot if plot in set(mine) else None
+        keep.put("park_plot", plot if plot in set(mine) else None)
     for name in ("park", "plot"):
         st.query_params.pop(name, None)
 
