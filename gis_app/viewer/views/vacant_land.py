@@ -6,10 +6,13 @@ it, so a copied link reproduces the search.
 
 from __future__ import annotations
 
+import dataclasses
+
 import streamlit as st
 
 from gis_app.layers.schema import PLOT_LAND_USES
 from gis_app.search import DESTINATIONS, QueryError, SearchQuery, to_csv, to_geojson
+from gis_app.search.explain import lines as explain_lines
 from gis_app.settings import LEASABLE_LAND_USES
 from gis_app.viewer import cache, frame, maps
 from gis_app.viewer.escape import md_text
@@ -32,6 +35,11 @@ def _init_from_url(s: frame.Session) -> None:
     except QueryError as exc:
         st.warning(f"{s.t('bad_query')}: {md_text(exc)}")
         q = SearchQuery()
+    _set_widgets(q)
+
+
+def _set_widgets(q: SearchQuery) -> None:
+    """Put a query into the filter widgets (before they are drawn: at start or in a callback)."""
     state = st.session_state
     state[_PREFIX + "parks"] = list(q.park_codes)
     state[_PREFIX + "min_ha"] = float(q.min_area_ha)
@@ -92,6 +100,27 @@ def _query_from_widgets(s: frame.Session, park_names: dict[str, str],
     )
 
 
+def _explain(s: frame.Session, query: SearchQuery) -> None:
+    """Why the search found nothing: each condition's effect, the largest contiguous area
+    left, and the nearest matches, each with a button that runs it."""
+    found = cache.explain_search(str(s.path), query, s.key)
+    sentences = explain_lines(found, s.lang)
+    n = len(found.conditions)
+    st.subheader(s.t("why_none"))
+    st.markdown(md_text(sentences[0]))
+    st.markdown(f"**{s.t('conditions_effect')}**")
+    st.markdown("\n".join(f"- {md_text(text)}" for text in sentences[1:n + 1]))
+    st.markdown(md_text(sentences[n + 1]))
+    st.markdown(f"**{s.t('nearest_matches')}**")
+    nearest = [c for c in found.conditions if c.nearest_query is not None]
+    if not nearest:
+        st.caption(s.t("no_nearest"))
+    for effect, text in zip(nearest, sentences[n + 2:], strict=True):
+        st.markdown(f"- {md_text(text)}")
+        st.button(s.t("use_search"), key=f"{_PREFIX}use_{effect.key}", on_click=_set_widgets,
+                  args=(dataclasses.replace(effect.nearest_query, limit=query.limit),))
+
+
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_vacant"))
@@ -101,23 +130,29 @@ def main() -> None:
     _init_from_url(s)
     provinces = sorted(set(plan.parks["province"]) | set(plan.parks["legacy_province"]))
     query = _query_from_widgets(s, park_names, provinces)
-    # Keep the URL in step with the widgets so the address bar always holds this search.
-    params = query.to_params()
+    # Keep the URL in step with the widgets so the address bar always holds this search, in
+    # the page's language: a shared link opens as its sender saw it (app.py reads ``lang``).
+    params = {**query.to_params(), "lang": s.lang}
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     sites = cache.search(str(s.path), query, s.key)
     st.subheader(s.t("results", n=len(sites)))
     if sites.empty:
         st.info(s.t("no_results"))
+        if query != SearchQuery(limit=query.limit):
+            _explain(s, query)
         return
     frame.show_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), key="vacant_map")
     why = "why_vi" if s.lang == "vi" else "why_en"
     name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
+    # The sentences wrap on the page, one per site, rather than hide in a wide table cell.
+    st.markdown(f"**{s.t('why_each')}**")
+    st.markdown("\n".join(f"{i}. {md_text(text)}" for i, text in enumerate(sites[why], 1)))
     dest_names = {f"dest_{d.key}_km": f"{d.name_vi if s.lang == 'vi' else d.name_en} (km)"
                   for d in DESTINATIONS}
-    table = sites.rename(columns={why: s.t("why"), name_col: label("name_vi", s.lang),
+    table = sites.rename(columns={why: s.t("why"), name_col: "park_name",
                                   "score": "search_score", **dest_names})
-    columns = ["plot_codes", label("name_vi", s.lang), "area_ha", "land_use", "search_score",
+    columns = ["plot_codes", "park_name", "area_ha", "land_use", "search_score",
                s.t("why"), "road_km", "rail_km", *dest_names.values(),
                "headroom_m3_day", *[c for c in sites.columns if c.startswith("pts_")]]
     frame.show_table(table, s.lang, columns)
