@@ -53,9 +53,10 @@ def test_zero_result_link_in_english_explains_itself(bac_ninh_env):
     plan, roads = read_plan(bac_ninh_env), read_context(bac_ninh_env, "roads_rail")
     found = explain(plan, NOI_BAI, roads, index=build_index(plan, roads))
     shown = _markdown(at)
-    for sentence in lines(found, "en"):
+    assert lines(found, "en")[0] == "No site meets all 3 conditions."
+    assert "No site meets these conditions." in texts(at.info)
+    for sentence in lines(found, "en")[1:]:  # the first is the message above
         assert md_text(sentence) in shown
-    assert "No site meets all 3 conditions." in shown
     assert "“at least 30 ha”: without it," in shown
     assert f"under the other conditions is {found.largest.area_ha:.2f} ha" in shown
     assert "Relax “at least 30 ha” to “at least " in shown
@@ -72,7 +73,7 @@ def test_zero_result_explanation_in_vietnamese(bac_ninh_env):
     at = _open_link(NOI_BAI.to_params())  # no lang: the default, Vietnamese
     assert texts(at.subheader)[:2] == ["0 kết quả", "Vì sao không có kết quả"]
     shown = _markdown(at)
-    assert "Không có lô đất nào đáp ứng cả 3 điều kiện." in shown
+    assert "Không có lô đất nào đáp ứng các điều kiện." in texts(at.info)
     assert "“rộng từ 30 ha”: nếu bỏ, có" in shown
     assert "No site" not in shown
 
