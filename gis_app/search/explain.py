@@ -106,14 +106,20 @@ def conditions(query: SearchQuery) -> list[str]:
     return keys
 
 
-def _components(index: SearchIndex, keep: np.ndarray) -> np.ndarray:
-    """Connected-component label of each index row among the ``keep`` rows (edge adjacency,
-    same park, as the groups use); rows outside ``keep`` are their own component."""
+def _edges(index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
+    """The index's adjacency graph as two arrays of edge ends (each edge twice)."""
     n = len(index)
     sizes = np.fromiter((len(t) for t in index.neighbours), dtype=np.int64, count=n)
     ends = np.repeat(np.arange(n), sizes)
     other = np.fromiter((p for t in index.neighbours for p in t), dtype=np.int64,
                         count=int(sizes.sum()))
+    return ends, other
+
+
+def _components(n: int, edges: tuple[np.ndarray, np.ndarray], keep: np.ndarray) -> np.ndarray:
+    """Connected-component label of each of ``n`` index rows among the ``keep`` rows (edge
+    adjacency, same park, as the groups use); rows outside ``keep`` are their own component."""
+    ends, other = edges
     both = keep[ends] & keep[other]
     left, right = ends[both], other[both]
     labels = np.arange(n)
@@ -129,16 +135,19 @@ def _components(index: SearchIndex, keep: np.ndarray) -> np.ndarray:
         labels = new
 
 
-def largest_area(index: SearchIndex, query: SearchQuery) -> Largest | None:
+def largest_area(index: SearchIndex, query: SearchQuery,
+                 edges: tuple[np.ndarray, np.ndarray] | None = None) -> Largest | None:
     """The largest contiguous vacant area meeting every condition of ``query`` but its minimum
     area: a component of edge-adjacent eligible plots whose nearest plot is within the
     distance limits (a group's distance is its nearest plot's, as in the search) and, when
-    the query has a maximum area, not above it. ``None`` when no plot is eligible."""
+    the query has a maximum area, not above it. ``None`` when no plot is eligible.
+
+    ``edges``: :func:`_edges` of the index, when a caller asks several times."""
     eligible = _eligible(index, query)
     rows = np.flatnonzero(eligible)
     if not len(rows):
         return None
-    label = _components(index, eligible)[rows]
+    label = _components(len(index), edges or _edges(index), eligible)[rows]
     frame = pd.DataFrame({"label": label, "area_ha": index.area[rows],
                           **{k: v[rows] for k, v in index.numbers.items()}})
     by = frame.groupby("label", sort=True)
@@ -215,7 +224,8 @@ def explain(plan: Plan, query: SearchQuery, roads_rail: gpd.GeoDataFrame | None 
     elif not index.matches(plan, roads_rail):
         raise ValueError("search index: built from another plan or roads layer than given")
     found, _ = fitting_candidates(index, query)
-    largest = largest_area(index, query)
+    edges = _edges(index)
+    largest = largest_area(index, query, edges)
     effects = []
     for key in conditions(query):
         relaxed = _without(query, key)
@@ -233,7 +243,7 @@ def explain(plan: Plan, query: SearchQuery, roads_rail: gpd.GeoDataFrame | None 
         effects.append(ConditionEffect(
             key=key, relaxed=relaxed, sites=len(candidates),
             hectares=float(candidates["area_ha"].sum()),
-            largest=largest if key == "min_area" else largest_area(index, relaxed),
+            largest=largest if key == "min_area" else largest_area(index, relaxed, edges),
             nearest_query=nearest_query, nearest=rows if nearest_query is not None else None))
     return Explanation(query=query, sites=len(found), hectares=float(found["area_ha"].sum()),
                        conditions=tuple(effects), largest=largest)
