@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from streamlit.testing.v1 import AppTest
 from viewer_helpers import APP, open_page, texts
@@ -12,6 +14,7 @@ from gis_app.search import build_index, explain
 from gis_app.search.explain import lines
 from gis_app.search.query import SearchQuery
 from gis_app.settings import PROVINCES
+from gis_app.testing_hostile import IMG, SCRIPT, SVG, write_hostile_province
 from gis_app.viewer.escape import md_text
 
 NOI_BAI = SearchQuery(min_area_ha=30.0, min_headroom_m3_day=1000.0,
@@ -92,16 +95,38 @@ def test_shared_link_opens_in_its_language(viewer_env):
     assert texts(again.subheader)[0] == "2 kết quả"
 
 
-def test_park_names_under_the_right_header_and_why_sentences_wrap(viewer_env):
+def test_park_names_under_the_right_header(viewer_env):
     at = _open_link({"min_ha": "1.5", "lang": "en"})
     table = at.dataframe[0].value
     assert list(table["Park"]) == ["Park Two", "Park One"]  # English names, "Park" header
     assert "Name (Vietnamese)" not in table.columns
-    # Each site's "why it fits" sentence is written out on the page, numbered as ranked.
+    at.sidebar.radio(key="lang").set_value("vi").run()
+    assert list(at.dataframe[0].value["Tên KCN"]) == ["KCN Hai", "KCN Một"]
+
+
+def test_why_sentences_are_written_out(viewer_env):
+    at = _open_link({"min_ha": "1.5", "lang": "en"})
+    # Each site's "why it fits" sentence is on the page in full, numbered as ranked.
+    table = at.dataframe[0].value
     shown = _markdown(at)
+    assert "**Why each site fits**" in shown
     for rank, sentence in enumerate(table["Why it fits"], 1):
         assert f"{rank}. {md_text(sentence)}" in shown
     at.sidebar.radio(key="lang").set_value("vi").run()
     table = at.dataframe[0].value
-    assert list(table["Tên KCN"]) == ["KCN Hai", "KCN Một"]
     assert f"1. {md_text(table['Vì sao phù hợp'].iloc[0])}" in _markdown(at)
+
+
+_UNESCAPED = re.compile(r"(?<!\\)[<\[]")
+
+
+@pytest.mark.parametrize("params", [{"min_ha": "1.5"},
+                                    {"factory": "1", "rail_km": "0.55"}])  # none: explained
+def test_hostile_names_in_sentences_stay_text(viewer_env, tmp_path, monkeypatch, params):
+    hostile = write_hostile_province(viewer_env, tmp_path / "hostile.gpkg")
+    monkeypatch.setenv("KCN_GIS_FILES", str(hostile))
+    for lang in ("vi", "en"):
+        at = _open_link({**params, "lang": lang})
+        shown = _markdown(at)
+        assert any(h in shown.replace("\\", "") for h in (IMG, SCRIPT, SVG))  # names shown
+        assert not _UNESCAPED.search(shown.replace("**", "")), shown
