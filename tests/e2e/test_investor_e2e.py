@@ -8,6 +8,7 @@ Needs ``/usr/bin/chromium`` and the ``playwright`` package, like the viewer's br
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -143,5 +144,54 @@ def test_shared_link_opens_in_its_language(browser, server):
     wait_idle(third)
     assert _lang_checked(third) == "Tiếng Việt"
     for p in (page, other, third):
+        assert p.locator(EXCEPTION).count() == 0
+    assert not errors and not blocked, (errors, blocked)
+
+
+def _leaflet(page):  # noqa: ANN001, ANN202
+    """The results map's frame once Leaflet has drawn in it (st_folium's ``window.map``)."""
+    page.wait_for_selector(MAP_FRAME, state="attached", timeout=90_000)
+    page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(
+        state="attached", timeout=60_000)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        for frame in page.frames:
+            if "streamlit_folium" in frame.url and frame.evaluate("() => !!window.map"):
+                return frame
+        page.wait_for_timeout(250)
+    raise AssertionError("the results map did not draw")
+
+
+def _view(frame) -> tuple[float, float, int]:  # noqa: ANN001
+    lat, lng, zoom = frame.evaluate(
+        "() => [window.map.getCenter().lat, window.map.getCenter().lng, window.map.getZoom()]")
+    return lat, lng, zoom
+
+
+def test_shared_link_keeps_the_map_view(browser, server):
+    page, blocked, errors = browser
+    page.goto(f"{server}/vacant_land?min_ha=10&lang=en")
+    page.get_by_text(re.compile(r"^\d+ results$")).wait_for(timeout=90_000)
+    wait_idle(page)
+    frame = _leaflet(page)
+    zoom = _view(frame)[2]
+    # The investor zooms in: the address bar's link takes the new view.
+    page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
+    page.wait_for_function(f"() => new URLSearchParams(location.search).get('map')"
+                           f"?.endsWith(',{zoom + 1}')", timeout=60_000)
+    wait_idle(page)
+    lat, lng, shown_zoom = (float(v) for v in parse_qs(urlsplit(page.url).query)["map"][0]
+                            .split(","))
+    assert shown_zoom == zoom + 1 and _view(frame)[2] == zoom + 1
+    # Someone opening that link sees the same place at the same zoom, in English.
+    other = page.context.new_page()
+    other.goto(page.url)
+    other.get_by_text(re.compile(r"^\d+ results$")).wait_for(timeout=90_000)
+    wait_idle(other)
+    seen = _view(_leaflet(other))
+    assert seen[2] == zoom + 1
+    assert seen[0] == pytest.approx(lat, abs=1e-4) and seen[1] == pytest.approx(lng, abs=1e-4)
+    other.screenshot(path=str(ARTIFACTS / "investor_shared_map_view_en.png"), full_page=True)
+    for p in (page, other):
         assert p.locator(EXCEPTION).count() == 0
     assert not errors and not blocked, (errors, blocked)

@@ -130,3 +130,18 @@ def test_hostile_names_in_sentences_stay_text(viewer_env, tmp_path, monkeypatch,
         shown = _markdown(at)
         assert any(h in shown.replace("\\", "") for h in (IMG, SCRIPT, SVG))  # names shown
         assert not _UNESCAPED.search(shown.replace("**", "")), shown
+
+
+@pytest.mark.parametrize("view", ["<img src=x>,1,2", "91,106,12", "nan,106,12", "21,106",
+                                  "21,106,99"])
+def test_a_bad_map_view_in_a_link_is_ignored(viewer_env, view):
+    at = _open_link({"min_ha": "1.5", "lang": "en", "map": view})
+    assert texts(at.subheader)[0] == "2 results"
+    assert "map" not in at.query_params  # the page writes back only what it understood
+
+
+def test_a_map_view_in_a_link_stays_for_its_search(viewer_env):
+    at = _open_link({"min_ha": "1.5", "lang": "en", "map": "21.1,106.05,12"})
+    assert _param(at, "map") == "21.10000,106.05000,12"
+    at.number_input(key="vl_min_ha").set_value(3.0).run()  # a new search: the map refits
+    assert "map" not in at.query_params

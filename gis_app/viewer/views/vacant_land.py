@@ -23,6 +23,8 @@ FACT_SHEET_SITES = 5
 
 #: Widget keys of the query's fields (session state), filled from the URL on first load.
 _PREFIX = "vl_"
+#: URL parameter of the results map's view (``lat,lon,zoom``).
+_VIEW = "map"
 
 
 def _init_from_url(s: frame.Session) -> None:
@@ -36,6 +38,47 @@ def _init_from_url(s: frame.Session) -> None:
         st.warning(f"{s.t('bad_query')}: {md_text(exc)}")
         q = SearchQuery()
     _set_widgets(q)
+    view = parse_view(st.query_params.get(_VIEW, ""))
+    if view is not None:  # the link's map view, for the link's own search
+        st.session_state[_PREFIX + "view"] = (q, view)
+
+
+def parse_view(text: str) -> tuple[float, float, int] | None:
+    """A ``map`` URL parameter (``lat,lon,zoom``, WGS 84 degrees) as numbers; ``None`` when
+    it is not one (a hand-edited link just opens the map on its results)."""
+    parts = text.split(",")
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+    except (ValueError, IndexError):
+        return None
+    if len(parts) != 3 or not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 22):
+        return None
+    return lat, lon, zoom
+
+
+def _view_param(view: tuple[float, float, int]) -> str:
+    return f"{view[0]:.5f},{view[1]:.5f},{view[2]}"
+
+
+def _results_map(m: object, query: SearchQuery) -> None:
+    """The results map; its view (centre, zoom) goes into the page URL as ``map=lat,lon,zoom``
+    so a copied link opens on the same view. (Not a fragment: a fragment's rerun draws the
+    map it was given again, which st_folium takes for a new map and re-mounts empty.)"""
+    from streamlit_folium import st_folium
+
+    state = st.session_state
+    known = state.get(_PREFIX + "view")
+    view = known[1] if known is not None and known[0] == query else None
+    out = st_folium(m, key="vacant_map", height=520, use_container_width=True,
+                    returned_objects=["last_object_clicked", "center", "zoom"],
+                    center=view[:2] if view else None, zoom=view[2] if view else None)
+    center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        seen = parse_view(f"{center.get('lat')},{center.get('lng')},{int(zoom)}")
+        if seen is not None:
+            state[_PREFIX + "view"] = (query, seen)
+            if st.query_params.get(_VIEW) != _view_param(seen):
+                st.query_params[_VIEW] = _view_param(seen)
 
 
 def _set_widgets(q: SearchQuery) -> None:
@@ -132,6 +175,9 @@ def main() -> None:
     # Keep the URL in step with the widgets so the address bar always holds this search, in
     # the page's language: a shared link opens as its sender saw it (app.py reads ``lang``).
     params = {**query.to_params(), "lang": s.lang}
+    view = st.session_state.get(_PREFIX + "view")
+    if view is not None and view[0] == query:  # a new search opens the map on its results
+        params[_VIEW] = _view_param(view[1])
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     sites = cache.search(str(s.path), query, s.key)
@@ -141,7 +187,7 @@ def main() -> None:
         if query != SearchQuery(limit=query.limit):
             _explain(s, query)
         return
-    frame.show_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), key="vacant_map")
+    _results_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), query)
     why = "why_vi" if s.lang == "vi" else "why_en"
     name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
     # The sentences wrap on the page, one per site, rather than hide in a wide table cell.
