@@ -274,7 +274,7 @@ _TEXT = {
                        "ha: lô {codes} tại {park}.",
         "largest_none": "Không còn lô đất trống nào đáp ứng các điều kiện còn lại.",
         "nearest": "Nới “{cond}” thành “{to}”: {best}",
-        "dropped": "bỏ điều kiện này",
+        "nearest_dropped": "Bỏ “{cond}”: {best}",
     },
     "en": {
         "province": "in {value}",
@@ -299,7 +299,7 @@ _TEXT = {
                        "ha: plot {codes} in {park}.",
         "largest_none": "No vacant plot is left under the other conditions.",
         "nearest": "Relax “{cond}” to “{to}”: {best}",
-        "dropped": "drop it",
+        "nearest_dropped": "Without “{cond}”: {best}",
     },
 }
 
@@ -318,7 +318,7 @@ def condition_text(query: SearchQuery, key: str, lang: str) -> str:
     if key.startswith("to_"):
         dest = key[3:]
         name = _DEST_NAMES[dest][0 if lang == "vi" else 1]
-        return text["to"].format(name=name, value=_number(query.destination_limits[dest], 1,
+        return text["to"].format(name=name, value=_number(query.destination_limits[dest], 2,
                                                           lang))
     value = {
         "province": query.province,
@@ -326,8 +326,8 @@ def condition_text(query: SearchQuery, key: str, lang: str) -> str:
         "min_area": _number(query.min_area_ha, 2, lang),
         "max_area": _number(query.max_area_ha or 0.0, 2, lang),
         "headroom": _number(query.min_headroom_m3_day or 0.0, 0, lang),
-        "road": _number(query.max_road_km or 0.0, 1, lang),
-        "rail": _number(query.max_rail_km or 0.0, 1, lang),
+        "road": _number(query.max_road_km or 0.0, 2, lang),
+        "rail": _number(query.max_rail_km or 0.0, 2, lang),
     }.get(key, "")
     return text[key].format(value=value)
 
@@ -374,12 +374,13 @@ def lines(explanation: Explanation, lang: str) -> list[str]:
         if effect.nearest_query is None or effect.nearest is None:
             continue
         cond = condition_text(q, effect.key, lang)
-        relaxed_to = (text["dropped"] if effect.key not in _AMOUNTS
-                      or effect.nearest_query == dataclasses.replace(effect.relaxed,
-                                                                     limit=effect.nearest_query.limit)
-                      else condition_text(effect.nearest_query, effect.key, lang))
-        out.append(text["nearest"].format(cond=cond, to=relaxed_to,
-                                          best=str(effect.nearest[why].iloc[0])))
+        best = str(effect.nearest[why].iloc[0])
+        dropped = dataclasses.replace(effect.relaxed, limit=effect.nearest_query.limit)
+        if effect.key not in _AMOUNTS or effect.nearest_query == dropped:
+            out.append(text["nearest_dropped"].format(cond=cond, best=best))
+        else:
+            out.append(text["nearest"].format(
+                cond=cond, to=condition_text(effect.nearest_query, effect.key, lang), best=best))
     return out
 
 

@@ -128,6 +128,10 @@ def test_hand_example_distance_and_factory():
     # Without the factory: B1 only (1 ha; B2 is 0.6 km from the rail).
     assert by_key["factory"].sites == 1 and by_key["factory"].hectares == pytest.approx(1.0)
     assert list(by_key["factory"].nearest["plot_codes"]) == ["B1"]
+    en = lines(found, "en")
+    assert en[-2].startswith("Without “with a ready-built factory”: Plot B1 of 1.00 ha")
+    assert en[-1].startswith("Relax “within 0.55 km of the railway” to “within 2.5 km of the "
+                             "railway”: Plot D1 of 2.00 ha")
     # Without the rail limit: D1 (2 ha); the nearest limit that lets it in is 2.5 km.
     assert by_key["rail"].sites == 1 and by_key["rail"].hectares == pytest.approx(2.0)
     assert by_key["rail"].nearest_query.max_rail_km == pytest.approx(2.5)

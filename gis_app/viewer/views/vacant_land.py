@@ -1,7 +1,9 @@
 """Vacant land for investors: filters, ranked sites on a map and a table, shareable URL, exports.
 
 The widgets start from the page URL (``?min_ha=5&to_noibai=30``) and write the search back to
-it, so a copied link reproduces the search.
+it, with the language (``lang``, read by app.py) and the map view (``map``), so a copied link
+reproduces what its sender saw. A search that finds nothing is explained
+(:func:`gis_app.search.explain`).
 """
 
 from __future__ import annotations
