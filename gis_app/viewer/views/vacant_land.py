@@ -42,7 +42,7 @@ def _init_from_url(s: frame.Session) -> None:
     _set_widgets(q)
     view = parse_view(st.query_params.get(_VIEW, ""))
     if view is not None:  # the link's map view, for the link's own search
-        st.session_state[_PREFIX + "view"] = (q, view)
+        st.session_state[_PREFIX + "view"] = st.session_state[_PREFIX + "view_start"] = (q, view)
 
 
 def parse_view(text: str) -> tuple[float, float, int] | None:
@@ -69,8 +69,11 @@ def _results_map(m: object, query: SearchQuery) -> None:
     from streamlit_folium import st_folium
 
     state = st.session_state
-    known = state.get(_PREFIX + "view")
-    view = known[1] if known is not None and known[0] == query else None
+    # Only the link's view is handed to the map, and it stays the same: st_folium moves the map
+    # when the view it is given changes, so handing back each view seen would fight the
+    # reader's own panning (zoom 11, 12, 11, ... as reruns and moves cross).
+    start = state.get(_PREFIX + "view_start")
+    view = start[1] if start is not None and start[0] == query else None
     out = st_folium(m, key="vacant_map", height=520, use_container_width=True,
                     returned_objects=["last_object_clicked", "center", "zoom"],
                     center=view[:2] if view else None, zoom=view[2] if view else None)
