@@ -143,6 +143,8 @@ def test_shared_link_opens_in_its_language(browser, server):
     third.get_by_text(f"{count} kết quả", exact=True).wait_for(timeout=90_000)
     wait_idle(third)
     assert _lang_checked(third) == "Tiếng Việt"
+    assert third.get_by_text("Vì sao từng kết quả phù hợp", exact=True).count() == 1
+    third.screenshot(path=str(ARTIFACTS / "investor_shared_link_vi.png"), full_page=True)
     for p in (page, other, third):
         assert p.locator(EXCEPTION).count() == 0
     assert not errors and not blocked, (errors, blocked)
