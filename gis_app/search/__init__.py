@@ -3,6 +3,7 @@
 No Streamlit here: the viewer's "Vacant land" page and any other caller share this code.
 """
 
+from .explain import ConditionEffect, Explanation, Largest, explain, largest_area
 from .export import to_csv, to_geojson
 from .groups import adjacent_pairs, grow_groups
 from .index import SearchIndex, build_index
@@ -14,6 +15,9 @@ from .settings import DESTINATIONS, WEIGHTS, Destination
 
 __all__ = [
     "DESTINATIONS",
+    "ConditionEffect",
+    "Explanation",
+    "Largest",
     "POINT_COLUMNS",
     "RESULT_COLUMNS",
     "WEIGHTS",
@@ -26,7 +30,9 @@ __all__ = [
     "destination_points",
     "distance_columns",
     "eligible_plots",
+    "explain",
     "grow_groups",
+    "largest_area",
     "nearest_km",
     "score",
     "search",

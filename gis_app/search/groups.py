@@ -80,26 +80,34 @@ def grow_in_graph(
     areas = area.tolist()
     pool = [True] * len(areas) if in_pool is None else in_pool.tolist()
     used = [False] * len(areas)
+    # Plots of a growth that ran out of neighbours below the target: together they are all
+    # the unused pool plots connected to its seed, so growing from any of them would take the
+    # same plots (or fewer, once others are used) and fail again. Skipping them as seeds
+    # changes no group, and a minimum area no group reaches costs one pass, not one per plot.
+    exhausted = [False] * len(areas)
     target = min_area_ha - _EPS_HA
     groups: list[np.ndarray] = []
     for seed in order.tolist():
-        if used[seed]:
+        if used[seed] or exhausted[seed]:
             continue
         frontier = {p for p in neighbours[seed] if pool[p]}
         if not frontier:
             continue
         members, total = [seed], areas[seed]
+        taken = {seed}
         while total < target:
-            frontier = {p for p in frontier if not used[p] and p not in members}
+            frontier = {p for p in frontier if not used[p] and p not in taken}
             if not frontier:
                 break
             best = max(frontier, key=lambda p: (areas[p], -p))
             members.append(best)
+            taken.add(best)
             total += areas[best]
             frontier.update(p for p in neighbours[best] if pool[p])
-        if len(members) > 1 and total >= target and (
-            max_area_ha is None or total <= max_area_ha + _EPS_HA
-        ):
+        if total < target:
+            for p in members:
+                exhausted[p] = True
+        elif len(members) > 1 and (max_area_ha is None or total <= max_area_ha + _EPS_HA):
             for p in members:
                 used[p] = True
             groups.append(np.array(sorted(members)))

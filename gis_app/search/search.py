@@ -202,6 +202,41 @@ def _shown_sites(index: SearchIndex, chosen: pd.DataFrame, codes: list[str],
     return gpd.GeoDataFrame(shown, geometry=geometry_name, crs=sites.crs)
 
 
+def distance_ok(values: dict[str, np.ndarray] | pd.DataFrame, query: SearchQuery) -> np.ndarray:
+    """Which rows meet the query's road, rail and destination limits (unknown distances fail).
+
+    ``values`` holds the distance columns (a frame or the index's arrays) of one kind of row:
+    a site's distance is its nearest plot's.
+    """
+    n = len(next(iter(values.values()))) if isinstance(values, dict) else len(values)
+    keep = np.ones(n, dtype=bool)
+    if query.max_road_km is not None:
+        keep &= np.asarray(values["road_km"]) <= query.max_road_km
+    if query.max_rail_km is not None:
+        keep &= np.asarray(values["rail_km"]) <= query.max_rail_km
+    for key, km in query.max_km_to:
+        keep &= np.asarray(values[f"dest_{key}_km"]) <= km
+    return keep
+
+
+def fitting_candidates(index: SearchIndex,
+                       query: SearchQuery) -> tuple[pd.DataFrame, list[np.ndarray]]:
+    """Every site meeting ``query`` (not only the ``limit`` shown), unranked, and the groups.
+
+    Rows: ``row`` (index row of a single plot, else -1), ``group`` (position in the returned
+    groups, else -1), ``n_plots``, ``area_ha`` and the numbers the score reads. The search
+    ranks these; :func:`gis_app.search.explain.explain` counts them.
+    """
+    eligible = _eligible(index, query)
+    candidates = [_single_candidates(index, eligible, query)]
+    groups: list[np.ndarray] = []
+    if query.allow_groups and query.min_area_ha > 0:
+        groups = _grow(index, eligible, query)
+        candidates.append(_group_candidates(index, groups))
+    frame = pd.concat(candidates, ignore_index=True)
+    return frame[distance_ok(frame, query)].reset_index(drop=True), groups
+
+
 def search(
     plan: Plan,
     query: SearchQuery,
@@ -245,21 +280,7 @@ def search(
         index = build_index(plan, roads_rail)
     elif not index.matches(plan, roads_rail):
         raise ValueError("search index: built from another plan or roads layer than given")
-    eligible = _eligible(index, query)
-    candidates = [_single_candidates(index, eligible, query)]
-    groups: list[np.ndarray] = []
-    if query.allow_groups and query.min_area_ha > 0:
-        groups = _grow(index, eligible, query)
-        candidates.append(_group_candidates(index, groups))
-    candidates = pd.concat(candidates, ignore_index=True)
-    keep = np.ones(len(candidates), dtype=bool)
-    if query.max_road_km is not None:
-        keep &= candidates["road_km"].to_numpy() <= query.max_road_km
-    if query.max_rail_km is not None:
-        keep &= candidates["rail_km"].to_numpy() <= query.max_rail_km
-    for key, km in query.max_km_to:
-        keep &= candidates[f"dest_{key}_km"].to_numpy() <= km
-    candidates = candidates[keep].reset_index(drop=True)
+    candidates, groups = fitting_candidates(index, query)
     points = score(candidates, query)
     chosen, codes = _best(candidates, points, query.limit, index, groups)
     # Text and geometry only for the sites shown: nationally there are 50,000 candidates.

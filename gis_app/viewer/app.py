@@ -117,6 +117,9 @@ def _login(lang: str, idle_minutes: float) -> None:
 def sidebar() -> str:
     """Write the sidebar; returns the language."""
     with st.sidebar:
+        # A shared link's language (``?lang=en``) starts the session in it; then the radio leads.
+        if "lang" not in state and st.query_params.get("lang") in LANGS:
+            state["lang"] = st.query_params["lang"]
         st.radio(t("language", state.get("lang", "vi")), LANGS, key="lang", horizontal=True,
                  format_func=LANG_NAMES.__getitem__)
         lang = state["lang"]

@@ -123,6 +123,13 @@ def search(path: str, query: search_lib.SearchQuery, key: str) -> gpd.GeoDataFra
     return search_lib.search(index.plan, query, index.roads_rail, index=index)
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def explain_search(path: str, query: search_lib.SearchQuery, key: str) -> search_lib.Explanation:
+    """:func:`gis_app.search.explain` of a query on the file's shared search index."""
+    index = search_index(path, key)
+    return search_lib.explain(index.plan, query, index.roads_rail, index=index)
+
+
 @st.cache_resource(show_spinner=False, max_entries=4)
 def sheet_data(path: str, key: str, as_of: date | None = None) -> export.SheetData:
     """:func:`gis_app.export.load_sheet_data`, once per file version (and plan date)."""

@@ -1,15 +1,20 @@
 """Vacant land for investors: filters, ranked sites on a map and a table, shareable URL, exports.
 
 The widgets start from the page URL (``?min_ha=5&to_noibai=30``) and write the search back to
-it, so a copied link reproduces the search.
+it, with the language (``lang``, read by app.py) and the map view (``map``), so a copied link
+reproduces what its sender saw. A search that finds nothing is explained
+(:func:`gis_app.search.explain`).
 """
 
 from __future__ import annotations
+
+import dataclasses
 
 import streamlit as st
 
 from gis_app.layers.schema import PLOT_LAND_USES
 from gis_app.search import DESTINATIONS, QueryError, SearchQuery, to_csv, to_geojson
+from gis_app.search.explain import lines as explain_lines
 from gis_app.settings import LEASABLE_LAND_USES
 from gis_app.viewer import cache, frame, maps
 from gis_app.viewer.escape import md_text
@@ -20,6 +25,8 @@ FACT_SHEET_SITES = 5
 
 #: Widget keys of the query's fields (session state), filled from the URL on first load.
 _PREFIX = "vl_"
+#: URL parameter of the results map's view (``lat,lon,zoom``).
+_VIEW = "map"
 
 
 def _init_from_url(s: frame.Session) -> None:
@@ -32,6 +39,55 @@ def _init_from_url(s: frame.Session) -> None:
     except QueryError as exc:
         st.warning(f"{s.t('bad_query')}: {md_text(exc)}")
         q = SearchQuery()
+    _set_widgets(q)
+    view = parse_view(st.query_params.get(_VIEW, ""))
+    if view is not None:  # the link's map view, for the link's own search
+        st.session_state[_PREFIX + "view"] = st.session_state[_PREFIX + "view_start"] = (q, view)
+
+
+def parse_view(text: str) -> tuple[float, float, int] | None:
+    """A ``map`` URL parameter (``lat,lon,zoom``, WGS 84 degrees) as numbers; ``None`` when
+    it is not one (a hand-edited link just opens the map on its results)."""
+    parts = text.split(",")
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+    except (ValueError, IndexError):
+        return None
+    if len(parts) != 3 or not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 22):
+        return None
+    return lat, lon, zoom
+
+
+def _view_param(view: tuple[float, float, int]) -> str:
+    return f"{view[0]:.5f},{view[1]:.5f},{view[2]}"
+
+
+def _results_map(m: object, query: SearchQuery) -> None:
+    """The results map; its view (centre, zoom) goes into the page URL as ``map=lat,lon,zoom``
+    so a copied link opens on the same view. (Not a fragment: a fragment's rerun draws the
+    map it was given again, which st_folium takes for a new map and re-mounts empty.)"""
+    from streamlit_folium import st_folium
+
+    state = st.session_state
+    # Only the link's view is handed to the map, and it stays the same: st_folium moves the map
+    # when the view it is given changes, so handing back each view seen would fight the
+    # reader's own panning (zoom 11, 12, 11, ... as reruns and moves cross).
+    start = state.get(_PREFIX + "view_start")
+    view = start[1] if start is not None and start[0] == query else None
+    out = st_folium(m, key="vacant_map", height=520, use_container_width=True,
+                    returned_objects=["last_object_clicked", "center", "zoom"],
+                    center=view[:2] if view else None, zoom=view[2] if view else None)
+    center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        seen = parse_view(f"{center.get('lat')},{center.get('lng')},{int(zoom)}")
+        if seen is not None:
+            state[_PREFIX + "view"] = (query, seen)
+            if st.query_params.get(_VIEW) != _view_param(seen):
+                st.query_params[_VIEW] = _view_param(seen)
+
+
+def _set_widgets(q: SearchQuery) -> None:
+    """Put a query into the filter widgets (before they are drawn: at start or in a callback)."""
     state = st.session_state
     state[_PREFIX + "parks"] = list(q.park_codes)
     state[_PREFIX + "min_ha"] = float(q.min_area_ha)
@@ -92,6 +148,26 @@ def _query_from_widgets(s: frame.Session, park_names: dict[str, str],
     )
 
 
+def _explain(s: frame.Session, query: SearchQuery) -> None:
+    """Why the search found nothing: each condition's effect, the largest contiguous area
+    left, and the nearest matches, each with a button that runs it."""
+    found = cache.explain_search(str(s.path), query, s.key)
+    sentences = explain_lines(found, s.lang)
+    n = len(found.conditions)
+    st.subheader(s.t("why_none"))  # (the summary, sentences[0], is the message above)
+    st.markdown(f"**{s.t('conditions_effect')}**")
+    st.markdown("\n".join(f"- {md_text(text)}" for text in sentences[1:n + 1]))
+    st.markdown(md_text(sentences[n + 1]))
+    st.markdown(f"**{s.t('nearest_matches')}**")
+    nearest = [c for c in found.conditions if c.nearest_query is not None]
+    if not nearest:
+        st.caption(s.t("no_nearest"))
+    for effect, text in zip(nearest, sentences[n + 2:], strict=True):
+        st.markdown(f"- {md_text(text)}")
+        st.button(s.t("use_search"), key=f"{_PREFIX}use_{effect.key}", on_click=_set_widgets,
+                  args=(dataclasses.replace(effect.nearest_query, limit=query.limit),))
+
+
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_vacant"))
@@ -101,23 +177,32 @@ def main() -> None:
     _init_from_url(s)
     provinces = sorted(set(plan.parks["province"]) | set(plan.parks["legacy_province"]))
     query = _query_from_widgets(s, park_names, provinces)
-    # Keep the URL in step with the widgets so the address bar always holds this search.
-    params = query.to_params()
+    # Keep the URL in step with the widgets so the address bar always holds this search, in
+    # the page's language: a shared link opens as its sender saw it (app.py reads ``lang``).
+    params = {**query.to_params(), "lang": s.lang}
+    view = st.session_state.get(_PREFIX + "view")
+    if view is not None and view[0] == query:  # a new search opens the map on its results
+        params[_VIEW] = _view_param(view[1])
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     sites = cache.search(str(s.path), query, s.key)
     st.subheader(s.t("results", n=len(sites)))
     if sites.empty:
         st.info(s.t("no_results"))
+        if query != SearchQuery(limit=query.limit):
+            _explain(s, query)
         return
-    frame.show_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), key="vacant_map")
+    _results_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), query)
     why = "why_vi" if s.lang == "vi" else "why_en"
     name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
+    # The sentences wrap on the page, one per site, rather than hide in a wide table cell.
+    st.markdown(f"**{s.t('why_each')}**")
+    st.markdown("\n".join(f"{i}. {md_text(text)}" for i, text in enumerate(sites[why], 1)))
     dest_names = {f"dest_{d.key}_km": f"{d.name_vi if s.lang == 'vi' else d.name_en} (km)"
                   for d in DESTINATIONS}
-    table = sites.rename(columns={why: s.t("why"), name_col: label("name_vi", s.lang),
+    table = sites.rename(columns={why: s.t("why"), name_col: "park_name",
                                   "score": "search_score", **dest_names})
-    columns = ["plot_codes", label("name_vi", s.lang), "area_ha", "land_use", "search_score",
+    columns = ["plot_codes", "park_name", "area_ha", "land_use", "search_score",
                s.t("why"), "road_km", "rail_km", *dest_names.values(),
                "headroom_m3_day", *[c for c in sites.columns if c.startswith("pts_")]]
     frame.show_table(table, s.lang, columns)
