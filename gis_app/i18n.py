@@ -217,7 +217,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "non_finite": ("Tọa độ, diện tích hoặc số liệu không hữu hạn (NaN, vô cực, quá lớn)",
                    "A coordinate, area or number is not finite (NaN, infinite, too large)"),
     # officer reports (gis_app.officer_reports): screening, efficiency ranking, needs action
-    "park_name": ("Khu công nghiệp", "Park"),
+    "park_name": ("Tên KCN", "Park"),  # the park's name in the reader's language
     "plot_codes": ("Các lô", "Plots"),
     "action_kind": ("Việc cần xử lý", "Action needed"),
     "detail": ("Chi tiết", "Details"),

@@ -29,7 +29,6 @@ _CODES: dict[str, tuple[str, str]] = {
     "road_km": ("Cách quốc lộ (km)", "To a national road (km)"),
     "rail_km": ("Cách đường sắt (km)", "To the railway (km)"),
     "plot_codes": ("Các lô", "Plots"),
-    "park_name": ("Tên KCN", "Park"),  # the park's name in the reader's language
     "search_score": ("Điểm phù hợp", "Fit score"),
     # data page: validation report, layer list, sources and dataset tables
     "layer": ("Lớp", "Layer"),

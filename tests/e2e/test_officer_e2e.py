@@ -91,7 +91,7 @@ def test_officer_desk_lists_actions_links_parks_and_explains_screening(server) -
         actions = _grid(page, page.get_by_role("tabpanel", name="Việc cần xử lý"), 0)
         behind = actions[actions["Việc cần xử lý"] == "Dự án chậm tiến độ"]
         assert len(behind) == 13 and behind["Mã dự án"].is_unique
-        assert "KCN Gián Khẩu" in set(behind["Khu công nghiệp"])
+        assert "KCN Gián Khẩu" in set(behind["Tên KCN"])
         assert not actions.isin(["None", "nan", "NaN", "<NA>"]).any().any()
         _shot(page, "officer-actions-vi.png")
         # Selecting a row of the table (its checkbox, drawn on the canvas) picks it for the link.

@@ -51,20 +51,20 @@ def test_officer_sees_needs_action_rows_and_opens_the_park(nb_app: AppTest) -> N
     actions = _frames(at)["Việc cần xử lý"]
     behind = actions[actions["Việc cần xử lý"] == "Dự án chậm tiến độ"]
     assert len(behind) == 13 and behind["Mã dự án"].is_unique
-    assert set(behind["Khu công nghiệp"]) == {"KCN Gián Khẩu", "KCN Khánh Phú", "KCN Phúc Sơn",
+    assert set(behind["Tên KCN"]) == {"KCN Gián Khẩu", "KCN Khánh Phú", "KCN Phúc Sơn",
                                               "KCN Tam Điệp I"}
     assert not actions.isna().any().any()
     assert "Dự án đã thu hồi, còn giữ đất" in set(actions["Việc cần xử lý"])
     # Pick a behind-schedule project of Khánh Phú (not the first park, which opens anyway):
     # the link names its park and plot.
-    position = int(behind.index[behind["Khu công nghiệp"] == "KCN Khánh Phú"][0])
+    position = int(behind.index[behind["Tên KCN"] == "KCN Khánh Phú"][0])
     row = actions.iloc[position]
     at.selectbox(key="officer_action_row_vi").set_value(position).run()
     link = at.get("page_link")[0].proto
     assert link.page == "park"
     plot = row["Các lô"].split(", ")[0]
     assert link.query_string == f"park=NB02&plot={plot}"
-    assert row["Khu công nghiệp"] in link.label and plot in link.label
+    assert row["Tên KCN"] in link.label and plot in link.label
     # Following it opens the park page on that park and plot, still logged in.
     at.query_params["park"], at.query_params["plot"] = "NB02", plot
     at.switch_page("views/park.py").run()
@@ -123,5 +123,5 @@ def test_hostile_names_stay_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     row = actions.iloc[0]
     label = at.get("page_link")[0].proto.label
     plot = row["Các lô"].split(", ")[0]
-    assert label == f"Mở {md_text(row['Khu công nghiệp'])}, lô {md_text(plot)}"
-    assert "<" in row["Khu công nghiệp"] or "[" in row["Khu công nghiệp"]  # really hostile
+    assert label == f"Mở {md_text(row['Tên KCN'])}, lô {md_text(plot)}"
+    assert "<" in row["Tên KCN"] or "[" in row["Tên KCN"]  # really hostile
