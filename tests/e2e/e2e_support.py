@@ -120,3 +120,27 @@ def wait_idle(page) -> None:  # noqa: ANN001
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
         timeout=120_000)
     time.sleep(0.5)
+
+
+def until(page, act, outcome, tries: int = 3, timeout: int = 60_000,  # noqa: ANN001
+          settle: bool = False) -> None:
+    """Do ``act`` until ``outcome`` (a locator) is visible.
+
+    On a loaded machine a click can land while the app is still rerunning from the previous
+    step; Streamlit then drops it. Each step therefore waits for what it should show and, if
+    that does not come, waits for the app to go idle and acts again. ``settle``: also wait
+    for the app to go idle once the outcome shows (the next step reads a finished page).
+    """
+    for attempt in range(tries):
+        if attempt and outcome.first.is_visible():
+            return  # the previous attempt did land, only late
+        act()
+        try:
+            outcome.first.wait_for(timeout=timeout)
+            if settle:
+                wait_idle(page)
+            return
+        except Exception:
+            if attempt == tries - 1:
+                raise
+            wait_idle(page)

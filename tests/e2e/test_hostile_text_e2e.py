@@ -22,6 +22,7 @@ from e2e_support import (
     MAP_FRAME,
     offline_page,
     require_browser,
+    until,
     viewer_server,
     wait_idle,
 )
@@ -58,21 +59,6 @@ def server(hostile_file: tuple[Path, Path], tmp_path_factory: pytest.TempPathFac
                        {"KCN_GIS_AUTH_FILE": str(auth)}) as base:
         yield base
 
-
-def _until(page, act, outcome, tries: int = 3, timeout: int = 60_000) -> None:  # noqa: ANN001
-    """Do ``act`` until ``outcome`` (a locator) is visible; a click landing during a rerun is
-    dropped by Streamlit, so wait for the app to be idle and act again."""
-    for attempt in range(tries):
-        if attempt and outcome.first.is_visible():
-            return
-        act()
-        try:
-            outcome.first.wait_for(timeout=timeout)
-            return
-        except Exception:
-            if attempt == tries - 1:
-                raise
-            wait_idle(page)
 
 
 def _map(page):  # noqa: ANN001, ANN202
@@ -113,7 +99,7 @@ def _click_feature(page, frame, selector: str) -> str:  # noqa: ANN001
 def _go(page, title: str, outcome) -> None:  # noqa: ANN001
     """Open a page from the sidebar's navigation (the session, and its login, stay)."""
     nav = page.locator('[data-testid="stSidebarNav"]')
-    _until(page, lambda: nav.get_by_role("link", name=title).click(), outcome, timeout=90_000)
+    until(page, lambda: nav.get_by_role("link", name=title).click(), outcome, timeout=90_000)
     wait_idle(page)
 
 
@@ -150,7 +136,7 @@ def _walk_through(page, server: str) -> tuple[str, str, str, str]:  # noqa: ANN0
     """Log in, then overview -> park -> vacant land -> data; the popups' and card's text."""
     page.goto(f"{server}/")
     sidebar = page.locator('[data-testid="stSidebar"]')
-    _until(page, lambda: sidebar.get_by_text("Cán bộ").click(),
+    until(page, lambda: sidebar.get_by_text("Cán bộ").click(),
            sidebar.get_by_label("Tên đăng nhập"))
     wait_idle(page)
 
@@ -159,7 +145,7 @@ def _walk_through(page, server: str) -> tuple[str, str, str, str]:  # noqa: ANN0
         sidebar.get_by_label("Mật khẩu").fill(PASSWORD)
         sidebar.get_by_role("button", name="Đăng nhập").click()
 
-    _until(page, login, sidebar.get_by_role("button", name="Đăng xuất"))
+    until(page, login, sidebar.get_by_role("button", name="Đăng xuất"))
     wait_idle(page)
     overview = _click_feature(page, _map(page), "path.leaflet-interactive[fill-opacity='0.75']")
 

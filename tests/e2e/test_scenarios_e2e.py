@@ -19,6 +19,7 @@ from e2e_support import (
     missing,
     offline_page,
     require_browser,
+    until,
     viewer_server,
     wait_idle,
 )
@@ -56,25 +57,6 @@ def server(data: tuple[Path, Path], tmp_path_factory: pytest.TempPathFactory) ->
         yield base
 
 
-def _until(page, act, outcome, tries: int = 3, timeout: int = 60_000) -> None:  # noqa: ANN001
-    """Do ``act`` until ``outcome`` (a locator) is visible.
-
-    On a loaded machine a click can land while the app is still rerunning from the previous
-    step; Streamlit then drops it. Each step therefore waits for what it should show and, if
-    that does not come, waits for the app to go idle and acts again.
-    """
-    for attempt in range(tries):
-        if attempt and outcome.first.is_visible():
-            return  # the previous attempt did land, only late
-        act()
-        try:
-            outcome.first.wait_for(timeout=timeout)
-            return
-        except Exception:
-            if attempt == tries - 1:
-                raise
-            wait_idle(page)
-
 
 def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) -> None:  # noqa: ANN001
     path, _ = data
@@ -111,7 +93,7 @@ def test_a_drawn_rectangle_becomes_the_boundary_of_a_saved_edit(server, data) ->
 def _draw_and_save(page) -> None:  # noqa: ANN001
     """Log in, create a scenario, draw a rectangle, add it as a boundary edit and save."""
     sidebar = page.locator('[data-testid="stSidebar"]')
-    _until(page, lambda: sidebar.get_by_text("Cán bộ").click(),
+    until(page, lambda: sidebar.get_by_text("Cán bộ").click(),
            sidebar.get_by_label("Tên đăng nhập"))
     wait_idle(page)
 
@@ -120,9 +102,9 @@ def _draw_and_save(page) -> None:  # noqa: ANN001
         sidebar.get_by_label("Mật khẩu").fill(PASSWORD)
         sidebar.get_by_role("button", name="Đăng nhập").click()
 
-    _until(page, login, page.get_by_text("Tạo kịch bản mới"))
+    until(page, login, page.get_by_text("Tạo kịch bản mới"))
     wait_idle(page)
-    _until(page, lambda: page.get_by_text("Tạo kịch bản mới").click(),
+    until(page, lambda: page.get_by_text("Tạo kịch bản mới").click(),
            page.get_by_label("Tên kịch bản"))
 
     def create() -> None:
@@ -131,7 +113,7 @@ def _draw_and_save(page) -> None:  # noqa: ANN001
         wait_idle(page)
         page.get_by_role("button", name="Tạo", exact=True).click()
 
-    _until(page, create, page.locator(MAP_FRAME), tries=2, timeout=90_000)
+    until(page, create, page.locator(MAP_FRAME), tries=2, timeout=90_000)
     wait_idle(page)
     # The drawing map: the toolbar comes from Leaflet.draw served by the app.
     frame = page.frame_locator(MAP_FRAME).first
@@ -153,10 +135,10 @@ def _draw_and_save(page) -> None:  # noqa: ANN001
         select.locator("input").press_sequentially("ranh giới")
         select.locator("input").press("Enter")
 
-    _until(page, choose_boundary, page.get_by_text("Cách điều chỉnh"))
+    until(page, choose_boundary, page.get_by_text("Cách điều chỉnh"))
     wait_idle(page)
-    _until(page, lambda: page.get_by_role("button", name="Thêm điều chỉnh").click(),
+    until(page, lambda: page.get_by_role("button", name="Thêm điều chỉnh").click(),
            page.get_by_text("Đã thêm điều chỉnh e1."), tries=2)
     wait_idle(page)
-    _until(page, lambda: page.get_by_role("button", name="Lưu kịch bản").click(),
+    until(page, lambda: page.get_by_role("button", name="Lưu kịch bản").click(),
            page.get_by_text("Đã lưu phiên bản 2."), tries=2)

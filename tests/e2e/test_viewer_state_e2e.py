@@ -14,7 +14,7 @@ import os
 from collections.abc import Iterator
 
 import pytest
-from e2e_support import ARTIFACTS, offline_page, require_browser, viewer_server, wait_idle
+from e2e_support import ARTIFACTS, offline_page, require_browser, until, viewer_server, wait_idle
 
 from gis_app.settings import PROVINCES
 from gis_app.viewer.auth import add_officer
@@ -46,21 +46,8 @@ def _shot(page, name: str) -> None:  # noqa: ANN001
     page.screenshot(path=str(ARTIFACTS / name), full_page=True)
 
 
-def _until(page, act, outcome, tries: int = 3, timeout: int = 60_000) -> None:  # noqa: ANN001
-    """Do ``act`` until ``outcome`` (a locator) is visible; a click landing during a rerun is
-    dropped by Streamlit, so wait for the app to be idle and act again."""
-    for attempt in range(tries):
-        if attempt and outcome.first.is_visible():
-            return
-        act()
-        try:
-            outcome.first.wait_for(timeout=timeout)
-            wait_idle(page)
-            return
-        except Exception:
-            if attempt == tries - 1:
-                raise
-            wait_idle(page)
+def until_settled(page, act, outcome, **kwargs) -> None:  # noqa: ANN001
+    until(page, act, outcome, settle=True, **kwargs)
 
 
 def _radios(scope, label: str):  # noqa: ANN001, ANN202
@@ -130,7 +117,7 @@ def _check(page, lang: str) -> None:  # noqa: ANN001
 def _pick_colour(page, label: str, choice: str) -> None:  # noqa: ANN001
     """Click a choice of the park map's colour radio; wait until it is the checked one."""
     group = _radios(page.locator('[data-testid="stMain"]'), label)
-    _until(page, lambda: group.get_by_text(choice, exact=True).click(),
+    until_settled(page, lambda: group.get_by_text(choice, exact=True).click(),
            group.locator('[data-testid="stRadioOption"]:has(input:checked)').filter(
                has_text=choice))
 
@@ -138,7 +125,7 @@ def _pick_colour(page, label: str, choice: str) -> None:  # noqa: ANN001
 def _switch_language(page, lang: str) -> None:  # noqa: ANN001
     sidebar = page.locator('[data-testid="stSidebar"]')
     name = {"vi": "Tiếng Việt", "en": "English"}[lang]
-    _until(page, lambda: sidebar.get_by_text(name, exact=True).click(),
+    until_settled(page, lambda: sidebar.get_by_text(name, exact=True).click(),
            sidebar.get_by_text(t("language", lang), exact=True))
     wait_idle(page)
 
@@ -146,7 +133,8 @@ def _switch_language(page, lang: str) -> None:  # noqa: ANN001
 def _go(page, title: str, outcome) -> None:  # noqa: ANN001
     """Open a page from the sidebar's navigation (the session stays)."""
     nav = page.locator('[data-testid="stSidebarNav"]')
-    _until(page, lambda: nav.get_by_role("link", name=title).click(), outcome, timeout=90_000)
+    until_settled(page, lambda: nav.get_by_role("link", name=title).click(), outcome,
+                  timeout=90_000)
 
 
 def test_an_officer_keeps_the_session_through_language_switches_and_pages(server) -> None:  # noqa: ANN001
@@ -166,7 +154,7 @@ def _walk(page, server: str) -> None:  # noqa: ANN001
     sidebar = page.locator('[data-testid="stSidebar"]')
     main = page.locator('[data-testid="stMain"]')
     # Log in as an officer.
-    _until(page, lambda: sidebar.get_by_text("Cán bộ", exact=True).click(),
+    until_settled(page, lambda: sidebar.get_by_text("Cán bộ", exact=True).click(),
            sidebar.get_by_label("Tên đăng nhập"))
 
     def login() -> None:
@@ -174,7 +162,7 @@ def _walk(page, server: str) -> None:  # noqa: ANN001
         sidebar.get_by_label("Mật khẩu", exact=True).fill(PASSWORD)
         sidebar.get_by_role("button", name="Đăng nhập").click()
 
-    _until(page, login, sidebar.get_by_role("button", name="Đăng xuất"))
+    until_settled(page, login, sidebar.get_by_role("button", name="Đăng xuất"))
     # Ninh Bình, the park page, a park that is not the first, coloured by land use.
     _choose(page, _box(sidebar, "Tỉnh / tệp dữ liệu"), "Ninh Bình")
     _go(page, "Khu công nghiệp", _box(main, "Chọn KCN"))
