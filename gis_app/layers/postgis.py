@@ -7,14 +7,14 @@ validated first and atomic (one transaction: either every layer is replaced or n
 Concurrent edits never lose an update: every layer carries a version number that each write
 increments. A reader gets the versions with the data (:func:`read_plan_versioned`); a writer
 that passes them back (``expected_versions``) is refused with :class:`EditConflictError` when
-someone else wrote one of those layers in between. :func:`update_plan` wraps the
-read-edit-write cycle and retries on conflict.
+someone else wrote one of those layers in between. :func:`gis_app.layers.source.update_plan`
+wraps the read-edit-write cycle and retries on conflict (for either backend).
 """
 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 
 import geopandas as gpd
 import pandas as pd
@@ -479,23 +479,6 @@ def write_layers(url: str, layers: Mapping[str, pd.DataFrame], *,
                  expected_versions: Mapping[str, int] | None = None) -> None:
     """Create or replace extra tables (scenarios, styles, context layers) in one transaction."""
     write(url, extras=layers, expected_versions=expected_versions)
-
-
-def update_plan(url: str, edit: Callable[[Plan], Plan], *, attempts: int = 5) -> Plan:
-    """Read, edit and write the plan, re-reading and re-applying ``edit`` after a conflict.
-
-    ``edit`` must be a pure function of the plan it is given (it may run more than once).
-    """
-    for attempt in range(attempts):
-        plan, versions = read_plan_versioned(url)
-        edited = edit(plan)
-        try:
-            write_plan(url, edited, expected_versions=versions)
-            return edited
-        except EditConflictError:
-            if attempt == attempts - 1:
-                raise
-    raise AssertionError("unreachable")
 
 
 @contextlib.contextmanager

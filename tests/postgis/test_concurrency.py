@@ -24,7 +24,7 @@ def _with_tenant(plan: Plan, project_id: str) -> Plan:
 
 
 def _add_with_retry(url: str, project_id: str) -> None:
-    postgis.update_plan(url, lambda plan: _with_tenant(plan, project_id), attempts=WORKERS)
+    source.update_plan(url, lambda plan: _with_tenant(plan, project_id), attempts=WORKERS)
 
 
 def _stale_write(url: str, project_id: str, barrier) -> str:  # noqa: ANN001 - a Barrier proxy

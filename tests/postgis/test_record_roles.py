@@ -153,7 +153,7 @@ def test_officers_still_record_reverse_approve_import_and_save(recorded, tmp_pat
     assert sorted(closed["change_to"]) == ["C0002", "C0003", "C0004"]  # A3's versions
     assert len(history.versions["tenants"]) == len(tiny_plan().tenants) + 1  # T9 appended
     # A versioned edit of the plan and an import into the database.
-    edited = postgis.update_plan(url, lambda plan: plan.replace(
+    edited = source.update_plan(url, lambda plan: plan.replace(
         parks=plan.parks.assign(name_vi="Quế Võ mới")))
     assert source.read_plan(url).parks["name_vi"].tolist() == edited.parks[
         "name_vi"].tolist()
