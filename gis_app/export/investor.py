@@ -27,6 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
@@ -49,6 +50,8 @@ FOOTER_MM = 14.0
 #: Text sizes (points) of the document.
 PT_TITLE, PT_HEAD, PT_BODY, PT_SMALL = 14.0, 9.0, 7.5, 6.0
 SITE_COLOUR = "#0b5394"
+#: Extra leading of the header: Vietnamese capitals carry stacked diacritics (Ệ, Ở).
+HEADER_LEAD = 1.2
 
 #: Labels of the investor document, in Vietnamese and English.
 TEXT: dict[str, tuple[str, str]] = {
@@ -66,7 +69,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "road": ("Đến quốc lộ", "To national road"),
     "rail": ("Đến đường sắt", "To railway"),
     "to": ("Đến {place}", "To {place}"),
-    "developer": ("Chủ đầu tư hạ tầng / liên hệ", "Park developer / contact"),
+    "developer": ("Chủ đầu tư / liên hệ", "Park developer / contact"),
     "not_recorded": ("chưa có trong dữ liệu", "not in the data"),
     "no_data": ("không có số liệu", "no data"),
     "page": ("Trang {k}/{n}", "Page {k} of {n}"),
@@ -162,7 +165,7 @@ def sites_from(data: SheetData, shortlist: pd.DataFrame, lang: str) -> list[Site
 # -- layout (millimetres, before drawing) -------------------------------------------------
 
 _INNER_W = PAGE_MM[0] - 2 * MARGIN_MM
-_LABEL_W = 36.0
+_LABEL_W = 40.0
 _COL_W = _INNER_W / 2
 
 
@@ -171,10 +174,15 @@ class _Page:
     sites: list[tuple[int, Site]] = field(default_factory=list)
 
 
-def _fact_rows(site: Site) -> list[tuple[tuple[str, list[str]], ...]]:
-    """Fact pairs in two columns, each value wrapped to its cell."""
-    cells = [(k, wrap(v, _COL_W - _LABEL_W - 3, PT_BODY)) for k, v in site.facts]
+def _fact_rows(site: Site) -> list[tuple[tuple[list[str], list[str]], ...]]:
+    """Fact pairs in two columns, each label and value wrapped to its cell."""
+    cells = [(wrap(k, _LABEL_W - 2, PT_BODY), wrap(v, _COL_W - _LABEL_W - 4, PT_BODY, bold=True))
+             for k, v in site.facts]
     return [tuple(cells[i:i + 2]) for i in range(0, len(cells), 2)]
+
+
+def _row_lines(row: tuple[tuple[list[str], list[str]], ...]) -> int:
+    return max(max(len(k), len(v)) for k, v in row)
 
 
 def card_height(site: Site) -> float:
@@ -183,7 +191,7 @@ def card_height(site: Site) -> float:
     h += line_mm(PT_BODY) * len(wrap(site.why, _INNER_W - 4, PT_BODY))
     h += 1.5
     for row in _fact_rows(site):
-        h += line_mm(PT_BODY) * max(len(lines) for _, lines in row)
+        h += line_mm(PT_BODY) * _row_lines(row)
     return h + 5.0
 
 
@@ -198,7 +206,7 @@ def _header_lines(data: SheetData, n: int, lang: str, when: date) -> list[tuple[
 
 
 def _header_height(lines: Sequence[tuple[str, float, str]]) -> float:
-    return sum(line_mm(pt) for _, pt, _ in lines) + 3.0
+    return sum(line_mm(pt) * HEADER_LEAD for _, pt, _ in lines) + 3.0
 
 
 def paginate(sites: Sequence[Site], first_top: float, other_top: float,
@@ -232,7 +240,7 @@ def _write(ax: Axes, x: float, y: float, s: str, pt: float, weight: str = "norma
 def _draw_header(ax: Axes, lines: Sequence[tuple[str, float, str]], top: float) -> float:
     y = top
     for s, pt, weight in lines:
-        y -= line_mm(pt)
+        y -= line_mm(pt) * HEADER_LEAD
         _write(ax, MARGIN_MM, y, s, pt, weight,
                color=SITE_COLOUR if pt == PT_TITLE else "black")
     y -= 1.5
@@ -252,10 +260,12 @@ def _draw_card(ax: Axes, i: int, site: Site, top: float) -> float:
         _write(ax, x + 2, y, piece, PT_BODY, style="italic")
     y -= 1.5
     for row in _fact_rows(site):
-        height = max(len(lines) for _, lines in row)
-        for col, (key, lines) in enumerate(row):
+        height = _row_lines(row)
+        for col, (keys, lines) in enumerate(row):
             left = x + 2 + col * _COL_W
-            _write(ax, left, y - line_mm(PT_BODY), key, PT_BODY, color="#555555")
+            for k, piece in enumerate(keys):
+                _write(ax, left, y - line_mm(PT_BODY) * (k + 1), piece, PT_BODY,
+                       color="#555555")
             for k, piece in enumerate(lines):
                 _write(ax, left + _LABEL_W, y - line_mm(PT_BODY) * (k + 1), piece, PT_BODY,
                        "bold")
@@ -321,8 +331,29 @@ def _locator(fig: Figure, box: Box, data: SheetData, park_codes: Sequence[str],
     ax.set_aspect("equal", adjustable="box", anchor="C")
 
 
+def number_runs(numbers: Sequence[int]) -> str:
+    """Site numbers with consecutive runs shortened, as a map label.
+
+    >>> number_runs([1, 2, 5, 7, 8, 9])
+    '1, 2, 5, 7–9'
+    """
+    runs: list[list[int]] = []
+    for n in sorted(numbers):
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return ", ".join(f"{r[0]}–{r[-1]}" if len(r) > 2 else ", ".join(map(str, r)) for r in runs)
+
+
+#: Offsets (points) tried in turn for a site label on the site map.
+_NUDGES = [(0, 0)] + [(r * dx, r * dy) for r in (12, 22, 34)
+                      for dx, dy in ((1, 1), (1, -1), (-1, 1), (-1, -1), (1.4, 0), (-1.4, 0),
+                                     (0, 1.2), (0, -1.2))]
+
+
 def _site_map(fig: Figure, box: Box, data: SheetData, sites: Sequence[Site],
-              park_codes: Sequence[str], lang: str) -> int:
+              site_parks: Sequence[str], park_codes: Sequence[str], lang: str) -> int:
     """The shortlisted plots at a fitted scale, each site numbered as its card."""
     layout = SheetLayout(paper="A4", orientation="portrait", lang=lang)
     frame = frame_in(box, layout)
@@ -334,15 +365,32 @@ def _site_map(fig: Figure, box: Box, data: SheetData, sites: Sequence[Site],
                      highlight=codes)
     ax.set_label("site_map")
     by_code = dict(zip(chosen["plot_code"].astype(str), chosen.geometry.values, strict=True))
-    for i, site in enumerate(sites, 1):
-        geoms = [by_code[c] for c in site.plot_codes if c in by_code]
-        if not geoms:
-            continue
-        point = shapely.point_on_surface(shapely.union_all(geoms))
-        ax.annotate(str(i), (point.x, point.y), fontsize=PT_BODY, fontweight="bold",
-                    color="white", ha="center", va="center", zorder=20,
-                    bbox={"boxstyle": "circle,pad=0.2", "facecolor": SITE_COLOUR,
-                          "edgecolor": "white", "linewidth": 0.5})
+    # One label per park ("1, 2, 7"): sites of one park sit too close to be told apart at
+    # the scale that shows them all; labels are nudged until none covers another.
+    groups: dict[str, list[int]] = {}
+    geoms: dict[str, list] = {}
+    for i, (site, park) in enumerate(zip(sites, site_parks, strict=True), 1):
+        groups.setdefault(park, []).append(i)
+        geoms.setdefault(park, []).extend(by_code[c] for c in site.plot_codes if c in by_code)
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    placed: list = []
+    for park, numbers in groups.items():
+        point = shapely.point_on_surface(shapely.union_all(geoms[park]))
+        note = ax.annotate(number_runs(numbers), (point.x, point.y),
+                           xytext=(0, 0), textcoords="offset points", fontsize=PT_BODY,
+                           fontweight="bold", color="white", ha="center", va="center",
+                           zorder=20, annotation_clip=False,
+                           bbox={"boxstyle": "round,pad=0.25", "facecolor": SITE_COLOUR,
+                                 "edgecolor": "white", "linewidth": 0.5},
+                           arrowprops={"arrowstyle": "-", "color": SITE_COLOUR,
+                                       "linewidth": 0.6})
+        for dx, dy in _NUDGES:
+            note.set_position((dx, dy))
+            box = note.get_window_extent(renderer)
+            if not any(box.overlaps(other) for other in placed):
+                break
+        placed.append(note.get_window_extent(renderer))
+    return denominator
     return denominator
 
 
@@ -386,7 +434,9 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
                 box_y = maps_top - maps_title - MAPS_MM
                 _locator(fig, Box(MARGIN_MM, box_y, left_w, MAPS_MM), data, park_codes, lang)
                 map_box = Box(MARGIN_MM + left_w + 4, box_y, _INNER_W - left_w - 4, MAPS_MM)
-                denominator = _site_map(fig, map_box, data, sites, park_codes, lang)
+                denominator = _site_map(fig, map_box, data, sites,
+                                        list(shortlist["park_code"].astype(str)), park_codes,
+                                        lang)
                 _write(ax, map_box.x, maps_top - line_mm(PT_HEAD),
                        text("site_map", lang, scale=f"1:{denominator:,}".replace(",", " ")),
                        PT_HEAD * 0.85, "bold")
