@@ -76,6 +76,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "ha": ("{v} ha", "{v} ha"),
     "km": ("{v} km", "{v} km"),
     "m3": ("{v} m³/ngày", "{v} m³/day"),
+    "sites": ("địa điểm", "sites"),
     "continued": ("(tiếp theo)", "(continued)"),
     "shortlisted": ("KCN có địa điểm đề xuất", "Park with a shortlisted site"),
     "other_parks": ("KCN khác", "Other parks"),
@@ -302,13 +303,28 @@ def _draw_footer(ax: Axes, data: SheetData, lang: str, k: int, n: int) -> None:
            text("page", lang, k=k, n=n), PT_SMALL, ha="right")
 
 
-def _locator(fig: Figure, box: Box, data: SheetData, park_codes: Sequence[str],
-             lang: str) -> None:
-    """The province with every park, the shortlisted parks in red and named."""
-    ax = fig.add_axes(Box(box.x, box.y, box.w, box.h).fraction(*PAGE_MM), label="locator")
+def _locator(fig: Figure, page: Axes, box: Box, data: SheetData,
+             site_parks: Sequence[str], lang: str) -> None:
+    """The province with every park; the shortlisted parks in red, lettered, with a key
+    below the map naming each park and its sites (names are too long to sit on the map)."""
+    codes = list(dict.fromkeys(site_parks))
+    parks = data.plan.parks.set_index(data.plan.parks["park_code"].astype(str), drop=False)
+    name_col = "name_vi" if lang == "vi" else "name_en"
+    key: list[str] = []
+    for n, code in enumerate(codes):
+        sites = [i for i, p in enumerate(site_parks, 1) if p == code]
+        name = _park_value(parks, code, name_col) or _park_value(parks, code, "name_vi") or code
+        key += wrap(f"{_letter(n)}  {name}: {text('sites', lang)} {number_runs(sites)}",
+                    box.w, PT_SMALL)
+    key_h = line_mm(PT_SMALL) * len(key) + 1.5
+    y = box.y + key_h
+    for line in key:
+        y -= line_mm(PT_SMALL)
+        _write(page, box.x, y, line, PT_SMALL)
+    ax = fig.add_axes(Box(box.x, box.y + key_h, box.w, box.h - key_h).fraction(*PAGE_MM),
+                      label="locator")
     ax.set_axis_off()
-    parks = data.plan.parks
-    mine = parks["park_code"].astype(str).isin(list(park_codes)).to_numpy(bool)
+    mine = parks.index.isin(codes)
     fill(ax, parks.geometry.values[~mine],
          LegendEntry("", "fill", face="#d9d9d9", edge=CONTEXT_GREY, linewidth=0.2))
     fill(ax, parks.geometry.values[mine],
@@ -322,13 +338,27 @@ def _locator(fig: Figure, box: Box, data: SheetData, park_codes: Sequence[str],
         bounds = np.asarray(shapely.bounds(shapely.union_all(parks.geometry.values)))
         pad = 0.15 * max(bounds[2] - bounds[0], bounds[3] - bounds[1], 2_000.0)
         bounds = bounds + np.array([-pad, -pad, pad, pad])
-    anchor = shapely.get_coordinates(shapely.point_on_surface(parks.geometry.values[mine]))
+    shown = [c for c in codes if c in parks.index]
+    anchor = shapely.get_coordinates(shapely.point_on_surface(parks.loc[shown].geometry.values))
     if len(anchor):
-        ax.scatter(anchor[:, 0], anchor[:, 1], s=18, marker="o", facecolor="none",
-                   edgecolor=PARK_EDGE, linewidths=0.9, zorder=5)
+        ax.scatter(anchor[:, 0], anchor[:, 1], s=14, marker="o", facecolor="none",
+                   edgecolor=PARK_EDGE, linewidths=0.8, zorder=5)
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_aspect("equal", adjustable="box", anchor="C")
+    for (x, y), code in zip(anchor, shown, strict=True):
+        ax.annotate(_letter(codes.index(code)), (x, y), xytext=(0, 0),
+                    textcoords="offset points", fontsize=PT_SMALL, fontweight="bold",
+                    ha="center", va="center", zorder=6, annotation_clip=False,
+                    bbox={"boxstyle": "round,pad=0.15", "facecolor": "white",
+                          "edgecolor": PARK_EDGE, "linewidth": 0.4},
+                    arrowprops={"arrowstyle": "-", "color": PARK_EDGE, "linewidth": 0.5})
+    place_labels(fig, ax, ax.texts[-len(shown):] if shown else [])
+
+
+def _letter(n: int) -> str:
+    """A, B, ... Z, AA, AB ...: the key letter of the n-th shortlisted park (from 0)."""
+    return _letter(n // 26 - 1) + chr(65 + n % 26) if n >= 26 else chr(65 + n)
 
 
 def number_runs(numbers: Sequence[int]) -> str:
@@ -352,6 +382,23 @@ _NUDGES = [(0, 0)] + [(r * dx, r * dy) for r in (12, 22, 34)
                                      (0, 1.2), (0, -1.2))]
 
 
+def place_labels(fig: Figure, ax: Axes, notes: Sequence) -> None:
+    """Nudge annotations (in turn) to the first offset where none covers another and the
+    label stays inside the map's axes; a label with no free place keeps its last try."""
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    frame = ax.get_window_extent(renderer)
+    placed: list = []
+    for note in notes:
+        for dx, dy in _NUDGES:
+            note.set_position((dx, dy))
+            box = note.get_window_extent(renderer)
+            inside = (box.x0 >= frame.x0 and box.x1 <= frame.x1 and box.y0 >= frame.y0
+                      and box.y1 <= frame.y1)
+            if inside and not any(box.overlaps(other) for other in placed):
+                break
+        placed.append(note.get_window_extent(renderer))
+
+
 def _site_map(fig: Figure, box: Box, data: SheetData, sites: Sequence[Site],
               site_parks: Sequence[str], park_codes: Sequence[str], lang: str) -> int:
     """The shortlisted plots at a fitted scale, each site numbered as its card."""
@@ -372,24 +419,16 @@ def _site_map(fig: Figure, box: Box, data: SheetData, sites: Sequence[Site],
     for i, (site, park) in enumerate(zip(sites, site_parks, strict=True), 1):
         groups.setdefault(park, []).append(i)
         geoms.setdefault(park, []).extend(by_code[c] for c in site.plot_codes if c in by_code)
-    renderer = FigureCanvasAgg(fig).get_renderer()
-    placed: list = []
     for park, numbers in groups.items():
         point = shapely.point_on_surface(shapely.union_all(geoms[park]))
-        note = ax.annotate(number_runs(numbers), (point.x, point.y),
-                           xytext=(0, 0), textcoords="offset points", fontsize=PT_BODY,
-                           fontweight="bold", color="white", ha="center", va="center",
-                           zorder=20, annotation_clip=False,
-                           bbox={"boxstyle": "round,pad=0.25", "facecolor": SITE_COLOUR,
-                                 "edgecolor": "white", "linewidth": 0.5},
-                           arrowprops={"arrowstyle": "-", "color": SITE_COLOUR,
-                                       "linewidth": 0.6})
-        for dx, dy in _NUDGES:
-            note.set_position((dx, dy))
-            box = note.get_window_extent(renderer)
-            if not any(box.overlaps(other) for other in placed):
-                break
-        placed.append(note.get_window_extent(renderer))
+        ax.annotate(number_runs(numbers), (point.x, point.y),
+                    xytext=(0, 0), textcoords="offset points", fontsize=PT_BODY,
+                    fontweight="bold", color="white", ha="center", va="center",
+                    zorder=20, annotation_clip=False,
+                    bbox={"boxstyle": "round,pad=0.25", "facecolor": SITE_COLOUR,
+                          "edgecolor": "white", "linewidth": 0.5},
+                    arrowprops={"arrowstyle": "-", "color": SITE_COLOUR, "linewidth": 0.6})
+    place_labels(fig, ax, ax.texts[-len(groups):])
     return denominator
     return denominator
 
@@ -432,7 +471,8 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
                 _write(ax, MARGIN_MM, maps_top - line_mm(PT_HEAD), text("locator", lang),
                        PT_HEAD * 0.85, "bold")
                 box_y = maps_top - maps_title - MAPS_MM
-                _locator(fig, Box(MARGIN_MM, box_y, left_w, MAPS_MM), data, park_codes, lang)
+                _locator(fig, ax, Box(MARGIN_MM, box_y, left_w, MAPS_MM), data,
+                         list(shortlist["park_code"].astype(str)), lang)
                 map_box = Box(MARGIN_MM + left_w + 4, box_y, _INNER_W - left_w - 4, MAPS_MM)
                 denominator = _site_map(fig, map_box, data, sites,
                                         list(shortlist["park_code"].astype(str)), park_codes,

@@ -105,6 +105,15 @@ def test_both_maps_are_drawn(bac_ninh, shortlist):
     site_map = next(ax for ax in first.axes if ax.get_label() == "site_map")
     numbers = {n.strip() for t in site_map.texts for n in t.get_text().split(",")}
     assert {"1", "2", "3"} <= numbers  # each site's number is on the map
+    locator = next(ax for ax in first.axes if ax.get_label() == "locator")
+    parks = list(dict.fromkeys(shortlist.head(3)["park_code"]))
+    letters = [chr(65 + n) for n in range(len(parks))]
+    assert sorted(t.get_text() for t in locator.texts) == letters
+    page = next(ax for ax in first.axes if ax.get_label() == "page")
+    key = [t.get_text() for t in page.texts]
+    names = bac_ninh.plan.parks.set_index("park_code")["name_en"]
+    for letter, code in zip(letters, parks, strict=True):
+        assert any(k.startswith(f"{letter}  {names[code]}: sites ") for k in key), key
 
 
 def test_number_runs():
