@@ -18,7 +18,7 @@ import streamlit as st
 
 from .. import export
 from .. import search as search_lib
-from ..export.variants import render_fact_sheet
+from ..export.investor import investor_pdf
 from ..layers import source as layers
 from ..layers.plan import Plan
 from ..layers.validate import ValidationReport
@@ -139,7 +139,6 @@ def sheet_data(path: str, key: str, as_of: date | None = None) -> export.SheetDa
 @st.cache_data(show_spinner=False, max_entries=16)
 def fact_sheet_pdf(path: str, key: str, _sites: pd.DataFrame, site_ids: tuple[str, ...],
                    lang: str) -> bytes:
-    """The investor fact sheet of a shortlist (``site_ids`` names the shortlist for the cache)."""
-    sheet = render_fact_sheet(sheet_data(path, key), _sites,
-                                     layout=export.SheetLayout(paper="A4", lang=lang))
-    return export.sheet_bytes(sheet, "pdf")
+    """The investor fact sheet of a shortlist (``site_ids`` names the shortlist for the cache):
+    one card per site, on as many A4 pages as it takes."""
+    return investor_pdf(sheet_data(path, key), _sites, lang=lang)

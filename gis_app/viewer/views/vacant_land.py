@@ -20,8 +20,9 @@ from gis_app.viewer import cache, frame, maps
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label
 
-#: Sites of a search that go on the investor fact sheet (the best ones first).
-FACT_SHEET_SITES = 5
+#: Sites of a search that go on the investor fact sheet (the best ones first); the sheet
+#: flows onto as many pages as they take.
+FACT_SHEET_SITES = 20
 
 #: Widget keys of the query's fields (session state), filled from the URL on first load.
 _PREFIX = "vl_"
