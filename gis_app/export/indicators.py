@@ -11,7 +11,7 @@ import math
 
 import pandas as pd
 
-from ..analytics import park_indicators, plot_area_parts
+from ..analytics import park_indicators
 from ..errors import ExportError
 from ..layers.plan import Plan
 from .style import label
@@ -46,14 +46,6 @@ def park_kpis(plan: Plan, park_code: str) -> dict[str, float]:
         raise ExportError(f"park {park_code!r}: no indicators (not in layer 'parks')")
     row = table.loc[park_code]
     return {c: float(row[c]) if pd.notna(row[c]) else math.nan for c in SHEET_INDICATORS}
-
-
-def plot_areas_ha(plan: Plan) -> pd.Series:
-    """Each plot's measured area (ha) as the analytics measure it, indexed by ``plot_code``
-    (the stated ``area_ha`` attribute is not the record; the geometry is)."""
-    parts = plot_area_parts(plan)
-    return pd.Series(parts["plots_ha"].to_numpy(), index=plan.plots["plot_code"].astype(str),
-                     name="plots_ha")
 
 
 def format_kpi(column: str, value: float, lang: str) -> str:

@@ -1,8 +1,8 @@
-"""Sheet variants: a scenario sheet (baseline beside scenario) and an investor fact sheet."""
+"""Sheet variants: a scenario sheet (baseline beside scenario); the investor fact sheet is in
+:mod:`gis_app.export.investor`."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -22,7 +22,7 @@ from .furniture import (
     sources_block,
     title_block,
 )
-from .indicators import format_kpi, park_kpis, plot_areas_ha
+from .indicators import format_kpi
 from .layout import SheetLayout
 from .panel import draw_table, panel_axes
 from .sheet import Sheet, draw_map, fit_scale, frame_in, regions
@@ -31,9 +31,6 @@ from .style import label, sheet_style
 _SCENARIO_ITEMS = (("title", 18), ("inset", 12), ("legend", 17), ("diff", 33), ("scale", 8),
                    ("sources", 12), ("sign", 7))
 _SCENARIO_COLUMNS = (("title", "sources", "sign"), ("inset", "scale", "legend"), ("diff",))
-_FACT_ITEMS = (("title", 18), ("inset", 14), ("legend", 15), ("plots", 30), ("scale", 8),
-               ("sources", 12), ("sign", 7))
-_FACT_COLUMNS = (("title", "sources", "sign"), ("inset", "scale", "legend"), ("plots",))
 
 #: Most columns a differences table prints (the first ones of the frame).
 MAX_TABLE_COLUMNS = 6
@@ -154,91 +151,3 @@ def render_scenario_sheet(baseline: Plan | SheetData, scenario: Plan,
         sources_block(fig, layout, boxes["sources"], base)
         signature_block(fig, layout, boxes["sign"])
     return Sheet(fig, tuple(axes), denominator, tuple(windows), layout)
-
-
-def _shortlist(plots: pd.DataFrame | Sequence[str]) -> tuple[list[str], pd.Series | None]:
-    """Plot codes of a shortlist and their scores (None when the shortlist has none).
-
-    A search result row may propose a group of adjacent plots (``plot_codes`` "B1,B2"):
-    each plot of the group is listed with the group's score.
-    """
-    if not isinstance(plots, pd.DataFrame):
-        return [str(p) for p in plots], None
-    if "plot_code" in plots.columns:
-        table = plots.assign(plot_code=plots["plot_code"].astype(str))
-    elif "plot_codes" in plots.columns:
-        table = plots.assign(plot_code=plots["plot_codes"].astype(str).str.split(","))
-        table = table.explode("plot_code").assign(plot_code=lambda t: t["plot_code"].str.strip())
-    else:
-        raise ExportError("the shortlist has no 'plot_code' or 'plot_codes' column")
-    table = table.drop_duplicates("plot_code")
-    score = table.set_index("plot_code")["score"] if "score" in table.columns else None
-    return table["plot_code"].tolist(), score
-
-
-def render_fact_sheet(data: SheetData, plots: pd.DataFrame | Sequence[str], *,
-                      layout: SheetLayout | None = None, when: date | None = None) -> Sheet:
-    """An investor fact sheet for one vacant plot or a shortlist (e.g. a search result).
-
-    ``plots`` is a frame with a ``plot_code`` column, or a vacant-land search result with
-    ``plot_codes`` (comma-separated groups), with an optional ``score`` column; or a list
-    of plot codes.
-    """
-    layout = layout or SheetLayout()
-    when = when or date.today()
-    lang = layout.lang
-    codes, score = _shortlist(plots)
-    all_plots = data.plan.plots
-    chosen = all_plots[all_plots["plot_code"].isin(codes)]
-    missing = sorted(set(codes) - set(chosen["plot_code"].astype(str)))
-    if not codes or missing:
-        raise ExportError(f"layer 'plots' has no plot {', '.join(missing) or '(none given)'}")
-    park_codes = list(dict.fromkeys(chosen["park_code"].astype(str)))
-    with sheet_style():
-        fig = Figure(figsize=layout.figsize_in)
-        area, boxes = regions(layout, _FACT_ITEMS, _FACT_COLUMNS)
-        frame = frame_in(area, layout)
-        denominator, window = fit_scale(layout, chosen.geometry.values, frame)
-        ax, entries = draw_map(fig, layout, data, park_codes, frame, window, denominator,
-                               highlight=codes)
-        parks = data.plan.parks.set_index(data.plan.parks["park_code"].astype(str))
-        subtitle = []
-        for code in park_codes[:3]:
-            occupancy = format_kpi("occupancy_share", park_kpis(data.plan, code)
-                                   ["occupancy_share"], lang)
-            subtitle.append(f"{parks.loc[code, 'name_vi']} ({code}) – "
-                            f"{label('kpi_occupancy_share', lang)}: {occupancy}")
-        title_block(fig, layout, boxes["title"], data,
-                    title=layout.title or label("title_fact", lang), subtitle=subtitle,
-                    denominator=denominator, when=when)
-        inset_block(fig, layout, boxes["inset"], data, park_codes, window)
-        legend_block(fig, layout, boxes["legend"], entries)
-        many_parks = len(park_codes) > 1
-        areas = plot_areas_ha(data.plan)
-        rows = []
-        for row in chosen.set_index(chosen["plot_code"].astype(str)).loc[codes].itertuples():
-            cells = [row.Index] + ([str(row.park_code)] if many_parks else [])
-            cells += [format_kpi("area", float(areas.loc[row.Index]), lang),
-                      label(str(row.land_use), lang),
-                      label("yes" if bool(row.ready_built_factory) else "no", lang)]
-            if score is not None:
-                cells.append(_format_cell(float(score.loc[row.Index]), lang))
-            rows.append(cells)
-        header = [label("plot", lang)] + ([label("park", lang)] if many_parks else [])
-        header += [label("area_ha", lang), label("land_use", lang), label("ready_built", lang)]
-        widths = [1.5] + ([0.9] if many_parks else []) + [1.0, 2.3, 1.0]
-        aligns = ["left"] + (["left"] if many_parks else []) + ["right", "left", "center"]
-        if score is not None:
-            header.append(label("score", lang))
-            widths.append(0.7)
-            aligns.append("right")
-        tax = panel_axes(fig, layout, boxes["plots"], name="plots_table")
-        draw_table(tax, boxes["plots"], title=label("title_fact", lang), header=header,
-                   rows=rows, widths=widths, aligns=aligns,
-                   pt=layout.font_pt * 0.78, more_note=label("more_rows", lang, n="{n}"))
-        scale_block(fig, layout, boxes["scale"], data, denominator,
-                    ((window[0] + window[2]) / 2, (window[1] + window[3]) / 2))
-        sources_block(fig, layout, boxes["sources"], data)
-        signature_block(fig, layout, boxes["sign"])
-    return Sheet(fig, (ax,), denominator, (window,), layout)
-

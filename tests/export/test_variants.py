@@ -7,10 +7,9 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from sheet_fixtures import page_text, pdf_pages
 
-from gis_app.errors import ExportError
 from gis_app.export import SheetLayout, sheet_bytes
 from gis_app.export.style import sheet_style
-from gis_app.export.variants import changed_plots, render_fact_sheet, render_scenario_sheet
+from gis_app.export.variants import changed_plots, render_scenario_sheet
 
 
 def _lease_a3(plan):  # noqa: ANN001, ANN202
@@ -67,35 +66,3 @@ def test_scenario_sheet_of_the_whole_province_from_plans(three_parks):
     sheet = render_scenario_sheet(base, base, pd.DataFrame({"a": [1.0]}), name="Không đổi")
     assert sheet.denominator >= 10_000  # three parks 3 km apart
     assert len(sheet.map_axes) == 2
-
-
-def test_fact_sheet_for_a_shortlist(tiny_data):
-    shortlist = pd.DataFrame({"plot_code": ["A3"], "score": [0.87]})
-    sheet = render_fact_sheet(tiny_data, shortlist, layout=SheetLayout(paper="A4",
-                                                                        orientation="portrait"))
-    text = page_text(pdf_pages(sheet_bytes(sheet))[0])
-    assert "THÔNG TIN LÔ ĐẤT CHO NHÀ ĐẦU TƯ" in text
-    # A3: 50 m x 100 m = 0.5 ha, industrial, with a ready-built factory.
-    assert "A3 0,50 Đất nhà máy, xí nghiệp Có 0,87" in text
-    assert "KCN Thử nghiệm (P1) – Tỷ lệ lấp đầy: 75,00 %" in text
-    assert "Lô được chọn" in text
-
-
-def test_fact_sheet_in_english_from_codes(tiny_data):
-    sheet = render_fact_sheet(tiny_data, ["A3", "A1"], layout=SheetLayout(lang="en"))
-    text = page_text(pdf_pages(sheet_bytes(sheet))[0])
-    assert "INVESTOR FACT SHEET: AVAILABLE LAND" in text
-    assert "A3 0.50 Industrial Yes" in text and "A1 0.50 Industrial No" in text
-
-
-def test_fact_sheet_from_a_search_result_with_a_group(tiny_data):
-    # A search row proposing the adjacent plots A3 and A4 together, scored 0.5.
-    result = pd.DataFrame({"plot_codes": ["A3,A4"], "score": [0.5], "area_ha": [1.0]})
-    text = page_text(pdf_pages(sheet_bytes(render_fact_sheet(tiny_data, result)))[0])
-    assert "A3 0,50 Đất nhà máy, xí nghiệp Có 0,50" in text
-    assert "A4 0,50 Đất kho bãi, logistics Không 0,50" in text
-
-
-def test_fact_sheet_names_unknown_plots(tiny_data):
-    with pytest.raises(ExportError, match="no plot Q9"):
-        render_fact_sheet(tiny_data, ["A3", "Q9"])
