@@ -10,7 +10,6 @@ same writers as the sample files (:func:`gis_app.layers.gpkg.write_layers`,
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from functools import lru_cache
 from pathlib import Path
@@ -26,7 +25,7 @@ from .layers.gpkg import write_layers
 from .layers.plan import Plan, coerce
 from .layers.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
 from .layers.styles import styles_table
-from .registry import NATIONAL_DIR, is_vn2000_tm3, province
+from .registry import NATIONAL_DIR, in_zone, province
 from .settings import (
     NATIONAL_ATTRIBUTION,
     REAL_DATA_NOTICE_EN,
@@ -40,29 +39,8 @@ ROADS_FILE = "roads_rail_national.geojson"
 
 
 def province_in(key: str, epsg: int | None = None) -> Province:
-    """The registry's province, kept in its default zone or in ``epsg`` (a board's choice).
-
-    ``epsg`` must be a projected VN-2000 CRS in metres: areas are measured in it.
-    """
-    chosen = province(key)
-    if epsg is None or epsg == chosen.epsg:
-        return chosen
-    from pyproj import CRS
-    from pyproj.exceptions import CRSError
-
-    try:
-        crs = CRS.from_epsg(epsg)
-    except CRSError:
-        raise GisAppError(f"--epsg {epsg}: no such EPSG code") from None
-    if not is_vn2000_tm3(crs):
-        raise GisAppError(f"--epsg {epsg}: {crs.name!r} is not a projected VN-2000 CRS in "
-                          "metres (e.g. a VN-2000 / TM-3 zone)")
-    params = {p.name: p.value for p in crs.coordinate_operation.params}
-    meridian = float(params.get("Longitude of natural origin", chosen.central_meridian))
-    return dataclasses.replace(
-        chosen, epsg=epsg, central_meridian=meridian,
-        zone_reason_vi=f"Ban quản lý chọn EPSG:{epsg} ({crs.name}) khi tạo tệp",
-        zone_reason_en=f"chosen by the board at init: EPSG:{epsg} ({crs.name})")
+    """The registry's province, kept in its default zone or in ``epsg`` (a board's choice)."""
+    return in_zone(province(key), epsg)
 
 
 @lru_cache(maxsize=4)

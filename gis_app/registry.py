@@ -14,6 +14,8 @@ This module imports :mod:`gis_app.settings` only inside functions: ``settings`` 
 from __future__ import annotations
 
 import csv
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -134,3 +136,49 @@ def province(key: str) -> Province:
     if key not in known:
         raise GisAppError(f"unknown province {key!r} (known: {', '.join(known)})")
     return known[key]
+
+
+def in_zone(p: Province, epsg: int | None) -> Province:
+    """``p`` kept in ``epsg`` instead of its default zone (a board's choice at ``init``).
+
+    ``epsg`` must be a projected VN-2000 CRS in metres: areas are measured in it.
+    """
+    if epsg is None or epsg == p.epsg:
+        return p
+    from pyproj import CRS
+    from pyproj.exceptions import CRSError
+
+    from .errors import GisAppError
+
+    try:
+        crs = CRS.from_epsg(epsg)
+    except CRSError:
+        raise GisAppError(f"--epsg {epsg}: no such EPSG code") from None
+    if not is_vn2000_tm3(crs):
+        raise GisAppError(f"--epsg {epsg}: {crs.name!r} is not a projected VN-2000 CRS in "
+                          "metres (e.g. a VN-2000 / TM-3 zone)")
+    params = {p.name: p.value for p in crs.coordinate_operation.params}
+    meridian = float(params.get("Longitude of natural origin", p.central_meridian))
+    return dataclasses.replace(
+        p, epsg=epsg, central_meridian=meridian,
+        zone_reason_vi=f"Ban quản lý chọn EPSG:{epsg} ({crs.name}) khi tạo tệp",
+        zone_reason_en=f"chosen by the board at init: EPSG:{epsg} ({crs.name})")
+
+
+def file_province(info: Mapping[str, str]) -> Province | None:
+    """The province a file's ``dataset_info`` names, in the zone the file says it is kept in
+    (a board may have chosen another zone than the default); None if it names none known."""
+    key = info.get("province")
+    p = registry().get(key) if key else None
+    if p is None:
+        return None
+    crs = info.get("crs", "")
+    epsg = crs.removeprefix("EPSG:")
+    if crs.startswith("EPSG:") and epsg.isdigit() and int(epsg) != p.epsg:
+        from .errors import GisAppError
+
+        try:
+            return in_zone(p, int(epsg))
+        except GisAppError:  # a damaged crs entry: validation reports the layers' CRS
+            return p
+    return p
