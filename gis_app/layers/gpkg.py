@@ -364,7 +364,19 @@ def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | No
     pyogrio.write_dataframe(
         frame, path, layer=name, driver="GPKG", layer_options=options or None,
         dataset_options={"VERSION": GPKG_VERSION},  # mixed Polygon/MultiPolygon -> Multi
+        geometry_type=_empty_geometry_type(name, frame),
     )
+
+
+def _empty_geometry_type(name: str, frame: pd.DataFrame) -> str | None:
+    """The schema's geometry type for an empty spatial planning layer (a new province file):
+    with none to infer it from, GDAL would declare GEOMETRY, and QGIS then opens the layer
+    without a renderer (no style). None: inferred from the features as usual."""
+    schema = SCHEMAS.get(name)
+    if not isinstance(frame, gpd.GeoDataFrame) or len(frame) or schema is None:
+        return None
+    types = schema.geometry_types or ()
+    return "MultiPolygon" if "MultiPolygon" in types else (types[0] if types else None)
 
 
 @contextlib.contextmanager
