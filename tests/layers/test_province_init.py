@@ -138,3 +138,22 @@ def test_validate_and_summary_read_an_empty_province_as_zeros(tmp_path, capsys):
     row = dict(zip(rows[0], rows[1], strict=True))
     zeros = ["Parks", "Parks operating", "Planned area (ha)", "Leased (ha)", "Vacant (ha)"]
     assert [float(row[c]) for c in zeros] == [0.0] * len(zeros), row
+
+
+def test_a_survey_imported_into_an_overridden_zone_lands_in_that_zone(tmp_path):
+    """The file says EPSG:9214, so the importer reprojects into 9214, not Bắc Ninh's default."""
+    from gis_app.layers.crs import to_crs
+    from gis_app.layers.importer import import_layer
+    from gis_app.testing import tiny_plan
+
+    parks = tiny_plan().parks
+    source = tmp_path / "parks.geojson"
+    pyogrio.write_dataframe(to_crs(parks, "EPSG:4326"), source, driver="GeoJSON")
+    path = tmp_path / "bn.gpkg"
+    assert main(["init", "bac_ninh", "-o", str(path), "--epsg", "9214"]) == 0
+    assert import_layer(source, path, "parks").written
+    stored = pyogrio.read_dataframe(path, layer="parks")
+    assert stored.crs.to_epsg() == 9214
+    expected = to_crs(parks, "EPSG:9214").geometry.iloc[0].centroid
+    assert stored.geometry.iloc[0].centroid.distance(expected) < 0.01
+    assert validate_file(path).ok
