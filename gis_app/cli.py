@@ -220,11 +220,12 @@ def _cmd_sample(args: argparse.Namespace) -> int:
 
 
 def _cmd_init(args: argparse.Namespace) -> int:
-    from .province_init import init_province
+    from .province_init import init_province, province_in
 
+    province = province_in(args.province, args.epsg)
     path = init_province(args.province, args.output, epsg=args.epsg)
-    print(f"wrote {path} (empty province file; EPSG:{args.epsg or 'default'}, "
-          "see its dataset_info)")
+    print(f"wrote {path}: empty province file of {province.name_vi}, kept in {province.crs} "
+          f"({province.zone_reason_en})")
     return 0
 
 
