@@ -124,6 +124,17 @@ REPORT_TABLE_COLUMNS = (
 )
 
 
+def _named_province(args: argparse.Namespace) -> tuple[str, ...]:
+    """The province a file names in its metadata, so that a file without parks yet (made by
+    ``kcn-gis init``) sums to zeros for it instead of an empty table."""
+    if args.by != "province":
+        return ()
+    from .layers.source import read_dataset_info
+
+    name = read_dataset_info(_province_path(args.file)).get("province_name_vi")
+    return (name,) if name else ()
+
+
 def _cmd_summary(args: argparse.Namespace) -> int:
     check_output(args)
     from ._tables import write_frame
@@ -131,7 +142,7 @@ def _cmd_summary(args: argparse.Namespace) -> int:
     from .layers.source import read_plan
 
     plan = read_plan(_province_path(args.file))
-    table = province_indicators(plan, by=args.by)
+    table = province_indicators(plan, by=args.by, also=_named_province(args))
     write_frame(table, fmt=args.format, lang=args.lang, output=args.output,
                 sheet="summary", transpose=True)
     return 0
@@ -205,6 +216,16 @@ def _cmd_sample(args: argparse.Namespace) -> int:
         target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
         path = write_province(key, target, seed=args.seed)
         print(f"wrote {path}")
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from .province_init import init_province, province_in
+
+    province = province_in(args.province, args.epsg)
+    path = init_province(args.province, args.output, epsg=args.epsg)
+    print(f"wrote {path}: empty province file of {province.name_vi}, kept in {province.crs} "
+          f"({province.zone_reason_en})")
     return 0
 
 
@@ -449,6 +470,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
     p.set_defaults(func=_cmd_sample)
+
+    p = sub.add_parser("init", help="create an empty province file (any of the 34 provinces) "
+                       "with its context layers, styles and metadata")
+    p.add_argument("province", help="province key from the national registry (e.g. ha_noi, "
+                   "bac_ninh, ho_chi_minh)")
+    p.add_argument("-o", "--output", help="GeoPackage to create (default: PROVINCE.gpkg here); "
+                   "an existing file is never replaced")
+    p.add_argument("--epsg", type=int, metavar="N", help="keep the file in this VN-2000 CRS "
+                   "instead of the province's default TM-3 zone (e.g. 9214 for 107°00')")
+    p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("scenario", help="planning-adjustment scenarios: list, show, "
                        "create-example, compare, export, delete")

@@ -8,6 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .registry import LegacyZone
 
 #: Folder with the shipped GeoPackages (one file per province), next to the package.
 LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
@@ -24,6 +28,11 @@ class Province:
     epsg: int  #: VN-2000 TM-3 zone with the province's central meridian
     central_meridian: float
     legacy_provinces: tuple[str, ...]  #: provinces merged into it on 1 July 2025
+    #: each legacy province with the TM-3 zone its drawings use (the file's zone's first)
+    legacy_zones: tuple[LegacyZone, ...] = ()
+    #: why the file is kept in ``epsg`` (no published decision gives merged provinces one zone)
+    zone_reason_vi: str = ""
+    zone_reason_en: str = ""
 
     @property
     def crs(self) -> str:
@@ -34,16 +43,15 @@ class Province:
         return LAYERS_DIR / f"{self.key}.gpkg"
 
 
-#: VN-2000 TM-3 zones: Bắc Ninh 105°30' (EPSG:9209), Ninh Bình 105°00' (EPSG:5897).
-PROVINCES: dict[str, Province] = {
-    "bac_ninh": Province(
-        "bac_ninh", "24", "Bắc Ninh", "Bac Ninh", 9209, 105.5, ("Bắc Ninh", "Bắc Giang")
-    ),
-    "ninh_binh": Province(
-        "ninh_binh", "37", "Ninh Bình", "Ninh Binh", 5897, 105.0,
-        ("Ninh Bình", "Hà Nam", "Nam Định"),
-    ),
-}
+#: The provinces with a shipped illustrative sample file (``layers/<key>.gpkg``).
+SAMPLE_PROVINCES: tuple[str, ...] = ("bac_ninh", "ninh_binh")
+
+#: The sample provinces, from the national registry (data/reference/national/): Bắc Ninh kept
+#: in 105°30' (EPSG:9209), Ninh Bình in 105°00' (EPSG:5897). Every one of the 34 provinces is in
+#: :func:`gis_app.registry.registry`; a key of it names a file made with ``kcn-gis init``.
+from .registry import registry as _registry  # noqa: E402  (needs Province, defined above)
+
+PROVINCES: dict[str, Province] = {key: _registry()[key] for key in SAMPLE_PROVINCES}
 
 #: WGS 84 <-> VN-2000 must use the official 7-parameter set (EPSG:6960, "VN-2000 to WGS 84 (2)",
 #: Circular 973/2001/TT-TCĐC); PROJ's default choice is not trusted.
@@ -67,6 +75,19 @@ ILLUSTRATIVE_NOTICE_VI = (
 ILLUSTRATIVE_NOTICE_EN = (
     "Illustrative data: park names and published totals are real; park outlines, zoning, plots "
     "and tenants are generated."
+)
+
+#: The notice of a file a board made with ``kcn-gis init`` and fills with its own records.
+REAL_DATA_NOTICE_VI = "Dữ liệu thật, do Ban quản lý các KCN nhập."
+REAL_DATA_NOTICE_EN = "Real data, entered by the industrial-park management board."
+
+#: Attribution of the national reference (data/reference/national/README.md), carried into
+#: every file made with ``kcn-gis init``.
+NATIONAL_ATTRIBUTION = (
+    "Administrative boundaries: sapnhap.bando.com.vn via thanglequoc/vietnamese-provinces-database "
+    "(MIT); roads: CTU-SematX/LegoCity (CC BY-SA 4.0); VN-2000 central meridians: Thông tư "
+    "973/2001/TT-TCĐC as transcribed by rtk.com.vn / viet-thanh.vn, and the EPSG Geodetic "
+    "Parameter Dataset."
 )
 
 #: Attribution line for the reference layers (from shared/data/reference/README.md).

@@ -246,6 +246,14 @@ COMMANDS: dict[str, st.SearchStrategy] = {
             "atlas": ["export", "atlas", f["bac_ninh"], "--parks", w, "-o", str(d / "a.pdf")],
         }[what],
         st.sampled_from(["park", "date", "atlas"]), words, dates),
+    "init": st.builds(
+        lambda what, w: lambda f, d: {
+            "key": ["init", f"{w}_nowhere", "-o", str(d / "n.gpkg")],
+            "exists": ["init", "bac_ninh", "-o", f["bac_ninh"]],
+            "epsg": ["init", "hue", "-o", str(d / "n.gpkg"), "--epsg", "4326"],
+            "suffix": ["init", "hue", "-o", str(d / "n.csv")],
+        }[what],
+        st.sampled_from(["key", "exists", "epsg", "suffix"]), words),
     "view": st.builds(lambda w: lambda f, d: ["view", str(d / f"{w}.gpkg")], words),
     "officer": st.builds(lambda w: lambda f, d: ["officer", "add", w + " !", "--password-stdin",
                                                  "--file", str(d / "officers.toml")], words),

@@ -8,6 +8,8 @@ coverage, projects by status), per 2025 province or per legacy (pre-merger) prov
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 import pandas as pd
 
@@ -75,7 +77,8 @@ def park_indicators(plan: Plan) -> pd.DataFrame:
     return out
 
 
-def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
+def province_indicators(plan: Plan, by: str = "province", *, also: Sequence[str] = ()
+                        ) -> pd.DataFrame:
     """Sums and ratios per province (``by="province"``) or legacy province, or of every park
     of the plan in one row (``by="all"``, index ``"all"``: the viewer's overview of a file).
 
@@ -98,9 +101,13 @@ def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
     >>> row = t.loc["Bắc Ninh"]
     >>> int(row["parks_operating_count"]), float(row["leased_ha"]), float(row["occupancy_share"])
     (1, 1.5, 0.75)
+
+    ``also``: groups reported even when no park is in them (an empty province file made by
+    ``kcn-gis init`` reads as zeros, not as an empty table).
     """
     groups = park_groups(plan, by)
-    index = pd.Index(pd.unique(groups.dropna()), name=by)
+    present = list(pd.unique(groups.dropna()))
+    index = pd.Index(present + [g for g in also if g not in present], name=by)
     areas = park_areas(plan)
     status = plan.parks["status"].astype("string").set_axis(groups.index)
     established = status.isin(ESTABLISHED_STATUSES)
@@ -122,11 +129,14 @@ def province_indicators(plan: Plan, by: str = "province") -> pd.DataFrame:
     additive["established_ha"] = additive["established_ha"].where(established, 0.0)
     additive["leasable_established_ha"] = areas["leasable_ha"].where(established, 0.0)
     additive["leased_established_ha"] = areas["leased_ha"].where(established, 0.0)
-    out = out.join(additive.groupby(key, sort=False).sum(min_count=0).reindex(index))
+    out = out.join(additive.groupby(key, sort=False).sum(min_count=0).reindex(
+        index, fill_value=0.0))
     # Published occupancy: leased over leasable land, both of the established parks.
     out["occupancy_share"] = ratio(out["leased_established_ha"], out["leasable_established_ha"])
     out["occupancy_cleared_share"] = ratio(out["leased_ha"], out["cleared_ha"])
     coverage = wastewater_coverage(plan, by=by).reindex(index)
+    counts = [c for c in coverage.columns if c.endswith("_count")]
+    coverage[counts] = coverage[counts].fillna(0)
     out["parks_operating_with_plant_count"] = coverage["parks_operating_with_plant_count"].astype(
         "int64")
     out["wastewater_coverage_share"] = coverage["coverage_share"]

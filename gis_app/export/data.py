@@ -22,6 +22,7 @@ from ..layers.source import (
     read_plan,
     short_name,
 )
+from ..registry import file_province
 from ..settings import PROVINCES, Province
 
 #: Context layers drawn on sheets when the province file has them.
@@ -114,8 +115,7 @@ def load_sheet_data(path: Source, province: Province | None = None, *,
 
         province = parse_url(str(path)).province
     if province is None:
-        key = info.get("province")
-        province = PROVINCES.get(key) if key else None
+        province = file_province(info)  # any registry province, in the file's own zone
         if province is None:  # fall back to the CRS: each province has its own zone
             epsg = plan.crs.to_epsg() if plan.crs is not None else None
             province = next((p for p in PROVINCES.values() if p.epsg == epsg), None)

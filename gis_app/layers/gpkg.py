@@ -34,7 +34,8 @@ from filelock import FileLock, Timeout
 from pyproj import CRS
 
 from ..errors import EditConflictError, LayerError, stale_write_message
-from ..settings import PROVINCES, Province
+from ..registry import file_province
+from ..settings import Province
 from .plan import Plan
 from .schema import DATASET_TABLE, GEOMETRY_COLUMN, SCHEMAS, STYLES_TABLE
 from .validate import PlanCheck, ValidationReport, check_plan, make_report
@@ -139,8 +140,7 @@ def read_dataset_info(path: str | Path, *, present: Mapping[str, object] | None 
 
 
 def province_of(path: str | Path) -> Province | None:
-    key = read_dataset_info(path).get("province")
-    return PROVINCES.get(key) if key else None
+    return file_province(read_dataset_info(path))
 
 
 def read_layers_raw(path: str | Path) -> tuple[dict[str, pd.DataFrame], str | None]:
@@ -183,8 +183,7 @@ def _planning_layers(path: Path) -> tuple[list[str], str | None]:
     """The planning layers present in the file, and the CRS of the province it names."""
     # One listing for the whole file: every open costs milliseconds, a dozen of them add up.
     present = list_layers(path)
-    key = read_dataset_info(path, present=present).get("province")
-    province = PROVINCES.get(key) if key else None
+    province = file_province(read_dataset_info(path, present=present))
     return [name for name in SCHEMAS if name in present], (province.crs if province else None)
 
 
@@ -365,7 +364,19 @@ def _write_one(path: Path, name: str, frame: pd.DataFrame, description: str | No
     pyogrio.write_dataframe(
         frame, path, layer=name, driver="GPKG", layer_options=options or None,
         dataset_options={"VERSION": GPKG_VERSION},  # mixed Polygon/MultiPolygon -> Multi
+        geometry_type=_empty_geometry_type(name, frame),
     )
+
+
+def _empty_geometry_type(name: str, frame: pd.DataFrame) -> str | None:
+    """The schema's geometry type for an empty spatial planning layer (a new province file):
+    with none to infer it from, GDAL would declare GEOMETRY, and QGIS then opens the layer
+    without a renderer (no style). None: inferred from the features as usual."""
+    schema = SCHEMAS.get(name)
+    if not isinstance(frame, gpd.GeoDataFrame) or len(frame) or schema is None:
+        return None
+    types = schema.geometry_types or ()
+    return "MultiPolygon" if "MultiPolygon" in types else (types[0] if types else None)
 
 
 @contextlib.contextmanager

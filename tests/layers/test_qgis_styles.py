@@ -124,3 +124,9 @@ def test_exported_scenario_opens_styled_in_qgis(qgis, tmp_path):
                  "ninh-binh-2024", "--gpkg", str(exported),
                  "--report", str(tmp_path / "report.csv")]) == 0
     assert_styled(exported, tmp_path)
+
+
+def test_an_empty_province_from_init_opens_styled_in_qgis(qgis, tmp_path):
+    path = tmp_path / "quang_ninh.gpkg"
+    assert main(["init", "quang_ninh", "-o", str(path)]) == 0
+    assert_styled(path, tmp_path)
