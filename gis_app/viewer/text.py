@@ -39,6 +39,11 @@ _TEXT: dict[str, tuple[str, str]] = {
         "The officer session ended after {minutes} minutes without activity; the page is back "
         "in public mode. Log in again.",
     ),
+    "no_parks_yet": (
+        "Tệp này chưa có KCN nào. Nhập ranh giới KCN bằng 'kcn-gis import ... --layer parks'.",
+        "This file has no park yet. Bring in park outlines with "
+        "'kcn-gis import ... --layer parks'.",
+    ),
     "no_files": (
         "Chưa có tệp dữ liệu tỉnh. Chạy 'kcn-gis sample' hoặc đặt biến KCN_GIS_FILES.",
         "No province file found. Run 'kcn-gis sample' or set KCN_GIS_FILES.",

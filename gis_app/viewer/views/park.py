@@ -59,6 +59,9 @@ def main() -> None:
         table = public_park_table(table)
     name = "name_vi" if s.lang == "vi" else "name_en"
     codes = list(table.index)
+    if not codes:  # a province file fresh from `kcn-gis init`
+        st.info(s.t("no_parks_yet"))
+        return
     open_linked(plan, codes)
     park_code = c1.selectbox(s.t("choose_park"), codes,
                              format_func=lambda c: f"{table.loc[c, name]} ({c})",

@@ -173,6 +173,9 @@ def main() -> None:
     s = frame.session()
     st.title(s.t("page_vacant"))
     plan = frame.load(s)
+    if plan.parks.empty:  # a province file fresh from `kcn-gis init`: nothing to search yet
+        st.info(s.t("no_parks_yet"))
+        return
     name = "name_vi" if s.lang == "vi" else "name_en"
     park_names = dict(zip(plan.parks["park_code"], plan.parks[name], strict=True))
     _init_from_url(s)
