@@ -146,10 +146,19 @@ def domain_errors(lang: str) -> Iterator[None]:
 
 
 def footer(lang: str) -> None:
-    """The illustrative-data notice and the reference attribution, on every page."""
+    """The file's own notice (illustrative sample, or real data entered by the board) and its
+    attribution, on every page; the sample's when the file states none."""
+    info: dict[str, str] = {}
+    chosen = st.session_state.get("data_file")
+    if chosen:
+        with contextlib.suppress(GisAppError):  # a broken file: its page says why
+            source = as_source(chosen)
+            info = cache.read_dataset_info(str(source), cache.file_key(source))
+    notice = info.get(f"notice_{lang}") or (
+        ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN)
     st.divider()
-    st.caption(ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN)
-    st.caption(f"{t('attribution', lang)}: {REFERENCE_ATTRIBUTION}")
+    st.caption(notice)
+    st.caption(f"{t('attribution', lang)}: {info.get('attribution') or REFERENCE_ATTRIBUTION}")
 
 
 def show_map(m: object, key: str, height: int = 520) -> dict | None:

@@ -33,3 +33,8 @@ def test_every_page_of_an_empty_province_opens(empty_file: Path, lang: str,
     for spec in views.available():
         open_page(at, spec.module)
         assert not at.error, (spec.module, [e.value for e in at.error])
+        # The board's own file says it is real data, never the sample's illustrative notice.
+        captions = " ".join(c.value for c in at.caption)
+        real = {"vi": "Dữ liệu thật", "en": "Real data"}[lang]
+        assert real in captions and "minh họa" not in captions.lower(), captions
+        assert "illustrative" not in captions.lower(), captions
