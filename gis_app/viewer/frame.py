@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from ..errors import GisAppError, ValidationError
@@ -84,6 +83,14 @@ def file_label(path: Source, lang: str) -> str:
     if province is not None:
         return province.name_vi if lang == "vi" else province.name_en
     return path.name
+
+
+def province_name(key: str, lang: str) -> str:
+    """A province's name for its key (``bac_ninh`` -> Bắc Ninh); unknown keys as given."""
+    province = PROVINCES.get(key)
+    if province is None:
+        return key
+    return province.name_vi if lang == "vi" else province.name_en
 
 
 @dataclass(frozen=True)
@@ -174,26 +181,12 @@ def localized(frame: object, lang: str, columns: list[str]) -> object:
     return table.rename(columns={c: label(c, lang) for c in columns})
 
 
-def number_formats(frame: object, lang: str, columns: list[str]) -> dict[str, object]:
-    """Streamlit column settings for the numbers among ``columns`` (keyed by shown header).
-
-    Shares (``*_share``) show as percentages and other numbers with the reader's thousands
-    separator ("localized": the browser's locale, e.g. 1.234,5 in Vietnamese); the values
-    themselves stay numbers, so the table still sorts and downloads as numbers.
-    """
+def show_table(frame: object, lang: str, columns: list[str]) -> None:
+    """A table of ``columns`` as a report reads: headers, codes, numbers, shares and dates in
+    ``lang`` (:func:`gis_app.formatting.display_table`; the browser's locale plays no part)."""
+    from ..formatting import display_table
     from .indicators import label
 
-    out: dict[str, object] = {}
-    for column in columns:
-        dtype = frame[column].dtype  # type: ignore[index]
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            continue
-        fmt = "percent" if column.endswith("_share") else "localized"
-        out[label(column, lang)] = st.column_config.NumberColumn(format=fmt)
-    return out
-
-
-def show_table(frame: object, lang: str, columns: list[str]) -> None:
-    """A table of ``columns``: headers and codes in ``lang``, numbers formatted to read."""
-    st.dataframe(localized(frame, lang, columns), hide_index=True, width="stretch",
-                 column_config=number_formats(frame, lang, columns))
+    st.dataframe(display_table(frame, lang, columns, label),  # type: ignore[arg-type]
+                 hide_index=True,
+                 width="stretch")

@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from .. import history
-from ..i18n import label
 from ..layers.plan import Plan
 from . import frame, keep
 
@@ -157,9 +156,6 @@ def changes_table(s: frame.Session, *, park_code: str | None = None, key: str) -
     if not st.toggle(text("show_leases", s.lang), key=key):
         log = log.loc[log["basis_type"] != "import"]
     unknown = f"({text('number_unknown', s.lang)})"
-    shown = log.assign(effective_date=log["effective_date"].dt.strftime("%Y-%m-%d"),
-                       basis_type=[label(str(v), s.lang) for v in log["basis_type"]],
-                       decision_no=log["decision_no"].replace(NUMBER_NOT_FOUND, unknown))
-    st.dataframe(frame.localized(shown, s.lang, list(CHANGE_TABLE_COLUMNS)), hide_index=True,
-                 width="stretch")
+    shown = log.assign(decision_no=log["decision_no"].replace(NUMBER_NOT_FOUND, unknown))
+    frame.show_table(shown, s.lang, list(CHANGE_TABLE_COLUMNS))
 

@@ -40,16 +40,16 @@ def test_overview_picker_shows_the_plan_of_each_version(history_app):
     picker = at.selectbox(key="ov_as_of")
     assert picker.options[:3] == ["Hiện hành", "2020-06-01 · 9/QĐ-TTg · Thủ tướng Chính phủ",
                                   "2011-01-01 · khao_sat_2011.gpkg"]
-    assert _planned(at) == "13.0"  # 8 + 5 ha today
+    assert _planned(at) == "13,0"  # 8 + 5 ha today
     picker.set_value("C0001").run()  # an entry is a change (its id), shown as of its date
     assert not at.exception, at.exception
-    assert _planned(at) == "10.0"  # 8 + 2 ha before the decision
+    assert _planned(at) == "10,0"  # 8 + 2 ha before the decision
     assert any("2011-01-01" in m for m in texts(at.info))
     picker.set_value("other").run()
     at.date_input(key="ov_as_of_date").set_value(date(2020, 5, 31)).run()
-    assert _planned(at) == "10.0"
+    assert _planned(at) == "10,0"
     at.date_input(key="ov_as_of_date").set_value(date(2020, 6, 1)).run()
-    assert _planned(at) == "13.0"
+    assert _planned(at) == "13,0"
 
 
 def test_overview_changes_table_lists_decisions_and_optionally_imports(history_app):
@@ -132,7 +132,7 @@ def test_picker_lists_each_decision_once_by_date_number_and_authority(busy_histo
     picker.set_value("C0003").run()  # 12/QĐ-UBND
     assert not at.exception, at.exception
     assert at.selectbox(key="ov_as_of").value == "C0003"
-    assert _planned(at) == "15.0"  # P1 10 ha (all three decisions of the day) + P2 5 ha
+    assert _planned(at) == "15,0"  # P1 10 ha (all three decisions of the day) + P2 5 ha
     assert any("2020-06-01" in m for m in texts(at.info))
     at.sidebar.radio(key="lang").set_value("en").run()  # the entries follow the language
     assert at.selectbox(key="ov_as_of").options[1] == (

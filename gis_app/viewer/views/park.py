@@ -8,6 +8,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from gis_app.formatting import number, percent
 from gis_app.layers.crs import to_crs
 from gis_app.viewer import cache, frame, history_panel, keep, maps
 from gis_app.viewer.escape import md_text
@@ -35,7 +36,7 @@ def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
 def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -> None:
     st.subheader(f"{s.t('plot_card')} {md_text(plot['plot_code'])}")
     rows = {
-        label("area_ha", s.lang): f"{plot['area_ha']:.2f}",
+        label("area_ha", s.lang): number(plot["area_ha"], s.lang, 2),
         label("land_use", s.lang): label(str(plot["land_use"]), s.lang),
         label("status", s.lang): label(str(plot["status"]), s.lang),
         label("ready_built_factory", s.lang): "✓" if bool(plot["ready_built_factory"]) else "–",
@@ -71,8 +72,8 @@ def main() -> None:
     cards = [c for c in KPI_COLUMNS if c in table.columns]
     for column, key in zip(st.columns(len(cards)), cards, strict=True):
         value = row[key]
-        text = "–" if pd.isna(value) else (f"{value:.1%}" if key.endswith("share")
-                                           else f"{value:,.1f}")
+        text = (percent(value, s.lang) if key.endswith("share")
+                else number(value, s.lang, 1))
         column.metric(label(key, s.lang), text)
 
     visible = tenant_view(plan.tenants, officer)
@@ -109,9 +110,9 @@ def main() -> None:
     st.subheader(s.t("occupancy_over_time"))
     if not series.empty:
         # Years as dates (not numbers printed as "2,010") and the share in percent.
-        percent = (series * 100).rename(f"{label('occupancy_share', s.lang)} (%)")
-        percent.index = pd.to_datetime(series.index.astype(str), format="%Y")
-        st.line_chart(percent)
+        shares = (series * 100).rename(f"{label('occupancy_share', s.lang)} (%)")
+        shares.index = pd.to_datetime(series.index.astype(str), format="%Y")
+        st.line_chart(shares)
     st.subheader(s.t("reclamation"))
     candidates = cache.park_reclamation(plan, park_code, builtup_raster_of(s.path), plan_key)
     if candidates.empty:
