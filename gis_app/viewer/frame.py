@@ -26,6 +26,7 @@ from ..settings import (
     ILLUSTRATIVE_NOTICE_VI,
     PROVINCES,
     REFERENCE_ATTRIBUTION,
+    REFERENCE_ATTRIBUTION_VI,
 )
 from . import cache
 from .escape import md_text
@@ -156,7 +157,8 @@ def footer(lang: str) -> None:
     """The illustrative-data notice and the reference attribution, on every page."""
     st.divider()
     st.caption(ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN)
-    st.caption(f"{t('attribution', lang)}: {REFERENCE_ATTRIBUTION}")
+    credits = REFERENCE_ATTRIBUTION_VI if lang == "vi" else REFERENCE_ATTRIBUTION
+    st.caption(f"{t('attribution', lang)}: {credits}")
 
 
 def show_map(m: object, key: str, height: int = 520) -> dict | None:

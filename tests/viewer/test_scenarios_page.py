@@ -57,6 +57,8 @@ def test_officer_creates_edits_and_saves_a_scenario(app: AppTest, viewer_env: Pa
     assert app.selectbox(key="scn_choice").value == sid
     assert t("no_edits", "vi") in texts(app.info)
     app.selectbox(key="scn_op").set_value(RezonePlots).run()
+    # Streamlit's own placeholder is English ("Choose options"): the page gives its own.
+    assert app.multiselect(key="scn_rezone_plots_plots").placeholder == "Chọn..."
     app.multiselect(key="scn_rezone_plots_plots").set_value(["B1"])
     app.selectbox(key="scn_rezone_plots_land_use").set_value("green")
     _submit_edit(app)

@@ -32,7 +32,7 @@ def history_app(viewer_env) -> AppTest:
 
 
 def _planned(at: AppTest) -> str:
-    return {m.label: m.value for m in at.metric}["Diện tích quy hoạch (ha)"]
+    return {m.label: m.value for m in at.metric}["Quy hoạch (ha)"]
 
 
 def test_overview_picker_shows_the_plan_of_each_version(history_app):
@@ -59,6 +59,11 @@ def test_overview_changes_table_lists_decisions_and_optionally_imports(history_a
     assert list(table["Căn cứ"]) == ["Quyết định"]
     at.toggle(key="ov_changes_leases").set_value(True).run()
     assert list(at.dataframe[-1].value["Mã thay đổi"]) == ["C0001", "C0002"]
+    # The program's own bilingual description, in the reader's language only; dates as dates.
+    assert at.dataframe[-1].value["Nội dung"].iloc[0] == "Hiện trạng ban đầu"
+    assert all(len(d.split("/")) == 3 for d in at.dataframe[-1].value["Ngày hiệu lực"])
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.dataframe[-1].value["Description"].iloc[0] == "Initial baseline"
 
 
 def test_park_page_changes_of_that_park_only(history_app):

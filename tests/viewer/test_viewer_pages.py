@@ -57,13 +57,31 @@ def test_every_page_has_the_notice_and_attribution(app, page):
     open_page(app, page)
     captions = " ".join(texts(app.caption))
     assert ILLUSTRATIVE_NOTICE_VI in captions
-    assert "OpenStreetMap contributors" in captions
+    assert "OpenStreetMap" in captions
+    # The credits in the reader's language only.
+    assert "người đóng góp OpenStreetMap" in captions and "contributors" not in captions
+    app.sidebar.radio(key="lang").set_value("en").run()
+    captions = " ".join(texts(app.caption))
+    assert "OpenStreetMap contributors" in captions and "Ranh giới" not in captions
+
+
+@pytest.mark.parametrize("page", ["overview", "park"])
+def test_metric_cards_have_short_labels_and_full_help(app, page):
+    """A card's label fits a narrow card (Streamlit cuts long ones off); its help has the
+    full wording."""
+    open_page(app, page)
+    for lang in ("vi", "en"):
+        app.sidebar.radio(key="lang").set_value(lang).run()
+        assert app.metric, page
+        for card in app.metric:
+            assert len(card.label) <= 22, (lang, card.label)
+            assert card.help, (lang, card.label)
 
 
 def test_park_page_public_mode_hides_tenants(app):
     open_page(app, "park")
     app.selectbox(key="park_code").set_value("P1").run()
-    assert metrics(app)[label("leasable_ha", "vi")] == "5,0"  # the Vietnamese decimal comma
+    assert metrics(app)["Đất CN cho thuê (ha)"] == "5,0"  # the Vietnamese decimal comma
     assert "Thông tin doanh nghiệp chỉ hiển thị cho cán bộ đã đăng nhập." in texts(app.info)
     shown = all_columns(app)
     for column in CONFIDENTIAL_TENANT_COLUMNS:

@@ -8,11 +8,16 @@ import pandas as pd
 import streamlit as st
 
 from gis_app.formatting import number, percent
+from gis_app.i18n import label
 from gis_app.viewer import frame, history_panel, keep, maps
 from gis_app.viewer.cache import park_indicators, shown_totals
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
                  "leased_ha", "vacant_ha", "occupancy_share", "headroom_m3_day"]
+#: Each card's full wording (its short label must fit a narrow card; the help says it all).
+CARD_HELP = {"kpi_parks": "parks_count", "kpi_operating": "parks_operating_count",
+             "kpi_planned_ha": "planned_ha", "kpi_leasable_ha": "leasable_ha",
+             "kpi_leased_ha": "leased_ha", "kpi_wastewater": "parks_operating_with_plant_count"}
 #: The "all" choice of a filter: a code, so that a language switch keeps it (its label moves).
 ALL = "__all__"
 
@@ -74,7 +79,8 @@ def main() -> None:
     cards = kpis(totals, s.lang)
     for column, (key, value) in zip(st.columns(len(cards)), cards.items(), strict=True):
         column.metric(s.t(key), value,
-                      help=occupancy_basis(s, totals) if key == "kpi_occupancy" else None)
+                      help=occupancy_basis(s, totals) if key == "kpi_occupancy"
+                      else label(CARD_HELP[key], s.lang))
     m = maps.province_map(plan, shown, frame.basemap(s), colour_by=colour_by, lang=s.lang,
                           plots=show_plots)
     frame.show_map(m, key="overview_map")

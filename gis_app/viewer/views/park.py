@@ -20,6 +20,10 @@ RECLAMATION_PUBLIC = ("plot_code", "area_ha", "years_since_lease", "builtup_shar
 RECLAMATION_OFFICER = ("project_id", "investor", "project_status")
 KPI_COLUMNS = ("planned_ha", "leasable_ha", "leased_ha", "vacant_ha", "occupancy_share",
                "headroom_m3_day")
+#: Short card labels (a long one is cut off in a narrow card; the help gives the full one).
+KPI_LABELS = {"planned_ha": "kpi_planned_ha", "leasable_ha": "kpi_leasable_ha",
+              "leased_ha": "kpi_leased_ha", "vacant_ha": "kpi_vacant_ha",
+              "occupancy_share": "kpi_occupancy", "headroom_m3_day": "kpi_headroom"}
 
 
 def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
@@ -74,7 +78,7 @@ def main() -> None:
         value = row[key]
         text = (percent(value, s.lang) if key.endswith("share")
                 else number(value, s.lang, 1))
-        column.metric(label(key, s.lang), text)
+        column.metric(s.t(KPI_LABELS[key]), text, help=label(key, s.lang))
 
     visible = tenant_view(plan.tenants, officer)
     plot_tenants = None

@@ -114,7 +114,10 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
     lu = lambda v: label(v, lang)  # noqa: E731
 
     def f(widget, name: str, *args: object, **kwargs: object):  # noqa: ANN001, ANN202
-        """A widget labelled with text ``name``, keyed ``scn_<operation>_<name>``."""
+        """A widget labelled with text ``name``, keyed ``scn_<operation>_<name>``; a
+        multiselect says "Chọn..." in the reader's language, not Streamlit's English."""
+        if widget is st.multiselect:
+            kwargs.setdefault("placeholder", frame.t("choose_placeholder", lang))
         return widget(t(name, lang), *args, key=f"scn_{op.operation}_{name}", **kwargs)
 
     make: Callable[[], Edit]
