@@ -65,7 +65,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kpi_parks": ("Số KCN", "Parks"),
     "kpi_operating": ("KCN hoạt động", "Operating"),
     "kpi_planned_ha": ("Quy hoạch (ha)", "Planned (ha)"),
-    "kpi_leasable_ha": ("Đất CN cho thuê (ha)", "Leasable (ha)"),
+    "kpi_leasable_ha": ("Đất CN (ha)", "Leasable (ha)"),
     "kpi_vacant_ha": ("Còn trống (ha)", "Vacant (ha)"),
     "kpi_headroom": ("XLNT còn dư (m³/ngày)", "Headroom (m³/day)"),
     "kpi_leased_ha": ("Đã cho thuê (ha)", "Leased (ha)"),

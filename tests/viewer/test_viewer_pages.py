@@ -81,7 +81,7 @@ def test_metric_cards_have_short_labels_and_full_help(app, page):
 def test_park_page_public_mode_hides_tenants(app):
     open_page(app, "park")
     app.selectbox(key="park_code").set_value("P1").run()
-    assert metrics(app)["Đất CN cho thuê (ha)"] == "5,0"  # the Vietnamese decimal comma
+    assert metrics(app)["Đất CN (ha)"] == "5,0"  # the Vietnamese decimal comma
     assert "Thông tin doanh nghiệp chỉ hiển thị cho cán bộ đã đăng nhập." in texts(app.info)
     shown = all_columns(app)
     for column in CONFIDENTIAL_TENANT_COLUMNS:
