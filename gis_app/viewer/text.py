@@ -67,7 +67,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "kpi_planned_ha": ("Quy hoạch (ha)", "Planned (ha)"),
     "kpi_leasable_ha": ("Đất CN (ha)", "Leasable (ha)"),
     "kpi_vacant_ha": ("Còn trống (ha)", "Vacant (ha)"),
-    "kpi_headroom": ("XLNT còn dư (m³/ngày)", "Headroom (m³/day)"),
+    "kpi_headroom": ("XLNT dư (m³/ngày)", "Headroom (m³/day)"),
     "kpi_leased_ha": ("Đã cho thuê (ha)", "Leased (ha)"),
     "kpi_occupancy": ("Tỷ lệ lấp đầy", "Occupancy"),
     "kpi_occupancy_help": (
@@ -78,7 +78,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     ),
     "kpi_occupancy_help_none": ("Chưa có KCN đã thành lập có đất cho thuê.",
                                 "No established park has leasable land."),
-    "kpi_wastewater": ("KCN có XLNT", "Wastewater plants"),
+    "kpi_wastewater": ("KCN có XLNT", "With a plant"),
     "choose_placeholder": ("Chọn...", "Choose..."),
     "park_table": ("Bảng các KCN", "Parks"),
     "no_parks": ("Không có KCN nào phù hợp bộ lọc.", "No park matches the filter."),

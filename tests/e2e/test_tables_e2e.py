@@ -62,9 +62,29 @@ def test_overview_table_and_cards_read_in_vietnamese_in_an_english_browser(serve
         text = table.to_string()
         for raw in ("None", "NaN", "nan", "<NA>"):
             assert raw not in text.split()
-        # Every card's label is whole: its text is no wider than its box.
-        cut = page.evaluate("""() => [...document.querySelectorAll(
-            '[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div')]
-            .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
-        assert not cut, cut
+        assert not _cut_labels(page)
+        # English: the same table with English separators; then the park page's cards.
+        page.locator('[data-testid="stSidebar"]').get_by_text("English", exact=True).click()
+        wait_idle(page)
+        page.get_by_text("Province overview").first.wait_for(timeout=120_000)
+        planned = _grid(page, 0)[label("planned_ha", "en")].tolist()
+        assert all(re.fullmatch(r"\d{1,3}(,\d{3})*(\.\d+)?", v) for v in planned), planned
+        assert not _cut_labels(page)
+        page.locator('[data-testid="stSidebarNav"]').get_by_text("Park", exact=True).click()
+        wait_idle(page)
+        page.locator('[data-testid="stMetric"]').first.wait_for(timeout=120_000)
+        page.screenshot(path=str(ARTIFACTS / "tables_park_en.png"), full_page=True)
+        assert not _cut_labels(page)
+        page.locator('[data-testid="stSidebar"]').get_by_text("Tiếng Việt", exact=True).click()
+        wait_idle(page)
+        page.get_by_text("Chọn KCN").first.wait_for(timeout=120_000)
+        page.screenshot(path=str(ARTIFACTS / "tables_park_vi.png"), full_page=True)
+        assert not _cut_labels(page)
         assert not blocked
+
+
+def _cut_labels(page) -> list[str]:  # noqa: ANN001
+    """The metric cards whose label is wider than its box (Streamlit cuts it with "...")."""
+    return page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid="stMetricLabel"] p, [data-testid="stMetricLabel"] div')]
+        .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")

@@ -29,7 +29,7 @@ CARD_ROWS = {
     "Leased (ha)": "Leased (ha)",
     "Occupancy": "Occupancy",
 }
-WASTEWATER_CARD = "Wastewater plants"
+WASTEWATER_CARD = "With a plant"
 
 
 def _copy(key: str, tmp_path: Path) -> Path:
