@@ -169,20 +169,6 @@ def show_map(m: object, key: str, height: int = 520) -> dict | None:
                      returned_objects=["last_object_clicked"])
 
 
-def localized(frame: object, lang: str, columns: list[str]) -> object:
-    """``columns`` of a frame with codes translated and headers in ``lang``."""
-    from .indicators import label
-
-    table = frame[columns].copy()  # type: ignore[index]
-    # Two decimals are enough on screen (hectares to 100 m², shares to 1 %); downloads keep all.
-    floats = table.select_dtypes("float").columns
-    table[floats] = table[floats].round(2)
-    for code_column in ("status", "land_use", "project_status", "kind", "rule"):
-        if code_column in table.columns:
-            table[code_column] = [label(str(v), lang) for v in table[code_column]]
-    return table.rename(columns={c: label(c, lang) for c in columns})
-
-
 def show_table(frame: object, lang: str, columns: list[str]) -> None:
     """A table of ``columns`` as a report reads: headers, codes, numbers, shares and dates in
     ``lang`` (:func:`gis_app.formatting.display_table`; the browser's locale plays no part)."""
