@@ -96,3 +96,9 @@ REFERENCE_ATTRIBUTION = (
     "(MIT); roads: CTU-SematX/LegoCity (CC BY-SA 4.0); rivers: Natural Earth; KCN locations "
     "partly © OpenStreetMap contributors (ODbL)."
 )
+#: The same credits in Vietnamese (the viewer's footer speaks the reader's language only).
+REFERENCE_ATTRIBUTION_VI = (
+    "Ranh giới hành chính: sapnhap.bando.com.vn qua thanglequoc/vietnamese-provinces-database "
+    "(MIT); đường giao thông: CTU-SematX/LegoCity (CC BY-SA 4.0); sông ngòi: Natural Earth; "
+    "vị trí KCN một phần © những người đóng góp OpenStreetMap (ODbL)."
+)

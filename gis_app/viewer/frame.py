@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
-import pandas as pd
 import streamlit as st
 
 from ..errors import GisAppError, ValidationError
@@ -27,6 +26,7 @@ from ..settings import (
     ILLUSTRATIVE_NOTICE_VI,
     PROVINCES,
     REFERENCE_ATTRIBUTION,
+    REFERENCE_ATTRIBUTION_VI,
 )
 from . import cache
 from .escape import md_text
@@ -84,6 +84,14 @@ def file_label(path: Source, lang: str) -> str:
     if province is not None:
         return province.name_vi if lang == "vi" else province.name_en
     return path.name
+
+
+def province_name(key: str, lang: str) -> str:
+    """A province's name for its key (``bac_ninh`` -> Bắc Ninh); unknown keys as given."""
+    province = PROVINCES.get(key)
+    if province is None:
+        return key
+    return province.name_vi if lang == "vi" else province.name_en
 
 
 @dataclass(frozen=True)
@@ -158,7 +166,11 @@ def footer(lang: str) -> None:
         ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN)
     st.divider()
     st.caption(notice)
-    st.caption(f"{t('attribution', lang)}: {info.get('attribution') or REFERENCE_ATTRIBUTION}")
+    # The sample's credits exist in both languages; a board's file states its own.
+    stated = info.get("attribution")
+    if not stated or stated == REFERENCE_ATTRIBUTION:
+        stated = REFERENCE_ATTRIBUTION_VI if lang == "vi" else REFERENCE_ATTRIBUTION
+    st.caption(f"{t('attribution', lang)}: {stated}")
 
 
 def show_map(m: object, key: str, height: int = 520) -> dict | None:
@@ -169,40 +181,12 @@ def show_map(m: object, key: str, height: int = 520) -> dict | None:
                      returned_objects=["last_object_clicked"])
 
 
-def localized(frame: object, lang: str, columns: list[str]) -> object:
-    """``columns`` of a frame with codes translated and headers in ``lang``."""
-    from .indicators import label
-
-    table = frame[columns].copy()  # type: ignore[index]
-    # Two decimals are enough on screen (hectares to 100 m², shares to 1 %); downloads keep all.
-    floats = table.select_dtypes("float").columns
-    table[floats] = table[floats].round(2)
-    for code_column in ("status", "land_use", "project_status", "kind", "rule"):
-        if code_column in table.columns:
-            table[code_column] = [label(str(v), lang) for v in table[code_column]]
-    return table.rename(columns={c: label(c, lang) for c in columns})
-
-
-def number_formats(frame: object, lang: str, columns: list[str]) -> dict[str, object]:
-    """Streamlit column settings for the numbers among ``columns`` (keyed by shown header).
-
-    Shares (``*_share``) show as percentages and other numbers with the reader's thousands
-    separator ("localized": the browser's locale, e.g. 1.234,5 in Vietnamese); the values
-    themselves stay numbers, so the table still sorts and downloads as numbers.
-    """
-    from .indicators import label
-
-    out: dict[str, object] = {}
-    for column in columns:
-        dtype = frame[column].dtype  # type: ignore[index]
-        if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
-            continue
-        fmt = "percent" if column.endswith("_share") else "localized"
-        out[label(column, lang)] = st.column_config.NumberColumn(format=fmt)
-    return out
-
-
 def show_table(frame: object, lang: str, columns: list[str]) -> None:
-    """A table of ``columns``: headers and codes in ``lang``, numbers formatted to read."""
-    st.dataframe(localized(frame, lang, columns), hide_index=True, width="stretch",
-                 column_config=number_formats(frame, lang, columns))
+    """A table of ``columns`` as a report reads: headers, codes, numbers, shares and dates in
+    ``lang`` (:func:`gis_app.formatting.display_table`; the browser's locale plays no part)."""
+    from ..formatting import display_table
+    from .indicators import label
+
+    st.dataframe(display_table(frame, lang, columns, label),  # type: ignore[arg-type]
+                 hide_index=True,
+                 width="stretch")

@@ -15,7 +15,6 @@ import pandas as pd
 import streamlit as st
 
 from .. import history
-from ..i18n import label
 from ..layers.plan import Plan
 from . import frame, keep
 
@@ -146,6 +145,15 @@ def plan_picker(s: frame.Session, *, key: str) -> tuple[Plan, str, date | None]:
     return as_of(str(s.path), day, s.key), f"{s.key}@{day.isoformat()}", day
 
 
+def in_language(description: object, lang: str) -> object:
+    """The reader's half of a description the program wrote in both languages
+    ("Hiện trạng ban đầu / initial baseline"); other descriptions are shown as written."""
+    if not isinstance(description, str) or description.count(" / ") != 1:
+        return description
+    vi, en = description.split(" / ")
+    return vi if lang == "vi" else en[:1].upper() + en[1:]
+
+
 def changes_table(s: frame.Session, *, park_code: str | None = None, key: str) -> None:
     """The "changes" table: every change with its basis (leases optional)."""
     st.subheader(text("changes", s.lang))
@@ -157,9 +165,7 @@ def changes_table(s: frame.Session, *, park_code: str | None = None, key: str) -
     if not st.toggle(text("show_leases", s.lang), key=key):
         log = log.loc[log["basis_type"] != "import"]
     unknown = f"({text('number_unknown', s.lang)})"
-    shown = log.assign(effective_date=log["effective_date"].dt.strftime("%Y-%m-%d"),
-                       basis_type=[label(str(v), s.lang) for v in log["basis_type"]],
-                       decision_no=log["decision_no"].replace(NUMBER_NOT_FOUND, unknown))
-    st.dataframe(frame.localized(shown, s.lang, list(CHANGE_TABLE_COLUMNS)), hide_index=True,
-                 width="stretch")
+    shown = log.assign(decision_no=log["decision_no"].replace(NUMBER_NOT_FOUND, unknown),
+                       description=[in_language(d, s.lang) for d in log["description"]])
+    frame.show_table(shown, s.lang, list(CHANGE_TABLE_COLUMNS))
 

@@ -39,6 +39,7 @@ _TEXT: dict[str, tuple[str, str]] = {
     "no_edits": ("Kịch bản chưa có điều chỉnh nào.", "The scenario has no edit yet."),
     "add_edit": ("Thêm điều chỉnh", "Add an edit"),
     "operation": ("Loại điều chỉnh", "Operation"),
+    "edit_description": ("Nội dung điều chỉnh", "What changes"),
     "remove_edit": ("Xóa điều chỉnh", "Remove an edit"),
     "remove": ("Xóa", "Remove"),
     "save": ("Lưu kịch bản", "Save the scenario"),
@@ -192,19 +193,39 @@ def differences_table(table: pd.DataFrame, lang: str, *, level: str = "province"
     rows = table.loc[table["level"] == level]
     if changed_only:
         rows = rows.loc[rows["changed"]]
+    from ..formatting import cell
+
+    def shown(column: str) -> list[str]:  # a share as a percentage, counts and ha as numbers
+        return [cell(v, str(i), lang) for v, i in zip(rows[column], rows["indicator"],
+                                                        strict=True)]
+
     return pd.DataFrame({
         t("col_key", lang): rows["key"].to_numpy(),
         t("col_indicator", lang): [label(str(c), lang) for c in rows["indicator"]],
-        t("col_a", lang): rows["a"].to_numpy(),
-        t("col_b", lang): rows["b"].to_numpy(),
-        t("col_difference", lang): rows["difference"].to_numpy(),
+        t("col_a", lang): shown("a"),
+        t("col_b", lang): shown("b"),
+        t("col_difference", lang): shown("difference"),
     })
 
 
 def changes_table(changes: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
+    """The changed features: layers by title and changed columns by label, not by name."""
+    from ..formatting import EMPTY, is_empty
+    from ..layers.schema import SCHEMAS
+    from .indicators import label
+
+    def layer(name: str) -> str:
+        schema = SCHEMAS.get(name)
+        return name if schema is None else (schema.title_vi if lang == "vi" else schema.title_en)
+
+    def columns(value: object) -> str:
+        if is_empty(value) or not str(value).strip():
+            return EMPTY
+        return ", ".join(label(c.strip(), lang) for c in str(value).split(",") if c.strip())
+
     return pd.DataFrame({
-        t("col_layer", lang): changes["layer"].to_numpy(),
+        t("col_layer", lang): [layer(str(n)) for n in changes["layer"]],
         t("col_feature", lang): changes["feature_id"].to_numpy(),
         t("col_change", lang): [t(f"change_{c}", lang) for c in changes["change"]],
-        t("col_columns", lang): changes["columns_changed"].to_numpy(),
+        t("col_columns", lang): [columns(v) for v in changes["columns_changed"]],
     })

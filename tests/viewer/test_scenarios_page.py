@@ -44,7 +44,9 @@ def test_public_mode_shows_scenarios_but_no_editing(app: AppTest, viewer_env: Pa
     assert not [b for b in app.button if b.label == t("save", "vi")]  # no editing in public
     province = app.dataframe[1].value  # edits, then the differences table
     leasable = province.loc[province["Chỉ tiêu"].str.contains("cho thuê theo quy hoạch")]
-    assert leasable[["Trước", "Sau", "Chênh lệch"]].values.tolist() == [[7.0, 6.0, -1.0]]
+    # Hectares with the Vietnamese decimal comma, whatever the browser's locale.
+    assert leasable[["Trước", "Sau", "Chênh lệch"]].values.tolist() == [["7,00", "6,00",
+                                                                         "-1,00"]]
 
 
 def test_officer_creates_edits_and_saves_a_scenario(app: AppTest, viewer_env: Path) -> None:
@@ -55,6 +57,8 @@ def test_officer_creates_edits_and_saves_a_scenario(app: AppTest, viewer_env: Pa
     assert app.selectbox(key="scn_choice").value == sid
     assert t("no_edits", "vi") in texts(app.info)
     app.selectbox(key="scn_op").set_value(RezonePlots).run()
+    # Streamlit's own placeholder is English ("Choose options"): the page gives its own.
+    assert app.multiselect(key="scn_rezone_plots_plots").placeholder == "Chọn..."
     app.multiselect(key="scn_rezone_plots_plots").set_value(["B1"])
     app.selectbox(key="scn_rezone_plots_land_use").set_value("green")
     _submit_edit(app)
@@ -92,7 +96,9 @@ def test_a_pasted_outline_adds_a_park(app: AppTest, viewer_env: Path) -> None:
     app.text_input(key="scn_add_park_park_code").input("P9")
     _submit_edit(app)
     assert app.dataframe[0].value["id"].tolist() == ["e1"]
-    assert "add_park" in app.dataframe[0].value.iloc[0, 2]
+    # In words, with the park's area (300 m x 300 m), not "add_park(park_code=P9; ...)".
+    assert app.dataframe[0].value[t("edit_description", "vi")].tolist() == [
+        "Bổ sung KCN (9 ha, được phê duyệt quy hoạch)"]
     # The new park is in the scenario's plan, so it can be chosen for the next edit.
     assert any(o.endswith("(P9)") for o in app.selectbox(key="scn_park").options)
 
@@ -112,3 +118,21 @@ def test_a_stale_save_is_refused_on_the_page(app: AppTest, viewer_env: Path) -> 
     next(b for b in app.button if b.label == t("save", "vi")).click().run()
     assert "saved by someone else" in " ".join(texts(app.error))
     assert [e.id for e in store.open(sid).edits] == ["x1"]
+
+
+def test_edits_and_differences_read_as_sentences_in_both_languages(app: AppTest,
+                                                                   viewer_env: Path) -> None:
+    ScenarioStore(viewer_env).save(Scenario.new("Công khai", scenario_id="pub").with_edit(
+        RezonePlots(id="e1", plot_codes=("B1",), land_use="green")))
+    _scenarios_page(app, officer=False)
+    for lang, sentence in (("vi", "Chuyển 1 lô (1 ha: B1) sang Đất cây xanh"),
+                           ("en", "Re-zone 1 plot (1 ha: B1) to green space")):
+        app.sidebar.radio(key="lang").set_value(lang).run()
+        assert not app.exception, app.exception
+        edits = app.dataframe[0].value
+        assert edits[t("edit_description", lang)].tolist() == [sentence]
+        shown = " ".join(f.value.to_string() for f in app.dataframe)
+        for raw in ("rezone_plots", "plot_codes", "None", "NaN", "<NA>"):
+            assert raw not in shown, (lang, raw)
+        changes = app.dataframe[-1].value  # the changed features: layers by title
+        assert "plots" not in set(changes.iloc[:, 0]) and "zones" not in set(changes.iloc[:, 0])

@@ -23,13 +23,13 @@ from gis_app.settings import PROVINCES
 #: Card label (English) -> the ``summary --lang en`` row it shows.
 CARD_ROWS = {
     "Parks": "Parks",
-    "Parks in operation": "Parks operating",
-    "Planned area (ha)": "Planned area (ha)",
-    "Leasable industrial land (ha)": "Leasable industrial land (ha)",
+    "Operating": "Parks operating",
+    "Planned (ha)": "Planned area (ha)",
+    "Leasable (ha)": "Leasable industrial land (ha)",
     "Leased (ha)": "Leased (ha)",
     "Occupancy": "Occupancy",
 }
-WASTEWATER_CARD = "Operating parks with a wastewater plant"
+WASTEWATER_CARD = "With a plant"
 
 
 def _copy(key: str, tmp_path: Path) -> Path:

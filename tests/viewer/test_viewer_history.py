@@ -32,7 +32,7 @@ def history_app(viewer_env) -> AppTest:
 
 
 def _planned(at: AppTest) -> str:
-    return {m.label: m.value for m in at.metric}["Diện tích quy hoạch (ha)"]
+    return {m.label: m.value for m in at.metric}["Quy hoạch (ha)"]
 
 
 def test_overview_picker_shows_the_plan_of_each_version(history_app):
@@ -40,16 +40,16 @@ def test_overview_picker_shows_the_plan_of_each_version(history_app):
     picker = at.selectbox(key="ov_as_of")
     assert picker.options[:3] == ["Hiện hành", "2020-06-01 · 9/QĐ-TTg · Thủ tướng Chính phủ",
                                   "2011-01-01 · khao_sat_2011.gpkg"]
-    assert _planned(at) == "13.0"  # 8 + 5 ha today
+    assert _planned(at) == "13,0"  # 8 + 5 ha today
     picker.set_value("C0001").run()  # an entry is a change (its id), shown as of its date
     assert not at.exception, at.exception
-    assert _planned(at) == "10.0"  # 8 + 2 ha before the decision
+    assert _planned(at) == "10,0"  # 8 + 2 ha before the decision
     assert any("2011-01-01" in m for m in texts(at.info))
     picker.set_value("other").run()
     at.date_input(key="ov_as_of_date").set_value(date(2020, 5, 31)).run()
-    assert _planned(at) == "10.0"
+    assert _planned(at) == "10,0"
     at.date_input(key="ov_as_of_date").set_value(date(2020, 6, 1)).run()
-    assert _planned(at) == "13.0"
+    assert _planned(at) == "13,0"
 
 
 def test_overview_changes_table_lists_decisions_and_optionally_imports(history_app):
@@ -59,6 +59,11 @@ def test_overview_changes_table_lists_decisions_and_optionally_imports(history_a
     assert list(table["Căn cứ"]) == ["Quyết định"]
     at.toggle(key="ov_changes_leases").set_value(True).run()
     assert list(at.dataframe[-1].value["Mã thay đổi"]) == ["C0001", "C0002"]
+    # The program's own bilingual description, in the reader's language only; dates as dates.
+    assert at.dataframe[-1].value["Nội dung"].iloc[0] == "Hiện trạng ban đầu"
+    assert all(len(d.split("/")) == 3 for d in at.dataframe[-1].value["Ngày hiệu lực"])
+    at.sidebar.radio(key="lang").set_value("en").run()
+    assert at.dataframe[-1].value["Description"].iloc[0] == "Initial baseline"
 
 
 def test_park_page_changes_of_that_park_only(history_app):
@@ -132,7 +137,7 @@ def test_picker_lists_each_decision_once_by_date_number_and_authority(busy_histo
     picker.set_value("C0003").run()  # 12/QĐ-UBND
     assert not at.exception, at.exception
     assert at.selectbox(key="ov_as_of").value == "C0003"
-    assert _planned(at) == "15.0"  # P1 10 ha (all three decisions of the day) + P2 5 ha
+    assert _planned(at) == "15,0"  # P1 10 ha (all three decisions of the day) + P2 5 ha
     assert any("2020-06-01" in m for m in texts(at.info))
     at.sidebar.radio(key="lang").set_value("en").run()  # the entries follow the language
     assert at.selectbox(key="ov_as_of").options[1] == (

@@ -31,12 +31,12 @@ def test_overview_kpis_and_filter(app):
     assert texts(app.title) == ["Tổng quan tỉnh"]
     cards = metrics(app)
     assert cards["Số KCN"] == "2"
-    assert cards["Đã cho thuê (ha)"] == "1.0"
-    assert cards["Tỷ lệ lấp đầy"] == "14.3%"  # 1 ha leased of 7 ha leasable
+    assert cards["Đã cho thuê (ha)"] == "1,0"  # the Vietnamese decimal comma
+    assert cards["Tỷ lệ lấp đầy"] == "14,3%"  # 1 ha leased of 7 ha leasable
     assert app.dataframe[0].value.shape[0] == 2
     app.selectbox(key="ov_legacy").set_value("Bắc Giang").run()
     assert metrics(app)["Số KCN"] == "1"
-    assert metrics(app)["Tỷ lệ lấp đầy"] == "0.0%"  # P2 alone: nothing leased
+    assert metrics(app)["Tỷ lệ lấp đầy"] == "0,0%"  # P2 alone: nothing leased
     assert list(app.dataframe[0].value["Mã KCN"]) == ["P2"]
 
 
@@ -57,13 +57,31 @@ def test_every_page_has_the_notice_and_attribution(app, page):
     open_page(app, page)
     captions = " ".join(texts(app.caption))
     assert ILLUSTRATIVE_NOTICE_VI in captions
-    assert "OpenStreetMap contributors" in captions
+    assert "OpenStreetMap" in captions
+    # The credits in the reader's language only.
+    assert "người đóng góp OpenStreetMap" in captions and "contributors" not in captions
+    app.sidebar.radio(key="lang").set_value("en").run()
+    captions = " ".join(texts(app.caption))
+    assert "OpenStreetMap contributors" in captions and "Ranh giới" not in captions
+
+
+@pytest.mark.parametrize("page", ["overview", "park"])
+def test_metric_cards_have_short_labels_and_full_help(app, page):
+    """A card's label fits a narrow card (Streamlit cuts long ones off); its help has the
+    full wording."""
+    open_page(app, page)
+    for lang in ("vi", "en"):
+        app.sidebar.radio(key="lang").set_value(lang).run()
+        assert app.metric, page
+        for card in app.metric:
+            assert len(card.label) <= 22, (lang, card.label)
+            assert card.help, (lang, card.label)
 
 
 def test_park_page_public_mode_hides_tenants(app):
     open_page(app, "park")
     app.selectbox(key="park_code").set_value("P1").run()
-    assert metrics(app)[label("leasable_ha", "vi")] == "5.0"
+    assert metrics(app)["Đất CN (ha)"] == "5,0"  # the Vietnamese decimal comma
     assert "Thông tin doanh nghiệp chỉ hiển thị cho cán bộ đã đăng nhập." in texts(app.info)
     shown = all_columns(app)
     for column in CONFIDENTIAL_TENANT_COLUMNS:
@@ -72,7 +90,7 @@ def test_park_page_public_mode_hides_tenants(app):
     # P1's park totals come from one project, T1: publishing them would reveal T1's capital.
     efficiency = next(f.value for f in app.dataframe
                       if label(CAPITAL_PER_HA, "vi") in f.value.columns)
-    assert efficiency[label(CAPITAL_PER_HA, "vi")].isna().all()
+    assert (efficiency[label(CAPITAL_PER_HA, "vi")] == "–").all()
     assert any("dưới 3 dự án" in c for c in texts(app.caption))
     app.selectbox(key="park_plot").set_value("B5").run()
     card = app.table[0].value
@@ -91,11 +109,11 @@ def test_officer_login_shows_confidential_fields(app):
     assert capital in shown and employees in shown
     tenants = next(f.value for f in app.dataframe if investor in f.value.columns)
     assert list(tenants[investor]) == ["Alpha Electronics"]
-    assert list(tenants[capital]) == [10_000_000.0]
+    assert list(tenants[capital]) == ["10.000.000"]
     efficiency = next(f.value for f in app.dataframe
                       if label(CAPITAL_PER_HA, "vi") in f.value.columns)
     # Officers see it: T1's 10 M USD over its 1 ha (B5).
-    assert efficiency[label(CAPITAL_PER_HA, "vi")].iloc[0] == 10_000_000.0
+    assert efficiency[label(CAPITAL_PER_HA, "vi")].iloc[0] == "10.000.000"
     app.selectbox(key="park_plot").set_value("B5").run()
     assert app.table[0].value.loc["Doanh nghiệp thuê"].iloc[0] == "Alpha Electronics"
     # Back to public mode: the same page hides them again.
@@ -218,3 +236,32 @@ def test_vacant_land_fact_sheet_is_made_on_request(app):
     app.button(key="vl_fact_sheet").click().run()
     assert not app.exception, app.exception
     assert "Tải phiếu thông tin (PDF)" in downloads()
+
+
+def _shown_text(at: AppTest) -> str:
+    return " ".join(f.value.to_string() for f in at.dataframe)
+
+
+@pytest.mark.parametrize("page", ["overview", "park", "data"])
+def test_tables_read_like_a_report_in_both_languages(app, page):
+    """Numbers with the chosen language's separators (not the browser's), no empty-cell
+    markers, no internal layer or column names, on the overview, park and data pages."""
+    login(app)
+    open_page(app, page)
+    for lang in ("vi", "en"):
+        app.sidebar.radio(key="lang").set_value(lang).run()
+        assert not app.exception, app.exception
+        shown = _shown_text(app)
+        headers = all_columns(app)
+        for raw in ("None", "NaN", "nan", "<NA>"):
+            assert raw not in shown.split(), (page, lang, raw)
+        for internal in ("plots", "tenant_plots", "project_type", "secondary", "park_code",
+                         "planned_ha"):
+            assert internal not in headers and internal not in shown.split(), (page, internal)
+        if page == "overview":
+            table = app.dataframe[0].value
+            planned = table[label("planned_ha", lang)].tolist()
+            share = table[label("occupancy_share", lang)].tolist()
+            # P1: 8 ha planned, 1 of 5 ha leased
+            assert planned[0] == ("8,00" if lang == "vi" else "8.00")
+            assert share[0] == ("20,0%" if lang == "vi" else "20.0%")

@@ -126,17 +126,3 @@ def test_navigation_lists_only_pages_that_exist(tmp_path, monkeypatch):
     # Not "pages/": Streamlit would run such a folder's scripts without app.py (MPA v1).
     assert Path(views.__file__).parent.name == "views"
     assert not (launch.APP_PATH.parent / "pages").exists()
-
-
-def test_tables_format_numbers_and_shares_for_reading() -> None:
-    import pandas as pd
-
-    from gis_app.viewer.frame import number_formats
-
-    table = pd.DataFrame({"park_code": ["P1"], "occupancy_share": [0.75],
-                          "registered_capital_usd_per_ha": [11260985.2],
-                          "projects_valid_count": [3], "plant_operating": [True]})
-    formats = number_formats(table, "en", list(table.columns))
-    assert set(formats) == {"Occupancy", "Registered capital per ha (USD/ha)", "Valid projects"}
-    assert formats["Occupancy"]["type_config"]["format"] == "percent"
-    assert formats["Valid projects"]["type_config"]["format"] == "localized"

@@ -11,6 +11,7 @@ from gis_app.layers.schema import CONTEXT_LAYERS, DATASET_TABLE, SCHEMAS, SOURCE
 from gis_app.layers.source import describe
 from gis_app.viewer import cache, frame
 from gis_app.viewer.escape import md_text
+from gis_app.viewer.indicators import label
 
 
 def source_name(s: frame.Session) -> str:
@@ -40,21 +41,30 @@ def main() -> None:
     titles = {name: (schema.title_vi, schema.title_en) for name, schema in SCHEMAS.items()}
     titles.update(CONTEXT_LAYERS)
     st.subheader(s.t("layers"))
+    # The layer's title, not its table name (``plots``, ``tenant_plots``): names are internal.
     listing = pd.DataFrame({
-        "layer": list(layers),
-        "layer_title": [titles.get(n, ("", ""))[0 if s.lang == "vi" else 1] for n in layers],
+        "layer": [titles.get(n, (n, n))[0 if s.lang == "vi" else 1] or n for n in layers],
         "geometry": [g or "–" for g in layers.values()],
     })
     frame.show_table(listing, s.lang, list(listing.columns))
     st.subheader(s.t("sources"))
     if SOURCES_TABLE in layers:
         sources = cache.read_table(str(s.path), SOURCES_TABLE, s.key)
+        if "layer" in sources.columns:  # the layer each source fed, by its title
+            sources = sources.assign(layer=[titles.get(str(n), (n, n))[0 if s.lang == "vi"
+                                                                       else 1] or n
+                                            for n in sources["layer"]])
         frame.show_table(sources, s.lang, list(sources.columns))
     else:
         st.info(s.t("no_sources"))
     if DATASET_TABLE in layers:
         st.subheader(s.t("dataset"))
         info = cache.read_table(str(s.path), DATASET_TABLE, s.key)
+        if {"key", "value"} <= set(info.columns):  # the province by name, not its file key
+            info = info.assign(value=[frame.province_name(str(v), s.lang) if k == "province"
+                                      else v for k, v in zip(info["key"], info["value"],
+                                                             strict=True)],
+                               key=[label(str(k), s.lang) for k in info["key"]])
         frame.show_table(info, s.lang, list(info.columns))
 
 

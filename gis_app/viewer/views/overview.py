@@ -7,30 +7,32 @@ import math
 import pandas as pd
 import streamlit as st
 
+from gis_app.formatting import number, percent
+from gis_app.i18n import label
 from gis_app.viewer import frame, history_panel, keep, maps
 from gis_app.viewer.cache import park_indicators, shown_totals
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
                  "leased_ha", "vacant_ha", "occupancy_share", "headroom_m3_day"]
+#: Each card's full wording (its short label must fit a narrow card; the help says it all).
+CARD_HELP = {"kpi_parks": "parks_count", "kpi_operating": "parks_operating_count",
+             "kpi_planned_ha": "planned_ha", "kpi_leasable_ha": "leasable_ha",
+             "kpi_leased_ha": "leased_ha", "kpi_wastewater": "parks_operating_with_plant_count"}
 #: The "all" choice of a filter: a code, so that a language switch keeps it (its label moves).
 ALL = "__all__"
 
 
-def _number(value: object, spec: str) -> str:
-    return "–" if value is None or pd.isna(value) else format(float(value), spec)
-
-
-def kpis(totals: pd.Series) -> dict[str, str]:
+def kpis(totals: pd.Series, lang: str = "vi") -> dict[str, str]:
     """KPI card values: a :func:`gis_app.analytics.province_indicators` row, only formatted
     (nothing is summed or divided here, so the cards say what ``kcn-gis summary`` says)."""
     operating = int(totals["parks_operating_count"])
     return {
         "kpi_parks": f"{int(totals['parks_count'])}",
         "kpi_operating": f"{operating}",
-        "kpi_planned_ha": _number(totals["planned_ha"], ",.1f"),
-        "kpi_leasable_ha": _number(totals["leasable_ha"], ",.1f"),
-        "kpi_leased_ha": _number(totals["leased_ha"], ",.1f"),
-        "kpi_occupancy": _number(totals["occupancy_share"], ".1%"),
+        "kpi_planned_ha": number(totals["planned_ha"], lang, 1),
+        "kpi_leasable_ha": number(totals["leasable_ha"], lang, 1),
+        "kpi_leased_ha": number(totals["leased_ha"], lang, 1),
+        "kpi_occupancy": percent(totals["occupancy_share"], lang),
         "kpi_wastewater": f"{int(totals['parks_operating_with_plant_count'])}/{operating}",
     }
 
@@ -40,7 +42,8 @@ def occupancy_basis(s: frame.Session, totals: pd.Series) -> str:
     leased, leasable = totals["leased_established_ha"], totals["leasable_established_ha"]
     if any(v is None or (isinstance(v, float) and math.isnan(v)) for v in (leased, leasable)):
         return s.t("kpi_occupancy_help_none")
-    return s.t("kpi_occupancy_help", leased=f"{leased:,.1f}", leasable=f"{leasable:,.1f}")
+    return s.t("kpi_occupancy_help", leased=number(leased, s.lang),
+               leasable=number(leasable, s.lang))
 
 
 def main() -> None:
@@ -73,10 +76,11 @@ def main() -> None:
         return
     totals = shown_totals(plan, None if province == ALL else province,
                           None if legacy == ALL else legacy, plan_key)
-    cards = kpis(totals)
+    cards = kpis(totals, s.lang)
     for column, (key, value) in zip(st.columns(len(cards)), cards.items(), strict=True):
         column.metric(s.t(key), value,
-                      help=occupancy_basis(s, totals) if key == "kpi_occupancy" else None)
+                      help=occupancy_basis(s, totals) if key == "kpi_occupancy"
+                      else label(CARD_HELP[key], s.lang))
     m = maps.province_map(plan, shown, frame.basemap(s), colour_by=colour_by, lang=s.lang,
                           plots=show_plots)
     frame.show_map(m, key="overview_map")

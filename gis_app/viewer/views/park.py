@@ -8,6 +8,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
+from gis_app.formatting import number, percent
 from gis_app.layers.crs import to_crs
 from gis_app.viewer import cache, frame, history_panel, keep, maps
 from gis_app.viewer.escape import md_text
@@ -19,6 +20,10 @@ RECLAMATION_PUBLIC = ("plot_code", "area_ha", "years_since_lease", "builtup_shar
 RECLAMATION_OFFICER = ("project_id", "investor", "project_status")
 KPI_COLUMNS = ("planned_ha", "leasable_ha", "leased_ha", "vacant_ha", "occupancy_share",
                "headroom_m3_day")
+#: Short card labels (a long one is cut off in a narrow card; the help gives the full one).
+KPI_LABELS = {"planned_ha": "kpi_planned_ha", "leasable_ha": "kpi_leasable_ha",
+              "leased_ha": "kpi_leased_ha", "vacant_ha": "kpi_vacant_ha",
+              "occupancy_share": "kpi_occupancy", "headroom_m3_day": "kpi_headroom"}
 
 
 def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
@@ -35,7 +40,7 @@ def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
 def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -> None:
     st.subheader(f"{s.t('plot_card')} {md_text(plot['plot_code'])}")
     rows = {
-        label("area_ha", s.lang): f"{plot['area_ha']:.2f}",
+        label("area_ha", s.lang): number(plot["area_ha"], s.lang, 2),
         label("land_use", s.lang): label(str(plot["land_use"]), s.lang),
         label("status", s.lang): label(str(plot["status"]), s.lang),
         label("ready_built_factory", s.lang): "✓" if bool(plot["ready_built_factory"]) else "–",
@@ -74,9 +79,9 @@ def main() -> None:
     cards = [c for c in KPI_COLUMNS if c in table.columns]
     for column, key in zip(st.columns(len(cards)), cards, strict=True):
         value = row[key]
-        text = "–" if pd.isna(value) else (f"{value:.1%}" if key.endswith("share")
-                                           else f"{value:,.1f}")
-        column.metric(label(key, s.lang), text)
+        text = (percent(value, s.lang) if key.endswith("share")
+                else number(value, s.lang, 1))
+        column.metric(s.t(KPI_LABELS[key]), text, help=label(key, s.lang))
 
     visible = tenant_view(plan.tenants, officer)
     plot_tenants = None
@@ -112,9 +117,9 @@ def main() -> None:
     st.subheader(s.t("occupancy_over_time"))
     if not series.empty:
         # Years as dates (not numbers printed as "2,010") and the share in percent.
-        percent = (series * 100).rename(f"{label('occupancy_share', s.lang)} (%)")
-        percent.index = pd.to_datetime(series.index.astype(str), format="%Y")
-        st.line_chart(percent)
+        shares = (series * 100).rename(f"{label('occupancy_share', s.lang)} (%)")
+        shares.index = pd.to_datetime(series.index.astype(str), format="%Y")
+        st.line_chart(shares)
     st.subheader(s.t("reclamation"))
     candidates = cache.park_reclamation(plan, park_code, builtup_raster_of(s.path), plan_key)
     if candidates.empty:

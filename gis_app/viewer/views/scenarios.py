@@ -33,6 +33,7 @@ from gis_app.scenarios import (
     evaluate,
 )
 from gis_app.scenarios.compare import change_layer, compare
+from gis_app.scenarios.describe import describe
 from gis_app.scenarios.edits_land import RECLAIMABLE_STATUSES
 from gis_app.scenarios.export import export_scenario
 from gis_app.scenarios.store import ScenarioStore
@@ -113,7 +114,10 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
     lu = lambda v: label(v, lang)  # noqa: E731
 
     def f(widget, name: str, *args: object, **kwargs: object):  # noqa: ANN001, ANN202
-        """A widget labelled with text ``name``, keyed ``scn_<operation>_<name>``."""
+        """A widget labelled with text ``name``, keyed ``scn_<operation>_<name>``; a
+        multiselect says "Chọn..." in the reader's language, not Streamlit's English."""
+        if widget is st.multiselect:
+            kwargs.setdefault("placeholder", frame.t("choose_placeholder", lang))
         return widget(t(name, lang), *args, key=f"scn_{op.operation}_{name}", **kwargs)
 
     make: Callable[[], Edit]
@@ -239,7 +243,7 @@ def _editor(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scenar
         st.error(md_text(exc))
 
 
-def _edits_list(lang: str, work: Scenario, officer: bool) -> None:
+def _edits_list(lang: str, work: Scenario, officer: bool, baseline: Plan) -> None:
     st.subheader(t("edits", lang))
     if not work.edits:
         st.info(t("no_edits", lang))
@@ -247,7 +251,8 @@ def _edits_list(lang: str, work: Scenario, officer: bool) -> None:
     st.dataframe(pd.DataFrame({
         "id": [e.id for e in work.edits],
         t("operation", lang): [e.label_vi if lang == "vi" else e.label_en for e in work.edits],
-        "": [e.describe() for e in work.edits],
+        # In words, measured on the baseline: "Mở rộng KCN Gián Khẩu thêm 35 ha".
+        t("edit_description", lang): [describe(e, lang, baseline) for e in work.edits],
     }), hide_index=True, width="stretch")
     if officer:
         c1, c2 = st.columns([3, 1])
@@ -359,7 +364,7 @@ def main() -> None:
     park_names.update(zip(current.parks["park_code"], current.parks[name_col], strict=True))
     park = st.selectbox(t("park", lang), parks, key="scn_park",
                         format_func=lambda c: f"{park_names[c]} ({c})")
-    _edits_list(lang, work, officer)
+    _edits_list(lang, work, officer, baseline)
     if officer:
         c1, c2, c3 = st.columns(3)
         if state["scn_dirty"]:
