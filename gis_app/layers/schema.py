@@ -196,6 +196,12 @@ CONTEXT_LAYERS: dict[str, tuple[str, str]] = {
 SOURCES_TABLE = "layer_sources"
 DATASET_TABLE = "dataset_info"
 STYLES_TABLE = "layer_styles"
+#: Their titles, for readers (the Data page lists every table of a file).
+BOOKKEEPING_TITLES: dict[str, tuple[str, str]] = {
+    SOURCES_TABLE: ("Nguồn và giấy phép của các lớp", "Sources and licences of the layers"),
+    DATASET_TABLE: ("Thông tin bộ dữ liệu", "About this dataset"),
+    STYLES_TABLE: ("Kiểu hiển thị QGIS", "QGIS styles"),
+}
 #: The geometry column of every spatial layer in a GeoPackage (GDAL's default, written
 #: explicitly): QGIS finds a layer's stored style by table name *and* this column name.
 GEOMETRY_COLUMN = "geom"

@@ -58,19 +58,19 @@ def test_overview_on_postgis_shows_the_same_figures(example_url, example_file, m
     assert [t.value for t in at.title] == ["Tổng quan tỉnh"]
     cards = _metrics(at)
     assert cards == on_file
-    assert cards["Số KCN"] == "2" and cards["Đã cho thuê (ha)"] == "1.0"
-    assert cards["Tỷ lệ lấp đầy"] == "14.3%"
+    assert cards["Số KCN"] == "2" and cards["Đã cho thuê (ha)"] == "1,0"
+    assert cards["Tỷ lệ lấp đầy"] == "14,3%"
     assert at.dataframe[0].value.shape[0] == 2
     box = at.sidebar.selectbox(key="data_file")
     assert box.value == example_url and box.format_func(box.value) == "Bắc Ninh (PostGIS)"
     at.selectbox(key="ov_legacy").set_value("Bắc Giang").run()
-    assert _metrics(at)["Số KCN"] == "1" and _metrics(at)["Tỷ lệ lấp đầy"] == "0.0%"
+    assert _metrics(at)["Số KCN"] == "1" and _metrics(at)["Tỷ lệ lấp đầy"] == "0,0%"
 
 
 def test_an_edit_in_the_database_reaches_the_next_run(example_url, monkeypatch, tmp_path):
     at = _app(monkeypatch, tmp_path, example_url)
     key = cache.file_key(example_url)
-    assert _metrics(at)["Tỷ lệ lấp đầy"] == "14.3%"
+    assert _metrics(at)["Tỷ lệ lấp đầy"] == "14,3%"
     plan = source.read_plan(example_url)
     plots = plan.plots.copy()
     plots.loc[plots["plot_code"] == "B5", "status"] = "vacant"  # B5's tenant moves out
@@ -81,7 +81,7 @@ def test_an_edit_in_the_database_reaches_the_next_run(example_url, monkeypatch, 
     assert "plots=2" in cache.file_key(example_url) and "plots=1" in key
     at.run()
     assert not at.exception, at.exception
-    assert _metrics(at)["Tỷ lệ lấp đầy"] == "0.0%"  # 0 ha leased of 7
+    assert _metrics(at)["Tỷ lệ lấp đầy"] == "0,0%"  # 0 ha leased of 7
 
 
 def test_data_page_validates_the_database(example_url, monkeypatch, tmp_path):
@@ -92,7 +92,10 @@ def test_data_page_validates_the_database(example_url, monkeypatch, tmp_path):
     sources = next(f.value for f in at.dataframe if "Giấy phép" in f.value.columns)
     assert list(sources["Giấy phép"]) == ["MIT"]  # the layer_sources table, from the database
     listing = next(f.value for f in at.dataframe if "Lớp" in f.value.columns)
-    assert {"plots", "roads_rail", "layer_sources"} <= set(listing["Lớp"])
+    # Every table by its title: no internal name (plots, layer_sources) reaches the reader.
+    assert {"Lô đất", "Quốc lộ và đường sắt", "Nguồn và giấy phép của các lớp",
+            "Thông tin bộ dữ liệu"} <= set(listing["Lớp"])
+    assert not {"plots", "roads_rail", "layer_sources", "dataset_info"} & set(listing["Lớp"])
 
 
 def test_a_url_and_files_share_the_files_variable(example_url, example_file):

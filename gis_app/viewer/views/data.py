@@ -7,7 +7,13 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gis_app.layers.schema import CONTEXT_LAYERS, DATASET_TABLE, SCHEMAS, SOURCES_TABLE
+from gis_app.layers.schema import (
+    BOOKKEEPING_TITLES,
+    CONTEXT_LAYERS,
+    DATASET_TABLE,
+    SCHEMAS,
+    SOURCES_TABLE,
+)
 from gis_app.layers.source import describe
 from gis_app.viewer import cache, frame
 from gis_app.viewer.escape import md_text
@@ -40,6 +46,7 @@ def main() -> None:
     layers = cache.list_layers(str(s.path), s.key)
     titles = {name: (schema.title_vi, schema.title_en) for name, schema in SCHEMAS.items()}
     titles.update(CONTEXT_LAYERS)
+    titles.update(BOOKKEEPING_TITLES)
     st.subheader(s.t("layers"))
     # The layer's title, not its table name (``plots``, ``tenant_plots``): names are internal.
     listing = pd.DataFrame({
