@@ -27,9 +27,11 @@ from .layers.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
 from .layers.styles import styles_table
 from .registry import NATIONAL_DIR, in_zone, province
 from .settings import (
+    ADMIN_BOUNDARY_SOURCE,
     NATIONAL_ATTRIBUTION,
     REAL_DATA_NOTICE_EN,
     REAL_DATA_NOTICE_VI,
+    ROADS_RAIL_SOURCE,
     Province,
 )
 
@@ -89,9 +91,7 @@ def _sources(today: date) -> pd.DataFrame:
              "The board's", "Ban quản lý các KCN")
     rows = [(name, SCHEMAS[name].title_vi, SCHEMAS[name].title_en, *board, REAL_DATA_NOTICE_EN)
             for name in SCHEMAS]
-    admin = ("sapnhap.bando.com.vn via thanglequoc/vietnamese-provinces-database (commit "
-             "cd580632)", "MIT; upstream terms of bando.com.vn unverified",
-             "sapnhap.bando.com.vn; thanglequoc/vietnamese-provinces-database (MIT)")
+    admin = ADMIN_BOUNDARY_SOURCE
     rows += [
         ("province_boundary", "Ranh giới tỉnh (2025)", "Province boundary (2025)", *admin,
          "Reference map, not a legal boundary; upstream-simplified (~300 m vertex spacing)."),
@@ -100,8 +100,7 @@ def _sources(today: date) -> pd.DataFrame:
          "coverage_simplify, tolerance 8e-4 degrees (about 90 m), see "
          "data/reference/national/README.md."),
         ("roads_rail", "Quốc lộ và đường sắt", "National roads and rail",
-         "CTU-SematX/LegoCity opendata/giaothong (commit a1aabc7)", "CC BY-SA 4.0",
-         "CTU-SematX/LegoCity (CC BY-SA 4.0)",
+         *ROADS_RAIL_SOURCE,
          "National scale, coarse and incomplete (no expressways); background only."),
     ]
     frame = pd.DataFrame(rows, columns=["layer", "title_vi", "title_en", "source", "licence",

@@ -91,6 +91,15 @@ NATIONAL_ATTRIBUTION = (
 )
 
 #: Attribution line for the reference layers (from shared/data/reference/README.md).
+#: (source, licence, attribution) of the 2025 boundaries and of the national roads and rail,
+#: as the ``layer_sources`` tables of the sample and of ``kcn-gis init`` state them.
+ADMIN_BOUNDARY_SOURCE = (
+    "sapnhap.bando.com.vn via thanglequoc/vietnamese-provinces-database (commit cd580632)",
+    "MIT; upstream terms of bando.com.vn unverified",
+    "sapnhap.bando.com.vn; thanglequoc/vietnamese-provinces-database (MIT)")
+ROADS_RAIL_SOURCE = ("CTU-SematX/LegoCity opendata/giaothong (commit a1aabc7)", "CC BY-SA 4.0",
+                     "CTU-SematX/LegoCity (CC BY-SA 4.0)")
+
 REFERENCE_ATTRIBUTION = (
     "Administrative boundaries: sapnhap.bando.com.vn via thanglequoc/vietnamese-provinces-database "
     "(MIT); roads: CTU-SematX/LegoCity (CC BY-SA 4.0); rivers: Natural Earth; KCN locations "

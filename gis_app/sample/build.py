@@ -30,11 +30,13 @@ from ..layers.plan import Plan
 from ..layers.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
 from ..layers.styles import styles_table
 from ..settings import (
+    ADMIN_BOUNDARY_SOURCE,
     ILLUSTRATIVE_NOTICE_EN,
     ILLUSTRATIVE_NOTICE_VI,
     LEASABLE_LAND_USES,
     PROVINCES,
     REFERENCE_ATTRIBUTION,
+    ROADS_RAIL_SOURCE,
 )
 from . import layout as lay
 from .builtup import write_builtup_raster
@@ -309,17 +311,14 @@ def _sources(today: date) -> pd.DataFrame:
     illustrative = "Illustrative: " + ILLUSTRATIVE_NOTICE_EN
     rows = [(name, SCHEMAS[name].title_vi, SCHEMAS[name].title_en, gen, "CC0 (generated)",
              "KCN-GIS", illustrative) for name in SCHEMAS]
-    admin = ("sapnhap.bando.com.vn via thanglequoc/vietnamese-provinces-database (commit "
-             "cd580632)", "MIT; upstream terms of bando.com.vn unverified",
-             "sapnhap.bando.com.vn; thanglequoc/vietnamese-provinces-database (MIT)")
+    admin = ADMIN_BOUNDARY_SOURCE
     rows += [
         ("province_boundary", "Ranh giới tỉnh (2025)", "Province boundary (2025)", *admin,
          "Reference map, not a legal boundary."),
         ("communes", "Ranh giới xã, phường (2025)", "Communes and wards (2025)", *admin,
          "Simplified with coverage_simplify (~2 m)."),
         ("roads_rail", "Quốc lộ và đường sắt", "National roads and rail",
-         "CTU-SematX/LegoCity opendata/giaothong (commit a1aabc7)", "CC BY-SA 4.0",
-         "CTU-SematX/LegoCity (CC BY-SA 4.0)", "National scale, coarse and incomplete."),
+         *ROADS_RAIL_SOURCE, "National scale, coarse and incomplete."),
         ("rivers", "Sông (1:10 triệu)", "Rivers (1:10M)", "Natural Earth 10m rivers",
          "Public domain", "Natural Earth", "Only Sông Hồng at this scale."),
         ("park_labels", "Điểm nhãn KCN", "Park label points",
