@@ -185,7 +185,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "added": ("Thêm mới", "Added"),
     "removed": ("Loại bỏ", "Removed"),
     "changed": ("Điều chỉnh", "Changed"),
-    # Validation rules (gis_app.layers.validate.RULES): the rule in the reader's language;
+    # Validation rules (gis_app.rules.validate.RULES): the rule in the reader's language;
     # the problem's own message, which names the feature and values, stays in English.
     "rule": ("Quy tắc", "Rule"),
     "message": ("Chi tiết (tiếng Anh)", "Details"),

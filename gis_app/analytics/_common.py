@@ -11,8 +11,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..layers.crs import require_projected
-from ..layers.plan import Plan
+from ..model.crs import require_projected
+from ..model.plan import Plan
 
 #: m² per hectare.
 M2_PER_HA = 10_000.0

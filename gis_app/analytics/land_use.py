@@ -20,8 +20,8 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..layers.plan import Plan
-from ..layers.schema import ZONE_LAND_USES
+from ..model.plan import Plan
+from ..model.schema import ZONE_LAND_USES
 from ._common import area_ha, group_sum, park_index, ratio
 
 
@@ -68,7 +68,7 @@ def land_use_structure(plan: Plan, minimums: LandUseMinimums | None = None) -> p
 
     Index ``park_code``. Columns: ``zoned_ha`` (all zones), ``outline_ha``,
     ``zoned_share`` (zoned / outline); for every land use of
-    :data:`gis_app.layers.schema.ZONE_LAND_USES` ``<use>_ha`` and ``<use>_share`` (of the
+    :data:`gis_app.model.schema.ZONE_LAND_USES` ``<use>_ha`` and ``<use>_share`` (of the
     zoned area; NaN for a park without zones); for every checked land use
     ``<use>_min_share`` and ``<use>_meets_min`` (NA without zones); ``meets_all_minimums``
     (NA without zones) and ``shortfalls`` (the land uses below their minimum, comma-separated).

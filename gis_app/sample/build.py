@@ -24,11 +24,9 @@ import shapely
 
 from .. import __version__
 from ..history.store import DESCRIPTIONS as HISTORY_DESCRIPTIONS
-from ..layers.crs import to_crs, transformer
-from ..layers.gpkg import write_layers
-from ..layers.plan import Plan
-from ..layers.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
-from ..layers.styles import styles_table
+from ..model.crs import to_crs, transformer
+from ..model.plan import Plan
+from ..model.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
 from ..settings import (
     ADMIN_BOUNDARY_SOURCE,
     ILLUSTRATIVE_NOTICE_EN,
@@ -38,6 +36,8 @@ from ..settings import (
     REFERENCE_ATTRIBUTION,
     ROADS_RAIL_SOURCE,
 )
+from ..storage.gpkg import write_layers
+from ..storage.styles import styles_table
 from . import layout as lay
 from .builtup import write_builtup_raster
 from .catalog import (
@@ -390,9 +390,9 @@ def _history_lease_dates(key: str, tenants: pd.DataFrame, links: pd.DataFrame,
 
 def _store_worked_example(path: Path) -> None:
     """Ninh Bình's 2024 plan as a stored scenario: the worked example that ships with the data."""
-    from ..layers.gpkg import read_plan
     from ..scenarios.examples import ninh_binh_2024
     from ..scenarios.store import ScenarioStore
+    from ..storage.gpkg import read_plan
 
     ScenarioStore(path).save(ninh_binh_2024(read_plan(path)))
 
@@ -406,7 +406,7 @@ def _make_reproducible(path: Path, written: date) -> None:
     date, then ``VACUUM INTO`` copies the database into fresh pages in key order with a new
     header, and the copy replaces the file in one step.
     """
-    from ..scenarios.store import SCENARIOS_TABLE
+    from ..scenarios.tables import SCENARIOS_TABLE
 
     stamp = f"{written.isoformat()}T00:00:00.000Z"
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")

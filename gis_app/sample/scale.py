@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES, PROVINCES
 from . import layout as lay
 

@@ -25,7 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from .index import SearchIndex, build_index
 from .query import SearchQuery
 from .rank import format_number

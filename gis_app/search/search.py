@@ -16,8 +16,8 @@ import pandas as pd
 import shapely
 
 from ..errors import LayerError
-from ..layers.crs import require_projected
-from ..layers.plan import Plan
+from ..model.crs import require_projected
+from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES
 from .groups import grow_in_graph
 from .index import SearchIndex, build_index
@@ -254,7 +254,7 @@ def search(
         The investor's conditions.
     roads_rail
         The ``roads_rail`` context layer (``kind`` = road/railway), any CRS with a datum
-        :func:`gis_app.layers.crs.to_crs` can pin; ``None`` leaves road and rail distances
+        :func:`gis_app.model.crs.to_crs` can pin; ``None`` leaves road and rail distances
         unknown (and refuses road/rail limits).
     index
         :func:`~gis_app.search.index.build_index` of this very ``plan`` and ``roads_rail``,

@@ -25,7 +25,7 @@ def save_own_plot(path: str, plot_code: str, seconds: float, start: Any, results
     ``versioned=False`` saves blindly, as every save did before versions were checked.
     """
     from gis_app.errors import EditConflictError
-    from gis_app.layers import gpkg
+    from gis_app.storage import gpkg
 
     start.wait()
     deadline = time.monotonic() + seconds

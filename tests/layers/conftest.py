@@ -8,7 +8,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from gis_app.layers import Plan, write_layers
+from gis_app.model import Plan
+from gis_app.storage.gpkg import write_layers
 from gis_app.testing import tiny_plan
 
 #: The province the tiny plan lies in (its CRS is EPSG:9209).

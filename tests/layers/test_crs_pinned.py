@@ -9,7 +9,7 @@ import shapely
 from pyproj import Transformer
 
 from gis_app.errors import CRSError
-from gis_app.layers.crs import require_projected, to_crs, transformer
+from gis_app.model.crs import require_projected, to_crs, transformer
 
 #: EPSG:6960 "VN-2000 to WGS 84 (2)" (Circular 973/2001/TT-TCĐC), coordinate frame rotation,
 #: copied from the EPSG registry: translations in metres, rotations in arc-seconds, scale in ppm.

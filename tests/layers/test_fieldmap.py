@@ -8,8 +8,8 @@ import pytest
 import shapely
 
 from gis_app.errors import ImportDataError
-from gis_app.layers.fieldmap import map_fields
-from gis_app.layers.schema import TENANT_PLOTS, ZONES
+from gis_app.imports.fieldmap import map_fields
+from gis_app.model.schema import TENANT_PLOTS, ZONES
 
 
 def zones(columns: dict[str, list[str]]) -> gpd.GeoDataFrame:
@@ -75,8 +75,8 @@ def test_a_default_for_an_unknown_column_is_an_error():
 
 def test_every_phrase_means_one_code_in_each_coded_column():
     from gis_app.i18n import LABELS
-    from gis_app.layers.schema import SCHEMAS
-    from gis_app.layers.survey_values import PHRASES, normalise
+    from gis_app.imports.survey_values import PHRASES, normalise
+    from gis_app.model.schema import SCHEMAS
 
     for schema in SCHEMAS.values():
         for column in schema.columns:
@@ -91,7 +91,7 @@ def test_every_phrase_means_one_code_in_each_coded_column():
 
 
 def plots_surveyed(**columns: list[object]) -> gpd.GeoDataFrame:
-    from gis_app.layers.schema import PLOTS
+    from gis_app.model.schema import PLOTS
 
     n = len(next(iter(columns.values())))
     base = {"plot_code": [f"A{i}" for i in range(n)], "park_code": ["P1"] * n,
@@ -104,7 +104,7 @@ def plots_surveyed(**columns: list[object]) -> gpd.GeoDataFrame:
 
 
 def test_vietnamese_survey_values_map_to_codes_with_or_without_diacritics():
-    from gis_app.layers.schema import PLOTS
+    from gis_app.model.schema import PLOTS
 
     source = plots_surveyed(
         status=["trống", "Đã thuê", "CHUA GPMB", "dự trữ", "da cho thue", "  Còn   trống "],
@@ -122,7 +122,7 @@ def test_vietnamese_survey_values_map_to_codes_with_or_without_diacritics():
 
 
 def test_zone_land_uses_and_park_statuses_are_mapped_too():
-    from gis_app.layers.schema import PARKS
+    from gis_app.model.schema import PARKS
 
     out, _ = map_fields(zones({"zone_id": ["Z1", "Z2", "Z3"], "park_code": ["P1"] * 3,
                                "land_use": ["cây xanh", "Mặt nước", "giao thong"]}),
@@ -138,7 +138,7 @@ def test_zone_land_uses_and_park_statuses_are_mapped_too():
 
 
 def test_an_explicit_value_map_wins_and_unmapped_values_are_counted_in_one_error():
-    from gis_app.layers.schema import PLOTS
+    from gis_app.model.schema import PLOTS
 
     source = plots_surveyed(status=["bán", "bán", "trống", "??", "bán", "Lô A"],
                             land_use=["xưởng 2", "industrial", "industrial", "industrial",
@@ -163,7 +163,7 @@ def test_an_explicit_value_map_wins_and_unmapped_values_are_counted_in_one_error
     ({"status": {"bán": "sold"}}, "'sold' is not a code of status"),
 ])
 def test_a_value_map_to_no_code_is_refused(value_map, match):
-    from gis_app.layers.schema import PLOTS
+    from gis_app.model.schema import PLOTS
 
     with pytest.raises(ImportDataError, match=match):
         map_fields(plots_surveyed(status=["bán"]), PLOTS, {}, {}, "f", value_map)

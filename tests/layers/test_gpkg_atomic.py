@@ -14,7 +14,8 @@ import pytest
 
 import gis_app
 from gis_app.errors import LayerError
-from gis_app.layers import list_layers, read_layer, read_plan, validate_file, write_layers
+from gis_app.storage import list_layers, read_layer, read_plan, validate_file
+from gis_app.storage.gpkg import write_layers
 
 #: The package under test, so that child processes import this copy of gis_app.
 ROOT = Path(gis_app.__file__).resolve().parent.parent
@@ -23,7 +24,7 @@ ROOT = Path(gis_app.__file__).resolve().parent.parent
 WRITER = """
 import sys
 import geopandas as gpd, numpy as np, shapely
-from gis_app.layers import write_layers
+from gis_app.storage.gpkg import write_layers
 
 path, name, n = sys.argv[1], sys.argv[2], int(sys.argv[3])
 i = np.arange(n)

@@ -18,10 +18,11 @@ import pytest
 import shapely
 
 from gis_app.cli import main
-from gis_app.layers import read_layer, read_plan, write_layers
-from gis_app.layers.crs import to_crs
-from gis_app.layers.importer import import_layer
+from gis_app.imports.importer import import_layer
+from gis_app.model.crs import to_crs
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_layer, read_plan
+from gis_app.storage.gpkg import write_layers
 from gis_app.testing import ORIGIN
 
 PYTHON = Path("/usr/bin/python3")

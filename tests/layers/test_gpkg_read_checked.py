@@ -9,7 +9,8 @@ import gc
 import pytest
 
 from gis_app.errors import LayerError, ValidationError
-from gis_app.layers import gpkg, read_plan, validate_file, write_layers
+from gis_app.storage import gpkg, read_plan, validate_file
+from gis_app.storage.gpkg import write_layers
 
 
 @pytest.fixture(params=[True, False], ids=["collector on", "collector off"])

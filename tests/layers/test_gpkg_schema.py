@@ -9,8 +9,8 @@ import pytest
 from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
-from gis_app.layers import read_plan
-from gis_app.layers.schema import SCHEMAS
+from gis_app.model.schema import SCHEMAS
+from gis_app.storage import read_plan
 
 #: How each kind of column is declared in the GeoPackage (OGR field type, subtype).
 OGR_TYPES = {

@@ -13,7 +13,9 @@ import pytest
 from concurrent_writers import counter, save_own_plot
 
 from gis_app.errors import EditConflictError
-from gis_app.layers import gpkg, read_plan, source, write_layers
+from gis_app.history import update_plan
+from gis_app.storage import gpkg, read_plan, source
+from gis_app.storage.gpkg import write_layers
 
 #: How long the four writers keep saving (the whole test stays near ten seconds).
 SECONDS = 4.0
@@ -61,13 +63,13 @@ def test_versions_count_the_writes_of_each_layer(province_file):
 
 
 def test_update_plan_reapplies_an_edit_after_a_conflict(province_file):
-    edited = source.update_plan(province_file, lambda plan: _with_area(plan, "A4", 0.501))
+    edited = update_plan(province_file, lambda plan: _with_area(plan, "A4", 0.501))
     assert edited.plots.set_index("plot_code").loc["A4", "area_ha"] == 0.501
     assert _areas(province_file)["A4"] == 0.501
 
 
 def test_same_error_as_postgis():
-    from gis_app.layers import postgis
+    from gis_app.storage.postgis import store as postgis
 
     assert postgis.EditConflictError is EditConflictError
 

@@ -21,10 +21,10 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from gis_app.errors import CRSError, ImportDataError, LayerError, ValidationError
-from gis_app.layers import list_layers, read_layer, read_plan
-from gis_app.layers.crs import to_crs
-from gis_app.layers.importer import ImportResult, import_layer
+from gis_app.imports.importer import ImportResult, import_layer
+from gis_app.model.crs import to_crs
 from gis_app.settings import PROVINCES
+from gis_app.storage import list_layers, read_layer, read_plan
 from gis_app.testing import ORIGIN
 
 #: One CRS of each family a survey arrives in.

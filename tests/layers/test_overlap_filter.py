@@ -10,9 +10,9 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gis_app.layers._overlap import cleared_pairs, quads
-from gis_app.layers.schema import PLOTS
-from gis_app.layers.validate import check_overlaps
+from gis_app.model.schema import PLOTS
+from gis_app.rules._overlap import cleared_pairs, quads
+from gis_app.rules.validate import check_overlaps
 from gis_app.settings import AREA_TOLERANCE_M2
 
 #: Far from the origin, like VN-2000 coordinates, so rounding is as in real files.

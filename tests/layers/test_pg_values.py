@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from gis_app.layers.pg_tables import python_values
+from gis_app.storage.postgis.tables import python_values
 
 
 def test_whole_floats_for_an_integer_column_are_sent_as_integers() -> None:

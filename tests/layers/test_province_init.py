@@ -11,13 +11,13 @@ from pyproj import CRS
 from test_gpkg_gdal_validator import validate_gpkg
 
 from gis_app.cli import main
-from gis_app.layers import validate_file
-from gis_app.layers.crs import transformer
-from gis_app.layers.gpkg import province_of, read_dataset_info
-from gis_app.layers.schema import SCHEMAS, STYLES_TABLE
+from gis_app.model.crs import transformer
+from gis_app.model.schema import SCHEMAS, STYLES_TABLE
 from gis_app.province_init import init_province
 from gis_app.registry import NATIONAL_DIR, registry, tm3_crs, tm3_epsg
 from gis_app.settings import ILLUSTRATIVE_NOTICE_EN, PROVINCES, REAL_DATA_NOTICE_EN
+from gis_app.storage import validate_file
+from gis_app.storage.gpkg import province_of, read_dataset_info
 
 CONTEXT = ("province_boundary", "communes", "roads_rail")
 
@@ -142,8 +142,8 @@ def test_validate_and_summary_read_an_empty_province_as_zeros(tmp_path, capsys):
 
 def test_a_survey_imported_into_an_overridden_zone_lands_in_that_zone(tmp_path):
     """The file says EPSG:9214, so the importer reprojects into 9214, not Bắc Ninh's default."""
-    from gis_app.layers.crs import to_crs
-    from gis_app.layers.importer import import_layer
+    from gis_app.imports.importer import import_layer
+    from gis_app.model.crs import to_crs
     from gis_app.testing import tiny_plan
 
     parks = tiny_plan().parks

@@ -18,9 +18,9 @@ from pathlib import Path
 import pytest
 
 from gis_app.cli import main
-from gis_app.layers import read_layer
-from gis_app.layers.styles import CATEGORIZED
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_layer
+from gis_app.storage.styles import CATEGORIZED
 
 QGIS_PYTHON = Path("/usr/bin/python3")
 #: The layers an officer styles by code: parks and plots by status, zones by land use.

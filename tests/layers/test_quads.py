@@ -10,9 +10,9 @@ import shapely
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gis_app.layers._quads import convex, quads
-from gis_app.layers.schema import PLOTS
-from gis_app.layers.validate import check_geometry
+from gis_app.model.schema import PLOTS
+from gis_app.rules._quads import convex, quads
+from gis_app.rules.validate import check_geometry
 
 #: Far from the origin, like VN-2000 coordinates, so rounding is as in real files.
 X0, Y0 = 560_000.0, 2_330_000.0

@@ -7,8 +7,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
-from gis_app.layers.gpkg import read_layer, write_layers
 from gis_app.settings import PROVINCES
+from gis_app.storage.gpkg import read_layer, write_layers
 
 
 def _style_columns(path: Path) -> dict[str, str]:

@@ -1,6 +1,6 @@
 """Empty layers are valid input for every rule (a new park has no zones or tenants yet)."""
 
-from gis_app.layers import check_plan
+from gis_app.rules import check_plan
 from gis_app.testing import tiny_plan
 
 

@@ -13,10 +13,12 @@ import pytest
 import shapely
 
 from gis_app.errors import ValidationError
-from gis_app.layers import RULES, Plan, read_plan, validate_file, write_layers
-from gis_app.layers.gpkg import read_layers_raw
-from gis_app.layers.schema import SCHEMAS
-from gis_app.layers.validate import check_plan
+from gis_app.model import Plan
+from gis_app.model.schema import SCHEMAS
+from gis_app.rules import RULES
+from gis_app.rules.validate import check_plan
+from gis_app.storage import read_plan, validate_file
+from gis_app.storage.gpkg import read_layers_raw, write_layers
 from gis_app.testing import ORIGIN
 
 
