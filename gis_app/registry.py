@@ -21,6 +21,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from errors import ReferenceDataError
+
 from .model.crs import VN2000_GEOGRAPHIC_EPSG, is_vn2000
 
 if TYPE_CHECKING:
@@ -140,12 +142,14 @@ def registry(national_dir: Path = NATIONAL_DIR) -> dict[str, Province]:
         chosen = row["default_legacy_province"]
         members.sort(key=lambda z: z.name_vi != chosen)
         if not members or members[0].name_vi != chosen:
-            raise ValueError(f"{ZONES_CSV}: {row['key']}: default legacy province {chosen!r} "
-                             f"is not among its legacy provinces in {MERIDIANS_CSV}")
+            raise ReferenceDataError(
+                f"{ZONES_CSV}: {row['key']}: default legacy province {chosen!r} is not among its "
+                f"legacy provinces in {MERIDIANS_CSV}")
         epsg, meridian = int(row["epsg"]), float(row["central_meridian_deg"])
         if (members[0].epsg, members[0].central_meridian) != (epsg, meridian):
-            raise ValueError(f"{ZONES_CSV}: {row['key']}: zone EPSG:{epsg} is not the zone of "
-                             f"{chosen} in {MERIDIANS_CSV}")
+            raise ReferenceDataError(
+                f"{ZONES_CSV}: {row['key']}: zone EPSG:{epsg} is not the zone of {chosen} in "
+                f"{MERIDIANS_CSV}")
         provinces[row["key"]] = Province(
             row["key"], row["province_2025_code"], row["name_vi"], row["name_en"], epsg,
             meridian, tuple(z.name_vi for z in members), legacy_zones=tuple(members),

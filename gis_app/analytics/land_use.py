@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from ..errors import UsageError
 from ..model.plan import Plan
 from ..model.schema import ZONE_LAND_USES
 from ._common import area_ha, group_sum, park_index, ratio
@@ -59,7 +60,7 @@ class LandUseMinimums:
     def __post_init__(self) -> None:
         unknown = set(self.minimums) - set(ZONE_LAND_USES)
         if unknown:
-            raise ValueError(f"unknown zone land use(s) {sorted(unknown)}; "
+            raise UsageError(f"unknown zone land use(s) {sorted(unknown)}; "
                              f"expected some of {', '.join(ZONE_LAND_USES)}")
 
 

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from ..errors import UsageError
+
 Kind = Literal["str", "float", "int", "bool", "date"]
 
 #: ``proposed``: put forward for the plan, not yet approved (Ninh Bình's four 2023 proposals).
@@ -60,7 +62,7 @@ class LayerSchema:
         for c in self.columns:
             if c.name == name:
                 return c
-        raise KeyError(name)
+        raise UsageError(f"layer {self.name!r} has no column {name!r}")
 
 
 _POLY = ("Polygon", "MultiPolygon")

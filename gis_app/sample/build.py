@@ -23,6 +23,7 @@ import pandas as pd
 import shapely
 
 from .. import __version__
+from ..errors import SampleError
 from ..history.store import DESCRIPTIONS as HISTORY_DESCRIPTIONS
 from ..model.crs import to_crs, transformer
 from ..model.plan import Plan
@@ -90,7 +91,7 @@ def _anchor(spec: ParkSpec, catalog: dict, communes: gpd.GeoDataFrame, crs: str
     else:
         match = communes[communes["name"] == spec.anchor_commune]
         if match.empty:
-            raise ValueError(f"{spec.code}: no commune {spec.anchor_commune!r} to place the park")
+            raise SampleError(f"{spec.code}: no commune {spec.anchor_commune!r} to place the park")
         point = match.geometry.iloc[0].representative_point()
         lon, lat = point.x, point.y
     x, y = transformer("EPSG:4326", crs).transform(lon, lat)
@@ -109,7 +110,7 @@ def _place(spec: ParkSpec, layout: lay.Layout, anchor: tuple[float, float], angl
         free = others is None or not shapely.intersects(shapely.buffer(outline, 150.0), others)
         if free and shapely.within(outline, province):
             return _Placed(spec, layout, centre, angle, outline)
-    raise ValueError(f"{spec.code}: no free place found near its anchor")
+    raise SampleError(f"{spec.code}: no free place found near its anchor")
 
 
 def _lease_order(layout: lay.Layout) -> list[lay.PlotCell]:
@@ -131,7 +132,7 @@ def _calibrate_areas(placed: list[_Placed], targets: tuple[ProvinceTargets, ...]
         k = 1.0 if target is None or target.leasable_ha is None else (
             target.leasable_ha * 1e4 / natural.sum())
         if k > 1:
-            raise ValueError(f"{legacy}: generated leasable land is short of the target")
+            raise SampleError(f"{legacy}: generated leasable land is short of the target")
         # Parks keep a plausible share (QCVN minimum green/roads) by trimming each the same way.
         for p, n in zip(group, natural, strict=True):
             lay.set_leasable(p.layout, n * k, LEASABLE_LAND_USES)
@@ -140,7 +141,7 @@ def _calibrate_areas(placed: list[_Placed], targets: tuple[ProvinceTargets, ...]
         if target is not None and target.leased_ha is not None:
             wanted *= target.leased_ha * 1e4 / wanted.sum()
             if np.any(wanted > 0.985 * leasable):
-                raise ValueError(f"{legacy}: occupancy weights exceed a park's leasable land")
+                raise SampleError(f"{legacy}: occupancy weights exceed a park's leasable land")
         for p, w in zip(group, wanted, strict=True):
             lay.lease_exactly(p.layout, _lease_order(p.layout), float(w))
 

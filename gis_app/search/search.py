@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import LayerError
+from ..errors import LayerError, UsageError
 from ..model.crs import require_projected
 from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES
@@ -279,7 +279,7 @@ def search(
     if index is None:
         index = build_index(plan, roads_rail)
     elif not index.matches(plan, roads_rail):
-        raise ValueError("search index: built from another plan or roads layer than given")
+        raise UsageError("search index: built from another plan or roads layer than given")
     candidates, groups = fitting_candidates(index, query)
     points = score(candidates, query)
     chosen, codes = _best(candidates, points, query.limit, index, groups)
