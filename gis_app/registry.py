@@ -21,8 +21,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from errors import ReferenceDataError
-
+from .errors import ReferenceDataError
 from .model.crs import VN2000_GEOGRAPHIC_EPSG, is_vn2000
 
 if TYPE_CHECKING:
