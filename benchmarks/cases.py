@@ -54,13 +54,13 @@ class Case:
 
 # -- shared setup -------------------------------------------------------------------------------
 def _plan(path: Path):  # noqa: ANN202
-    from gis_app.layers.gpkg import read_plan
+    from gis_app.storage.gpkg import read_plan
 
     return read_plan(path)
 
 
 def _context(path: Path) -> dict:
-    from gis_app.layers.gpkg import list_layers, read_context
+    from gis_app.storage.gpkg import list_layers, read_context
 
     present = list_layers(path)
     return {n: read_context(path, n) for n in ("communes", "province_boundary", "roads_rail")
@@ -77,7 +77,7 @@ def _read_raw(use_arrow: bool) -> Callable[[object], dict]:
     def run(path: object) -> dict:
         import pyogrio
 
-        from gis_app.layers.schema import SCHEMAS
+        from gis_app.model.schema import SCHEMAS
 
         present = {n for n, _ in pyogrio.list_layers(path)}
         rows = 0
@@ -94,7 +94,7 @@ def _load(path: object) -> dict:
 
 
 def _raw_layers(path: Path):  # noqa: ANN202
-    from gis_app.layers.gpkg import read_layers_raw
+    from gis_app.storage.gpkg import read_layers_raw
 
     return read_layers_raw(path), str(path)
 
@@ -117,7 +117,7 @@ def _raw_layers_many_corners(path: Path):  # noqa: ANN202
 
 
 def _validate_only(state: object) -> dict:
-    from gis_app.layers.validate import check_plan
+    from gis_app.rules.validate import check_plan
 
     (layers, crs), name = state  # type: ignore[misc]
     return {"problems": len(check_plan(layers, name, crs))}
@@ -146,7 +146,7 @@ def _pg_setup(path: Path):  # noqa: ANN202
     """Load the plan into a fresh database of the run's throwaway cluster (see pg.py)."""
     from pg import load_plan  # benchmarks/pg.py
 
-    from gis_app.layers.gpkg import province_of
+    from gis_app.storage.gpkg import province_of
 
     province = province_of(path)
     return load_plan(_plan(path), province.key if province else "bac_ninh")
@@ -155,7 +155,7 @@ def _pg_setup(path: Path):  # noqa: ANN202
 def _pg_park_areas(state: object) -> dict:
     import psycopg
 
-    from gis_app.layers.pg_indicators import park_areas_sql
+    from gis_app.storage.postgis.indicators import park_areas_sql
 
     conninfo, province = state  # type: ignore[misc]
     with psycopg.connect(conninfo, autocommit=True) as conn:
@@ -331,7 +331,8 @@ CASES: tuple[Case, ...] = (
     Case("validate only, plots of 6-8 corners", _raw_layers_many_corners, _validate_only,
          is_floor=True, target="informational: without the quadrilateral fast paths"),
     Case("park areas, SQL (PostGIS)", _pg_setup, _pg_park_areas,
-         requires=("gis_app.layers.pg_indicators", "psycopg"), is_floor=True, needs_server=True,
+         requires=("gis_app.storage.postgis.indicators", "psycopg"), is_floor=True,
+         needs_server=True,
          target="floor of indicators"),
     Case("park areas", _plan, _park_areas, floor="park areas, SQL (PostGIS)",
          target="part of indicators"),

@@ -57,9 +57,9 @@ SCALES: dict[str, list[tuple[str, Synthetic | Path]]] = {
 
 
 def _write(spec: Synthetic, path: Path) -> None:
-    from gis_app.layers.gpkg import write_layers
     from gis_app.sample.scale import build_scaled
     from gis_app.settings import PROVINCES
+    from gis_app.storage.gpkg import write_layers
 
     plan = build_scaled(spec.n_parks, spec.n_plots, spec.n_tenants, seed=spec.seed,
                         key=spec.province, big_park_plots=spec.big_park_plots)

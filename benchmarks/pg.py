@@ -35,7 +35,8 @@ def available() -> str | None:
     """Why the server cannot be used here, or None."""
     if not (BINDIR / "initdb").exists():
         return f"no initdb in {BINDIR}"
-    for module in ("psycopg", "gis_app.layers.postgis", "gis_app.layers.pg_indicators"):
+    for module in ("psycopg", "gis_app.storage.postgis.store",
+                   "gis_app.storage.postgis.indicators"):
         if not _importable(module):
             return f"{module} is not installed"
     return None
@@ -82,7 +83,7 @@ def load_plan(plan, province: str) -> tuple[str, str]:  # noqa: ANN001
     """A new database holding ``plan`` as ``province``; its conninfo and the province key."""
     import psycopg
 
-    from gis_app.layers.postgis import init_database, write_plan
+    from gis_app.storage.postgis.store import init_database, write_plan
 
     conninfo = os.environ["KCN_BENCH_PG"]
     name = f"bench_{uuid.uuid4().hex[:10]}"

@@ -41,7 +41,7 @@ def _child(case_name: str, path: Path, repeat: int) -> None:
     """Time one case in this (fresh) process; print one JSON line."""
     case = BY_NAME[case_name]
     # Import what the case uses before timing, so the first run does not pay for imports.
-    for module in ("gis_app.layers.gpkg", "gis_app.analytics", *case.requires):
+    for module in ("gis_app.storage.gpkg", "gis_app.analytics", *case.requires):
         importlib.import_module(module)
     state = case.setup(path)
     setup_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0

@@ -51,6 +51,19 @@ class ExportError(GisAppError):
     """A map sheet or report cannot be produced."""
 
 
+class UsageError(GisAppError, ValueError):
+    """A call the function cannot serve: an unknown language, grouping, code or column, or a
+    search index built from another plan. (A ValueError too, for callers that catch those.)"""
+
+
+class ReferenceDataError(GisAppError, ValueError):
+    """The shipped reference data (``data/reference/``) contradicts itself."""
+
+
+class SampleError(GisAppError, ValueError):
+    """The sample generator cannot meet a published target with the layout it drew."""
+
+
 #: How much of a user's text (a layer, field or file name, a value) a message quotes whole.
 QUOTE_LIMIT = 80
 #: Longest message printed as it is; anything longer is shortened in the middle.

@@ -19,6 +19,7 @@ import pandas as pd
 from babel.dates import format_date
 from babel.numbers import format_decimal, format_percent
 
+from .errors import UsageError
 from .i18n import LANGS, label
 
 #: What an empty cell shows (an en dash: not "None", "NaN" or "<NA>").
@@ -31,7 +32,7 @@ CODE_COLUMNS = ("status", "park_status", "land_use", "project_status", "kind", "
 
 def _check(lang: str) -> str:
     if lang not in LANGS:
-        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+        raise UsageError(f"language must be one of {LANGS}, not {lang!r}")
     return lang
 
 

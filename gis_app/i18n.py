@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from .errors import UsageError
+
 LANGS = ("vi", "en")
 
 LABELS: dict[str, tuple[str, str]] = {
@@ -185,7 +187,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "added": ("Thêm mới", "Added"),
     "removed": ("Loại bỏ", "Removed"),
     "changed": ("Điều chỉnh", "Changed"),
-    # Validation rules (gis_app.layers.validate.RULES): the rule in the reader's language;
+    # Validation rules (gis_app.rules.validate.RULES): the rule in the reader's language;
     # the problem's own message, which names the feature and values, stays in English.
     "rule": ("Quy tắc", "Rule"),
     "message": ("Chi tiết (tiếng Anh)", "Details"),
@@ -255,7 +257,7 @@ LABELS: dict[str, tuple[str, str]] = {
 def label(key: str, lang: str = "vi") -> str:
     """The label of a code or column in ``lang`` ('vi' or 'en'); unknown keys come back as given."""
     if lang not in LANGS:
-        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+        raise UsageError(f"language must be one of {LANGS}, not {lang!r}")
     pair = LABELS.get(key)
     return pair[LANGS.index(lang)] if pair else key
 
@@ -269,7 +271,7 @@ def label_frame(frame: pd.DataFrame, lang: str = "vi", *,
                 code_columns: tuple[str, ...] = CODE_COLUMNS) -> pd.DataFrame:
     """A copy of ``frame`` with translated column names, index name and code values."""
     if lang not in LANGS:
-        raise ValueError(f"language must be one of {LANGS}, not {lang!r}")
+        raise UsageError(f"language must be one of {LANGS}, not {lang!r}")
     out = frame.copy()
     translation = {key: pair[LANGS.index(lang)] for key, pair in LABELS.items()}
     for column in code_columns:

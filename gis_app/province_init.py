@@ -4,8 +4,8 @@ The file has every planning layer (empty, with its columns and types), the conte
 from the national reference (province boundary, communes, the national roads and rail within
 it), the QGIS styles, the layer sources with their licences, and a ``dataset_info`` that says
 the data is real, entered by the board (not the illustrative sample). It is written with the
-same writers as the sample files (:func:`gis_app.layers.gpkg.write_layers`,
-:func:`gis_app.layers.styles.styles_table`), in one atomic step.
+same writers as the sample files (:func:`gis_app.storage.gpkg.write_layers`,
+:func:`gis_app.storage.styles.styles_table`), in one atomic step.
 """
 
 from __future__ import annotations
@@ -20,11 +20,9 @@ import pyogrio
 
 from . import __version__
 from .errors import GisAppError
-from .layers.crs import to_crs
-from .layers.gpkg import write_layers
-from .layers.plan import Plan, coerce
-from .layers.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
-from .layers.styles import styles_table
+from .model.crs import to_crs
+from .model.plan import Plan, coerce
+from .model.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
 from .registry import NATIONAL_DIR, in_zone, province
 from .settings import (
     ADMIN_BOUNDARY_SOURCE,
@@ -34,6 +32,8 @@ from .settings import (
     ROADS_RAIL_SOURCE,
     Province,
 )
+from .storage.gpkg import write_layers
+from .storage.styles import styles_table
 
 PROVINCES_FILE = "admin2025_provinces.geojson"
 COMMUNES_FILE = "admin2025_communes.geojson.gz"  # gzip: 2.9 MB instead of 14.5 MB

@@ -7,8 +7,8 @@ and the zone each legacy province's drawings use (Circular 973/2001/TT-TCĐC, EP
 published decision gives a merged province one meridian, so the file's zone is a stated default
 a board can override (``kcn-gis init --epsg``).
 
-This module imports :mod:`gis_app.settings` only inside functions: ``settings`` builds its
-``PROVINCES`` from this registry at import time.
+:class:`Province` is defined here; :mod:`gis_app.settings` picks the sample provinces from
+this registry (``PROVINCES``).
 """
 
 from __future__ import annotations
@@ -21,17 +21,16 @@ from functools import lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .errors import ReferenceDataError
+from .model.crs import VN2000_GEOGRAPHIC_EPSG, is_vn2000
+
 if TYPE_CHECKING:
     from pyproj import CRS
-
-    from .settings import Province
 
 #: The national reference shipped with the product (see its README.md for sources, licences).
 NATIONAL_DIR = Path(__file__).resolve().parent.parent / "data" / "reference" / "national"
 ZONES_CSV = "province_zones.csv"
 MERIDIANS_CSV = "vn2000_central_meridians.csv"
-#: VN-2000 geographic CRS: the base of every TM-3 zone.
-VN2000_GEOGRAPHIC_EPSG = 4756
 
 
 @dataclass(frozen=True)
@@ -44,6 +43,37 @@ class LegacyZone:
     epsg: int
 
 
+#: Folder with the shipped GeoPackages (one file per province), next to the package.
+LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
+
+
+@dataclass(frozen=True)
+class Province:
+    """A province as the product knows it (after the 1 July 2025 merger)."""
+
+    key: str  #: file stem, ASCII: ``bac_ninh``
+    code: str  #: GSO code of the 2025 province
+    name_vi: str
+    name_en: str
+    epsg: int  #: VN-2000 TM-3 zone with the province's central meridian
+    central_meridian: float
+    legacy_provinces: tuple[str, ...]  #: provinces merged into it on 1 July 2025
+    #: each legacy province with the TM-3 zone its drawings use (the file's zone's first)
+    legacy_zones: tuple[LegacyZone, ...] = ()
+    #: why the file is kept in ``epsg`` (no published decision gives merged provinces one zone)
+    zone_reason_vi: str = ""
+    zone_reason_en: str = ""
+
+    @property
+    def crs(self) -> str:
+        return f"EPSG:{self.epsg}"
+
+    @property
+    def default_path(self) -> Path:
+        return LAYERS_DIR / f"{self.key}.gpkg"
+
+
+
 def _read_csv(path: Path) -> list[dict[str, str]]:
     with open(path, encoding="utf-8", newline="") as f:
         return list(csv.DictReader(f))
@@ -52,7 +82,7 @@ def _read_csv(path: Path) -> list[dict[str, str]]:
 def tm3_crs(central_meridian: float) -> CRS:
     """The VN-2000 TM-3 CRS with this central meridian: its EPSG code when EPSG has one, else
     built on the VN-2000 datum (EPSG:4756) so that the pinned EPSG:6960 datum shift applies
-    (see :mod:`gis_app.layers.crs`), never a PROJ default."""
+    (see :mod:`gis_app.model.crs`), never a PROJ default."""
     from pyproj import CRS
     from pyproj.crs import ProjectedCRS
     from pyproj.crs.coordinate_operation import TransverseMercatorConversion
@@ -94,8 +124,6 @@ def tm3_epsg(central_meridian: float) -> int | None:
 
 def is_vn2000_tm3(crs: CRS) -> bool:
     """A projected VN-2000 Transverse Mercator CRS in metres (a TM-3 or UTM zone)."""
-    from .layers.crs import is_vn2000
-
     return bool(crs.is_projected and is_vn2000(crs)
                 and crs.axis_info[0].unit_name in ("metre", "meter"))
 
@@ -103,8 +131,6 @@ def is_vn2000_tm3(crs: CRS) -> bool:
 @lru_cache(maxsize=1)
 def registry(national_dir: Path = NATIONAL_DIR) -> dict[str, Province]:
     """Every province by key, in GSO code order, with its legacy provinces and zones."""
-    from .settings import Province
-
     legacy_rows = _read_csv(national_dir / MERIDIANS_CSV)
     provinces: dict[str, Province] = {}
     for row in _read_csv(national_dir / ZONES_CSV):
@@ -115,12 +141,14 @@ def registry(national_dir: Path = NATIONAL_DIR) -> dict[str, Province]:
         chosen = row["default_legacy_province"]
         members.sort(key=lambda z: z.name_vi != chosen)
         if not members or members[0].name_vi != chosen:
-            raise ValueError(f"{ZONES_CSV}: {row['key']}: default legacy province {chosen!r} "
-                             f"is not among its legacy provinces in {MERIDIANS_CSV}")
+            raise ReferenceDataError(
+                f"{ZONES_CSV}: {row['key']}: default legacy province {chosen!r} is not among its "
+                f"legacy provinces in {MERIDIANS_CSV}")
         epsg, meridian = int(row["epsg"]), float(row["central_meridian_deg"])
         if (members[0].epsg, members[0].central_meridian) != (epsg, meridian):
-            raise ValueError(f"{ZONES_CSV}: {row['key']}: zone EPSG:{epsg} is not the zone of "
-                             f"{chosen} in {MERIDIANS_CSV}")
+            raise ReferenceDataError(
+                f"{ZONES_CSV}: {row['key']}: zone EPSG:{epsg} is not the zone of {chosen} in "
+                f"{MERIDIANS_CSV}")
         provinces[row["key"]] = Province(
             row["key"], row["province_2025_code"], row["name_vi"], row["name_en"], epsg,
             meridian, tuple(z.name_vi for z in members), legacy_zones=tuple(members),

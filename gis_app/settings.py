@@ -6,42 +6,12 @@ documented module constants, so that the analytics, the viewer and the map sheet
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from pathlib import Path
-from typing import TYPE_CHECKING
+from .model.crs import VN2000_GEOGRAPHIC_EPSG, VN2000_TO_WGS84_OPERATION
+from .registry import LAYERS_DIR, Province
+from .registry import registry as _registry
 
-if TYPE_CHECKING:
-    from .registry import LegacyZone
-
-#: Folder with the shipped GeoPackages (one file per province), next to the package.
-LAYERS_DIR = Path(__file__).resolve().parent.parent / "layers"
-
-
-@dataclass(frozen=True)
-class Province:
-    """A province as the product knows it (after the 1 July 2025 merger)."""
-
-    key: str  #: file stem, ASCII: ``bac_ninh``
-    code: str  #: GSO code of the 2025 province
-    name_vi: str
-    name_en: str
-    epsg: int  #: VN-2000 TM-3 zone with the province's central meridian
-    central_meridian: float
-    legacy_provinces: tuple[str, ...]  #: provinces merged into it on 1 July 2025
-    #: each legacy province with the TM-3 zone its drawings use (the file's zone's first)
-    legacy_zones: tuple[LegacyZone, ...] = ()
-    #: why the file is kept in ``epsg`` (no published decision gives merged provinces one zone)
-    zone_reason_vi: str = ""
-    zone_reason_en: str = ""
-
-    @property
-    def crs(self) -> str:
-        return f"EPSG:{self.epsg}"
-
-    @property
-    def default_path(self) -> Path:
-        return LAYERS_DIR / f"{self.key}.gpkg"
-
+__all__ = ["LAYERS_DIR", "PROVINCES", "VN2000_GEOGRAPHIC_EPSG", "VN2000_TO_WGS84_OPERATION",
+           "Province"]
 
 #: The provinces with a shipped illustrative sample file (``layers/<key>.gpkg``).
 SAMPLE_PROVINCES: tuple[str, ...] = ("bac_ninh", "ninh_binh")
@@ -49,14 +19,7 @@ SAMPLE_PROVINCES: tuple[str, ...] = ("bac_ninh", "ninh_binh")
 #: The sample provinces, from the national registry (data/reference/national/): Bắc Ninh kept
 #: in 105°30' (EPSG:9209), Ninh Bình in 105°00' (EPSG:5897). Every one of the 34 provinces is in
 #: :func:`gis_app.registry.registry`; a key of it names a file made with ``kcn-gis init``.
-from .registry import registry as _registry  # noqa: E402  (needs Province, defined above)
-
 PROVINCES: dict[str, Province] = {key: _registry()[key] for key in SAMPLE_PROVINCES}
-
-#: WGS 84 <-> VN-2000 must use the official 7-parameter set (EPSG:6960, "VN-2000 to WGS 84 (2)",
-#: Circular 973/2001/TT-TCĐC); PROJ's default choice is not trusted.
-VN2000_TO_WGS84_OPERATION = "VN-2000 to WGS 84 (2)"
-VN2000_GEOGRAPHIC_EPSG = 4756
 
 #: Land uses whose plots are "đất công nghiệp cho thuê" (leasable industrial land).
 LEASABLE_LAND_USES: tuple[str, ...] = ("industrial", "warehouse_logistics")

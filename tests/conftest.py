@@ -1,10 +1,18 @@
-"""Fixtures for the whole suite."""
+"""Fixtures for the whole suite, and a real province GeoPackage built from ``tiny_plan()`` in
+``tmp_path`` (``province_file``) for the model, rules, storage and imports tests."""
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from pathlib import Path
 
+import pandas as pd
 import pytest
+
+from gis_app.model import Plan
+from gis_app.storage.gpkg import write_layers
+from gis_app.testing import tiny_plan
 
 
 @pytest.fixture(autouse=True)
@@ -19,3 +27,51 @@ def _restore_main_module():
     yield
     if main is not None:
         sys.modules["__main__"] = main
+
+
+#: The province the tiny plan lies in (its CRS is EPSG:9209).
+PROVINCE = "bac_ninh"
+
+
+def _sha256(path: Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def _temp_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob(".*.tmp.gpkg*"))
+
+
+def _province_layers(plan: Plan) -> dict[str, pd.DataFrame]:
+    info = pd.DataFrame({"key": ["province"], "value": [PROVINCE]})
+    return {**plan.layers(), "dataset_info": info}
+
+
+@pytest.fixture
+def sha256():
+    """``sha256(path)``: the file's digest, to prove it is byte-identical."""
+    return _sha256
+
+
+@pytest.fixture
+def temp_files():
+    """``temp_files(folder)``: temporary copies a writer left beside its target."""
+    return _temp_files
+
+
+@pytest.fixture
+def province_layers():
+    """``province_layers(plan)``: the plan's layers plus the table naming the province."""
+    return _province_layers
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return tiny_plan()
+
+
+@pytest.fixture
+def province_file(tmp_path: Path, plan: Plan) -> Path:
+    """``tiny_plan()`` written with ``write_layers`` as a province file."""
+    path = tmp_path / "province" / "bac_ninh.gpkg"
+    write_layers(path, _province_layers(plan), fresh=True)
+    return path

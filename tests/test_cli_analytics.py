@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 from gis_app.cli import main
-from gis_app.layers import write_plan
+from gis_app.storage.gpkg import write_plan
 from gis_app.testing import tiny_plan
 
 

@@ -11,8 +11,9 @@ import pyogrio
 import pytest
 
 from gis_app.cli import main
-from gis_app.layers import read_plan, write_layers
-from gis_app.layers.crs import to_crs
+from gis_app.model.crs import to_crs
+from gis_app.storage import read_plan
+from gis_app.storage.gpkg import write_layers
 from gis_app.testing import tiny_plan
 
 

@@ -15,8 +15,8 @@ import pytest
 from gis_app import officer_reports as reports
 from gis_app.analytics import ScreeningCriteria, province_indicators, tenant_screening
 from gis_app.cli import main
-from gis_app.layers.source import read_plan
-from gis_app.testing_hostile import FORMULA, write_hostile_province
+from gis_app.storage.source import read_plan
+from gis_app.testing.hostile import FORMULA, write_hostile_province
 
 LAYERS = Path(__file__).resolve().parents[1] / "layers"
 

@@ -26,7 +26,7 @@ def test_every_analytics_column_has_a_label():
 
 
 def test_every_validation_rule_has_a_label_in_both_languages():
-    from gis_app.layers.validate import RULES
+    from gis_app.rules.validate import RULES
 
     assert sorted(set(RULES) - set(LABELS)) == []
     assert all(LABELS[rule][0] != LABELS[rule][1] for rule in RULES)

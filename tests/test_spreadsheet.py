@@ -18,14 +18,14 @@ import pytest
 
 from gis_app import cli
 from gis_app._tables import write_frame
-from gis_app.layers.source import read_plan
 from gis_app.scenarios import LeasePlots, Scenario
 from gis_app.scenarios.export import export_scenario
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.search import SearchQuery, search, to_csv
 from gis_app.settings import PROVINCES
 from gis_app.spreadsheet import FORMULA_STARTS, neutralise, neutralised
-from gis_app.testing_hostile import FORMULA, FORMULAS, write_hostile_province
+from gis_app.storage.source import read_plan
+from gis_app.testing.hostile import FORMULA, FORMULAS, write_hostile_province
 
 
 def _live(value: object) -> bool:

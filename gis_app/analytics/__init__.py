@@ -1,4 +1,4 @@
-"""Spatial analytics: pure functions from a :class:`~gis_app.layers.plan.Plan` to tidy frames.
+"""Spatial analytics: pure functions from a :class:`~gis_app.model.plan.Plan` to tidy frames.
 
 Nothing here mutates its inputs or touches the planning files (the one exception is reading
 a built-up raster for :func:`reclamation_candidates`). Areas are measured in the plan's

@@ -11,8 +11,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from ..layers.crs import require_projected
-from ..layers.plan import Plan
+from ..errors import UsageError
+from ..model.crs import require_projected
+from ..model.plan import Plan
 
 #: m² per hectare.
 M2_PER_HA = 10_000.0
@@ -105,5 +106,5 @@ def park_groups(plan: Plan, by: str) -> pd.Series:
     if by == ALL_PARKS:
         return pd.Series(ALL_PARKS, index=park_index(plan), name=by, dtype="string")
     if by not in ("province", "legacy_province"):
-        raise ValueError(f"by={by!r}: expected 'province', 'legacy_province' or 'all'")
+        raise UsageError(f"by={by!r}: expected 'province', 'legacy_province' or 'all'")
     return pd.Series(plan.parks[by].astype("string").to_numpy(), index=park_index(plan), name=by)

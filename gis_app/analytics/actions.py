@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from .efficiency import tenant_metrics
 from .reclamation import ReclamationRules, reclamation_candidates
 from .wastewater import WastewaterThresholds, wastewater_status

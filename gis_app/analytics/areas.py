@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES
 from ._common import area_ha, group_sum, park_index, ratio
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ._common import VALID_PROJECT_STATUSES, area_ha, park_index, positions, ratio, sum_at
 
 #: Money and jobs reported per project, and the per-hectare column each becomes.

@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
-from ..layers.schema import PROJECT_STATUSES
+from ..model.plan import Plan
+from ..model.schema import PROJECT_STATUSES
 from ._common import (
     ESTABLISHED_STATUSES,
     VALID_PROJECT_STATUSES,

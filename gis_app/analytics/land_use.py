@@ -20,8 +20,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from ..layers.plan import Plan
-from ..layers.schema import ZONE_LAND_USES
+from ..errors import UsageError
+from ..model.plan import Plan
+from ..model.schema import ZONE_LAND_USES
 from ._common import area_ha, group_sum, park_index, ratio
 
 
@@ -59,7 +60,7 @@ class LandUseMinimums:
     def __post_init__(self) -> None:
         unknown = set(self.minimums) - set(ZONE_LAND_USES)
         if unknown:
-            raise ValueError(f"unknown zone land use(s) {sorted(unknown)}; "
+            raise UsageError(f"unknown zone land use(s) {sorted(unknown)}; "
                              f"expected some of {', '.join(ZONE_LAND_USES)}")
 
 
@@ -68,7 +69,7 @@ def land_use_structure(plan: Plan, minimums: LandUseMinimums | None = None) -> p
 
     Index ``park_code``. Columns: ``zoned_ha`` (all zones), ``outline_ha``,
     ``zoned_share`` (zoned / outline); for every land use of
-    :data:`gis_app.layers.schema.ZONE_LAND_USES` ``<use>_ha`` and ``<use>_share`` (of the
+    :data:`gis_app.model.schema.ZONE_LAND_USES` ``<use>_ha`` and ``<use>_share`` (of the
     zoned area; NaN for a park without zones); for every checked land use
     ``<use>_min_share`` and ``<use>_meets_min`` (NA without zones); ``meets_all_minimums``
     (NA without zones) and ``shortfalls`` (the land uses below their minimum, comma-separated).

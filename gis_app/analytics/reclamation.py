@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ._common import area_ha
 from .zonal import zonal_mean
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from .efficiency import tenant_metrics
 
 #: Sectors counted as high technology unless the frame has a boolean ``high_tech`` column.

@@ -13,7 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES
 from ._common import VALID_PROJECT_STATUSES, area_ha, park_groups, park_index, ratio
 from .areas import park_areas

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ._common import park_groups, park_index, ratio
 
 

@@ -1,6 +1,6 @@
 """Zonal statistics of polygons over a raster in any CRS (rasterio).
 
-The polygons are reprojected to the raster's CRS through :func:`gis_app.layers.crs.to_crs`
+The polygons are reprojected to the raster's CRS through :func:`gis_app.model.crs.to_crs`
 (so WGS 84 <-> VN-2000 uses the official EPSG:6960 parameters), burnt into a label grid
 over the smallest window that covers them, and summed per label with ``numpy.bincount``:
 one pass over the pixels, no loop over polygons. A pixel belongs to a polygon when its
@@ -23,7 +23,7 @@ from rasterio.features import rasterize
 from rasterio.windows import Window
 
 from ..errors import CRSError, LayerError
-from ..layers.crs import to_crs
+from ..model.crs import to_crs
 
 
 def _window(bounds: Sequence[float], src: rasterio.DatasetReader) -> Window | None:

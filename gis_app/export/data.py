@@ -10,9 +10,11 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import ExportError, LayerError
-from ..layers.crs import to_crs
-from ..layers.plan import Plan
-from ..layers.source import (
+from ..model.crs import to_crs
+from ..model.plan import Plan
+from ..registry import file_province
+from ..settings import PROVINCES, Province
+from ..storage.source import (
     Source,
     describe,
     is_database,
@@ -22,8 +24,6 @@ from ..layers.source import (
     read_plan,
     short_name,
 )
-from ..registry import file_province
-from ..settings import PROVINCES, Province
 
 #: Context layers drawn on sheets when the province file has them.
 CONTEXT_NAMES: tuple[str, ...] = ("province_boundary", "communes", "roads_rail", "rivers")
@@ -97,7 +97,7 @@ def load_sheet_data(path: Source, province: Province | None = None, *,
     """Read a province (plan, context layers, metadata) for drawing sheets.
 
     ``path`` is a GeoPackage or a ``postgresql://...?province=KEY`` URL (see
-    :mod:`gis_app.layers.source`). The province comes from the ``dataset_info`` table unless
+    :mod:`gis_app.storage.source`). The province comes from the ``dataset_info`` table unless
     given (for a URL: its ``province``), else from the plan's CRS. With ``as_of`` the plan is
     the one valid on that date, from the plan history.
     """
@@ -111,7 +111,7 @@ def load_sheet_data(path: Source, province: Province | None = None, *,
         plan = plan_as_of(path, day)
     info = read_dataset_info(path)
     if province is None and is_database(path):  # the URL names the province schema
-        from ..layers.pg_connect import parse_url
+        from ..storage.postgis.connect import parse_url
 
         province = parse_url(str(path)).province
     if province is None:

@@ -13,7 +13,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.patches import Rectangle
 
-from ..layers.crs import transformer
+from ..model.crs import transformer
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, stroke

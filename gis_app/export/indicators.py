@@ -13,7 +13,7 @@ import pandas as pd
 
 from ..analytics import park_indicators
 from ..errors import ExportError
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from .style import label
 
 #: Indicator columns shown in a sheet's table, in order (``kpi_<column>`` labels them).

@@ -19,7 +19,7 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
-from ..layers.crs import transformer
+from ..model.crs import transformer
 from ..settings import Province
 from ..symbology import CONTEXT_COLOURS
 from .data import SheetData

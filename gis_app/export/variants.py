@@ -12,7 +12,7 @@ import shapely
 from matplotlib.figure import Figure
 
 from ..errors import ExportError
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from .data import SheetData
 from .furniture import (
     inset_block,

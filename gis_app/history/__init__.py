@@ -5,8 +5,9 @@ layer has a versioned copy ``<layer>_history`` (``valid_from``, ``valid_to``, ``
 ``change_to``) and the table ``plan_changes`` records each change's basis: a decision (number,
 date, issuing authority, document reference) or an import (file, by whom).
 
-- :func:`start_history`, :func:`record_change`, :func:`reverse`, :func:`approve_scenario`
-  write (atomically, with a basis, never erasing history);
+- :func:`write_plan` (every write of the plan), :func:`start_history`, :func:`record_change`,
+  :func:`reverse` write (atomically, with a basis, never erasing history); a scenario is made
+  the plan by :func:`gis_app.scenarios.approve_scenario`;
 - :func:`as_of`, :func:`diff`, :func:`changes` answer "what did the plan say on that date, and
   which decision changed it?". Indicators as of a date are the analytics run on ``as_of``.
 
@@ -16,7 +17,6 @@ Both GeoPackage files and PostGIS URLs are accepted wherever a ``source`` is.
 from .model import BASIS_TYPES, CHANGE_COLUMNS, CHANGES_TABLE, Basis, HistoryError
 from .query import DIFF_COLUMNS, as_of, changes, diff
 from .record import (
-    approve_scenario,
     last_change,
     record_change,
     record_edit,
@@ -25,6 +25,7 @@ from .record import (
 )
 from .store import History, has_history, read_history
 from .versions import HISTORY_LAYERS, VERSION_COLUMNS, check_versions, current
+from .write import update_plan, write_plan
 
 __all__ = [
     "BASIS_TYPES",
@@ -36,7 +37,6 @@ __all__ = [
     "Basis",
     "History",
     "HistoryError",
-    "approve_scenario",
     "as_of",
     "changes",
     "check_versions",
@@ -49,4 +49,6 @@ __all__ = [
     "record_edit",
     "reverse",
     "start_history",
+    "update_plan",
+    "write_plan",
 ]

@@ -14,12 +14,13 @@ from datetime import date
 import pandas as pd
 
 from ..errors import GisAppError
+from ..model.schema import CHANGES_TABLE  # noqa: F401  (the history's table, named in the model)
 
 #: Basis types of a change (``plan_changes.basis_type``).
 BASIS_TYPES = ("decision", "import", "scenario_approval", "reversal")
 
-#: The change log table and its columns, in order (``scenario_id`` links an approval).
-CHANGES_TABLE = "plan_changes"
+#: The change log table (named in the model) and its columns, in order (``scenario_id``
+#: links an approval).
 CHANGE_COLUMNS: tuple[str, ...] = (
     "change_id", "effective_date", "basis_type", "decision_no", "decision_date", "authority",
     "document_ref", "source_file", "recorded_by", "recorded_at", "description", "reverses",

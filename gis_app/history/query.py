@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..layers.plan import Plan
-from ..layers.schema import SCHEMAS
+from ..model.plan import Plan
+from ..model.schema import SCHEMAS
 from .model import HistoryError
 from .store import History, read_history
 from .versions import compare_layer, snapshot, valid_at

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..layers.plan import Plan
-from ..layers.schema import SCHEMAS
+from ..model.plan import Plan
+from ..model.schema import SCHEMAS
 from .model import (
     Basis,
     HistoryError,
@@ -42,14 +42,14 @@ def current_user() -> str:
         return "unknown"
 
 
-def _require_basis(basis: object) -> Basis:
+def require_basis(basis: object) -> Basis:
     if not isinstance(basis, Basis):
         raise HistoryError("a plan change needs its basis: a decision (Basis.decision(number, "
                            "date, authority, ...)) or an import (Basis.imported(file, by))")
     return basis
 
 
-def _date(value: date | str | pd.Timestamp | None, what: str) -> date:
+def change_date(value: date | str | pd.Timestamp | None, what: str) -> date:
     stamp = pd.Timestamp(value) if value is not None else pd.NaT
     if pd.isna(stamp):
         raise HistoryError(f"{what}: needs an effective date")
@@ -61,8 +61,8 @@ def start_history(source: Source, basis: Basis, effective_date: date | str) -> s
 
     Returns the id of the first change (``C0001``). Refused when a history exists.
     """
-    basis = _require_basis(basis)
-    when = _date(effective_date, f"{source}: start of history")
+    basis = require_basis(basis)
+    when = change_date(effective_date, f"{source}: start of history")
 
     def step(plan: Plan, history: History | None) -> tuple[Plan, History, str]:
         if history is not None:
@@ -77,7 +77,7 @@ def start_history(source: Source, basis: Basis, effective_date: date | str) -> s
     return commit(source, step)
 
 
-def _record_step(new_plan: Plan, basis: Basis, when: date, *, description: str | None = None,
+def record_step(new_plan: Plan, basis: Basis, when: date, *, description: str | None = None,
                  reverses: str | None = None, scenario_id: str | None = None,
                  source: Source, expected_last_change: str | None = None) -> object:
     def step(plan: Plan, history: History | None) -> tuple[Plan, History, str]:
@@ -147,10 +147,10 @@ def record_change(source: Source, new_plan: Plan, basis: Basis,
         No basis, no date, no history, nothing changed, or a date earlier than a version
         the change replaces.
     """
-    basis = _require_basis(basis)
-    when = _date(effective_date if effective_date is not None else basis.decision_date,
+    basis = require_basis(basis)
+    when = change_date(effective_date if effective_date is not None else basis.decision_date,
                  f"{source}: change")
-    return commit(source, _record_step(new_plan, basis, when, description=description,
+    return commit(source, record_step(new_plan, basis, when, description=description,
                                        source=source,
                                        expected_last_change=expected_last_change))  # type: ignore[arg-type]
 
@@ -162,12 +162,12 @@ def record_edit(source: Source, edit: Callable[[Plan], Plan], basis: Basis,
     the locked change: concurrent officers' changes are applied one after the other, never
     lost. ``edit`` must be a pure function of the plan it gets (it may run more than once
     on PostGIS)."""
-    basis = _require_basis(basis)
-    when = _date(effective_date if effective_date is not None else basis.decision_date,
+    basis = require_basis(basis)
+    when = change_date(effective_date if effective_date is not None else basis.decision_date,
                  f"{source}: change")
 
     def step(plan: Plan, history: History | None) -> tuple[Plan, History, str]:
-        inner = _record_step(edit(plan), basis, when, description=description, source=source)
+        inner = record_step(edit(plan), basis, when, description=description, source=source)
         return inner(plan, history)  # type: ignore[operator, no-any-return]
 
     return commit(source, step)
@@ -207,8 +207,8 @@ def reverse(source: Source, change_id: str, basis: Basis,
     later change touched the same features (reverse that one first) or when ``change_id``
     was already reversed. Returns the reversal's change id.
     """
-    basis = _require_basis(basis).as_type("reversal")
-    when = _date(effective_date if effective_date is not None else basis.decision_date,
+    basis = require_basis(basis).as_type("reversal")
+    when = change_date(effective_date if effective_date is not None else basis.decision_date,
                  f"{source}: reversal of {change_id}")
 
     def step(plan: Plan, history: History | None) -> tuple[Plan, History, str]:
@@ -225,37 +225,9 @@ def reverse(source: Source, change_id: str, basis: Basis,
         restored = _restore(plan, history, change_id, source)
         what = changes.loc[changes["change_id"].eq(change_id)].iloc[0]
         label = what["decision_no"] if pd.notna(what["decision_no"]) else what["source_file"]
-        inner = _record_step(restored, basis, when, reverses=change_id, source=source,
+        inner = record_step(restored, basis, when, reverses=change_id, source=source,
                              description=basis.description or
                              f"Hủy bỏ thay đổi {change_id} ({label}) / reverses {change_id}")
-        return inner(plan, history)  # type: ignore[operator, no-any-return]
-
-    return commit(source, step)
-
-
-def approve_scenario(source: Source, scenario_id: str, decision: Basis,
-                     effective_date: date | str | None = None) -> str:
-    """Apply a stored scenario to the baseline as one change with its approving decision.
-
-    The scenario (and the chain it is based on) is evaluated on the current baseline with
-    :func:`gis_app.scenarios.evaluate`; the result becomes the baseline, recorded with
-    ``basis_type = scenario_approval`` and the scenario's id. Returns the change id.
-    """
-    from ..scenarios import evaluate
-    from ..scenarios.store import ScenarioStore
-
-    basis = _require_basis(decision).as_type("scenario_approval")
-    when = _date(effective_date if effective_date is not None else basis.decision_date,
-                 f"{source}: approval of scenario {scenario_id}")
-    store = ScenarioStore(source)
-    scenario = store.open(scenario_id)
-
-    def step(plan: Plan, history: History | None) -> tuple[Plan, History, str]:
-        new_plan = evaluate(plan, scenario, store)
-        inner = _record_step(new_plan, basis, when, scenario_id=scenario_id, source=source,
-                             description=basis.description or
-                             f"Phê duyệt kịch bản {scenario.name} / scenario {scenario_id} "
-                             "approved")
         return inner(plan, history)  # type: ignore[operator, no-any-return]
 
     return commit(source, step)
@@ -278,8 +250,8 @@ def record_write(source: Source, new_plan: Plan, basis: Basis | None = None,
         basis = Basis.imported("write_plan (gis_app)", current_user(),
                                description="Ghi kế hoạch qua API, không nêu căn cứ / plan "
                                "written through the API without a stated basis")
-    basis = _require_basis(basis)
-    when = _date(effective_date if effective_date is not None else
+    basis = require_basis(basis)
+    when = change_date(effective_date if effective_date is not None else
                  basis.decision_date or date.today(), f"{source}: change")
 
     def step(plan: Plan, history: History | None) -> tuple[Plan, History, str | None]:

@@ -6,7 +6,7 @@ Both backends carry them as plain layers/tables, so the same code reads and writ
 A change is one atomic step that reads the baseline and the history, computes the new state
 and writes the changed baseline, the history layers and the change log together:
 
-* GeoPackage: under the file's writer lock, in one :func:`~gis_app.layers.gpkg.write_layers`
+* GeoPackage: under the file's writer lock, in one :func:`~gis_app.storage.gpkg.write_layers`
   call (a temporary copy swapped in), so a crash leaves the file as it was;
 * PostGIS: in one transaction that refuses to overwrite layers another officer wrote since
   they were read (and is retried on such a conflict). Once the history exists, its tables are
@@ -25,11 +25,11 @@ from typing import TypeVar
 import pandas as pd
 
 from ..errors import EditConflictError, stale_write_message
-from ..layers import gpkg
-from ..layers import source as sources
-from ..layers.plan import Plan
-from ..layers.schema import SCHEMAS
-from ..layers.validate import check_plan
+from ..model.plan import Plan
+from ..model.schema import SCHEMAS
+from ..rules.validate import check_plan
+from ..storage import gpkg
+from ..storage import source as sources
 from .model import CHANGES_TABLE, HistoryError, coerce_changes
 from .versions import HISTORY_LAYERS, Versions, coerce_versions, storable
 
@@ -62,7 +62,7 @@ class History:
 
 
 def _postgis():  # noqa: ANN202 - imported lazily so psycopg stays optional
-    from ..layers import postgis
+    from ..storage.postgis import store as postgis
 
     return postgis
 

@@ -18,8 +18,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.plan import Plan, coerce
-from ..layers.schema import PLAN_LAYERS, SCHEMAS, LayerSchema
+from ..model.plan import Plan, coerce
+from ..model.schema import PLAN_LAYERS, SCHEMAS, LayerSchema
 from .model import HistoryError
 
 #: The bookkeeping columns of every history layer.

@@ -23,12 +23,11 @@ import pandas as pd
 import shapely
 
 from .. import __version__
+from ..errors import SampleError
 from ..history.store import DESCRIPTIONS as HISTORY_DESCRIPTIONS
-from ..layers.crs import to_crs, transformer
-from ..layers.gpkg import write_layers
-from ..layers.plan import Plan
-from ..layers.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
-from ..layers.styles import styles_table
+from ..model.crs import to_crs, transformer
+from ..model.plan import Plan
+from ..model.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
 from ..settings import (
     ADMIN_BOUNDARY_SOURCE,
     ILLUSTRATIVE_NOTICE_EN,
@@ -38,6 +37,8 @@ from ..settings import (
     REFERENCE_ATTRIBUTION,
     ROADS_RAIL_SOURCE,
 )
+from ..storage.gpkg import write_layers
+from ..storage.styles import styles_table
 from . import layout as lay
 from .builtup import write_builtup_raster
 from .catalog import (
@@ -90,7 +91,7 @@ def _anchor(spec: ParkSpec, catalog: dict, communes: gpd.GeoDataFrame, crs: str
     else:
         match = communes[communes["name"] == spec.anchor_commune]
         if match.empty:
-            raise ValueError(f"{spec.code}: no commune {spec.anchor_commune!r} to place the park")
+            raise SampleError(f"{spec.code}: no commune {spec.anchor_commune!r} to place the park")
         point = match.geometry.iloc[0].representative_point()
         lon, lat = point.x, point.y
     x, y = transformer("EPSG:4326", crs).transform(lon, lat)
@@ -109,7 +110,7 @@ def _place(spec: ParkSpec, layout: lay.Layout, anchor: tuple[float, float], angl
         free = others is None or not shapely.intersects(shapely.buffer(outline, 150.0), others)
         if free and shapely.within(outline, province):
             return _Placed(spec, layout, centre, angle, outline)
-    raise ValueError(f"{spec.code}: no free place found near its anchor")
+    raise SampleError(f"{spec.code}: no free place found near its anchor")
 
 
 def _lease_order(layout: lay.Layout) -> list[lay.PlotCell]:
@@ -131,7 +132,7 @@ def _calibrate_areas(placed: list[_Placed], targets: tuple[ProvinceTargets, ...]
         k = 1.0 if target is None or target.leasable_ha is None else (
             target.leasable_ha * 1e4 / natural.sum())
         if k > 1:
-            raise ValueError(f"{legacy}: generated leasable land is short of the target")
+            raise SampleError(f"{legacy}: generated leasable land is short of the target")
         # Parks keep a plausible share (QCVN minimum green/roads) by trimming each the same way.
         for p, n in zip(group, natural, strict=True):
             lay.set_leasable(p.layout, n * k, LEASABLE_LAND_USES)
@@ -140,7 +141,7 @@ def _calibrate_areas(placed: list[_Placed], targets: tuple[ProvinceTargets, ...]
         if target is not None and target.leased_ha is not None:
             wanted *= target.leased_ha * 1e4 / wanted.sum()
             if np.any(wanted > 0.985 * leasable):
-                raise ValueError(f"{legacy}: occupancy weights exceed a park's leasable land")
+                raise SampleError(f"{legacy}: occupancy weights exceed a park's leasable land")
         for p, w in zip(group, wanted, strict=True):
             lay.lease_exactly(p.layout, _lease_order(p.layout), float(w))
 
@@ -390,9 +391,9 @@ def _history_lease_dates(key: str, tenants: pd.DataFrame, links: pd.DataFrame,
 
 def _store_worked_example(path: Path) -> None:
     """Ninh Bình's 2024 plan as a stored scenario: the worked example that ships with the data."""
-    from ..layers.gpkg import read_plan
     from ..scenarios.examples import ninh_binh_2024
     from ..scenarios.store import ScenarioStore
+    from ..storage.gpkg import read_plan
 
     ScenarioStore(path).save(ninh_binh_2024(read_plan(path)))
 
@@ -406,7 +407,7 @@ def _make_reproducible(path: Path, written: date) -> None:
     date, then ``VACUUM INTO`` copies the database into fresh pages in key order with a new
     header, and the copy replaces the file in one step.
     """
-    from ..scenarios.store import SCENARIOS_TABLE
+    from ..scenarios.tables import SCENARIOS_TABLE
 
     stamp = f"{written.isoformat()}T00:00:00.000Z"
     tmp = path.with_name(f".{path.name}.{uuid.uuid4().hex[:8]}.tmp.gpkg")

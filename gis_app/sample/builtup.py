@@ -19,8 +19,8 @@ import rasterio
 from affine import Affine
 from rasterio.features import rasterize
 
-from ..layers.crs import require_projected
-from ..layers.plan import Plan
+from ..model.crs import require_projected
+from ..model.plan import Plan
 
 NODATA = 255
 

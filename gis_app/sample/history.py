@@ -47,8 +47,8 @@ import shapely
 
 from ..history.model import CHANGES_TABLE, coerce_changes
 from ..history.versions import HISTORY_LAYERS, coerce_versions, storable
-from ..layers.plan import Plan
-from ..layers.schema import SCHEMAS
+from ..model.plan import Plan
+from ..model.schema import SCHEMAS
 from .adjustments import (
     ADJUSTMENTS,
     NB_PROPOSAL,

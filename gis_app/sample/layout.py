@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import shapely
 
+from ..errors import SampleError
+
 BUFFER_M = 15.0  #: green buffer along the park boundary
 ROAD_M = 22.0  #: internal road reserve between blocks
 BLOCK_W_M = 420.0  #: target block size along x
@@ -148,7 +150,7 @@ def set_leasable(layout: Layout, target_m2: float, uses: tuple[str, ...]) -> Non
     cells = layout.leasable(uses)
     excess = sum(c.rect.area for c in cells) - target_m2
     if excess < -1e-6:
-        raise ValueError(f"{layout.code}: layout has less leasable land than the target")
+        raise SampleError(f"{layout.code}: layout has less leasable land than the target")
     for cell in reversed(cells):
         if excess <= 1e-9:
             break
@@ -203,7 +205,7 @@ def lease_exactly(layout: Layout, cells: list[PlotCell], target_m2: float) -> No
         r.x1 = cut_x
         layout.plots.insert(layout.plots.index(cell) + 1, rest)
         return
-    raise ValueError(f"cannot lease {target_m2 / 1e4:.2f} ha: only {total / 1e4:.2f} ha available")
+    raise SampleError(f"cannot lease {target_m2 / 1e4:.2f} ha: only {total / 1e4:.2f} ha available")
 
 
 def to_world(geoms: np.ndarray, layout: Layout, centre: tuple[float, float],

@@ -16,7 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.plan import Plan
+from ..errors import SampleError
+from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES, PROVINCES
 from . import layout as lay
 
@@ -111,7 +112,7 @@ def build_scaled(n_parks: int = 450, n_plots: int = 250_000, n_tenants: int | No
     plots = gpd.GeoDataFrame(pd.concat(plot_parts, ignore_index=True), geometry="geometry", crs=crs)
     leased = plots.loc[plots["status"] == "leased", ["plot_code", "park_code"]]
     if len(leased) < n_tenants:
-        raise ValueError(f"{len(leased)} plots leased, fewer than the {n_tenants} projects asked")
+        raise SampleError(f"{len(leased)} plots leased, fewer than the {n_tenants} projects asked")
     # Exactly n_tenants projects: evenly spaced leased plots join the project of the plot
     # before them (the first leased plot always starts a project).
     joins = np.zeros(len(leased), dtype=bool)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from ..errors import SampleError
 from .catalog import REPORTING_YEAR, ProvinceTargets
 
 COUNTRIES = ("KR", "JP", "CN", "TW", "SG", "HK", "US", "VN")
@@ -62,7 +63,7 @@ def group_plots(leased: pd.DataFrame, n_projects: int | None, rng: np.random.Gen
     if not 0 < want <= n:
         if n == 0 and want == 0:
             return []
-        raise ValueError(f"{n} leased plots cannot host {want} projects")
+        raise SampleError(f"{n} leased plots cannot host {want} projects")
     rows = leased["row"].to_numpy()
     gaps = np.arange(n - 1)
     forced = gaps[rows[:-1] != rows[1:]]
@@ -79,7 +80,7 @@ def group_plots(leased: pd.DataFrame, n_projects: int | None, rng: np.random.Gen
 def _deal(counts: dict[str, int], n: int, rng: np.random.Generator) -> np.ndarray:
     statuses = np.concatenate([[s] * c for s, c in counts.items()]) if counts else np.array([])
     if len(statuses) != n:
-        raise ValueError(f"status counts {counts} do not add up to {n} projects")
+        raise SampleError(f"status counts {counts} do not add up to {n} projects")
     return rng.permutation(statuses)
 
 

@@ -13,8 +13,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.plan import Plan, coerce
-from ..layers.schema import SCHEMAS
+from ..model.plan import Plan, coerce
+from ..model.schema import SCHEMAS
 from ..settings import AREA_TOLERANCE_M2, LEASABLE_LAND_USES
 from ._working import Table, WorkingPlan
 from .model import Edit

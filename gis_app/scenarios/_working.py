@@ -21,8 +21,8 @@ import pandas as pd
 import pyarrow as pa
 import shapely
 
-from ..layers.plan import Plan, coerce
-from ..layers.schema import SCHEMAS
+from ..model.plan import Plan, coerce
+from ..model.schema import SCHEMAS
 
 _NONE = np.zeros(0, dtype=np.intp)
 

@@ -16,8 +16,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.plan import Plan
-from ..layers.schema import SCHEMAS
+from ..model.plan import Plan
+from ..model.schema import SCHEMAS
 
 IndicatorFunction = Callable[[Plan], pd.DataFrame]
 

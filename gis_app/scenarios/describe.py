@@ -14,7 +14,7 @@ import shapely
 
 from ..formatting import integer, number
 from ..i18n import label
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from .edits_land import LeasePlots, ReclaimProjects, RezonePlots, RezoneZones
 from .edits_parks import AddPark, ChangeBoundary, ChangeParkStatus, SubdividePark
 from .edits_plots import MergePlots, SplitPlot

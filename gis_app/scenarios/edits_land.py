@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.schema import PLOT_LAND_USES, ZONE_LAND_USES
+from ..model.schema import PLOT_LAND_USES, ZONE_LAND_USES
 from . import _frames as F
 from ._working import WorkingPlan
 from .model import Edit, InPlaceEdit

@@ -9,8 +9,8 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.plan import Plan
-from ..layers.schema import PARK_STATUSES
+from ..model.plan import Plan
+from ..model.schema import PARK_STATUSES
 from ..settings import AREA_TOLERANCE_M2
 from . import _frames as F
 from ._working import Table, WorkingPlan, as_working

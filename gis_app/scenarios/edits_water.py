@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import geopandas as gpd
 import shapely
 
-from ..layers.schema import PLANT_STATUSES
+from ..model.schema import PLANT_STATUSES
 from . import _frames as F
 from ._working import WorkingPlan
 from .model import InPlaceEdit

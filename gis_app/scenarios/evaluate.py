@@ -18,8 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..errors import ScenarioError
-from ..layers.plan import Plan
-from ..layers.validate import check_plan
+from ..model.plan import Plan
+from ..rules.validate import check_plan
 from ._working import WorkingPlan
 from .model import Edit, InPlaceEdit, Scenario, ScenarioEditError
 

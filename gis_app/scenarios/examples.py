@@ -13,7 +13,7 @@ import numpy as np
 import shapely
 
 from ..errors import ScenarioError
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ..settings import AREA_TOLERANCE_M2
 from .edits_land import ReclaimProjects
 from .edits_parks import ChangeBoundary, ChangeParkStatus, SubdividePark

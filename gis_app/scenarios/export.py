@@ -18,14 +18,14 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import ExportError
-from ..layers.gpkg import write_layers
-from ..layers.plan import Plan
-from ..layers.schema import DATASET_TABLE, STYLES_TABLE
-from ..layers.source import Source, is_database, list_layers, read_layer, read_plan, short_name
-from ..layers.styles import styles_table
-from ..layers.validate import check_plan
+from ..model.plan import Plan
+from ..model.schema import DATASET_TABLE, STYLES_TABLE
+from ..rules.validate import check_plan
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI
 from ..spreadsheet import write_csv, write_excel
+from ..storage.gpkg import write_layers
+from ..storage.source import Source, is_database, list_layers, read_layer, read_plan, short_name
+from ..storage.styles import styles_table
 from .compare import change_layer, compare
 from .evaluate import evaluate
 from .model import Scenario

@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import ScenarioError
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ._working import WorkingPlan, as_working
 
 #: Operation code -> edit class; filled by :meth:`Edit.__init_subclass__`.

@@ -9,7 +9,7 @@ Two attribute tables, registered in ``gpkg_contents`` so that GDAL and QGIS list
     ``scenario_id``, ``seq`` (order of application), ``edit_id``, ``operation``,
     ``params`` (JSON; geometries as WKB hex) and ``version`` (the scenario version it belongs to).
 
-Every change goes through :func:`gis_app.layers.gpkg.write_layers`: under the file's writer
+Every change goes through :func:`gis_app.storage.gpkg.write_layers`: under the file's writer
 lock, on a fresh copy of the file, swapped in atomically. The check of the scenario's version
 runs inside that locked step, so two officers saving at once can neither lose each other's
 work nor overwrite it: the second save of the same scenario is refused with
@@ -32,30 +32,13 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import ScenarioError
-from ..layers.gpkg import list_layers, read_layer, write_layers
-from ..layers.source import Source, describe, is_database
+from ..storage.gpkg import list_layers, read_layer, write_layers
+from ..storage.source import Source, describe, is_database
 from .model import Scenario, _now, edit_from_params, params_json
+from .tables import DDL, EDITS_TABLE, SCENARIOS_TABLE
 
-SCENARIOS_TABLE = "scenarios"
-EDITS_TABLE = "scenario_edits"
 #: How often a reader retries when a writer replaced the file between its two table reads.
 _READ_RETRIES = 5
-
-_DDL = {
-    SCENARIOS_TABLE: (
-        "CREATE TABLE IF NOT EXISTS scenarios (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
-        "scenario_id TEXT NOT NULL UNIQUE, name TEXT NOT NULL, description TEXT, author TEXT, "
-        "based_on TEXT, created TEXT NOT NULL, modified TEXT NOT NULL, "
-        "version INTEGER NOT NULL)",
-        "Planning-adjustment scenarios (kịch bản điều chỉnh quy hoạch)",
-    ),
-    EDITS_TABLE: (
-        "CREATE TABLE IF NOT EXISTS scenario_edits (fid INTEGER PRIMARY KEY AUTOINCREMENT, "
-        "scenario_id TEXT NOT NULL, seq INTEGER NOT NULL, edit_id TEXT NOT NULL, "
-        "operation TEXT NOT NULL, params TEXT NOT NULL, version INTEGER NOT NULL)",
-        "Edits of each scenario, in order; parameters as JSON, geometries as WKB hex",
-    ),
-}
 
 
 class StaleScenarioError(ScenarioError):
@@ -63,7 +46,7 @@ class StaleScenarioError(ScenarioError):
 
 
 def _ensure_tables(con: sqlite3.Connection) -> None:
-    for table, (ddl, description) in _DDL.items():
+    for table, (ddl, description) in DDL.items():
         con.execute(ddl)
         con.execute(
             "INSERT OR IGNORE INTO gpkg_contents (table_name, data_type, identifier, "
@@ -106,7 +89,7 @@ class ScenarioStore:
         if isinstance(self.path, str):
             from . import store_pg
 
-            store_pg.run(self.path, step, _DDL)
+            store_pg.run(self.path, step, DDL)
             return
 
         def _step(con: sqlite3.Connection) -> None:

@@ -9,7 +9,7 @@ province schema on PostgreSQL:
   lock so two officers opening a new province at once cannot both create them), carried by
   ``kcn-gis db push/pull`` with their original SQLite ``CREATE TABLE``, and readable by
   officers only (drafts are not public);
-* every change runs in :func:`gis_app.layers.postgis.transaction`, which locks the two
+* every change runs in :func:`gis_app.storage.postgis.store.transaction`, which locks the two
   tables' version rows first: writers take turns exactly as the GeoPackage file lock makes
   them, so the version check inside cannot race;
 * reads take both tables from one snapshot.
@@ -23,9 +23,10 @@ from typing import Any
 import pandas as pd
 from psycopg import Connection, sql
 
-from ..layers import postgis
-from ..layers.pg_schema import require_current
-from ..layers.pg_tables import read_table
+from ..storage.postgis import store as postgis
+from ..storage.postgis.schema import require_current
+from ..storage.postgis.tables import read_table
+from .tables import DDL
 
 #: Column -> PostgreSQL type of each table, as ``db push`` types a GeoPackage's store.
 COLUMNS: dict[str, dict[str, str]] = {
@@ -66,9 +67,7 @@ def ensure_tables(url: str, ddl: dict[str, tuple[str, str]] | None = None) -> No
     edit rows.
     """
     if ddl is None:
-        from .store import _DDL
-
-        ddl = _DDL
+        ddl = DDL
     with postgis.session(url) as (target, conn):
         schema = target.province.key
         require_current(conn, schema, target.display)

@@ -28,9 +28,9 @@ import geopandas as gpd
 import pandas as pd
 import shapely
 
-from ..layers.gpkg import write_layers
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from ..settings import PROVINCES
+from ..storage.gpkg import write_layers
 from ..testing import ORIGIN, tiny_plan
 
 CRS = PROVINCES["bac_ninh"].crs

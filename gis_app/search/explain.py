@@ -25,7 +25,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..layers.plan import Plan
+from ..errors import UsageError
+from ..model.plan import Plan
 from .index import SearchIndex, build_index
 from .query import SearchQuery
 from .rank import format_number
@@ -222,7 +223,7 @@ def explain(plan: Plan, query: SearchQuery, roads_rail: gpd.GeoDataFrame | None 
     if index is None:
         index = build_index(plan, roads_rail)
     elif not index.matches(plan, roads_rail):
-        raise ValueError("search index: built from another plan or roads layer than given")
+        raise UsageError("search index: built from another plan or roads layer than given")
     found, _ = fitting_candidates(index, query)
     edges = _edges(index)
     largest = largest_area(index, query, edges)

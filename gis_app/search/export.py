@@ -9,7 +9,7 @@ import pandas as pd
 import shapely
 
 from ..errors import ExportError
-from ..layers.crs import to_crs
+from ..model.crs import to_crs
 from ..spreadsheet import write_csv
 
 #: RFC 7946 §11.2: six decimals of a degree are about 10 cm, more than the plots' accuracy.

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..layers.crs import require_projected
+from ..model.crs import require_projected
 from .settings import MIN_SHARED_EDGE_M
 
 #: Float sums of hectares (0.1 + 0.2) must still reach a threshold they equal on paper.

@@ -15,8 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from ..layers.crs import require_projected
-from ..layers.plan import Plan
+from ..model.crs import require_projected
+from ..model.plan import Plan
 from .groups import adjacent_pairs, neighbour_lists
 from .measures import distance_columns, wastewater_headroom
 from .settings import DESTINATION_KEYS

@@ -10,8 +10,8 @@ import pandas as pd
 import shapely
 
 from ..errors import LayerError
-from ..layers.crs import require_projected, to_crs
-from ..layers.plan import Plan
+from ..model.crs import require_projected, to_crs
+from ..model.plan import Plan
 from .settings import DESTINATIONS, RAIL_KIND, ROAD_KIND
 
 

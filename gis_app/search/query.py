@@ -18,7 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 
 from ..errors import GisAppError
-from ..layers.schema import PLOT_LAND_USES
+from ..model.schema import PLOT_LAND_USES
 from .settings import DEFAULT_LIMIT, DESTINATION_KEYS
 
 

@@ -15,9 +15,9 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from ..errors import LayerError
-from ..layers.crs import require_projected
-from ..layers.plan import Plan
+from ..errors import LayerError, UsageError
+from ..model.crs import require_projected
+from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES
 from .groups import grow_in_graph
 from .index import SearchIndex, build_index
@@ -254,7 +254,7 @@ def search(
         The investor's conditions.
     roads_rail
         The ``roads_rail`` context layer (``kind`` = road/railway), any CRS with a datum
-        :func:`gis_app.layers.crs.to_crs` can pin; ``None`` leaves road and rail distances
+        :func:`gis_app.model.crs.to_crs` can pin; ``None`` leaves road and rail distances
         unknown (and refuses road/rail limits).
     index
         :func:`~gis_app.search.index.build_index` of this very ``plan`` and ``roads_rail``,
@@ -279,7 +279,7 @@ def search(
     if index is None:
         index = build_index(plan, roads_rail)
     elif not index.matches(plan, roads_rail):
-        raise ValueError("search index: built from another plan or roads layer than given")
+        raise UsageError("search index: built from another plan or roads layer than given")
     candidates, groups = fitting_candidates(index, query)
     points = score(candidates, query)
     chosen, codes = _best(candidates, points, query.limit, index, groups)

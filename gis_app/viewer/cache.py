@@ -19,9 +19,9 @@ import streamlit as st
 from .. import export
 from .. import search as search_lib
 from ..export.investor import investor_pdf
-from ..layers import source as layers
-from ..layers.plan import Plan
-from ..layers.validate import ValidationReport
+from ..model.plan import Plan
+from ..rules.validate import ValidationReport
+from ..storage import source as layers
 from . import indicators, maps
 
 #: Context layers drawn as the local basemap or used by the search.
@@ -35,7 +35,7 @@ def file_key(path: str | Path) -> str:
     the version of every layer, which each write to a layer increments (one small query).
     """
     if layers.is_database(path):
-        from ..layers.postgis import layer_versions
+        from ..storage.postgis.store import layer_versions
 
         versions = layer_versions(str(path))
         return f"{layers.describe(path)}:" + ",".join(

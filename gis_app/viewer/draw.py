@@ -7,7 +7,7 @@ whose ``path`` is that folder makes Streamlit's server answer the files, so no C
 
 What the officer draws comes back from streamlit-folium as GeoJSON in WGS 84;
 :func:`drawn_geometries` turns it into a frame in the province's VN-2000 CRS through the
-pinned transformation (:func:`gis_app.layers.crs.to_crs`).
+pinned transformation (:func:`gis_app.model.crs.to_crs`).
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import geopandas as gpd
 import shapely
 from folium.plugins import Draw
 
-from ..layers.crs import to_crs
+from ..model.crs import to_crs
 from ..settings import LAYERS_DIR
 
 LEAFLET_DRAW_VERSION = "1.0.4"

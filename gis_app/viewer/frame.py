@@ -19,8 +19,7 @@ import geopandas as gpd
 import streamlit as st
 
 from ..errors import GisAppError, ValidationError
-from ..layers.plan import Plan
-from ..layers.source import Source, is_database
+from ..model.plan import Plan
 from ..settings import (
     ILLUSTRATIVE_NOTICE_EN,
     ILLUSTRATIVE_NOTICE_VI,
@@ -28,6 +27,7 @@ from ..settings import (
     REFERENCE_ATTRIBUTION,
     REFERENCE_ATTRIBUTION_VI,
 )
+from ..storage.source import Source, is_database
 from . import cache
 from .escape import md_text
 from .frame_env import FILES_ENV
@@ -73,7 +73,7 @@ def available_files() -> list[Source]:
 def file_label(path: Source, lang: str) -> str:
     """The province's name for a shipped file or a URL; otherwise the file name."""
     if is_database(path):
-        from ..layers.pg_connect import parse_url
+        from ..storage.postgis.connect import parse_url
 
         key = parse_url(str(path)).province_key
         province = PROVINCES.get(key or "")

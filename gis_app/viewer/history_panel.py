@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from .. import history
-from ..layers.plan import Plan
+from ..model.plan import Plan
 from . import frame, keep
 
 #: Viewer strings of this panel (vi, en).

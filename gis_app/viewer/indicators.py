@@ -18,7 +18,8 @@ from ..analytics import (
     wastewater_status,
 )
 from ..i18n import label as _label
-from ..layers.plan import Plan
+from ..model.plan import Plan
+from ..storage.backend import is_database
 
 #: Labels the shared gis_app.i18n table does not have (yet): looked up when it returns the key.
 _CODES: dict[str, tuple[str, str]] = {
@@ -98,7 +99,7 @@ def shown_totals(plan: Plan, province: str | None, legacy: str | None) -> pd.Ser
 def builtup_raster_of(path: Path | str) -> Path | None:
     """The built-up raster shipped beside a province file (``<stem>_builtup.tif``), if any;
     None for a PostGIS URL (rasters are not kept in the database)."""
-    if isinstance(path, str) and path.startswith(("postgresql://", "postgres://")):
+    if is_database(path):
         return None
     path = Path(path)
     raster = path.with_name(f"{path.stem}_builtup.tif")

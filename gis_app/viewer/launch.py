@@ -19,6 +19,7 @@ from types import FrameType
 
 from ..errors import LayerError
 from ..settings import PROVINCES
+from ..storage.backend import is_database, locate
 from .frame_env import FILES_ENV
 
 APP_PATH = Path(__file__).resolve().parent / "app.py"
@@ -47,12 +48,13 @@ def province_files(first: str | None = None) -> list[Path | str]:
         p.default_path for p in PROVINCES.values() if p.default_path.exists()]
     if first is None:
         return shipped
-    if first.startswith(("postgresql://", "postgres://")):
-        from ..layers.pg_connect import parse_url
+    chosen = locate(first)
+    if is_database(chosen):
+        from ..storage.postgis.connect import parse_url
 
-        parse_url(first).province  # noqa: B018 - refuse a URL without a known province now
-        return [first, *shipped]
-    chosen = PROVINCES[first].default_path if first in PROVINCES else Path(first)
+        parse_url(str(chosen)).province  # noqa: B018 - refuse a URL without a known province now
+        return [chosen, *shipped]
+    chosen = Path(chosen)
     if not chosen.exists():
         raise LayerError(f"{chosen}: no such file (give a province key: {', '.join(PROVINCES)})")
     return [chosen.resolve(), *[p for p in shipped if Path(p).resolve() != chosen.resolve()]]

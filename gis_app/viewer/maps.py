@@ -7,7 +7,7 @@ No Streamlit here, so the builders are tested on their rendered HTML. Every map:
 - draws a local vector basemap (province boundary, communes, roads, rail) that needs no
   network; OpenStreetMap tiles are an optional layer, off by default;
 - receives geometries simplified in metres in VN-2000 and then reprojected to WGS 84 through
-  the pinned transformation (:func:`gis_app.layers.crs.to_crs`).
+  the pinned transformation (:func:`gis_app.model.crs.to_crs`).
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ from folium.plugins import DualMap
 from jinja2 import Template
 
 from .. import symbology
-from ..layers.crs import to_crs
-from ..layers.plan import Plan
+from ..model.crs import to_crs
+from ..model.plan import Plan
 from .escape import html_fields, html_text
 from .indicators import label
 from .text import t

@@ -11,7 +11,7 @@ import folium
 import geopandas as gpd
 import pandas as pd
 
-from ..layers.crs import to_crs
+from ..model.crs import to_crs
 from .escape import html_fields, html_text
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -211,7 +211,7 @@ def differences_table(table: pd.DataFrame, lang: str, *, level: str = "province"
 def changes_table(changes: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """The changed features: layers by title and changed columns by label, not by name."""
     from ..formatting import EMPTY, is_empty
-    from ..layers.schema import SCHEMAS
+    from ..model.schema import SCHEMAS
     from .indicators import label
 
     def layer(name: str) -> str:

@@ -22,9 +22,9 @@ from __future__ import annotations
 
 import pytest
 
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.testing import tiny_plan
-from gis_app.testing_builders import ParkSpec, PlantSpec, PlotSpec, TenantSpec, build_plan
+from gis_app.testing.builders import ParkSpec, PlantSpec, PlotSpec, TenantSpec, build_plan
 
 
 def mixed_parks() -> list[ParkSpec]:

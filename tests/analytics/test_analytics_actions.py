@@ -10,7 +10,7 @@ import pytest
 
 from gis_app.analytics import province_indicators, tenant_metrics, wastewater_status
 from gis_app.analytics.actions import ACTION_KINDS, COLUMNS, needs_action, province_actions
-from gis_app.layers.source import read_plan
+from gis_app.storage.source import read_plan
 
 LAYERS = Path(__file__).resolve().parents[2] / "layers"
 

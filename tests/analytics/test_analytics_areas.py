@@ -10,7 +10,7 @@ import pytest
 
 from gis_app.analytics import park_areas
 from gis_app.errors import CRSError
-from gis_app.layers.crs import to_crs
+from gis_app.model.crs import to_crs
 
 
 def test_tiny_plan_areas(tiny):

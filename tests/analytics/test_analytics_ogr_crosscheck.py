@@ -7,8 +7,9 @@ import pyogrio
 import pytest
 
 from gis_app.analytics import park_areas
-from gis_app.layers import read_plan, write_plan
 from gis_app.settings import LEASABLE_LAND_USES, PROVINCES
+from gis_app.storage import read_plan
+from gis_app.storage.gpkg import write_plan
 
 LEASABLE = ", ".join(f"'{u}'" for u in LEASABLE_LAND_USES)
 SQL = f"""

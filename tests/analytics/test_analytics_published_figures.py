@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 
 from gis_app.analytics import province_indicators, reclamation_candidates
-from gis_app.layers import read_plan
 from gis_app.sample.builtup import write_builtup_raster
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 
 
 @pytest.fixture(scope="module")

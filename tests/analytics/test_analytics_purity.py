@@ -9,7 +9,7 @@ import pytest
 
 from gis_app import analytics
 from gis_app.errors import CRSError
-from gis_app.layers.crs import to_crs
+from gis_app.model.crs import to_crs
 from gis_app.sample.builtup import write_builtup_raster
 
 ENTRY_POINTS = {
@@ -52,7 +52,7 @@ def test_geographic_plans_are_refused(mixed, name):
 
 @pytest.mark.parametrize("name", sorted(ENTRY_POINTS))
 def test_a_plan_without_plots_or_projects(name):
-    from gis_app.testing_builders import ParkSpec, build_plan
+    from gis_app.testing.builders import ParkSpec, build_plan
 
     plan = build_plan([ParkSpec("A", 100.0, "approved", leasable_attr_ha=0.8)])
     out = ENTRY_POINTS[name](plan)

@@ -13,7 +13,7 @@ from rasterio.warp import Resampling, calculate_default_transform, reproject
 from gis_app.analytics import ReclamationRules, reclamation_candidates, zonal_mean
 from gis_app.errors import CRSError, LayerError
 from gis_app.sample.builtup import write_builtup_raster
-from gis_app.testing_builders import GAP_M, ORIGIN, PARK_HEIGHT_M
+from gis_app.testing.builders import GAP_M, ORIGIN, PARK_HEIGHT_M
 
 #: rasterio's warp helpers and rasterstats still use affine's deprecated "*" operator (third
 #: party; our own code avoids it).

@@ -7,7 +7,7 @@ import math
 import pytest
 
 from gis_app.analytics import WastewaterThresholds, wastewater_coverage, wastewater_status
-from gis_app.testing_builders import ParkSpec, PlantSpec, build_plan
+from gis_app.testing.builders import ParkSpec, PlantSpec, build_plan
 
 
 def test_tiny_plan_plant(tiny):

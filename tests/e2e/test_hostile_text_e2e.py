@@ -3,7 +3,7 @@ an officer in headless Chromium, runs none of it and loads nothing.
 
 Every park, plot, plant and tenant of a copy of the Ninh Bình sample is named with markup
 (``<img src=x onerror=alert(1)>``, ``<script>``, ``"><svg onload=...>``), Markdown that fetches
-an image and a spreadsheet formula (:mod:`gis_app.testing_hostile`). The officer opens the
+an image and a spreadsheet formula (:mod:`gis_app.testing.hostile`). The officer opens the
 overview (a park's popup), the park page (a plot's popup and card, which names its tenant), the
 vacant-land search (a result's popup) and the data page. No dialog may open, no request may
 leave this machine or ask for the ``x`` of ``src=x``, no script may set ``window.__pwned``, and
@@ -29,7 +29,7 @@ from e2e_support import (
 
 from gis_app.settings import PROVINCES
 from gis_app.symbology import PLOT_STATUS_COLOURS
-from gis_app.testing_hostile import HOSTILE, IMG, MARKUP, write_hostile_province
+from gis_app.testing.hostile import HOSTILE, IMG, MARKUP, write_hostile_province
 from gis_app.viewer.auth import add_officer
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 from pypdf import PdfReader
 
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.testing import tiny_plan
 
 

@@ -7,7 +7,7 @@ from sheet_fixtures import page_text, pdf_pages
 
 from gis_app.export import SheetLayout, render_park_sheet, sheet_bytes, sheet_data_from_plan
 from gis_app.testing import tiny_plan
-from gis_app.testing_hostile import IMG
+from gis_app.testing.hostile import IMG
 
 MATH = r"$\frac{1}{$ KCN $x^2$"
 

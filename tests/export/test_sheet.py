@@ -23,7 +23,7 @@ from gis_app.export import (
 )
 from gis_app.export.mapframe import corner_points
 from gis_app.export.style import sheet_style
-from gis_app.layers.crs import to_crs, transformer
+from gis_app.model.crs import to_crs, transformer
 from gis_app.settings import ILLUSTRATIVE_NOTICE_VI, PROVINCES, REFERENCE_ATTRIBUTION
 from gis_app.testing import ORIGIN, tiny_plan
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from history_fixtures import make_history
 
-from gis_app.layers import write_plan
+from gis_app.storage.gpkg import write_plan
 from gis_app.testing import tiny_plan
 
 

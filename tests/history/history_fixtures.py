@@ -19,8 +19,8 @@ from datetime import date
 import pandas as pd
 
 from gis_app.history import Basis, record_change, start_history
-from gis_app.layers import write_plan
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
+from gis_app.storage.gpkg import write_plan
 from gis_app.testing import tiny_plan
 
 SURVEY = Basis.imported("survey_2011.dxf", "Nguyễn Văn A")

@@ -12,15 +12,14 @@ from gis_app.analytics import province_indicators
 from gis_app.history import (
     Basis,
     HistoryError,
-    approve_scenario,
     as_of,
     changes,
     reverse,
     start_history,
 )
-from gis_app.layers import read_plan
-from gis_app.scenarios import LeasePlots, Scenario
+from gis_app.scenarios import LeasePlots, Scenario, approve_scenario
 from gis_app.scenarios.store import ScenarioStore
+from gis_app.storage import read_plan
 
 APPROVAL = Basis.decision("30/QĐ-UBND", date(2021, 3, 1), "UBND tỉnh Bắc Ninh",
                           document_ref="Tờ trình 12/TTr-BQL")

@@ -8,7 +8,7 @@ import pytest
 from gis_app.analytics import province_indicators
 from gis_app.history import as_of, check_versions, current, read_history
 from gis_app.history.versions import compare_plans
-from gis_app.layers import read_plan
+from gis_app.storage import read_plan
 
 
 def _keys(frame: pd.DataFrame, key: str) -> list[str]:

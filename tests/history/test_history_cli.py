@@ -89,7 +89,7 @@ def _decision(number: str, when: str) -> list[str]:
 def test_approve_then_reverse_on_the_command_line(with_scenario, capsys):
     from gis_app.analytics import province_indicators
     from gis_app.history import changes
-    from gis_app.layers import read_plan
+    from gis_app.storage import read_plan
 
     def occupancy() -> float:
         table = province_indicators(read_plan(with_scenario), by="legacy_province")

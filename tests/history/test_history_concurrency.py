@@ -17,7 +17,7 @@ from gis_app.history import (
     read_history,
     record_change,
 )
-from gis_app.layers import read_plan
+from gis_app.storage import read_plan
 
 
 def test_concurrent_edits_in_two_processes_are_both_recorded(writable_history):

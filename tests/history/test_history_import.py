@@ -17,10 +17,10 @@ import pyogrio
 import pytest
 
 from gis_app.cli import main
-from gis_app.history import as_of, changes, check_versions, current, diff, read_history
+from gis_app.history import as_of, changes, check_versions, current, diff, read_history, write_plan
 from gis_app.history.versions import compare_plans
-from gis_app.layers import read_plan, write_plan
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 
 TODAY = date.today()
 

@@ -9,7 +9,7 @@ import pytest
 from history_fixtures import LEASE, SURVEY, leased_a3, rezoned
 
 from gis_app.history import Basis, HistoryError, changes, read_history, record_change, start_history
-from gis_app.layers import read_plan
+from gis_app.storage import read_plan
 from gis_app.testing import tiny_plan
 
 

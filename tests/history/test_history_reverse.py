@@ -18,7 +18,7 @@ from gis_app.history import (
     reverse,
 )
 from gis_app.history.versions import compare_plans
-from gis_app.layers import read_plan
+from gis_app.storage import read_plan
 
 UNDO = Basis.decision("12/QĐ-BQL", date(2020, 1, 1), "BQL các KCN Bắc Ninh")
 

@@ -13,9 +13,9 @@ import shapely
 from gis_app.analytics import province_indicators
 from gis_app.history import as_of, changes, check_versions, current, diff, read_history
 from gis_app.history.versions import compare_plans
-from gis_app.layers import read_plan
-from gis_app.layers.validate import check_plan
+from gis_app.rules.validate import check_plan
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 
 BAC_NINH = PROVINCES["bac_ninh"].default_path
 NINH_BINH = PROVINCES["ninh_binh"].default_path

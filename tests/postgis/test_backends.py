@@ -10,8 +10,8 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 from gis_app.errors import LayerError, ValidationError
-from gis_app.layers import source
-from gis_app.layers.postgis import init_database
+from gis_app.storage import source
+from gis_app.storage.postgis.store import init_database
 from gis_app.testing import tiny_plan
 
 

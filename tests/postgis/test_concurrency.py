@@ -8,9 +8,11 @@ import pandas as pd
 import pytest
 from psycopg import sql as psycopg_sql
 
-from gis_app.layers import postgis, source
-from gis_app.layers.plan import Plan
-from gis_app.layers.postgis import EditConflictError
+from gis_app.history import update_plan
+from gis_app.model.plan import Plan
+from gis_app.storage import source
+from gis_app.storage.postgis import store as postgis
+from gis_app.storage.postgis.store import EditConflictError
 from gis_app.testing import tiny_plan
 
 WORKERS = 6
@@ -24,7 +26,7 @@ def _with_tenant(plan: Plan, project_id: str) -> Plan:
 
 
 def _add_with_retry(url: str, project_id: str) -> None:
-    source.update_plan(url, lambda plan: _with_tenant(plan, project_id), attempts=WORKERS)
+    update_plan(url, lambda plan: _with_tenant(plan, project_id), attempts=WORKERS)
 
 
 def _stale_write(url: str, project_id: str, barrier) -> str:  # noqa: ANN001 - a Barrier proxy

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from gis_app.errors import LayerError
-from gis_app.layers import postgis, source
-from gis_app.layers.pg_connect import parse_url
+from gis_app.storage import source
+from gis_app.storage.postgis import store as postgis
+from gis_app.storage.postgis.connect import parse_url
 from gis_app.testing import tiny_plan
 
 
@@ -54,7 +55,7 @@ def test_uninitialised_database_says_what_to_run(pg_url):
 
 
 def test_init_is_idempotent_and_records_the_version(pg_url, pg_cluster, pg_db):
-    from gis_app.layers.pg_schema import MIGRATIONS, SCHEMA_VERSION
+    from gis_app.storage.postgis.schema import MIGRATIONS, SCHEMA_VERSION
 
     assert postgis.init_database(pg_url) == 0
     assert postgis.init_database(pg_url) == SCHEMA_VERSION == MIGRATIONS[-1].version

@@ -26,8 +26,8 @@ from gis_app.history import (
     start_history,
 )
 from gis_app.history.versions import compare_plans
-from gis_app.layers import source
-from gis_app.layers.postgis import init_database
+from gis_app.storage import source
+from gis_app.storage.postgis.store import init_database
 from gis_app.testing import tiny_plan
 
 
@@ -88,7 +88,7 @@ def test_a_refused_change_writes_nothing(src):
 
 @pytest.mark.postgis
 def test_history_travels_with_db_push(tmp_path, pg_url):
-    from gis_app.layers.transfer import copy_province
+    from gis_app.storage.transfer import copy_province
 
     path = tmp_path / "bac_ninh.gpkg"
     source.write_plan(path, tiny_plan())

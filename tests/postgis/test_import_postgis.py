@@ -10,9 +10,9 @@ import pytest
 
 from gis_app.cli import main
 from gis_app.errors import ValidationError
-from gis_app.layers import source
-from gis_app.layers.crs import to_crs
-from gis_app.layers.postgis import init_database, layer_versions
+from gis_app.model.crs import to_crs
+from gis_app.storage import source
+from gis_app.storage.postgis.store import init_database, layer_versions
 from gis_app.testing import tiny_plan
 
 pytestmark = pytest.mark.postgis
@@ -34,7 +34,7 @@ def province_gpkg(tmp_path: Path) -> Path:
 
     path = tmp_path / "bac_ninh.gpkg"
     info = pd.DataFrame({"key": ["province"], "value": ["bac_ninh"]})
-    from gis_app.layers import write_layers
+    from gis_app.storage.gpkg import write_layers
 
     write_layers(path, {**tiny_plan().layers(), "dataset_info": info}, fresh=True)
     return path
@@ -100,7 +100,7 @@ def _impossible_survey(folder: Path) -> Path:
 
 
 def test_both_backends_refuse_the_same_impossible_rows_alike(db, tmp_path, province_gpkg):
-    from gis_app.layers.importer import import_layer
+    from gis_app.imports.importer import import_layer
 
     survey = _impossible_survey(tmp_path)
     found = {}

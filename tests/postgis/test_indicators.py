@@ -12,10 +12,11 @@ from pandas.testing import assert_frame_equal
 
 from gis_app.analytics import park_areas
 from gis_app.analytics.areas import AREA_COLUMNS as PYTHON_COLUMNS
-from gis_app.layers import gpkg, postgis, source
-from gis_app.layers.pg_connect import connect, parse_url
-from gis_app.layers.pg_indicators import AREA_COLUMNS, park_areas_sql
 from gis_app.settings import PROVINCES
+from gis_app.storage import gpkg, source
+from gis_app.storage.postgis import store as postgis
+from gis_app.storage.postgis.connect import connect, parse_url
+from gis_app.storage.postgis.indicators import AREA_COLUMNS, park_areas_sql
 from gis_app.testing import tiny_plan
 
 

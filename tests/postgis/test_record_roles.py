@@ -29,19 +29,21 @@ from gis_app.history import (
     record_change,
     reverse,
     start_history,
+    update_plan,
 )
 from gis_app.history.versions import compare_plans
-from gis_app.layers import postgis, source
-from gis_app.layers.crs import to_crs
-from gis_app.layers.pg_schema import (
+from gis_app.model.crs import to_crs
+from gis_app.scenarios import LeasePlots, Scenario
+from gis_app.scenarios.store import ScenarioStore
+from gis_app.storage import source
+from gis_app.storage.postgis import store as postgis
+from gis_app.storage.postgis.schema import (
     CHANGES_TABLE,
     CONFIDENTIAL_TENANT_COLUMNS,
     HISTORY_TABLES,
     PUBLIC_VIEWS,
     SCHEMA_VERSION,
 )
-from gis_app.scenarios import LeasePlots, Scenario
-from gis_app.scenarios.store import ScenarioStore
 from gis_app.testing import tiny_plan
 
 pytestmark = pytest.mark.postgis
@@ -153,7 +155,7 @@ def test_officers_still_record_reverse_approve_import_and_save(recorded, tmp_pat
     assert sorted(closed["change_to"]) == ["C0002", "C0003", "C0004"]  # A3's versions
     assert len(history.versions["tenants"]) == len(tiny_plan().tenants) + 1  # T9 appended
     # A versioned edit of the plan and an import into the database.
-    edited = source.update_plan(url, lambda plan: plan.replace(
+    edited = update_plan(url, lambda plan: plan.replace(
         parks=plan.parks.assign(name_vi="Quế Võ mới")))
     assert source.read_plan(url).parks["name_vi"].tolist() == edited.parks[
         "name_vi"].tolist()

@@ -6,8 +6,9 @@ import psycopg
 import pytest
 
 from gis_app.errors import LayerError
-from gis_app.layers import postgis, source
-from gis_app.layers.pg_schema import CONFIDENTIAL_TENANT_COLUMNS
+from gis_app.storage import source
+from gis_app.storage.postgis import store as postgis
+from gis_app.storage.postgis.schema import CONFIDENTIAL_TENANT_COLUMNS
 from gis_app.testing import tiny_plan
 
 

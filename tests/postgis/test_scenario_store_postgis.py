@@ -14,11 +14,11 @@ import shapely
 
 from gis_app.cli import main
 from gis_app.errors import LayerError, ScenarioError
-from gis_app.layers import source
-from gis_app.layers.postgis import init_database
 from gis_app.scenarios import ReclaimProjects, RezonePlots, Scenario, SplitPlot
 from gis_app.scenarios.store import ScenarioStore, StaleScenarioError
 from gis_app.settings import PROVINCES
+from gis_app.storage import source
+from gis_app.storage.postgis.store import init_database
 from gis_app.testing import ORIGIN, tiny_plan
 
 OX, OY = ORIGIN

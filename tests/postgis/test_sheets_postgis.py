@@ -17,9 +17,9 @@ from pypdf import PdfReader
 
 from gis_app.cli import main
 from gis_app.export import SheetLayout, load_sheet_data, render_park_sheet, sheet_bytes
-from gis_app.layers import source
-from gis_app.layers.transfer import copy_province
 from gis_app.settings import PROVINCES
+from gis_app.storage import source
+from gis_app.storage.transfer import copy_province
 
 FILE = PROVINCES["bac_ninh"].default_path
 

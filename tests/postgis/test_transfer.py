@@ -13,8 +13,8 @@ from geopandas.testing import assert_geodataframe_equal
 from pandas.testing import assert_frame_equal
 
 from gis_app.cli import main
-from gis_app.layers import gpkg, source
 from gis_app.settings import PROVINCES
+from gis_app.storage import gpkg, source
 from gis_app.testing import tiny_plan
 
 GDAL_VALIDATOR = "/usr/lib/python3/dist-packages/osgeo_utils/samples/validate_gpkg.py"

@@ -13,11 +13,11 @@ import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251 - a viewer test beside the server fixture
 
 from gis_app.cli import main
-from gis_app.layers import source
-from gis_app.layers.transfer import copy_province
 from gis_app.scenarios import RezonePlots
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.search.examples import write_example
+from gis_app.storage import source
+from gis_app.storage.transfer import copy_province
 from gis_app.viewer import cache, frame, launch
 from gis_app.viewer.auth import add_officer
 from gis_app.viewer.scenario_ui import t

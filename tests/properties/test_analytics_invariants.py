@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from gis_app.analytics import park_areas, province_indicators, wastewater_coverage
 from gis_app.analytics.areas import ADDITIVE_AREA_COLUMNS
-from gis_app.layers.schema import PLOT_LAND_USES, PLOT_STATUSES
-from gis_app.testing_builders import ParkSpec, PlantSpec, PlotSpec, build_plan
+from gis_app.model.schema import PLOT_LAND_USES, PLOT_STATUSES
+from gis_app.testing.builders import ParkSpec, PlantSpec, PlotSpec, build_plan
 
 PARK_STATUSES = ("approved", "established", "operating")
 

@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from geopandas.testing import assert_geodataframe_equal
 
-from gis_app.layers import read_layer, read_plan, validate_file
 from gis_app.sample.build import build_province
 from gis_app.settings import LEASABLE_LAND_USES, PROVINCES
+from gis_app.storage import read_layer, read_plan, validate_file
 
 BAC_NINH = PROVINCES["bac_ninh"].default_path
 NINH_BINH = PROVINCES["ninh_binh"].default_path

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from gis_app.layers.validate import check_plan
+from gis_app.rules.validate import check_plan
 from gis_app.sample.scale import build_scaled
 from gis_app.settings import PROVINCES
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from gis_app.layers import write_plan
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
+from gis_app.storage.gpkg import write_plan
 from gis_app.testing import tiny_plan
 
 

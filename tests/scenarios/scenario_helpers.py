@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import shapely
 
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.settings import LEASABLE_LAND_USES
 from gis_app.testing import ORIGIN
 

@@ -9,10 +9,10 @@ import pytest
 from pypdf import PdfReader
 
 from gis_app.cli import main
-from gis_app.layers import read_plan
 from gis_app.scenarios.examples import EXAMPLE_ID
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 
 
 @pytest.fixture

@@ -7,8 +7,7 @@ from pathlib import Path
 import pytest
 from scenario_helpers import box, simple_park_indicators, simple_province_indicators
 
-from gis_app.layers import read_layer, write_layers
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.scenarios import (
     AddPark,
     LeasePlots,
@@ -25,6 +24,8 @@ from gis_app.scenarios.compare import (
     compare,
     differences,
 )
+from gis_app.storage import read_layer
+from gis_app.storage.gpkg import write_layers
 
 FUNCS = {"park_indicators": simple_park_indicators,
          "province_indicators": simple_province_indicators}

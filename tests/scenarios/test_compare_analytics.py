@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from gis_app.layers import read_plan
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.scenarios import ReclaimProjects, Scenario, UpgradeWastewaterPlant, evaluate
 from gis_app.scenarios.compare import compare
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 
 
 @pytest.mark.parametrize("key", ["bac_ninh", "ninh_binh"])

@@ -6,11 +6,11 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from gis_app.layers import read_plan
 from gis_app.scenarios import LeasePlots, MergePlots, RezonePlots
 from gis_app.scenarios.describe import describe
 from gis_app.scenarios.examples import ninh_binh_2024
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 from gis_app.testing import tiny_plan
 
 

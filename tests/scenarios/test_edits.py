@@ -9,8 +9,8 @@ import shapely
 import shapely.affinity
 from scenario_helpers import box, line, point, simple_park_indicators
 
-from gis_app.layers.plan import Plan
-from gis_app.layers.validate import check_plan
+from gis_app.model.plan import Plan
+from gis_app.rules.validate import check_plan
 from gis_app.scenarios import (
     AddPark,
     AddWastewaterPlant,

@@ -10,7 +10,7 @@ import pytest
 from scenario_helpers import box, line, simple_park_indicators
 
 from gis_app.errors import ScenarioError
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.scenarios import (
     AddPark,
     Edit,

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 import shapely
 
-from gis_app.layers import read_plan
 from gis_app.scenarios import evaluate
 from gis_app.scenarios.compare import compare
 from gis_app.scenarios.examples import EXAMPLE_ID, EXTENSION_HA, ninh_binh_2024
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 
 PATH = PROVINCES["ninh_binh"].default_path
 

@@ -10,10 +10,10 @@ import pytest
 from scenario_helpers import simple_park_indicators, simple_province_indicators
 
 from gis_app.errors import ExportError
-from gis_app.layers import list_layers, read_layer, read_plan
 from gis_app.scenarios import MergePlots, ReclaimProjects, Scenario
 from gis_app.scenarios.export import REPORT_HEADERS, SHEETS, export_scenario
 from gis_app.scenarios.store import ScenarioStore
+from gis_app.storage import list_layers, read_layer, read_plan
 
 FUNCS = {"park_indicators": simple_park_indicators,
          "province_indicators": simple_province_indicators}

@@ -16,8 +16,7 @@ import pandas as pd
 import pytest
 import shapely
 
-from gis_app.layers import read_plan
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.scenarios import (
     AddPark,
     AddWastewaterPlant,
@@ -42,6 +41,7 @@ from gis_app.scenarios import (
 from gis_app.scenarios._frames import rebuild
 from gis_app.scenarios.examples import extension_polygon
 from gis_app.settings import PROVINCES
+from gis_app.storage import read_plan
 
 
 @dataclass(frozen=True, kw_only=True)

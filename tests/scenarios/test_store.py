@@ -12,8 +12,7 @@ import pytest
 from scenario_helpers import box, line, point
 
 from gis_app.errors import ScenarioError
-from gis_app.layers import list_layers, read_layer, read_plan
-from gis_app.layers.schema import SCHEMAS
+from gis_app.model.schema import SCHEMAS
 from gis_app.scenarios import (
     AddPark,
     AddWastewaterPlant,
@@ -32,6 +31,7 @@ from gis_app.scenarios import (
     evaluate,
 )
 from gis_app.scenarios.store import ScenarioStore, StaleScenarioError
+from gis_app.storage import list_layers, read_layer, read_plan
 
 
 def _every_operation() -> Scenario:

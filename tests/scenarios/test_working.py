@@ -13,7 +13,7 @@ import pytest
 import shapely
 from scenario_helpers import box
 
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.scenarios import _working
 from gis_app.scenarios._working import WorkingPlan
 

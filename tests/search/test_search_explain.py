@@ -11,11 +11,11 @@ import dataclasses
 
 import pytest
 
-from gis_app.layers.gpkg import read_context, read_plan
 from gis_app.search import SearchQuery, build_index, explain, search
 from gis_app.search.examples import example_plan, example_roads_rail
 from gis_app.search.explain import condition_text, lines
 from gis_app.settings import PROVINCES
+from gis_app.storage.gpkg import read_context, read_plan
 
 ALL = 10**6  # a limit above any count: the search returns every site
 #: The issue's case: 30 ha within 40 km of Nội Bài with 1,000 m³/day of wastewater headroom.

@@ -7,11 +7,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from gis_app.layers.gpkg import read_context, read_plan
 from gis_app.search import SearchQuery, build_index
 from gis_app.search.groups import grow_in_graph
 from gis_app.search.search import _eligible
 from gis_app.settings import PROVINCES
+from gis_app.storage.gpkg import read_context, read_plan
 
 _EPS_HA = 1e-9
 

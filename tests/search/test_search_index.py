@@ -16,7 +16,6 @@ import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
 
-from gis_app.layers.gpkg import read_context, read_plan
 from gis_app.search import (
     POINT_COLUMNS,
     RESULT_COLUMNS,
@@ -31,6 +30,7 @@ from gis_app.search import (
 )
 from gis_app.search.examples import example_plan, example_roads_rail
 from gis_app.settings import PROVINCES
+from gis_app.storage.gpkg import read_context, read_plan
 from gis_app.testing import ORIGIN
 
 _EPS_HA = 1e-9

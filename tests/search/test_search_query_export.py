@@ -12,7 +12,7 @@ import shapely
 from hypothesis import given
 from hypothesis import strategies as st
 
-from gis_app.layers.crs import to_crs, transformer
+from gis_app.model.crs import to_crs, transformer
 from gis_app.search import QueryError, SearchQuery, search, to_csv, to_geojson
 from gis_app.search.examples import CRS, example_plan, example_roads_rail
 from gis_app.search.settings import DESTINATION_KEYS

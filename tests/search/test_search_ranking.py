@@ -8,7 +8,7 @@ import shapely
 from geopandas.testing import assert_geodataframe_equal
 
 from gis_app.errors import CRSError, LayerError
-from gis_app.layers.crs import transformer
+from gis_app.model.crs import transformer
 from gis_app.search import (
     DESTINATIONS,
     RESULT_COLUMNS,

@@ -15,7 +15,7 @@ import folium
 import pytest
 
 from gis_app.testing import tiny_plan
-from gis_app.testing_hostile import HOSTILE, IMG, MARKDOWN, SCRIPT, SVG
+from gis_app.testing.hostile import HOSTILE, IMG, MARKDOWN, SCRIPT, SVG
 from gis_app.viewer import maps
 from gis_app.viewer.escape import html_text, md_text
 from gis_app.viewer.indicators import park_indicators

@@ -109,7 +109,7 @@ def test_screening_and_efficiency_explained_in_both_languages(nb_app: AppTest) -
 def test_hostile_names_stay_text(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     """Park names and plot codes typed into a file reach the link's (Markdown) label escaped,
     and the tables as plain text."""
-    from gis_app.testing_hostile import write_hostile_province
+    from gis_app.testing.hostile import write_hostile_province
     from gis_app.viewer.escape import md_text
 
     data = write_hostile_province(LAYERS / "ninh_binh.gpkg", tmp_path / "hostile.gpkg")

@@ -12,7 +12,7 @@ import pytest
 import shapely
 
 from gis_app.errors import ImportDataError
-from gis_app.layers.crs import to_crs
+from gis_app.model.crs import to_crs
 from gis_app.scenarios import MergePlots, Scenario, evaluate
 from gis_app.scenarios.compare import change_layer
 from gis_app.testing import ORIGIN, tiny_plan

@@ -9,12 +9,12 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from viewer_helpers import APP, open_page, texts
 
-from gis_app.layers.gpkg import read_context, read_plan
 from gis_app.search import build_index, explain
 from gis_app.search.explain import lines
 from gis_app.search.query import SearchQuery
 from gis_app.settings import PROVINCES
-from gis_app.testing_hostile import IMG, SCRIPT, SVG, write_hostile_province
+from gis_app.storage.gpkg import read_context, read_plan
+from gis_app.testing.hostile import IMG, SCRIPT, SVG, write_hostile_province
 from gis_app.viewer.escape import md_text
 
 NOI_BAI = SearchQuery(min_area_ha=30.0, min_headroom_m3_day=1000.0,

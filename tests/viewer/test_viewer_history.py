@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 from viewer_helpers import APP, open_page, texts
 
 from gis_app.history import Basis, record_change, start_history
-from gis_app.layers import read_plan
+from gis_app.storage import read_plan
 
 
 @pytest.fixture

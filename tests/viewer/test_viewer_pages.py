@@ -205,7 +205,8 @@ def test_corrupt_file_shows_a_readable_error(monkeypatch, tmp_path):
 def test_invalid_file_points_to_the_data_page(monkeypatch, tmp_path, province_file):
     import geopandas as gpd
 
-    from gis_app.layers import read_layer, write_layers
+    from gis_app.storage import read_layer
+    from gis_app.storage.gpkg import write_layers
 
     plots = read_layer(province_file, "plots")
     plots.loc[plots["plot_code"] == "B1", "area_ha"] = 9.0  # measured: 1 ha

@@ -7,14 +7,14 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from gis_app.layers.schema import (
+from gis_app.model.schema import (
     BOOKKEEPING_TITLES,
     CONTEXT_LAYERS,
     DATASET_TABLE,
     SCHEMAS,
     SOURCES_TABLE,
 )
-from gis_app.layers.source import describe
+from gis_app.storage.source import describe
 from gis_app.viewer import cache, frame
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label

@@ -19,7 +19,7 @@ from gis_app.analytics.actions import province_actions
 from gis_app.analytics.efficiency import EfficiencyThresholds
 from gis_app.analytics.reclamation import ReclamationRules
 from gis_app.analytics.wastewater import WastewaterThresholds
-from gis_app.layers.plan import Plan
+from gis_app.model.plan import Plan
 from gis_app.viewer import frame
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import builtup_raster_of, label

@@ -9,7 +9,7 @@ import shapely
 import streamlit as st
 
 from gis_app.formatting import number, percent
-from gis_app.layers.crs import to_crs
+from gis_app.model.crs import to_crs
 from gis_app.viewer import cache, frame, history_panel, keep, maps
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import builtup_raster_of, label

@@ -12,8 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from gis_app.errors import GisAppError
-from gis_app.layers.plan import Plan
-from gis_app.layers.schema import PARK_STATUSES, PLANT_STATUSES, ZONE_LAND_USES
+from gis_app.model.plan import Plan
+from gis_app.model.schema import PARK_STATUSES, PLANT_STATUSES, ZONE_LAND_USES
 from gis_app.scenarios import (
     AddPark,
     AddWastewaterPlant,
@@ -78,8 +78,8 @@ def render_sheet(path: str, scenario_id: str, park_code: str, lang: str, key: st
     """Cached :func:`gis_app.scenarios.export.render_sheet` as PDF bytes; ``key`` = file
     version + scenario version."""
     from gis_app.export import sheet_bytes
-    from gis_app.layers import read_plan
     from gis_app.scenarios.export import render_sheet as render
+    from gis_app.storage import read_plan
 
     store = ScenarioStore(path)
     scenario = store.open(scenario_id)

@@ -12,7 +12,7 @@ import dataclasses
 
 import streamlit as st
 
-from gis_app.layers.schema import PLOT_LAND_USES
+from gis_app.model.schema import PLOT_LAND_USES
 from gis_app.search import DESTINATIONS, QueryError, SearchQuery, to_csv, to_geojson
 from gis_app.search.explain import lines as explain_lines
 from gis_app.settings import LEASABLE_LAND_USES

@@ -1,0 +1,6 @@
+"""The viewer: a Streamlit app over the same engine (``kcn-gis view``).
+
+:mod:`.app` is the script Streamlit runs; :mod:`.views` holds one module per page (overview,
+park, vacant land, officer desk, data, scenarios, map sheets); :mod:`.maps` and :mod:`.draw`
+make the folium maps; :mod:`.launch` starts the server. Only this package imports Streamlit.
+"""
