@@ -90,20 +90,21 @@ def grow_in_graph(
     for seed in order.tolist():
         if used[seed] or exhausted[seed]:
             continue
-        frontier = {p for p in neighbours[seed] if pool[p]}
+        # The frontier holds exactly the pool plots next to the growth that are neither used
+        # nor taken: kept up to date step by step instead of filtered again at every step.
+        frontier = {p for p in neighbours[seed] if pool[p] and not used[p]}
         if not frontier:
             continue
         members, total = [seed], areas[seed]
         taken = {seed}
-        while total < target:
-            frontier = {p for p in frontier if not used[p] and p not in taken}
-            if not frontier:
-                break
+        while total < target and frontier:
             best = max(frontier, key=lambda p: (areas[p], -p))
+            frontier.discard(best)
             members.append(best)
             taken.add(best)
             total += areas[best]
-            frontier.update(p for p in neighbours[best] if pool[p])
+            frontier.update(p for p in neighbours[best]
+                            if pool[p] and not used[p] and p not in taken)
         if total < target:
             for p in members:
                 exhausted[p] = True
