@@ -135,8 +135,10 @@ def _grow(index: SearchIndex, eligible: np.ndarray, query: SearchQuery) -> list[
     has_single[index.park_id[big_enough]] = True
     pool = eligible & ~has_single[index.park_id]
     seeds = index.by_area[pool[index.by_area]]
+    rank = np.empty(len(index.by_area), dtype=np.int64)
+    rank[index.by_area] = np.arange(len(rank))
     return grow_in_graph(seeds, index.area, index.neighbours, query.min_area_ha,
-                         query.max_area_ha, in_pool=pool)
+                         query.max_area_ha, in_pool=pool, rank=rank)
 
 
 def _group_candidates(index: SearchIndex, groups: list[np.ndarray]) -> Columns:
