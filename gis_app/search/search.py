@@ -367,7 +367,7 @@ def _nearest_candidates(index: SearchIndex,
         rows = order[start:end]
         found.append(rows[_fits_at(index, query, park_ok, rows)])
         count += len(found[-1])
-        start = end
+        start, step = end, step * 2  # few fit (a far park, say): read more at a time
         if count >= query.limit:
             # Everything further away than the limit-th fitting plot ranks after it; plots
             # at exactly its distance may still win on score, so they are read too.
