@@ -6,7 +6,9 @@ Scales:
 - ``sample``: the two shipped province files, ``layers/bac_ninh.gpkg`` and
   ``layers/ninh_binh.gpkg``;
 - ``national``: 450 parks, 250,000 plots, 150,000 projects (the issue's national register),
-  one of the parks with 2,000 plots (the one-park map and sheet cases draw it).
+  one of the parks with 2,000 plots (the one-park map and sheet cases draw it);
+- ``million`` (optional, only when asked for): 1,800 parks, 1,000,000 plots, 600,000
+  projects; only loading, validating and summarising are measured there (cases.SCALE_CASES).
 
 Synthetic files are written under ``benchmarks/.cache/`` (git-ignored), keyed by the
 generator's parameters and a hash of its source, so a changed generator rebuilds them
@@ -53,7 +55,11 @@ SCALES: dict[str, list[tuple[str, Synthetic | Path]]] = {
     "sample": [("bac_ninh", ROOT / "layers" / "bac_ninh.gpkg"),
                ("ninh_binh", ROOT / "layers" / "ninh_binh.gpkg")],
     "national": [("national", Synthetic(450, 250_000, 150_000, big_park_plots=2_000))],
+    # Optional (never run by default): four times national, for peak memory and linear time.
+    "million": [("million", Synthetic(1_800, 1_000_000, 600_000, big_park_plots=2_000))],
 }
+#: Scales a run without --scale measures.
+DEFAULT_SCALES = ("sample", "national")
 
 
 def _write(spec: Synthetic, path: Path) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import importlib.util
 import os
-import pwd
 import shutil
 import socket
 import subprocess
@@ -54,10 +53,12 @@ def cluster() -> Iterator[dict[str, str]]:
     if available() is not None:
         yield {}
         return
-    as_root = os.geteuid() == 0
+    as_root = getattr(os, "geteuid", lambda: -1)() == 0  # no geteuid on Windows
     base = Path(tempfile.mkdtemp(prefix="kcn-bench-pg-"))
     prefix: list[str] = []
     if as_root:  # initdb refuses root: the server belongs to the postgres OS user
+        import pwd  # Unix only, as running as root is
+
         owner = pwd.getpwnam(SUPERUSER)
         os.chown(base, owner.pw_uid, owner.pw_gid)
         prefix = ["runuser", "-u", SUPERUSER, "--"]

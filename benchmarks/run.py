@@ -15,23 +15,30 @@ indicators) measured in the same run, since ratios are what compare across machi
 from __future__ import annotations
 
 import argparse
+import contextlib
 import importlib
 import json
 import math
 import os
-import resource
+import platform
 import statistics
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
+
+try:
+    import resource
+except ImportError:  # Windows: no getrusage, so peak memory reads "–" there
+    resource = None  # type: ignore[assignment]
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parent))
 
-from cases import BY_NAME, CASES, Case  # noqa: E402
-from datasets import SCALES, datasets  # noqa: E402
+from cases import BY_NAME, CASES, Case, cases_for  # noqa: E402
+from datasets import DEFAULT_SCALES, SCALES, Synthetic, datasets  # noqa: E402
 
 COLUMNS = ("case", "scale", "median s", "min s", "max s", "peak MB", "floor", "ratio",
            "other", "target", "met")
@@ -44,16 +51,73 @@ def _child(case_name: str, path: Path, repeat: int) -> None:
     for module in ("gis_app.storage.gpkg", "gis_app.analytics", *case.requires):
         importlib.import_module(module)
     state = case.setup(path)
-    setup_peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+    setup_peak = _peak_mb(children=False)
     times, extra = [], {}
     for _ in range(repeat):
         start = time.perf_counter()
         extra = case.run(state) or {}
         times.append(time.perf_counter() - start)
-    peak = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
-               resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss) / 1024.0
+    peak = _peak_mb(children=True)
     print(json.dumps({"times": times, "peak_mb": peak, "setup_peak_mb": setup_peak,
                       "extra": extra}))
+
+
+def _peak_mb(*, children: bool) -> float:
+    """Peak resident memory (MB) of this process (and of the workers it waited for)."""
+    if resource is None:
+        return math.nan
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if children:
+        peak = max(peak, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+    return peak / 1024.0
+
+
+@contextlib.contextmanager
+def busy_core() -> Iterator[subprocess.Popen]:
+    """A second process spinning on one core while the block runs (the "busy core"
+    condition: on a shared machine another program usually holds a core)."""
+    spinner = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(0.2)  # started and spinning before the case starts
+        yield spinner
+    finally:
+        spinner.kill()
+        spinner.wait()
+
+
+def load_average() -> tuple[float, float, float] | None:
+    """The 1, 5 and 15 minute load averages, where the system reports them (not Windows)."""
+    try:
+        return os.getloadavg()
+    except (AttributeError, OSError):
+        return None
+
+
+def cpu_model() -> str:
+    """The processor's name as the system gives it."""
+    with contextlib.suppress(OSError):
+        for line in Path("/proc/cpuinfo").read_text(encoding="utf-8").splitlines():
+            if line.startswith("model name"):
+                return line.split(":", 1)[1].strip()
+    return platform.processor() or platform.machine() or "unknown CPU"
+
+
+def header(repeat: int, started: float, loads: list[tuple[float, float, float]]) -> str:
+    """Date, machine and load of the run: timings belong to both."""
+    when = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime(started))
+    minutes = (time.time() - started) / 60
+    if loads:
+        load = (f"load average (1 min) {loads[0][0]:.2f} at the start, "
+                f"{max(x[0] for x in loads):.2f} at most, {loads[-1][0]:.2f} at the end "
+                f"(5 min at the end: {loads[-1][1]:.2f})")
+    else:
+        load = "load average not reported by this system"
+    return (f"Run of {when}, {minutes:.0f} min, on {os.cpu_count()} cores ({cpu_model()}, "
+            f"{platform.system()} {platform.release()}, Python {platform.python_version()}); "
+            f"{load}.\n\n"
+            f"Median of {repeat} run(s) per case, each case in a fresh process. "
+            "Targets are the issue's, for the national scale (250,000 plots); "
+            "at smaller scales the verdict is in brackets.\n")
 
 
 def measure(case: Case, path: Path, repeat: int, env: dict[str, str]) -> dict:
@@ -65,7 +129,8 @@ def measure(case: Case, path: Path, repeat: int, env: dict[str, str]) -> dict:
         return {"error": "n/a: no PostgreSQL server (see benchmarks/pg.py)"}
     cmd = [sys.executable, str(HERE / "run.py"), "--child", case.name, "--data", str(path),
            "--repeat", str(repeat)]
-    done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
+    with busy_core() if case.busy_core else contextlib.nullcontext():
+        done = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False)
     lines = [ln for ln in done.stdout.splitlines() if ln.startswith("{")]
     if done.returncode != 0 or not lines:
         tail = (done.stderr.strip().splitlines() or ["no output"])[-1]
@@ -134,6 +199,25 @@ def rows_for(label: str, results: dict[str, dict]) -> list[dict]:
     return rows
 
 
+def _plots(label: str) -> int | None:
+    specs = [spec for scale in SCALES.values() for name, spec in scale if name == label]
+    return specs[0].n_plots if specs and isinstance(specs[0], Synthetic) else None
+
+
+def _per_plot_against_national(rows: list[dict]) -> None:
+    """At the million scale, each case's time per plot against national's: 1.0× is linear."""
+    national = {r["case"]: r for r in rows if r["scale"] == "national" and "_times" in r}
+    big, small = _plots("million"), _plots("national")
+    for row in rows:
+        base = national.get(row["case"])
+        if row["scale"] != "million" or "_times" not in row or base is None:
+            continue
+        per_plot = (statistics.median(row["_times"]) / big) / (
+            statistics.median(base["_times"]) / small)
+        row["other"] = ", ".join(x for x in (row["other"], f"per plot: {per_plot:.2f}× "
+                                                           "national's") if x)
+
+
 def table(rows: list[dict]) -> str:
     lines = ["| " + " | ".join(COLUMNS) + " |", "|" + "|".join("---" for _ in COLUMNS) + "|"]
     for row in rows:
@@ -144,7 +228,8 @@ def table(rows: list[dict]) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scale", action="append", choices=list(SCALES),
-                        help="scale to run (repeatable; default: sample and national)")
+                        help="scale to run (repeatable; default: sample and national; "
+                             "'million' only when named)")
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per case (default 5)")
     parser.add_argument("--output", type=Path, help="also write the table to this file")
     parser.add_argument("--case", action="append", choices=[c.name for c in CASES],
@@ -161,27 +246,26 @@ def main(argv: list[str] | None = None) -> int:
     chosen = set(args.case or BY_NAME)
     chosen |= {BY_NAME[n].floor for n in set(chosen) if BY_NAME[n].floor}
     chosen |= {f for n in set(chosen) for f in BY_NAME[n].other_floors}
-    cases = [c for c in CASES if c.name in chosen]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(HERE.parent), str(HERE),
                                          env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
     rows: list[dict] = []
+    started, loads = time.time(), []
     from pg import cluster  # the throwaway PostgreSQL server, when this machine has one
 
     with cluster() as pg_env:
         env.update(pg_env)
-        for scale in args.scale or ["sample", "national"]:
+        for scale in args.scale or DEFAULT_SCALES:
             for label, path in datasets(scale, log=lambda m: print(m, file=sys.stderr)):
                 results = {}
-                for case in cases:
+                for case in cases_for(scale, chosen):
                     print(f"{label}: {case.name} ...", file=sys.stderr, flush=True)
+                    loads += [x for x in [load_average()] if x]
                     results[case.name] = measure(case, path, args.repeat, env)
                 rows += rows_for(label, results)
-    header = (f"Median of {args.repeat} run(s) per case, each case in a fresh process; "
-              f"{os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}. "
-              "Targets are the issue's, for the national scale (250,000 plots); "
-              "at smaller scales the verdict is in brackets.\n")
-    text = header + "\n" + table(rows) + "\n"
+    loads += [x for x in [load_average()] if x]
+    _per_plot_against_national(rows)
+    text = header(args.repeat, started, loads) + "\n" + table(rows) + "\n"
     print(text)
     if args.output:
         args.output.write_text(text, encoding="utf-8")

@@ -238,7 +238,7 @@ def record_write(source: Source, new_plan: Plan, basis: Basis | None = None,
                  expected_versions: Mapping[str, int] | None = None,
                  lock: bool = True) -> str | None:
     """Write ``new_plan`` as the baseline of a source that keeps a history, recorded as a
-    change: what :func:`gis_app.layers.write_plan` and the importer do on such a source.
+    change: what :func:`gis_app.write_plan` and the importer do on such a source.
 
     Unlike :func:`record_change`, a write that changes nothing is stored without a change
     (returns None). ``basis`` defaults to a write through the API by the OS user (an import

@@ -3,7 +3,7 @@
 A :class:`Scenario` never holds a plan, only edits; :func:`gis_app.scenarios.evaluate` applies
 them to a baseline and returns a new plan. Each edit is a frozen dataclass with one job
 (re-zone, reclaim, lease, ...), a ``validate(plan)`` that raises :class:`ScenarioEditError`
-naming the edit, and an ``apply(plan)`` that returns a new :class:`~gis_app.layers.Plan`.
+naming the edit, and an ``apply(plan)`` that returns a new :class:`~gis_app.model.Plan`.
 The built-in edits are :class:`InPlaceEdit` s: written once against a
 :class:`~gis_app.scenarios._working.WorkingPlan`, so that a scenario's edits change one
 working copy in place instead of copying the national plan once per edit.

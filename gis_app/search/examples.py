@@ -47,7 +47,7 @@ def _line(*points: tuple[float, float]) -> shapely.LineString:
 
 
 def example_plan() -> Plan:
-    """The plan of the table above (valid: passes :func:`gis_app.layers.check_plan`)."""
+    """The plan of the table above (valid: passes :func:`gis_app.rules.check_plan`)."""
     base = tiny_plan()
     parks = pd.concat([base.parks, base.parks], ignore_index=True)
     parks["park_code"] = ["P1", "P2"]

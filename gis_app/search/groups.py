@@ -59,13 +59,15 @@ def grow_in_graph(
     min_area_ha: float,
     max_area_ha: float | None = None,
     in_pool: np.ndarray | None = None,
+    rank: np.ndarray | None = None,
 ) -> list[np.ndarray]:
     """The greedy growth of :func:`grow_groups` on a prepared graph.
 
     Parameters
     ----------
     order
-        Positions of the plots that may seed a group, largest area first (ties by position).
+        Positions of the pool plots that may seed a group, largest area first (ties by
+        position).
     area
         Area (ha) of every plot of the graph.
     neighbours
@@ -75,11 +77,19 @@ def grow_in_graph(
     in_pool
         Plots that may join a group (default: all). Restricting a graph to a pool gives the
         groups the pool's own graph would give, positions being in the same order.
+    rank
+        Each plot's place among all plots by area, largest first, ties by position (the
+        inverse of ``np.argsort(-area, kind="stable")``); worked out when not given.
     """
+    if rank is None:
+        rank = np.empty(len(area), dtype=np.int64)
+        rank[np.argsort(-area, kind="stable")] = np.arange(len(area))
     # Python lists: indexing a numpy array one element at a time costs more than the step.
     areas = area.tolist()
-    pool = [True] * len(areas) if in_pool is None else in_pool.tolist()
-    used = [False] * len(areas)
+    # The neighbour a growth takes: the largest, ties to the first (the least rank).
+    first = rank.tolist().__getitem__
+    # Free: in the pool, and neither in a group nor in the growth under way.
+    free = [True] * len(areas) if in_pool is None else in_pool.tolist()
     # Plots of a growth that ran out of neighbours below the target: together they are all
     # the unused pool plots connected to its seed, so growing from any of them would take the
     # same plots (or fewer, once others are used) and fail again. Skipping them as seeds
@@ -88,29 +98,31 @@ def grow_in_graph(
     target = min_area_ha - _EPS_HA
     groups: list[np.ndarray] = []
     for seed in order.tolist():
-        if used[seed] or exhausted[seed]:
+        if not free[seed] or exhausted[seed]:
             continue
-        frontier = {p for p in neighbours[seed] if pool[p]}
+        # The frontier holds exactly the free plots next to the growth: kept up to date step
+        # by step instead of filtered again at every step.
+        frontier = {p for p in neighbours[seed] if free[p]}
         if not frontier:
             continue
+        free[seed] = False
         members, total = [seed], areas[seed]
-        taken = {seed}
-        while total < target:
-            frontier = {p for p in frontier if not used[p] and p not in taken}
-            if not frontier:
-                break
-            best = max(frontier, key=lambda p: (areas[p], -p))
+        while total < target and frontier:
+            best = min(frontier, key=first)
+            frontier.discard(best)
+            free[best] = False
             members.append(best)
-            taken.add(best)
             total += areas[best]
-            frontier.update(p for p in neighbours[best] if pool[p])
+            frontier.update([p for p in neighbours[best] if free[p]])
         if total < target:
             for p in members:
                 exhausted[p] = True
+                free[p] = True
         elif len(members) > 1 and (max_area_ha is None or total <= max_area_ha + _EPS_HA):
+            groups.append(np.array(sorted(members)))  # its plots stay taken
+        else:
             for p in members:
-                used[p] = True
-            groups.append(np.array(sorted(members)))
+                free[p] = True
     return groups
 
 

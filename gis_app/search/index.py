@@ -3,8 +3,15 @@
 Every query looks at the same vacant plots, their distances to roads, rail and destinations,
 and the same adjacency between them; only the filters and the ranking differ. A
 :class:`SearchIndex` holds those once, so a query filters and ranks arrays. Nationally
-(70,000 vacant plots) building it costs about half a second of CPU; a query then takes
-30 ms (plain) to 110 ms (grouping every park) instead of 0.15 s and 0.6 s.
+(70,000 vacant plots) building it costs 0.5-0.9 s of CPU, once per loaded plan (the viewer
+caches it); a query then takes a few milliseconds (50 rows nearest a destination, or by
+score) to about a tenth of a second (grouping plots in every park).
+
+Distances to roads and rail are measured through an STRtree of the lines. The destinations
+are fixed points, so their spatial index is simply the sites sorted by distance to each:
+a nearest-first query walks that order outwards and stops after ``limit`` fitting sites (the
+k-nearest-neighbour plan a GiST index gives PostGIS), and a distance limit to a destination
+is a prefix of it.
 """
 
 from __future__ import annotations
@@ -24,6 +31,10 @@ from .settings import DESTINATION_KEYS
 #: Park attributes a site carries (renamed as in the results).
 _PARK_COLUMNS = {"park_code": "park_code", "name_vi": "park_name_vi", "name_en": "park_name_en",
                  "province": "province", "legacy_province": "legacy_province"}
+
+#: Site attributes a result row shows as they are (a group's are aggregated).
+_ATTRIBUTES = ("park_code", "park_name_vi", "park_name_en", "province", "legacy_province",
+               "land_use", "ready_built_factory")
 
 _DISTANCES = ("road_km", "rail_km", *(f"dest_{k}_km" for k in DESTINATION_KEYS))
 
@@ -49,6 +60,13 @@ class SearchIndex:
     plot_code: np.ndarray  #: plot codes as Python strings (they break ties in the ranking)
     by_area: np.ndarray  #: positions sorted by area, largest first, ties by position
     neighbours: list[tuple[int, ...]]  #: edge neighbours in the same park (positions)
+    #: Per destination key: positions sorted by distance to it (ties by position), the
+    #: spatial index of a fixed point; a nearest-first query walks it outwards.
+    nearest_order: dict[str, np.ndarray]
+    nearest_km: dict[str, np.ndarray]  #: the distances in that order (ascending)
+    #: The park, land use and factory of each site in the dtypes of the search results
+    #: (``string``, ``boolean``), so a search takes its shown rows without converting.
+    attributes: dict[str, pd.api.extensions.ExtensionArray]
 
     def __len__(self) -> int:
         return len(self.sites)
@@ -90,6 +108,8 @@ def build_index(plan: Plan, roads_rail: gpd.GeoDataFrame | None = None) -> Searc
     area = sites["area_ha"].to_numpy(dtype=float)
     numbers = {name: sites[name].astype("float64").to_numpy(na_value=np.nan)
                for name in ("headroom_m3_day", "ready_built_factory", *_DISTANCES)}
+    nearest_order = {key: np.argsort(numbers[f"dest_{key}_km"], kind="stable")
+                     for key in DESTINATION_KEYS}
     return SearchIndex(
         plan=plan,
         roads_rail=roads_rail,
@@ -105,4 +125,8 @@ def build_index(plan: Plan, roads_rail: gpd.GeoDataFrame | None = None) -> Searc
         # Adjacency is a property of each pair, so the graph of all vacant plots restricted
         # to a query's pool is the pool's own graph.
         neighbours=neighbour_lists(adjacent_pairs(sites), len(sites)),
+        nearest_order=nearest_order,
+        nearest_km={key: numbers[f"dest_{key}_km"][order] for key, order in nearest_order.items()},
+        attributes={name: sites[name].astype("boolean" if name == "ready_built_factory"
+                                             else "string").array for name in _ATTRIBUTES},
     )

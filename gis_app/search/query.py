@@ -42,6 +42,8 @@ class SearchQuery:
     max_km_to: tuple[tuple[str, float], ...] = field(default=())  #: (destination key, km)
     allow_groups: bool = True  #: propose adjacent plots together when no single plot fits
     limit: int = DEFAULT_LIMIT
+    #: Destination key: list the sites nearest it first (then by score), not by score.
+    nearest_to: str | None = None
 
     def __post_init__(self) -> None:
         for name in ("min_area_ha", "max_area_ha", "min_headroom_m3_day", "max_road_km",
@@ -65,6 +67,11 @@ class SearchQuery:
                 )
             if not math.isfinite(km) or km < 0:
                 raise QueryError(f"search parameter to_{key}: {km!r} is not a number >= 0")
+        if self.nearest_to is not None and self.nearest_to not in DESTINATION_KEYS:
+            raise QueryError(
+                f"search parameter near: unknown destination {self.nearest_to!r} (known: "
+                f"{', '.join(DESTINATION_KEYS)})"
+            )
         if self.limit < 1:
             raise QueryError(f"search parameter limit: {self.limit} must be at least 1")
 
@@ -122,6 +129,7 @@ _PARAM: dict[str, str] = {
     "max_rail_km": "rail_km",
     "allow_groups": "groups",
     "limit": "limit",
+    "nearest_to": "near",
 }
 _TUPLES = {"park_codes", "land_uses"}
 _BOOLS = {"ready_built_factory", "allow_groups"}
@@ -159,7 +167,7 @@ def _parse(name: str, param: str, text: str) -> object:
         if text.lower() in _FALSE:
             return False
         raise QueryError(f"search parameter {param}: {text!r} is not 1 or 0")
-    if name == "province":
+    if name in ("province", "nearest_to"):
         return text
     if name == "limit":
         try:

@@ -23,7 +23,7 @@ from .groups import grow_in_graph
 from .index import SearchIndex, build_index
 from .measures import wastewater_headroom
 from .query import SearchQuery
-from .rank import POINT_COLUMNS, score, why
+from .rank import POINT_COLUMNS, score_arrays, why_sentences
 from .settings import DESTINATION_KEYS
 
 RESULT_COLUMNS: tuple[str, ...] = (
@@ -59,11 +59,8 @@ def eligible_plots(plan: Plan, query: SearchQuery) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(out, geometry=plots.geometry.name, crs=plots.crs).reset_index(drop=True)
 
 
-def _eligible(index: SearchIndex, query: SearchQuery) -> np.ndarray:
-    """Which index rows :func:`eligible_plots` would return (same filters, on arrays)."""
-    keep = index.land_use.isin(list(query.land_uses or LEASABLE_LAND_USES))
-    if query.ready_built_factory:
-        keep &= index.factory
+def _park_ok(index: SearchIndex, query: SearchQuery) -> np.ndarray:
+    """Which parks (rows of ``index.parks``) pass the query's per-park filters."""
     parks = index.parks
     park_ok = np.ones(len(parks), dtype=bool)
     if query.park_codes:
@@ -74,19 +71,61 @@ def _eligible(index: SearchIndex, query: SearchQuery) -> np.ndarray:
                     | (parks["legacy_province"] == query.province).fillna(False)).to_numpy(bool)
     if query.min_headroom_m3_day is not None:
         park_ok &= (parks["headroom_m3_day"] >= query.min_headroom_m3_day).to_numpy(dtype=bool)
-    return keep & park_ok[index.park_id]
+    return park_ok
+
+
+def _eligible(index: SearchIndex, query: SearchQuery) -> np.ndarray:
+    """Which index rows :func:`eligible_plots` would return (same filters, on arrays)."""
+    keep = index.land_use.isin(list(query.land_uses or LEASABLE_LAND_USES))
+    if query.ready_built_factory:
+        keep &= index.factory
+    return keep & _park_ok(index, query)[index.park_id]
+
+
+def _fits_at(index: SearchIndex, query: SearchQuery, park_ok: np.ndarray,
+             rows: np.ndarray) -> np.ndarray:
+    """Which of the index rows ``rows`` are single sites meeting ``query`` (the filters of
+    :func:`fitting_candidates` for plots, on those rows only)."""
+    uses = index.land_use.categories.get_indexer(list(query.land_uses or LEASABLE_LAND_USES))
+    keep = np.isin(index.land_use.codes[rows], uses[uses >= 0])
+    if query.ready_built_factory:
+        keep &= index.factory[rows]
+    keep &= park_ok[index.park_id[rows]]
+    area = index.area[rows]
+    keep &= area >= query.min_area_ha - _EPS_HA
+    if query.max_area_ha is not None:
+        keep &= area <= query.max_area_ha + _EPS_HA
+    return keep & distance_ok({name: index.numbers[name][rows] for name in _DISTANCES}, query)
+
+
+#: Candidate sites as columns (numpy arrays of equal length): a search reads a handful of
+#: columns of tens of thousands of rows, where a DataFrame's per-access overhead dominates.
+Columns = dict[str, np.ndarray]
 
 
 def _single_candidates(index: SearchIndex, eligible: np.ndarray,
-                       query: SearchQuery) -> pd.DataFrame:
+                       query: SearchQuery) -> Columns:
     """What the score needs of each eligible plot within the area limits (``row``: index row)."""
     fits = eligible & (index.area >= query.min_area_ha - _EPS_HA)
     if query.max_area_ha is not None:
         fits &= index.area <= query.max_area_ha + _EPS_HA
-    rows = np.flatnonzero(fits)
+    return _rows_frame(index, np.flatnonzero(fits))
+
+
+def _rows_frame(index: SearchIndex, rows: np.ndarray) -> Columns:
+    """Candidate rows (``row``: index row) of single plots, in the given order."""
     columns = {name: values[rows] for name, values in index.numbers.items()}
-    return pd.DataFrame({"row": rows, "group": -1, "n_plots": 1, "area_ha": index.area[rows],
-                         **columns})
+    return {"row": rows.astype(np.int64), "group": np.full(len(rows), -1, dtype=np.int64),
+            "n_plots": np.ones(len(rows), dtype=np.int64), "area_ha": index.area[rows],
+            **columns}
+
+
+def _concat(parts: list[Columns]) -> Columns:
+    return {name: np.concatenate([part[name] for part in parts]) for name in parts[0]}
+
+
+def _take(columns: Columns, keep: np.ndarray) -> Columns:
+    return {name: values[keep] for name, values in columns.items()}
 
 
 def _grow(index: SearchIndex, eligible: np.ndarray, query: SearchQuery) -> list[np.ndarray]:
@@ -96,17 +135,20 @@ def _grow(index: SearchIndex, eligible: np.ndarray, query: SearchQuery) -> list[
     has_single[index.park_id[big_enough]] = True
     pool = eligible & ~has_single[index.park_id]
     seeds = index.by_area[pool[index.by_area]]
+    rank = np.empty(len(index.by_area), dtype=np.int64)
+    rank[index.by_area] = np.arange(len(rank))
     return grow_in_graph(seeds, index.area, index.neighbours, query.min_area_ha,
-                         query.max_area_ha, in_pool=pool)
+                         query.max_area_ha, in_pool=pool, rank=rank)
 
 
-def _group_candidates(index: SearchIndex, groups: list[np.ndarray]) -> pd.DataFrame:
+def _group_candidates(index: SearchIndex, groups: list[np.ndarray]) -> Columns:
     """What the score needs of each group: a union's distance is its nearest plot's."""
     sizes = np.array([len(g) for g in groups], dtype=np.int64)
     member = np.concatenate(groups) if groups else np.empty(0, dtype=np.int64)
     starts = np.cumsum(sizes) - sizes
     label = np.repeat(np.arange(len(groups)), sizes)
-    columns: dict[str, object] = {"row": -1, "group": np.arange(len(groups)), "n_plots": sizes}
+    columns: Columns = {"row": np.full(len(groups), -1, dtype=np.int64),
+                        "group": np.arange(len(groups), dtype=np.int64), "n_plots": sizes}
     # pandas sums groups with compensated (Kahan) summation; use it for the same hectares.
     columns["area_ha"] = pd.Series(index.area[member]).groupby(label, sort=True).sum().to_numpy()
     columns["headroom_m3_day"] = index.numbers["headroom_m3_day"][member[starts]]
@@ -118,38 +160,42 @@ def _group_candidates(index: SearchIndex, groups: list[np.ndarray]) -> pd.DataFr
         values = index.numbers[name][member]
         # fmin skips NaN as pandas' min does: unknown only when every plot's is unknown.
         columns[name] = np.fmin.reduceat(values, starts) if len(groups) else values
-    return pd.DataFrame(columns)
+    return columns
 
 
-def _plot_codes(index: SearchIndex, candidates: pd.DataFrame,
+def _plot_codes(index: SearchIndex, candidates: Columns,
                 groups: list[np.ndarray]) -> list[str]:
     """``plot_codes`` as the results write them: a group's codes sorted, comma separated."""
     codes = index.plot_code
     return [codes[row] if group < 0 else ",".join(sorted(codes[groups[group]]))
-            for row, group in zip(candidates["row"], candidates["group"], strict=True)]
+            for row, group in zip(candidates["row"].tolist(), candidates["group"].tolist(),
+                                  strict=True)]
 
 
-def _best(candidates: pd.DataFrame, points: pd.DataFrame, limit: int, index: SearchIndex,
-          groups: list[np.ndarray]) -> tuple[np.ndarray, list[str]]:
+def _best(candidates: Columns, points: dict[str, np.ndarray], limit: int,
+          index: SearchIndex, groups: list[np.ndarray],
+          nearest: str | None = None) -> tuple[np.ndarray, list[str]]:
     """Positions of the ``limit`` best candidates, best first, and their plot codes.
 
-    The order is a stable sort by score, area and plot codes over all candidates; only those
-    scoring at least the ``limit``-th best score can be among the best, so only they are
-    sorted (and their codes written), in their original relative order.
+    The order is a stable sort by score (highest first), area (largest first) and plot codes
+    over all candidates; a nearest-first query puts the distance to its destination before
+    these. Only candidates at least as good as the ``limit``-th on the first key can be among
+    the best, so only they are sorted (and their codes written), in their original order.
     """
-    total = points["score"].to_numpy()
-    if len(total) > limit:
-        cut = np.partition(total, len(total) - limit)[len(total) - limit]
-        contenders = np.flatnonzero(total >= cut)
+    total = points["score"]
+    area = candidates["area_ha"]
+    first = -total if nearest is None else candidates[f"dest_{nearest}_km"]
+    if len(first) > limit:
+        cut = np.partition(first, limit - 1)[limit - 1]
+        contenders = np.flatnonzero(first <= cut)
     else:
-        contenders = np.arange(len(total))
-    codes = _plot_codes(index, candidates.iloc[contenders], groups)
-    ranking = pd.DataFrame({"score": total[contenders],
-                            "area_ha": candidates["area_ha"].to_numpy()[contenders],
-                            "plot_codes": pd.Series(codes, dtype=object)})
-    ranking = ranking.sort_values(["score", "area_ha", "plot_codes"],
-                                  ascending=[False, False, True]).head(limit)
-    order = ranking.index.to_numpy()
+        contenders = np.arange(len(first))
+    codes = _plot_codes(index, _take(candidates, contenders), groups)
+    keys = [(float(s), -float(a), c) for s, a, c in
+            zip(-total[contenders], area[contenders], codes, strict=True)]
+    if nearest is not None:
+        keys = [(float(d), *k) for d, k in zip(first[contenders], keys, strict=True)]
+    order = sorted(range(len(keys)), key=keys.__getitem__)[:limit]
     return contenders[order], [codes[i] for i in order]
 
 
@@ -172,18 +218,18 @@ def _group_sites(index: SearchIndex, groups: list[np.ndarray]) -> gpd.GeoDataFra
                             crs=index.sites.crs)
 
 
-def _shown_sites(index: SearchIndex, chosen: pd.DataFrame, codes: list[str],
+def _shown_sites(index: SearchIndex, chosen: Columns, codes: list[str],
                  groups: list[np.ndarray]) -> gpd.GeoDataFrame:
     """The result rows of the chosen candidates, in their order (all columns but points)."""
     sites = index.sites
     geometry_name = sites.geometry.name
     keep = ["park_code", "park_name_vi", "park_name_en", "province", "legacy_province",
             "land_use", "ready_built_factory"]
-    single = chosen["group"].to_numpy() < 0
-    rows = chosen["row"].to_numpy()[single]
+    single = chosen["group"] < 0
+    rows = chosen["row"][single]
     singles = pd.DataFrame(sites[keep].iloc[rows]).reset_index(drop=True).assign(
         **{geometry_name: sites.geometry.values[rows]})
-    picked = [groups[g] for g in chosen["group"].to_numpy()[~single]]
+    picked = [groups[g] for g in chosen["group"][~single]]
     frames = [singles]
     if picked:
         grouped = _group_sites(index, picked)
@@ -196,7 +242,7 @@ def _shown_sites(index: SearchIndex, chosen: pd.DataFrame, codes: list[str],
     shown["kind"] = np.where(single, "plot", "group")
     shown["plot_codes"] = codes
     for name in ("n_plots", "area_ha", "headroom_m3_day", *_DISTANCES):
-        shown[name] = chosen[name].to_numpy()
+        shown[name] = chosen[name]
     shown = shown.astype({name: "string" for name in _TEXT} | {
         "ready_built_factory": "boolean", "n_plots": "int64"})
     return gpd.GeoDataFrame(shown, geometry=geometry_name, crs=sites.crs)
@@ -227,14 +273,20 @@ def fitting_candidates(index: SearchIndex,
     groups, else -1), ``n_plots``, ``area_ha`` and the numbers the score reads. The search
     ranks these; :func:`gis_app.search.explain.explain` counts them.
     """
+    columns, groups = _fitting(index, query)
+    return pd.DataFrame(columns), groups
+
+
+def _fitting(index: SearchIndex, query: SearchQuery) -> tuple[Columns, list[np.ndarray]]:
+    """:func:`fitting_candidates` as columns."""
     eligible = _eligible(index, query)
     candidates = [_single_candidates(index, eligible, query)]
     groups: list[np.ndarray] = []
     if query.allow_groups and query.min_area_ha > 0:
         groups = _grow(index, eligible, query)
         candidates.append(_group_candidates(index, groups))
-    frame = pd.concat(candidates, ignore_index=True)
-    return frame[distance_ok(frame, query)].reset_index(drop=True), groups
+    columns = _concat(candidates)
+    return _take(columns, distance_ok(columns, query)), groups
 
 
 def search(
@@ -263,7 +315,8 @@ def search(
     Returns
     -------
     GeoDataFrame
-        :data:`RESULT_COLUMNS` and geometry; at most ``query.limit`` rows.
+        :data:`RESULT_COLUMNS` and geometry; at most ``query.limit`` rows, best score first
+        or, with ``query.nearest_to``, nearest that destination first (then by score).
 
     Raises
     ------
@@ -280,15 +333,98 @@ def search(
         index = build_index(plan, roads_rail)
     elif not index.matches(plan, roads_rail):
         raise UsageError("search index: built from another plan or roads layer than given")
-    candidates, groups = fitting_candidates(index, query)
-    points = score(candidates, query)
-    chosen, codes = _best(candidates, points, query.limit, index, groups)
+    if query.nearest_to is not None:
+        candidates, groups = _nearest_candidates(index, query)
+    else:
+        candidates, groups = _fitting(index, query)
+    points = score_arrays(candidates, query)
+    chosen, codes = _best(candidates, points, query.limit, index, groups, query.nearest_to)
     # Text and geometry only for the sites shown: nationally there are 50,000 candidates.
-    sites = _shown_sites(index, candidates.iloc[chosen], codes, groups)
-    shown = points.iloc[chosen].reset_index(drop=True)
-    sites = pd.concat([sites, shown], axis=1)
-    sites["why_vi"] = why(sites, shown, "vi")
-    sites["why_en"] = why(sites, shown, "en")
-    sites["site_id"] = (sites["park_code"] + ":" + sites["plot_codes"]).astype("string")
-    return gpd.GeoDataFrame(sites[list(RESULT_COLUMNS) + [sites.geometry.name]],
-                            geometry=sites.geometry.name, crs=plan.plots.crs)
+    return _result(index, _take(candidates, chosen), codes, groups,
+                   {name: values[chosen] for name, values in points.items()})
+
+
+def _nearest_candidates(index: SearchIndex,
+                        query: SearchQuery) -> tuple[Columns, list[np.ndarray]]:
+    """The candidates a nearest-first query can show: every group, and the single plots met
+    walking outwards from the destination until ``limit`` fit (and all tied with the last).
+
+    The walk follows the index's plots sorted by distance to the destination (its spatial
+    index for that point), so a query reads a few hundred plots, not every vacant one, and
+    a distance limit to the same destination is where the walk stops.
+    """
+    key = str(query.nearest_to)
+    order, km = index.nearest_order[key], index.nearest_km[key]
+    stop = len(order)
+    limit_km = query.destination_limits.get(key)
+    if limit_km is not None:  # km is sorted: the rows within the limit are a prefix
+        stop = int(np.searchsorted(km, limit_km, side="right"))
+    park_ok = _park_ok(index, query)
+    found: list[np.ndarray] = []
+    count, start, step = 0, 0, max(4 * query.limit, 256)
+    while start < stop:
+        end = min(stop, start + step)
+        rows = order[start:end]
+        found.append(rows[_fits_at(index, query, park_ok, rows)])
+        count += len(found[-1])
+        start, step = end, step * 2  # few fit (a far park, say): read more at a time
+        if count >= query.limit:
+            # Everything further away than the limit-th fitting plot ranks after it; plots
+            # at exactly its distance may still win on score, so they are read too.
+            cut = index.numbers[f"dest_{key}_km"][np.concatenate(found)[query.limit - 1]]
+            end = min(stop, int(np.searchsorted(km, cut, side="right")))
+            if end > start:
+                rows = order[start:end]
+                found.append(rows[_fits_at(index, query, park_ok, rows)])
+            break
+    parts = [_rows_frame(index, np.concatenate(found) if found else order[:0])]
+    groups: list[np.ndarray] = []
+    if query.allow_groups and query.min_area_ha > 0:
+        groups = _grow(index, _eligible(index, query), query)
+        grouped = _group_candidates(index, groups)
+        parts.append(_take(grouped, distance_ok(grouped, query)))
+    return _concat(parts), groups
+
+
+def _result(index: SearchIndex, chosen: Columns, codes: list[str],
+            groups: list[np.ndarray], points: dict[str, np.ndarray]) -> gpd.GeoDataFrame:
+    """The result frame (:data:`RESULT_COLUMNS` and geometry) of the chosen candidates.
+
+    Built column by column from arrays: a search shows a few dozen rows, for which pandas'
+    per-operation overhead, not the data, is the cost.
+    """
+    sites = index.sites
+    geometry_name = sites.geometry.name
+    single = chosen["group"] < 0
+    if single.all():  # the usual case: columns taken straight from the index rows
+        rows = chosen["row"]
+        attributes = {name: values.take(rows) for name, values in index.attributes.items()}
+        geometry = sites.geometry.values.take(rows)
+    else:
+        shown = _shown_sites(index, chosen, codes, groups)
+        attributes = {name: shown[name].array for name in index.attributes}
+        geometry = shown.geometry.values
+    numbers = {name: chosen[name].astype("float64")
+               for name in ("area_ha", "headroom_m3_day", *_DISTANCES)}
+    n_plots = chosen["n_plots"].astype("int64")
+    # Sentences read plain Python values (NA as None): indexing arrays per cell costs more.
+    cells: dict[str, list] = {name: values.to_numpy(dtype=object, na_value=None).tolist()
+                              for name, values in attributes.items()}
+    cells |= {name: values.tolist() for name, values in (numbers | points).items()}
+    cells |= {"n_plots": n_plots.tolist(), "plot_codes": codes}
+    site_id = [None if park is None else f"{park}:{code}"
+               for park, code in zip(cells["park_code"], codes, strict=True)]
+    columns: dict[str, object] = {
+        "site_id": pd.array(site_id, dtype="string"),
+        "kind": pd.array(np.where(single, "plot", "group"), dtype="string"),
+        "plot_codes": pd.array(codes, dtype="string"),
+        "n_plots": n_plots,
+        **attributes,
+        **numbers,
+        **points,
+        "why_vi": pd.array(why_sentences(cells, cells, "vi"), dtype="string"),
+        "why_en": pd.array(why_sentences(cells, cells, "en"), dtype="string"),
+    }
+    frame = {name: columns[name] for name in RESULT_COLUMNS}
+    frame[geometry_name] = geometry
+    return gpd.GeoDataFrame(frame, geometry=geometry_name, crs=sites.crs)

@@ -4,10 +4,14 @@ The reference below is the straightforward search (as it was before the index): 
 query, filter the plots, measure every candidate's distances, compute adjacency on the pool,
 score and sort every candidate, then write the sentences of the ones shown. The indexed
 search must return exactly the same frame (sites, order, scores, sentences, geometry) on
-both shipped provinces, with and without groups, whether its index is fresh or reused.
+both shipped provinces and on generated provinces, with and without groups, nearest-first
+or by score, whether its index is fresh or reused. The reference scores and writes its
+sentences with pandas column operations, as the search did before it moved to arrays.
 """
 
 from __future__ import annotations
+
+import re
 
 import geopandas as gpd
 import numpy as np
@@ -15,25 +19,110 @@ import pandas as pd
 import pytest
 import shapely
 from geopandas.testing import assert_geodataframe_equal
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
+from gis_app.sample.scale import build_scaled
 from gis_app.search import (
+    DESTINATIONS,
     POINT_COLUMNS,
     RESULT_COLUMNS,
+    WEIGHTS,
     SearchQuery,
     build_index,
     distance_columns,
     eligible_plots,
     grow_groups,
-    score,
     search,
-    why,
 )
 from gis_app.search.examples import example_plan, example_roads_rail
+from gis_app.search.rank import _TEXT as WHY_TEXT
+from gis_app.search.settings import REFERENCE_HEADROOM_M3_DAY, REFERENCE_KM
 from gis_app.settings import PROVINCES
 from gis_app.storage.gpkg import read_context, read_plan
 from gis_app.testing import ORIGIN
 
 _EPS_HA = 1e-9
+
+
+# -- the score and the sentences, column by column -----------------------------------------------
+def _closeness(km: pd.Series, reference_km: float) -> pd.Series:
+    reference_km = max(reference_km, 1e-6)
+    return (1.0 - km / reference_km).clip(lower=0.0, upper=1.0).fillna(0.0)
+
+
+def score(candidates: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
+    limits = query.destination_limits
+    per_destination = WEIGHTS["destinations"] / len(DESTINATIONS)
+    destinations = sum(
+        (per_destination * _closeness(candidates[f"dest_{d.key}_km"],
+                                      limits.get(d.key, REFERENCE_KM["destination"]))
+         for d in DESTINATIONS),
+        start=pd.Series(0.0, index=candidates.index),
+    )
+    points = pd.DataFrame({
+        "pts_road": WEIGHTS["road"]
+        * _closeness(candidates["road_km"], query.max_road_km or REFERENCE_KM["road"]),
+        "pts_rail": WEIGHTS["rail"]
+        * _closeness(candidates["rail_km"], query.max_rail_km or REFERENCE_KM["rail"]),
+        "pts_destinations": destinations,
+        "pts_wastewater": WEIGHTS["wastewater"]
+        * (candidates["headroom_m3_day"] / REFERENCE_HEADROOM_M3_DAY).clip(0.0, 1.0).fillna(0.0),
+        "pts_ready_built": WEIGHTS["ready_built"]
+        * candidates["ready_built_factory"].astype("float64").fillna(0.0),
+        "pts_single_plot": WEIGHTS["single_plot"] / candidates["n_plots"].astype("float64"),
+    }, index=candidates.index).round(1)
+    points["score"] = points[list(POINT_COLUMNS)].sum(axis=1).round(1)
+    return points
+
+
+def _number(values: pd.Series, decimals: int, lang: str) -> pd.Series:
+    text = values.map(lambda v: f"{v:,.{decimals}f}").astype("string")
+    if lang == "vi":
+        text = text.str.replace(",", "\0").str.replace(".", ",").str.replace("\0", ".")
+    return text
+
+
+def _fill(template: str, **columns: pd.Series) -> pd.Series:
+    index = next(iter(columns.values())).index
+    out = pd.Series("", index=index, dtype="string")
+    for piece in re.split(r"(\{\w+\})", template):
+        name = piece[1:-1]
+        if piece.startswith("{") and name in columns:
+            out = out + columns[name].astype("string").fillna("")
+        else:
+            out = out + piece
+    return out
+
+
+def why(candidates: pd.DataFrame, points: pd.DataFrame, lang: str) -> pd.Series:
+    text = WHY_TEXT[lang]
+    park = candidates["park_name_vi" if lang == "vi" else "park_name_en"]
+    area = _number(candidates["area_ha"], 2, lang)
+    is_group = candidates["n_plots"] > 1
+    head = _fill(text["plot"], codes=candidates["plot_codes"], area=area, park=park).where(
+        ~is_group, _fill(text["group"], n=candidates["n_plots"].astype("string"),
+                         codes=candidates["plot_codes"], area=area, park=park))
+    strong = points[list(POINT_COLUMNS)] >= pd.Series(
+        {f"pts_{k}": w / 2 for k, w in WEIGHTS.items()})
+    nearest = candidates[[f"dest_{d.key}_km" for d in DESTINATIONS]]
+    names = pd.Series({f"dest_{d.key}_km": (d.name_vi if lang == "vi" else d.name_en)
+                       for d in DESTINATIONS})
+    nearest_name = nearest.idxmin(axis=1).map(names) if len(nearest) else pd.Series(dtype="string")
+    phrases = pd.DataFrame({
+        "road": _fill(text["road"], km=_number(candidates["road_km"], 1, lang))
+        .where(strong["pts_road"]),
+        "rail": _fill(text["rail"], km=_number(candidates["rail_km"], 1, lang))
+        .where(strong["pts_rail"]),
+        "dest": _fill(text["dest"], km=_number(nearest.min(axis=1), 0, lang), name=nearest_name)
+        .where(points["pts_destinations"] > 0),
+        "wastewater": _fill(text["wastewater"], m3=_number(candidates["headroom_m3_day"], 0, lang))
+        .where(strong["pts_wastewater"]),
+        "factory": pd.Series(text["factory"], index=candidates.index, dtype="string")
+        .where(candidates["ready_built_factory"].fillna(False).astype(bool)),
+    }, index=candidates.index)
+    joined = phrases.stack().dropna().groupby(level=0).agg("; ".join).reindex(candidates.index)
+    return (head + ": " + joined.fillna(text["none"]) + ".").astype("string")
 
 
 # -- the straightforward search ------------------------------------------------------------------
@@ -100,7 +189,11 @@ def straightforward_search(plan, query, roads_rail):  # noqa: ANN001, ANN201
         keep &= sites[f"dest_{key}_km"] <= km
     sites = sites[keep.to_numpy()]
     sites = pd.concat([sites, score(sites, query)], axis=1)
-    sites = sites.sort_values(["score", "area_ha", "plot_codes"], ascending=[False, False, True])
+    order = ["score", "area_ha", "plot_codes"]
+    if query.nearest_to is not None:  # nearest first, the score's order among equals
+        order.insert(0, f"dest_{query.nearest_to}_km")
+    sites = sites.sort_values(order, ascending=[True] * (len(order) - 3) + [False, False, True],
+                              kind="stable")
     sites = sites.head(query.limit).reset_index(drop=True)
     shown = sites[list(POINT_COLUMNS)]
     sites["why_vi"] = why(sites, shown, "vi")
@@ -258,3 +351,82 @@ def test_an_index_of_another_plan_is_refused():
         search(other, SearchQuery(), roads, index=index)
     with pytest.raises(ValueError, match="roads layer"):
         search(plan, SearchQuery(), roads.copy(), index=index)
+
+
+# -- generated provinces: any query, nearest-first or by score ----------------------------------
+def _generated_roads(plots: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """A road across the middle of the parks and a railway along their diagonal."""
+    x0, y0, x1, y1 = plots.total_bounds
+    middle = (y0 + y1) / 2
+    return gpd.GeoDataFrame(
+        {"kind": ["road", "railway"]},
+        geometry=[shapely.LineString([(x0 - 500, middle), (x1 + 500, middle + 300)]),
+                  shapely.LineString([(x0, y1 + 2000), (x1, y0 - 2000)])],
+        crs=plots.crs)
+
+
+@pytest.fixture(scope="module", params=[3, 11])
+def generated(request):
+    plan = build_scaled(6, 1500, 50, seed=request.param, key="bac_ninh")
+    roads = _generated_roads(plan.plots)
+    return plan, roads, build_index(plan, roads)
+
+
+_KEYS = [d.key for d in DESTINATIONS]
+_queries_of_any_kind = st.builds(
+    SearchQuery,
+    min_area_ha=st.sampled_from([0.0, 1.0, 1.55, 2.5, 4.0, 9.0]),
+    max_area_ha=st.none() | st.sampled_from([9.0, 20.0]),
+    land_uses=st.sampled_from([(), ("industrial",), ("warehouse_logistics", "industrial")]),
+    ready_built_factory=st.booleans(),
+    min_headroom_m3_day=st.none() | st.sampled_from([0.0, 500.0, 3000.0]),
+    max_road_km=st.none() | st.sampled_from([0.5, 2.0, 8.0]),
+    max_rail_km=st.none() | st.sampled_from([1.0, 6.0]),
+    max_km_to=st.lists(st.tuples(st.sampled_from(_KEYS), st.sampled_from([20.0, 45.0, 90.0])),
+                       max_size=2, unique_by=lambda t: t[0]).map(tuple),
+    allow_groups=st.booleans(),
+    limit=st.integers(1, 80),
+    nearest_to=st.none() | st.sampled_from(_KEYS),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(query=_queries_of_any_kind)
+def test_any_query_on_a_generated_province_equals_brute_force(generated, query):
+    # Brute force: every plot filtered, measured and sorted; the search walks its index.
+    plan, roads, index = generated
+    assert_same_result(search(plan, query, roads, index=index),
+                       straightforward_search(plan, query, roads))
+
+
+def test_nearest_first_lists_sites_by_distance_then_score(generated):
+    plan, roads, index = generated
+    for key in _KEYS:
+        for query in (SearchQuery(min_area_ha=1.55, allow_groups=False, limit=50, nearest_to=key),
+                      SearchQuery(min_area_ha=9.0, limit=30, nearest_to=key),  # groups only
+                      SearchQuery(min_area_ha=1.0, max_km_to=((key, 45.0),), nearest_to=key)):
+            found = search(plan, query, roads, index=index)
+            assert len(found) == query.limit or query.max_km_to
+            km = found[f"dest_{key}_km"].to_numpy()
+            assert (np.diff(km) >= 0).all()  # nearest first, whatever the score
+            assert_same_result(found, straightforward_search(plan, query, roads))
+    by_score = search(plan, SearchQuery(min_area_ha=1.55, allow_groups=False, limit=50), roads,
+                      index=index)
+    assert not (np.diff(by_score["dest_noibai_km"].to_numpy()) >= 0).all()  # another order
+
+
+def test_ties_in_distance_keep_the_score_order():
+    # The grid's 400 plots stacked on one square: all equally far from every destination, so
+    # the score, area and codes decide among them, as in the default order; more of them than
+    # the walk reads at once, so it must read on past the 60th for its ties.
+    plan, roads = _grid_plan(side=20), example_roads_rail()
+    plots = plan.plots.copy()
+    grid = plots["plot_code"].str.startswith("G").fillna(False).to_numpy()
+    plots.loc[grid, "geometry"] = shapely.box(ORIGIN[0] + 5000, ORIGIN[1],
+                                              ORIGIN[0] + 5100, ORIGIN[1] + 100)
+    plan = plan.replace(plots=plots)
+    index = build_index(plan, roads)
+    query = SearchQuery(min_area_ha=1.0, allow_groups=False, limit=60, nearest_to="hanoi")
+    expected = straightforward_search(plan, query, roads)
+    assert expected["dest_hanoi_km"].duplicated().sum() > 50
+    assert_same_result(search(plan, query, roads, index=index), expected)

@@ -39,6 +39,7 @@ def queries(draw) -> SearchQuery:
         max_km_to=tuple((k, draw(_km)) for k in DESTINATION_KEYS if draw(st.booleans())),
         allow_groups=draw(st.booleans()),
         limit=draw(st.integers(min_value=1, max_value=500)),
+        nearest_to=draw(st.none() | st.sampled_from(DESTINATION_KEYS)),
     )
 
 
@@ -55,6 +56,7 @@ def test_url_is_short_and_readable():
     assert q.to_params() == {"park": "BN01,BN02", "min_ha": "5.0", "factory": "1",
                              "to_noibai": "30.0"}
     assert SearchQuery().to_params() == {}
+    assert SearchQuery(nearest_to="noibai").to_params() == {"near": "noibai"}
 
 
 def test_streamlit_style_lists_and_unknown_params():
@@ -73,6 +75,7 @@ def test_streamlit_style_lists_and_unknown_params():
         ({"use": "farm"}, "land_uses"),
         ({"to_noibai": "x"}, "to_noibai"),
         ({"limit": "0"}, "limit"),
+        ({"near": "saigon"}, "near"),
     ],
 )
 def test_bad_params_name_the_parameter(params, message):
