@@ -13,8 +13,8 @@ import pandas as pd
 
 from ..analytics import park_indicators
 from ..errors import ExportError
+from ..i18n import t
 from ..layers.plan import Plan
-from .style import label
 
 #: Indicator columns shown in a sheet's table, in order (``kpi_<column>`` labels them).
 SHEET_INDICATORS: tuple[str, ...] = (
@@ -65,4 +65,4 @@ def format_kpi(column: str, value: float, lang: str) -> str:
 def kpi_rows(plan: Plan, park_code: str, lang: str) -> list[tuple[str, str]]:
     """(label, formatted value) rows of a park's indicator table."""
     kpis = park_kpis(plan, park_code)
-    return [(label(f"kpi_{c}", lang), format_kpi(c, kpis[c], lang)) for c in SHEET_INDICATORS]
+    return [(t(f"sheet.kpi_{c}", lang), format_kpi(c, kpis[c], lang)) for c in SHEET_INDICATORS]

@@ -10,6 +10,8 @@ import re
 
 import pandas as pd
 
+from ..formatting import number
+from ..i18n import t
 from .query import SearchQuery
 from .settings import DESTINATIONS, REFERENCE_HEADROOM_M3_DAY, REFERENCE_KM, WEIGHTS
 
@@ -63,35 +65,9 @@ def score(candidates: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
 
 
 def format_number(values: pd.Series, decimals: int, lang: str) -> pd.Series:
-    """Numbers as text: ``1,234.5`` in English, ``1.234,5`` in Vietnamese."""
-    text = values.map(lambda v: f"{v:,.{decimals}f}").astype("string")
-    if lang == "vi":
-        text = text.str.replace(",", "\0").str.replace(".", ",").str.replace("\0", ".")
-    return text
-
-
-_TEXT = {
-    "vi": {
-        "plot": "Lô {codes} rộng {area} ha tại {park}",
-        "group": "Nhóm {n} lô liền kề ({codes}) tổng {area} ha tại {park}",
-        "road": "cách quốc lộ {km} km",
-        "rail": "cách đường sắt {km} km",
-        "dest": "cách {name} {km} km",
-        "wastewater": "trạm XLNT còn dư {m3} m³/ngày",
-        "factory": "có nhà xưởng xây sẵn",
-        "none": "đáp ứng các điều kiện đã chọn",
-    },
-    "en": {
-        "plot": "Plot {codes} of {area} ha in {park}",
-        "group": "{n} adjacent plots ({codes}) of {area} ha together in {park}",
-        "road": "{km} km from a national road",
-        "rail": "{km} km from the railway",
-        "dest": "{km} km from {name}",
-        "wastewater": "the wastewater plant has {m3} m³/day spare",
-        "factory": "a ready-built factory",
-        "none": "meets the chosen conditions",
-    },
-}
+    """Numbers as text in ``lang``'s separators (:func:`gis_app.formatting.number`):
+    ``1,234.5`` in English, ``1.234,5`` in Vietnamese."""
+    return values.map(lambda v: number(v, lang, decimals)).astype("string")
 
 
 def _fill(template: str, **columns: pd.Series) -> pd.Series:
@@ -113,13 +89,12 @@ def why(candidates: pd.DataFrame, points: pd.DataFrame, lang: str) -> pd.Series:
     A criterion is mentioned when it earned at least half of its weight, so the sentence
     lists the real strengths and never pads with weak ones.
     """
-    text = _TEXT[lang]
     park = candidates["park_name_vi" if lang == "vi" else "park_name_en"]
     area = format_number(candidates["area_ha"], 2, lang)
     is_group = candidates["n_plots"] > 1
-    head = _fill(text["plot"], codes=candidates["plot_codes"], area=area, park=park).where(
+    head = _fill(t("why.plot", lang), codes=candidates["plot_codes"], area=area, park=park).where(
         ~is_group,
-        _fill(text["group"], n=candidates["n_plots"].astype("string"),
+        _fill(t("why.group", lang), n=candidates["n_plots"].astype("string"),
               codes=candidates["plot_codes"], area=area, park=park),
     )
     strong = points[list(POINT_COLUMNS)] >= pd.Series(
@@ -131,23 +106,23 @@ def why(candidates: pd.DataFrame, points: pd.DataFrame, lang: str) -> pd.Series:
     nearest_name = nearest.idxmin(axis=1).map(names) if len(nearest) else pd.Series(dtype="string")
     phrases = pd.DataFrame(
         {
-            "road": _fill(text["road"], km=format_number(candidates["road_km"], 1, lang))
+            "road": _fill(t("why.road", lang), km=format_number(candidates["road_km"], 1, lang))
             .where(strong["pts_road"]),
-            "rail": _fill(text["rail"], km=format_number(candidates["rail_km"], 1, lang))
+            "rail": _fill(t("why.rail", lang), km=format_number(candidates["rail_km"], 1, lang))
             .where(strong["pts_rail"]),
-            "dest": _fill(text["dest"], km=format_number(nearest.min(axis=1), 0, lang),
+            "dest": _fill(t("why.dest", lang), km=format_number(nearest.min(axis=1), 0, lang),
                           name=nearest_name)
             .where(points["pts_destinations"] > 0),
-            "wastewater": _fill(text["wastewater"],
+            "wastewater": _fill(t("why.wastewater", lang),
                                 m3=format_number(candidates["headroom_m3_day"], 0, lang))
             .where(strong["pts_wastewater"]),
-            "factory": pd.Series(text["factory"], index=candidates.index, dtype="string")
+            "factory": pd.Series(t("why.factory", lang), index=candidates.index, dtype="string")
             .where(candidates["ready_built_factory"].fillna(False).astype(bool)),
         },
         index=candidates.index,
     )
     joined = phrases.stack().dropna().groupby(level=0).agg("; ".join).reindex(candidates.index)
-    joined = joined.fillna(text["none"])
+    joined = joined.fillna(t("why.none", lang))
     return (head + ": " + joined + ".").astype("string")
 
 

@@ -40,7 +40,7 @@ def main() -> None:
     if report.ok:
         st.success(s.t("valid"))
     else:
-        st.error(s.t("problems", n=len(report)))
+        st.error(s.nt("problems", len(report)))
         frame.show_table(report.problems, s.lang, list(report.problems.columns))
         return
     layers = cache.list_layers(str(s.path), s.key)
