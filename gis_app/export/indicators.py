@@ -13,6 +13,7 @@ import pandas as pd
 
 from ..analytics import park_indicators
 from ..errors import ExportError
+from ..formatting import number, percent
 from ..i18n import t
 from ..layers.plan import Plan
 
@@ -50,16 +51,9 @@ def park_kpis(plan: Plan, park_code: str) -> dict[str, float]:
 
 def format_kpi(column: str, value: float, lang: str) -> str:
     """A figure as printed: shares as percentages, areas with two decimals."""
-    if math.isnan(value):
-        return "–"
     if column.endswith("_share"):
-        text = f"{100 * value:.2f} %"
-    else:
-        text = f"{value:,.2f}"
-    # Vietnamese writes 1.234,56; English 1,234.56.
-    if lang == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+        return percent(value, lang, 2)
+    return number(value, lang, 2)
 
 
 def kpi_rows(plan: Plan, park_code: str, lang: str) -> list[tuple[str, str]]:

@@ -16,7 +16,6 @@ header and the cards cannot overlap (the tests check the drawn boxes).
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,13 +30,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from .. import formatting
 from ..errors import ExportError
 from ..i18n import label, t
 from ..search import DESTINATIONS
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, stroke
-from .layout import Box, SheetLayout
+from .layout import Box, SheetLayout, format_scale
 from .panel import line_mm, panel_axes, wrap
 from .sheet import draw_map, fit_scale, frame_in
 from .style import CONTEXT_GREY, PARK_EDGE, sheet_style
@@ -55,11 +55,11 @@ SITE_COLOUR = "#0b5394"
 HEADER_LEAD = 1.2
 
 def number(value: object, lang: str, decimals: int = 1) -> str | None:
-    """``1.234,5`` (vi) or ``1,234.5`` (en); ``None`` for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+    """``1.234,5`` (vi) or ``1,234.5`` (en) by :func:`gis_app.formatting.number`; ``None``
+    for a missing value (the fact sheet then says "no data")."""
+    if formatting.is_empty(value):
         return None
-    out = f"{float(value):,.{decimals}f}"
-    return out.translate(str.maketrans(",.", ".,")) if lang == "vi" else out
+    return formatting.number(value, lang, decimals)
 
 
 @dataclass(frozen=True)
@@ -445,7 +445,7 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
                                         list(shortlist["park_code"].astype(str)), park_codes,
                                         lang)
                 _write(ax, map_box.x, maps_top - line_mm(PT_HEAD),
-                       t("investor.site_map", lang, scale=f"1:{denominator:,}".replace(",", " ")),
+                       t("investor.site_map", lang, scale=format_scale(denominator)),
                        PT_HEAD * 0.85, "bold")
                 y = box_y - 4.0
             for i, site in page.sites:

@@ -12,6 +12,7 @@ import shapely
 from matplotlib.figure import Figure
 
 from ..errors import ExportError
+from ..formatting import integer
 from ..i18n import ngettext, t
 from ..layers.plan import Plan
 from .data import SheetData
@@ -58,7 +59,7 @@ def _format_cell(value: object, lang: str) -> str:
     if isinstance(value, (float, np.floating)):
         return format_kpi("value", float(value), lang)
     if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}".replace(",", "." if lang == "vi" else ",")
+        return integer(int(value), lang)
     return "–" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
