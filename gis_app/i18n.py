@@ -70,9 +70,10 @@ class _Catalogue:
             if not message.id:
                 continue  # the header
             if isinstance(message.id, tuple | list):
-                self.plurals[str(message.id[0])] = tuple(str(s) for s in message.string)
+                forms = message.string if isinstance(message.string, tuple | list) else ()
+                self.plurals[str(message.id[0])] = tuple(str(s) for s in forms)
             else:
-                self.texts[str(message.id)] = str(message.string)
+                self.texts[str(message.id)] = str(message.string or "")
         self.plural: Callable[[int], int] = gettext.c2py(parsed.plural_expr)
 
 
@@ -180,5 +181,5 @@ def label_frame(frame: pd.DataFrame, lang: str = "vi", *,
             out[column] = values.map(texts).fillna(values)
     out.columns = [label(str(c), lang) for c in out.columns]
     if out.index.name:
-        out.index = out.index.rename(label(out.index.name, lang))
+        out.index = out.index.rename(label(str(out.index.name), lang))
     return out

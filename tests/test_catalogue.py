@@ -104,17 +104,18 @@ def test_a_missing_key_raises_a_clear_error_never_the_key() -> None:
     assert i18n.label("Điện tử cao cấp", "en") == "Điện tử cao cấp"
 
 
-def test_the_catalogue_loads_fast_in_a_fresh_interpreter() -> None:
-    """Import of the module and first lookups in both languages, well under 100 ms (the
-    parsed catalogue is kept after the first read)."""
-    code = ("import time, pandas, babel.messages.pofile, gettext\n"
-            "t0 = time.perf_counter()\n"
-            "from gis_app.i18n import t\n"
-            "t('login', 'vi'); t('login', 'en')\n"
-            "print((time.perf_counter() - t0) * 1000)")
-    runs = [float(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                                 check=True).stdout) for _ in range(3)]
-    assert min(runs) < 100, runs
+def test_each_catalogue_is_read_once_and_only_when_its_language_is_used() -> None:
+    """Importing the module reads no file; a Vietnamese lookup reads only the Vietnamese
+    catalogue, once (the project asserts no timings; the load time is measured by hand,
+    about 10 ms per language on an idle machine)."""
+    code = ("import gis_app.i18n as i\n"
+            "print(i.catalogue.cache_info().currsize)\n"
+            "i.t('login', 'vi'); i.t('logout', 'vi'); i.label('leased', 'vi')\n"
+            "print(i.catalogue.cache_info().currsize, i.catalogue.cache_info().misses)\n"
+            "assert i.catalogue('vi') is i.catalogue('vi')\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.split()
+    assert out == ["0", "1", "1"]
 
 
 def test_the_po_files_ship_in_the_wheel() -> None:
