@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from gis_app.errors import GisAppError
+from gis_app.i18n import t
 from gis_app.layers.plan import Plan
 from gis_app.layers.schema import PARK_STATUSES, PLANT_STATUSES, ZONE_LAND_USES
 from gis_app.scenarios import (
@@ -47,7 +48,7 @@ from gis_app.viewer.draw import (
 )
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label
-from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table, t
+from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table
 
 state = st.session_state
 OPERATIONS: tuple[type[Edit], ...] = (
@@ -117,7 +118,7 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
         """A widget labelled with message ``name``, keyed ``scn_<operation>_<last part of
         name>``; a multiselect says "Chọn..." in the reader's language, not Streamlit's English."""
         if widget is st.multiselect:
-            kwargs.setdefault("placeholder", frame.t("choose_placeholder", lang))
+            kwargs.setdefault("placeholder", t("choose_placeholder", lang))
         short = name.rsplit(".", 1)[-1]
         return widget(t(name, lang), *args, key=f"scn_{op.operation}_{short}", **kwargs)
 
