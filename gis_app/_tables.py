@@ -12,31 +12,33 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ExportError
-from .i18n import label, label_frame
+from .formatting import number, percent
+from .i18n import label_frame, t
 from .spreadsheet import write_csv, write_excel
 
 FORMATS = ("table", "csv", "xlsx")
 
 
 def _formatted(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Labelled copy with shares as percentages, money without decimals, areas to 0.01."""
+    """Labelled copy with shares as percentages, money without decimals, areas to 0.01, in
+    ``lang``'s separators (:mod:`gis_app.formatting`)."""
     shown = label_frame(frame, lang)
     for original, column in zip(frame.columns, shown.columns, strict=True):
         series = frame[original]
         if pd.api.types.is_bool_dtype(series):
-            words = {True: label("yes", lang), False: label("no", lang)}
+            words = {True: t("yes", lang), False: t("no", lang)}
             shown[column] = series.map(words).fillna("")
             continue
         if not pd.api.types.is_float_dtype(series):
             continue
         if original.endswith("_share"):
-            pattern = "{:.2%}"
+            write = lambda v: percent(v, lang, 2)  # noqa: E731
         elif original.endswith("_usd") or "_usd_" in original:
-            pattern = "{:,.0f}"
+            write = lambda v: number(v, lang, 0)  # noqa: E731
         else:
-            pattern = "{:,.2f}"
+            write = lambda v: number(v, lang, 2)  # noqa: E731
         # Formatting is per value of a summary table (tens of rows), not per plot.
-        shown[column] = [("" if pd.isna(v) else pattern.format(v)) for v in series]
+        shown[column] = [("" if pd.isna(v) else write(v)) for v in series]
     return shown
 
 

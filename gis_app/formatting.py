@@ -62,6 +62,22 @@ def number(value: object, lang: str, decimals: int = 1) -> str:
     return format_decimal(x, format=pattern, locale=_check(lang))
 
 
+def trimmed(value: object, lang: str, decimals: int = 2) -> str:
+    """``value`` with at most ``decimals`` decimals and no trailing zeros, as a sentence
+    writes an amount (``30``, ``14,3``).
+
+    >>> trimmed(14.30, "vi"), trimmed(30.0, "en"), trimmed(1234.567, "en")
+    ('14,3', '30', '1,234.57')
+    """
+    if is_empty(value):
+        return EMPTY
+    x = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(x):
+        return EMPTY
+    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
+    return format_decimal(x, format=pattern, locale=_check(lang))
+
+
 def integer(value: object, lang: str) -> str:
     """A count: grouped, no decimals (``12.000`` in Vietnamese)."""
     return number(value, lang, 0)

@@ -14,80 +14,45 @@ import math
 
 import pandas as pd
 
-from .analytics.actions import ACTION_KINDS
+from . import formatting
 from .analytics.efficiency import EfficiencyThresholds
 from .analytics.screening import Criterion, ScreeningCriteria
-from .i18n import LANGS, label
+from .formatting import number
+from .i18n import label, ngettext, t
 
-#: How each screening input is shown: (divisor, decimals, unit vi, unit en); None: yes/no.
-_UNITS: dict[str, tuple[float, int, str, str] | None] = {
-    "employees_per_ha": (1.0, 0, "lao động/ha", "employees/ha"),
-    "area_ha_per_musd": (1.0, 2, "ha/triệu USD", "ha per million USD"),
-    "registered_capital_usd_per_ha": (1e6, 1, "triệu USD/ha", "million USD/ha"),
-    "revenue_usd_per_ha": (1e6, 1, "triệu USD/ha", "million USD/ha"),
-    "budget_usd_per_ha": (1e6, 2, "triệu USD/ha", "million USD/ha"),
-    "realised_share": (0.01, 0, "%", "%"),
+#: How each screening input is shown: (divisor, decimals, unit message); "%": a share;
+#: None: yes/no.
+_UNITS: dict[str, tuple[float, int, str] | None] = {
+    "employees_per_ha": (1.0, 0, "unit.employees_per_ha"),
+    "area_ha_per_musd": (1.0, 2, "unit.area_ha_per_musd"),
+    "registered_capital_usd_per_ha": (1e6, 1, "unit.million_usd_per_ha"),
+    "revenue_usd_per_ha": (1e6, 1, "unit.million_usd_per_ha"),
+    "budget_usd_per_ha": (1e6, 2, "unit.million_usd_per_ha"),
+    "realised_share": (1.0, 0, "%"),
     "high_tech": None,
     "non_polluting": None,
-}
-
-#: Words of the explanations (the column headers are in :mod:`gis_app.i18n`).
-_WORDS: dict[str, tuple[str, str]] = {
-    "full_at": ("đủ điểm khi {op} {value}", "full points at {op} {value}"),
-    "zero_at": ("0 điểm khi {op} {value}", "0 points at {op} {value}"),
-    "points_of": ("{points}/{weight} điểm", "{points}/{weight} points"),
-    "no_data": ("thiếu số liệu", "no data"),
-    "none": ("không có", "none"),
-    "minimum": ("tối thiểu {value}", "at least {value}"),
-    "not_checked": ("không xét", "not checked"),
-    "load": ("{load} / {capacity} m³/ngày ({share} công suất; ngưỡng {limit})",
-             "{load} / {capacity} m³/day ({share} of capacity; threshold {limit})"),
-    "no_plant": ("chưa có trạm XLNT tập trung đang vận hành",
-                 "no central plant in operation"),
-    "idle": ("xây dựng {share} sau {years} năm thuê (ngưỡng {limit} sau {grace} năm)",
-             "{share} built up after {years} years of lease (threshold {limit} after "
-             "{grace} years)"),
-    "project": ("{n} lô, thuê từ {start}", "{n} plot(s), leased since {start}"),
 }
 
 #: Verdicts of one criterion.
 VERDICTS = ("met", "partial", "missed", "missing")
 
 
-def _word(key: str, lang: str, **values: object) -> str:
-    text = _WORDS[key][LANGS.index(lang)]
-    return text.format(**values) if values else text
-
-
-def number(value: object, lang: str, decimals: int = 1) -> str:
-    """A number in the reader's style: ``1,234.5`` in English, ``1.234,5`` in Vietnamese;
-    ``–`` for a missing value (never ``nan``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    text = f"{float(value):,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
 def percent(value: object, lang: str, decimals: int = 0) -> str:
-    """A share as a percentage (``0.856`` -> ``86 %`` / ``86%``)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "–"
-    return number(float(value) * 100, lang, decimals) + (" %" if lang == "vi" else "%")
+    """A share as a whole percentage (``0.856`` -> ``86%``), by :mod:`gis_app.formatting`."""
+    return formatting.percent(value, lang, decimals)
 
 
 def measure(column: str, value: object, lang: str) -> str:
     """A criterion's input with its unit (``113 lao động/ha``, ``12,0 triệu USD/ha``, ``Có``)."""
     unit = _UNITS.get(column)
     if value is None or (isinstance(value, float) and math.isnan(value)):
-        return _word("no_data", lang)
+        return t("no_data", lang)
     if unit is None:
         return label("yes" if float(value) >= 0.5 else "no", lang)
-    divisor, decimals, vi, en = unit
-    text = vi if lang == "vi" else en
-    sep = "" if text == "%" and lang == "en" else " "  # "70 %" in Vietnamese, "70%" in English
-    return f"{number(float(value) / divisor, lang, decimals)}{sep}{text}"
+    divisor, decimals, unit_key = unit
+    if unit_key == "%":
+        return percent(value, lang, decimals)
+    return f"{number(float(value) / divisor, lang, decimals)} {t(unit_key, lang)}"
 
 
 def _park_names(parks: pd.DataFrame, lang: str) -> pd.Series:
@@ -110,11 +75,11 @@ def _bounds(c: Criterion, lang: str) -> tuple[str, str]:
     """The thresholds of a criterion in words: when it gives full points and when none."""
     less_is_better = c.good < c.poor
     if _UNITS.get(c.column) is None:
-        return (_word("full_at", lang, op="=", value=label("yes", lang)),
-                _word("zero_at", lang, op="=", value=label("no", lang)))
+        return (t("report.full_at", lang, op="=", value=label("yes", lang)),
+                t("report.zero_at", lang, op="=", value=label("no", lang)))
     good, poor = measure(c.column, c.good, lang), measure(c.column, c.poor, lang)
-    return (_word("full_at", lang, op="≤" if less_is_better else "≥", value=good),
-            _word("zero_at", lang, op="≥" if less_is_better else "≤", value=poor))
+    return (t("report.full_at", lang, op="≤" if less_is_better else "≥", value=good),
+            t("report.zero_at", lang, op="≥" if less_is_better else "≤", value=poor))
 
 
 def screening_thresholds(criteria: ScreeningCriteria | None = None,
@@ -177,10 +142,10 @@ def screening_report(scored: pd.DataFrame, parks: pd.DataFrame, lang: str = "vi"
                 continue
             full, zero = _bounds(c, lang)
             gaps.append(f"{title}: {measure(c.column, value, lang)} ({full}; {zero}) → "
-                        + _word("points_of", lang, points=number(points, lang, 1),
+                        + t("report.points_of", lang, points=number(points, lang, 1),
                                 weight=number(c.weight, lang, 0)))
-        met.append(", ".join(ok) or _word("none", lang))
-        short.append("; ".join(gaps) or _word("none", lang))
+        met.append(", ".join(ok) or t("report.none", lang))
+        short.append("; ".join(gaps) or t("report.none", lang))
     for name in criteria.criteria:
         out[f"{name}_points"] = scored[f"{name}_points"].astype("float64").round(1)
     out["criteria_met"] = met
@@ -208,8 +173,8 @@ def efficiency_thresholds(thresholds: EfficiencyThresholds | None = None,
     for figure, attribute in EFFICIENCY_CHECKS.values():
         minimum = getattr(thresholds, attribute)
         rows.append({"criterion": label(figure, lang),
-                     "threshold": _word("not_checked", lang) if minimum is None
-                     else _word("minimum", lang, value=measure(figure, minimum, lang))})
+                     "threshold": t("report.not_checked", lang) if minimum is None
+                     else t("report.minimum", lang, value=measure(figure, minimum, lang))})
     return pd.DataFrame(rows)
 
 
@@ -249,9 +214,9 @@ def efficiency_report(ranking: pd.DataFrame, parks: pd.DataFrame, lang: str = "v
             elif pd.notna(row[figure]):
                 ok.append(title)
             else:
-                gaps.append(f"{title}: {_word('no_data', lang)}")
-        met.append(", ".join(ok) or _word("none", lang))
-        short.append("; ".join(gaps) or _word("none", lang))
+                gaps.append(f"{title}: {t('no_data', lang)}")
+        met.append(", ".join(ok) or t("report.none", lang))
+        short.append("; ".join(gaps) or t("report.none", lang))
     out["criteria_met"] = met
     out["criteria_short"] = short
     return out
@@ -269,7 +234,7 @@ def actions_report(actions: pd.DataFrame, parks: pd.DataFrame, lang: str = "vi",
     """
     names = _park_names(parks, lang)
     out = pd.DataFrame(index=actions.index)
-    out["action_kind"] = [ACTION_KINDS[k][LANGS.index(lang)] for k in actions["kind"]]
+    out["action_kind"] = [t(f"action.{k}", lang) for k in actions["kind"]]
     out["park_code"] = actions["park_code"].astype("string")
     out["park_name"] = names.reindex(out["park_code"]).fillna("").to_numpy()
     out["plot_code"] = actions["plot_code"].astype("string").fillna("")
@@ -283,22 +248,21 @@ def actions_report(actions: pd.DataFrame, parks: pd.DataFrame, lang: str = "vi",
         kind = row["kind"]
         if kind in ("revoked", "behind_schedule"):
             n = len([p for p in str(row["plot_codes"]).split(", ") if p])
-            start = row["lease_start"]
-            details.append(_word("project", lang, n=n, start="–" if pd.isna(start)
-                                 else pd.Timestamp(start).strftime(
-                                     "%d/%m/%Y" if lang == "vi" else "%Y-%m-%d")))
+            details.append(ngettext("report.project", n, lang,
+                                    start=formatting.date(row["lease_start"], lang)))
         elif kind == "idle_land":
-            details.append(_word("idle", lang, share=percent(row["builtup_share"], lang),
-                                 years=number(row["years_since_lease"], lang, 1),
-                                 limit=percent(min_builtup_share, lang),
-                                 grace=number(grace_years, lang, 0)))
+            details.append(t("report.idle", lang, share=percent(row["builtup_share"], lang),
+                             years=number(row["years_since_lease"], lang, 1),
+                             limit=percent(min_builtup_share, lang),
+                             grace=number(grace_years, lang, 0)))
         elif kind == "wastewater_over_capacity":
-            details.append(_word("load", lang, load=number(row["current_load_m3_day"], lang, 0),
-                                 capacity=number(row["design_capacity_m3_day"], lang, 0),
-                                 share=percent(row["utilisation_share"], lang),
-                                 limit=percent(max_utilisation_share, lang)))
+            details.append(t("report.load", lang,
+                             load=number(row["current_load_m3_day"], lang, 0),
+                             capacity=number(row["design_capacity_m3_day"], lang, 0),
+                             share=percent(row["utilisation_share"], lang),
+                             limit=percent(max_utilisation_share, lang)))
         else:
-            details.append(_word("no_plant", lang))
+            details.append(t("report.no_plant", lang))
     out["detail"] = details
     return out
 
@@ -306,7 +270,7 @@ def actions_report(actions: pd.DataFrame, parks: pd.DataFrame, lang: str = "vi",
 def text_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """``frame`` with its numbers and dates as text in the reader's style, for a text table:
     shares as percentages, money per ha without decimals, other decimals to 0.1 or 0.01,
-    dates as ``dd/mm/yyyy`` in Vietnamese (``yyyy-mm-dd`` in English), blanks for missing."""
+    dates as ``dd/mm/yyyy`` (:mod:`gis_app.formatting`), blanks for missing."""
     out = frame.copy()
     for column in out.columns:
         series = out[column]
@@ -321,8 +285,7 @@ def text_table(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
                 out[column] = [number(v, lang, decimals) if pd.notna(v) else ""
                                for v in series]
         elif series.map(lambda v: hasattr(v, "strftime")).any():
-            style = "%d/%m/%Y" if lang == "vi" else "%Y-%m-%d"
-            out[column] = [v.strftime(style) if hasattr(v, "strftime") and pd.notna(v)
+            out[column] = [formatting.date(v, lang) if hasattr(v, "strftime") and pd.notna(v)
                            else "" for v in series]
         else:
             out[column] = series.astype("string").fillna("")

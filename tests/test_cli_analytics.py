@@ -20,7 +20,7 @@ def gpkg(tmp_path):
 def test_summary_table_in_vietnamese(gpkg, capsys):
     assert main(["summary", str(gpkg), "--by", "legacy_province"]) == 0
     out = capsys.readouterr().out
-    assert "Tỷ lệ lấp đầy" in out and "75.00%" in out
+    assert "Tỷ lệ lấp đầy" in out and "75,00%" in out
     assert "Tỉnh (trước sáp nhập 2025)" in out
 
 

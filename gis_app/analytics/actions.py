@@ -29,16 +29,9 @@ from .efficiency import tenant_metrics
 from .reclamation import ReclamationRules, reclamation_candidates
 from .wastewater import WastewaterThresholds, wastewater_status
 
-#: Kinds of action, most serious first (the list's order), with their vi/en wording.
-ACTION_KINDS: dict[str, tuple[str, str]] = {
-    "revoked": ("Dự án đã thu hồi, còn giữ đất", "Revoked project still holding land"),
-    "behind_schedule": ("Dự án chậm tiến độ", "Project behind schedule"),
-    "idle_land": ("Đất đã thuê nhưng chưa xây dựng", "Leased land left unbuilt"),
-    "wastewater_over_capacity": ("Trạm XLNT vượt ngưỡng công suất",
-                                 "Wastewater load over the plant's threshold"),
-    "wastewater_missing": ("KCN hoạt động chưa có trạm XLNT",
-                           "Operating park without a wastewater plant"),
-}
+#: Kinds of action, most serious first; their wording is the catalogue's ``action.<kind>``.
+ACTION_KINDS: tuple[str, ...] = ("revoked", "behind_schedule", "idle_land",
+                                 "wastewater_over_capacity", "wastewater_missing")
 
 #: Columns of :func:`needs_action`, in order.
 COLUMNS: tuple[str, ...] = (

@@ -16,17 +16,22 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
+from ..i18n import t
 from ..model.plan import Plan
 from ._common import area_ha
 from .zonal import zonal_mean
 
-#: Reasons, most serious first, with their Vietnamese and English wording.
-REASONS: dict[str, tuple[str, str]] = {
-    "revoked": ("Dự án đã bị thu hồi, chấm dứt hoạt động", "Project revoked"),
-    "behind_schedule": ("Dự án chậm tiến độ", "Project behind schedule"),
-    "low_builtup": ("Tỷ lệ xây dựng thấp", "Low built-up share"),
-}
+#: Reasons, most serious first; their wording is the catalogue's ``reason.<code>``.
+REASONS: tuple[str, ...] = ("revoked", "behind_schedule", "low_builtup")
 
+
+
+def _detail(lang: str, share_pct: pd.Series, years: pd.Series) -> pd.Series:
+    """``<share> % after <years> years of lease`` for every row, in ``lang``."""
+    template = t("reason.low_builtup_detail", lang)
+    return pd.Series([template.format(share=s, years=y) for s, y in zip(share_pct, years,
+                                                                         strict=True)],
+                     index=share_pct.index, dtype="string")
 
 @dataclass(frozen=True)
 class ReclamationRules:
@@ -127,10 +132,10 @@ def reclamation_candidates(
     for weight, (code, flag) in zip((3, 2, 1), flags.items(), strict=True):
         flag = flag.astype(bool)
         severity = severity.where(~flag | (severity > weight), weight)
-        text_vi, text_en = REASONS[code]
+        text_vi, text_en = t(f"reason.{code}", "vi"), t(f"reason.{code}", "en")
         if code == "low_builtup":
-            text_vi = text_vi + " (" + share_pct + " % sau " + years + " năm thuê)"
-            text_en = text_en + " (" + share_pct + " % after " + years + " years of lease)"
+            text_vi = text_vi + " (" + _detail("vi", share_pct, years) + ")"
+            text_en = text_en + " (" + _detail("en", share_pct, years) + ")"
         codes = codes.where(~flag, codes + ", " + code)
         vi = vi.where(~flag, vi + "; " + text_vi)
         en = en.where(~flag, en + "; " + text_en)

@@ -16,7 +16,10 @@ from datetime import date
 
 import pandas as pd
 
+from ..formatting import date as date_text
+from ..formatting import number
 from ..history.model import Basis
+from ..i18n import t
 from ..model.schema import SCHEMAS
 from .common import check_output, iso_date
 
@@ -28,32 +31,12 @@ DIFF_TABLE_COLUMNS = ("layer", "feature_id", "park_code", "action", "columns", "
                       "decision_nos")
 
 
-#: Words of the diff summary and the as-of messages, (vi, en) as in :mod:`gis_app.i18n`.
-_TEXT: dict[str, tuple[str, str]] = {
-    "changes_between": ("Thay đổi từ {d1} đến {d2}", "Changes from {d1} to {d2}"),
-    "no_changes": ("Không có thay đổi nào.", "Nothing changed."),
-    "parks_changed": ("Các KCN thay đổi:", "Parks that changed:"),
-    "more_features": ("(thêm --features để liệt kê từng đối tượng)",
-                      "(add --features to list every feature)"),
-    "outline": ("ranh giới", "outline"),
-    "before_history": ("lịch sử quy hoạch của {src} bắt đầu từ {first}: chưa có dữ liệu "
-                       "nào ghi nhận trước ngày {day}",
-                       "the plan history of {src} starts on {first}: nothing is recorded "
-                       "before {day}"),
-    "no_history": ("{src} chưa ghi nhận thay đổi nào", "{src} has no recorded changes"),
-    "plan_as_of": ("kế hoạch tại ngày {day}", "plan as of {day}"),
-}
-
 #: Park columns shown with their values before and after in the diff summary, and the
 #: label (gis_app.i18n) each is shown under.
 _PARK_VALUES: dict[str, str] = {
     "planned_area_ha": "planned_ha", "established_area_ha": "established_ha",
     "leasable_area_ha": "leasable_ha", "cleared_area_ha": "cleared_ha", "status": "status",
 }
-
-
-def _text(key: str, lang: str, **values: object) -> str:
-    return _TEXT[key][0 if lang == "vi" else 1].format(**values)
 
 
 def _dates_as_text(frame: pd.DataFrame) -> pd.DataFrame:
@@ -101,10 +84,11 @@ def _first_day(history: object, source: str, day: date, lang: str) -> None:
 
     dates = history.changes["effective_date"].dropna()  # type: ignore[attr-defined]
     if dates.empty:
-        raise HistoryError(_text("no_history", lang, src=source))
+        raise HistoryError(t("history_cli.no_history", lang, src=source))
     first = dates.min().date()
     if day < first:
-        raise HistoryError(_text("before_history", lang, src=source, first=first, day=day))
+        raise HistoryError(t("history_cli.before_history", lang, src=source,
+                             first=date_text(first, lang), day=date_text(day, lang)))
 
 
 def _cmd_as_of(args: argparse.Namespace, source: str) -> int:
@@ -118,7 +102,8 @@ def _cmd_as_of(args: argparse.Namespace, source: str) -> int:
     _first_day(history, source, args.date, args.lang)
     plan = as_of(history, args.date)
     table = province_indicators(plan, by=args.by)
-    print(f"# {source}: {_text('plan_as_of', args.lang, day=args.date)}")
+    day = date_text(args.date, args.lang)
+    print(f"# {source}: {t('history_cli.plan_as_of', args.lang, day=day)}")
     write_frame(table, fmt=args.format, lang=args.lang, output=args.output,
                 sheet="summary", transpose=True)
     return 0
@@ -135,7 +120,7 @@ def _value(value: object, column: str, lang: str) -> str:
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return "–"
     if isinstance(value, float):
-        return f"{value:,.2f}"
+        return number(value, lang, 2)
     return label(str(value), lang) if column == "status" else str(value)
 
 
@@ -172,7 +157,7 @@ def _park_lines(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame,
                 value = b if b is not None else a
                 parts.append(f"{label(key, lang)} {_value(value, column, lang)}")
         if row.action == "changed" and "geometry" in columns:
-            parts.append(_text("outline", lang))
+            parts.append(t("history_cli.outline", lang))
         basis = f" ({_str(row.decision_nos)})" if _str(row.decision_nos) else ""
         lines.append(f"  {code} {name}: {label(str(row.action), lang)}"
                      f"{' – ' + '; '.join(parts) if parts else ''}{basis}")
@@ -185,9 +170,10 @@ def _diff_summary(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame
     from ..i18n import label
 
     lang = args.lang
-    print(f"# {source}: {_text('changes_between', lang, d1=args.date1, d2=args.date2)}")
+    print(f"# {source}: " + t("history_cli.changes_between", lang,
+                              d1=date_text(args.date1, lang), d2=date_text(args.date2, lang)))
     if table.empty:
-        print(_text("no_changes", lang))
+        print(t("history_cli.no_changes", lang))
         return
     counts = (table.groupby(["layer", "action"], sort=False).size().unstack(fill_value=0)
               .reindex(columns=["added", "removed", "changed"], fill_value=0))
@@ -196,10 +182,10 @@ def _diff_summary(table: pd.DataFrame, before: pd.DataFrame, after: pd.DataFrame
     print(counts.to_string())
     lines = _park_lines(table, before, after, lang)
     if lines:
-        print(_text("parks_changed", lang))
+        print(t("history_cli.parks_changed", lang))
         print("\n".join(lines))
     if not args.features:
-        print(_text("more_features", lang))
+        print(t("history_cli.more_features", lang))
 
 
 def _cmd_diff(args: argparse.Namespace, source: str) -> int:

@@ -24,6 +24,7 @@ from matplotlib.figure import Figure
 from pypdf import PdfReader, PdfWriter
 
 from ..errors import ExportError
+from ..i18n import label, ngettext, t
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill
@@ -33,7 +34,7 @@ from .layout import Box, SheetLayout
 from .mapframe import add_map_axes, draw_context, draw_grid
 from .panel import draw_table, panel_axes, write_lines
 from .sheet import fit_scale, frame_in, page_number, render_park_sheet
-from .style import CONTEXT_GREY, PARK_EDGE, label, sheet_style
+from .style import CONTEXT_GREY, PARK_EDGE, sheet_style
 
 
 @dataclass(frozen=True)
@@ -96,14 +97,14 @@ def cover_figure(data: SheetData, layout: SheetLayout, n_sheets: int, when: date
         pt = layout.font_pt * 2.0
         province = data.province.name_vi
         lines = [
-            (label("agency", lang, province=province).upper(), pt, "bold"),
+            (t("sheet.agency", lang, province=province).upper(), pt, "bold"),
             ("", pt, "normal"),
-            (label("title_atlas", lang).upper(), pt * 1.6, "bold"),
+            (t("sheet.title_atlas", lang).upper(), pt * 1.6, "bold"),
             (province if lang == "vi" else f"{data.province.name_en} ({province})", pt * 1.3,
              "normal"),
             ("", pt, "normal"),
-            (label("cover_sheets", lang, n=n_sheets), pt, "normal"),
-            (f"{label('date', lang)}: {when:%d/%m/%Y}", pt, "normal"),
+            (ngettext("sheet.cover_sheets", n_sheets, lang), pt, "normal"),
+            (f"{t('sheet.date', lang)}: {when:%d/%m/%Y}", pt, "normal"),
             (crs_note(data, lang), pt * 0.8, "normal"),
             ("", pt, "normal"),
             (REFERENCE_ATTRIBUTION, pt * 0.55, "normal"),
@@ -112,7 +113,7 @@ def cover_figure(data: SheetData, layout: SheetLayout, n_sheets: int, when: date
             notice = ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN
             lines.append((notice, pt * 0.6, "bold"))
         write_lines(ax, lines, x=box.w / 2, top=box.h - 8, ha="center", width_mm=box.w - 16)
-        page_number(fig, layout, f"{label('page', lang)} 1")
+        page_number(fig, layout, f"{t('sheet.page', lang)} 1")
     return fig
 
 
@@ -150,7 +151,7 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
                         textcoords="offset points", fontsize=layout.font_pt, color="black",
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": CONTEXT_GREY,
                               "lw": 0.4}, zorder=9)
-        title_block(fig, layout, head, data, title=label("title_index", lang), subtitle=[],
+        title_block(fig, layout, head, data, title=t("sheet.title_index", lang), subtitle=[],
                     denominator=denominator, when=when)
         tax = panel_axes(fig, layout, table, name="index_table")
         occupancies = park_kpi_table(plan)["occupancy_share"]
@@ -164,13 +165,13 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
             rows.append((str(i + 1), page.park_code, str(name),
                          label(str(park['status']), lang),
                          format_kpi("occupancy_share", occupancy, lang), str(i + 3)))
-        header = (label("index_no", lang), "", label("park", lang), "",
-                  label("kpi_occupancy_share", lang).split(" (")[0], label("page", lang))
-        draw_table(tax, table, title=label("title_index", lang), header=header, rows=rows,
+        header = (t("sheet.index_no", lang), "", t("sheet.park", lang), "",
+                  t("sheet.kpi_occupancy_share", lang).split(" (")[0], t("sheet.page", lang))
+        draw_table(tax, table, title=t("sheet.title_index", lang), header=header, rows=rows,
                    widths=(0.5, 0.9, 3.2, 1.8, 1.1, 0.6),
                    aligns=("right", "left", "left", "left", "right", "right"),
-                   pt=layout.font_pt * 0.85, more_note=label("more_points", lang, n="{n}"))
-        page_number(fig, layout, f"{label('page', lang)} 2")
+                   pt=layout.font_pt * 0.85, more_note=t("sheet.more_points", lang, n="{n}"))
+        page_number(fig, layout, f"{t('sheet.page', lang)} 2")
     return fig
 
 
@@ -257,10 +258,10 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
         raise ExportError("an atlas needs at least one sheet; no pages were selected")
     workers = max(1, min(default_workers() if workers is None else workers, len(pages)))
     total = len(pages) + 2
-    labels = [f"{label('page', layout.lang)} {i + 3}/{total}" for i in range(len(pages))]
+    labels = [f"{t('sheet.page', layout.lang)} {i + 3}/{total}" for i in range(len(pages))]
     cover = cover_figure(data, layout, len(pages), when)
     index = index_figure(data, layout, pages, when)
-    pdf_meta = {"Title": label("title_atlas", layout.lang) + " – " + data.province.name_vi,
+    pdf_meta = {"Title": t("sheet.title_atlas", layout.lang) + " – " + data.province.name_vi,
                 "Creator": "KCN-GIS"}
     if workers == 1:
         sheets = (_page_sheet(data, page, layout, when, page_label).figure

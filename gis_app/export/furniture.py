@@ -13,19 +13,20 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon as PolygonPatch
 from matplotlib.patches import Rectangle
 
+from ..i18n import t
 from ..model.crs import transformer
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, stroke
 from .layout import Box, SheetLayout, format_int, format_scale
 from .panel import fit_lines, line_mm, panel_axes, write_lines
-from .style import CONTEXT_GREY, PARK_EDGE, dms, label
+from .style import CONTEXT_GREY, PARK_EDGE, dms
 
 
 def crs_note(data: SheetData, lang: str) -> str:
     """``Hệ tọa độ VN-2000, kinh tuyến trục 105°30′, múi 3° (EPSG:9209)``."""
     p = data.province
-    return label("crs", lang, cm=dms(p.central_meridian), epsg=f"EPSG:{p.epsg}")
+    return t("sheet.crs", lang, cm=dms(p.central_meridian), epsg=f"EPSG:{p.epsg}")
 
 
 def title_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData, *, title: str,
@@ -33,15 +34,15 @@ def title_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData, *, 
     """Agency, title, park/scenario lines, scale, date and the CRS and datum note."""
     ax = panel_axes(fig, layout, box, name="title_block")
     pt, lang = layout.font_pt, layout.lang
-    agency = label("agency", lang, province=data.province.name_vi)
+    agency = t("sheet.agency", lang, province=data.province.name_vi)
     lines: list[tuple[str, float, str]] = [(agency.upper(), pt, "bold"), ("", pt * 0.4, "normal"),
                                            (title.upper(), pt * 1.45, "bold")]
     lines += [(s, pt * 1.1, "normal") for s in subtitle]
     if denominator is not None:
-        lines.append((f"{label('scale', lang)} {format_scale(denominator)}", pt * 1.2, "bold"))
-    lines.append((f"{label('date', lang)}: {when:%d/%m/%Y}", pt, "normal"))
+        lines.append((f"{t('scale', lang)} {format_scale(denominator)}", pt * 1.2, "bold"))
+    lines.append((f"{t('sheet.date', lang)}: {when:%d/%m/%Y}", pt, "normal"))
     lines.append((crs_note(data, lang), pt * 0.95, "normal"))
-    lines.append((label("grid_note", lang), pt * 0.9, "normal"))
+    lines.append((t("sheet.grid_note", lang), pt * 0.9, "normal"))
     lines = fit_lines(lines, box.w - 4, box.h - 2.5)
     write_lines(ax, lines, x=box.w / 2, top=box.h - 1.0, ha="center", width_mm=box.w - 4)
 
@@ -51,7 +52,7 @@ def sources_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     """Data sources, the reference attribution and, for the sample, the illustrative notice."""
     ax = panel_axes(fig, layout, box, name="sources")
     pt, lang = layout.font_pt * 0.82, layout.lang
-    lines: list[tuple[str, float, str]] = [(label("sources", lang) + ":", pt, "bold")]
+    lines: list[tuple[str, float, str]] = [(t("sheet.sources", lang) + ":", pt, "bold")]
     if data.source:
         lines.append((data.source, pt, "normal"))
     lines += [(e, pt, "normal") for e in extra]
@@ -69,7 +70,7 @@ def signature_block(fig: Figure, layout: SheetLayout, box: Box) -> None:
     for part, key, name in zip(box.split_w([1, 1], 2.0), ("prepared_by", "approved_by"),
                                (layout.prepared_by, layout.approved_by), strict=True):
         ax = panel_axes(fig, layout, part, name=key)
-        ax.text(part.w / 2, part.h - line_mm(pt), label(key, lang).upper(), fontsize=pt,
+        ax.text(part.w / 2, part.h - line_mm(pt), t(key, lang).upper(), fontsize=pt,
                 fontweight="bold", ha="center", va="baseline")
         if name:
             ax.text(part.w / 2, 1.5, name, fontsize=pt, ha="center", va="bottom")
@@ -98,7 +99,7 @@ def scale_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
         ax.text(x0 + i * seg_mm, y0 + h + 0.8, text, fontsize=pt * 0.8, ha="center",
                 va="bottom")
     ax.text(x0 + 4 * seg_mm + 1.5, y0, unit, fontsize=pt * 0.8, ha="left", va="bottom")
-    ax.text(x0, y0 - 1.2, f"{label('scale', lang)} {format_scale(denominator)}",
+    ax.text(x0, y0 - 1.2, f"{t('scale', lang)} {format_scale(denominator)}",
             fontsize=pt * 1.1, fontweight="bold", ha="left", va="top")
     _north_arrow(ax, box, data, center, pt, lang)
 
@@ -123,7 +124,7 @@ def _north_arrow(ax, box: Box, data: SheetData, center: tuple[float, float], pt:
     ax.add_patch(PolygonPatch(pts, closed=True, facecolor="black", edgecolor="black",
                               linewidth=0.5, label="north_arrow"))
     tip = np.array([0, 0.5 * size + 1.0]) @ rot.T + [cx, cy]
-    ax.text(tip[0], tip[1], label("north", lang), fontsize=pt * 1.2, fontweight="bold",
+    ax.text(tip[0], tip[1], t("sheet.north", lang), fontsize=pt * 1.2, fontweight="bold",
             ha="center", va="bottom")
     ax.text(cx, cy - 0.5 * size - 1.0, f"γ = {dms(gamma, seconds=True)}", fontsize=pt * 0.7,
             ha="center", va="top")
@@ -139,7 +140,7 @@ def legend_block(fig: Figure, layout: SheetLayout, box: Box,
     items = list(seen.values())
     pt = layout.font_pt * 0.9
     top = box.h - 1.0 - line_mm(pt * 1.1)
-    ax.text(1.5, top, label("legend", layout.lang), fontsize=pt * 1.1, fontweight="bold",
+    ax.text(1.5, top, t("legend", layout.lang), fontsize=pt * 1.1, fontweight="bold",
             va="baseline")
     # Two columns; every entry must be shown, so the rows (and text) shrink when needed.
     columns = 1 if len(items) * line_mm(pt) * 1.25 <= top - 1.0 else 2
@@ -169,7 +170,7 @@ def inset_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     """A small map locating the park(s) and the sheet's extent in the province."""
     frame = panel_axes(fig, layout, box, name="inset_frame")
     pt = layout.font_pt
-    frame.text(1.5, box.h - 1.0 - line_mm(pt), label("inset", layout.lang), fontsize=pt,
+    frame.text(1.5, box.h - 1.0 - line_mm(pt), t("sheet.inset", layout.lang), fontsize=pt,
                fontweight="bold", va="baseline")
     inner = Box(box.x + 1.5, box.y + 1.5, box.w - 3.0, box.h - 3.5 - line_mm(pt))
     ax = fig.add_axes(inner.fraction(*layout.paper_mm), label="inset")

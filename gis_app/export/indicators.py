@@ -13,8 +13,9 @@ import pandas as pd
 
 from ..analytics import park_indicators
 from ..errors import ExportError
+from ..formatting import number, percent
+from ..i18n import t
 from ..model.plan import Plan
-from .style import label
 
 #: Indicator columns shown in a sheet's table, in order (``kpi_<column>`` labels them).
 SHEET_INDICATORS: tuple[str, ...] = (
@@ -50,19 +51,12 @@ def park_kpis(plan: Plan, park_code: str) -> dict[str, float]:
 
 def format_kpi(column: str, value: float, lang: str) -> str:
     """A figure as printed: shares as percentages, areas with two decimals."""
-    if math.isnan(value):
-        return "–"
     if column.endswith("_share"):
-        text = f"{100 * value:.2f} %"
-    else:
-        text = f"{value:,.2f}"
-    # Vietnamese writes 1.234,56; English 1,234.56.
-    if lang == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+        return percent(value, lang, 2)
+    return number(value, lang, 2)
 
 
 def kpi_rows(plan: Plan, park_code: str, lang: str) -> list[tuple[str, str]]:
     """(label, formatted value) rows of a park's indicator table."""
     kpis = park_kpis(plan, park_code)
-    return [(label(f"kpi_{c}", lang), format_kpi(c, kpis[c], lang)) for c in SHEET_INDICATORS]
+    return [(t(f"sheet.kpi_{c}", lang), format_kpi(c, kpis[c], lang)) for c in SHEET_INDICATORS]

@@ -16,7 +16,6 @@ header and the cards cannot overlap (the tests check the drawn boxes).
 from __future__ import annotations
 
 import io
-import math
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
@@ -31,15 +30,17 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.backends.backend_pdf import PdfPages
 from matplotlib.figure import Figure
 
+from .. import formatting
 from ..errors import ExportError
+from ..i18n import label, t
 from ..search import DESTINATIONS
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, stroke
-from .layout import Box, SheetLayout
+from .layout import Box, SheetLayout, format_scale
 from .panel import line_mm, panel_axes, wrap
 from .sheet import draw_map, fit_scale, frame_in
-from .style import CONTEXT_GREY, PARK_EDGE, label, sheet_style
+from .style import CONTEXT_GREY, PARK_EDGE, sheet_style
 
 #: A4 portrait in millimetres, and the blank paper around the content.
 PAGE_MM = (210.0, 297.0)
@@ -53,47 +54,12 @@ SITE_COLOUR = "#0b5394"
 #: Extra leading of the header: Vietnamese capitals carry stacked diacritics (Ệ, Ở).
 HEADER_LEAD = 1.2
 
-#: Labels of the investor document, in Vietnamese and English.
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Thông tin địa điểm cho nhà đầu tư", "Investor fact sheet: available sites"),
-    "subtitle": ("{n} địa điểm được đề xuất · lập ngày {day}",
-                 "{n} shortlisted sites · prepared {day}"),
-    "locator": ("Vị trí các KCN trong tỉnh", "Parks in the province"),
-    "site_map": ("Bản đồ địa điểm (tỷ lệ {scale})", "Site map (scale {scale})"),
-    "site": ("Địa điểm {i}: lô {plots}", "Site {i}: plot {plots}"),
-    "why": ("Vì sao phù hợp", "Why it fits"),
-    "area": ("Diện tích", "Area"),
-    "land_use": ("Loại đất", "Land use"),
-    "ready_built": ("Nhà xưởng xây sẵn", "Ready-built factory"),
-    "headroom": ("XLNT còn dư", "Wastewater headroom"),
-    "road": ("Đến quốc lộ", "To national road"),
-    "rail": ("Đến đường sắt", "To railway"),
-    "to": ("Đến {place}", "To {place}"),
-    "developer": ("Chủ đầu tư / liên hệ", "Park developer / contact"),
-    "not_recorded": ("chưa có trong dữ liệu", "not in the data"),
-    "no_data": ("không có số liệu", "no data"),
-    "page": ("Trang {k}/{n}", "Page {k} of {n}"),
-    "ha": ("{v} ha", "{v} ha"),
-    "km": ("{v} km", "{v} km"),
-    "m3": ("{v} m³/ngày", "{v} m³/day"),
-    "sites": ("địa điểm", "sites"),
-    "continued": ("(tiếp theo)", "(continued)"),
-    "shortlisted": ("KCN có địa điểm đề xuất", "Park with a shortlisted site"),
-    "other_parks": ("KCN khác", "Other parks"),
-}
-
-
-def text(key: str, lang: str, **values: object) -> str:
-    vi, en = TEXT[key]
-    return (vi if lang == "vi" else en).format(**values)
-
-
 def number(value: object, lang: str, decimals: int = 1) -> str | None:
-    """``1.234,5`` (vi) or ``1,234.5`` (en); ``None`` for a missing value."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+    """``1.234,5`` (vi) or ``1,234.5`` (en) by :func:`gis_app.formatting.number`; ``None``
+    for a missing value (the fact sheet then says "no data")."""
+    if formatting.is_empty(value):
         return None
-    out = f"{float(value):,.{decimals}f}"
-    return out.translate(str.maketrans(",.", ".,")) if lang == "vi" else out
+    return formatting.number(value, lang, decimals)
 
 
 @dataclass(frozen=True)
@@ -127,7 +93,7 @@ def sites_from(data: SheetData, shortlist: pd.DataFrame, lang: str) -> list[Site
                           " column (give a vacant-land search result)")
     parks = data.plan.parks.set_index(data.plan.parks["park_code"].astype(str))
     name_col = "name_vi" if lang == "vi" else "name_en"
-    missing = text("no_data", lang)
+    missing = t("no_data", lang)
     out = []
     for i, row in enumerate(shortlist.itertuples(index=False), 1):
         r = row._asdict()
@@ -135,29 +101,30 @@ def sites_from(data: SheetData, shortlist: pd.DataFrame, lang: str) -> list[Site
         name = (_park_value(parks, code, name_col) or r.get(f"park_name_{lang}")
                 or _park_value(parks, code, "name_vi") or code)
         facts: list[tuple[str, str]] = [
-            (text("area", lang), text("ha", lang, v=number(r.get("area_ha"), lang, 2))
+            (t("investor.area", lang), t("investor.ha", lang, v=number(r.get("area_ha"), lang, 2))
              if number(r.get("area_ha"), lang) else missing),
-            (text("land_use", lang), label(str(r.get("land_use")), lang)),
-            (text("ready_built", lang),
-             label("yes" if bool(r.get("ready_built_factory")) else "no", lang)),
+            (t("investor.land_use", lang), label(str(r.get("land_use")), lang)),
+            (t("investor.ready_built", lang),
+             t("yes" if bool(r.get("ready_built_factory")) else "no", lang)),
         ]
         head = number(r.get("headroom_m3_day"), lang, 0)
-        facts.append((text("headroom", lang), text("m3", lang, v=head) if head else missing))
-        for key, column in (("road", "road_km"), ("rail", "rail_km")):
+        facts.append((t("investor.headroom", lang),
+                      t("investor.m3", lang, v=head) if head else missing))
+        for key, column in (("investor.road", "road_km"), ("investor.rail", "rail_km")):
             km = number(r.get(column), lang)
-            facts.append((text(key, lang), text("km", lang, v=km) if km else missing))
+            facts.append((t(key, lang), t("investor.km", lang, v=km) if km else missing))
         for dest in DESTINATIONS:
             km = number(r.get(f"dest_{dest.key}_km"), lang)
             place = dest.name_vi if lang == "vi" else dest.name_en
-            facts.append((text("to", lang, place=place), text("km", lang, v=km) if km
+            facts.append((t("investor.to", lang, place=place), t("investor.km", lang, v=km) if km
                           else missing))
         developer = [v for v in (_park_value(parks, code, "developer"),
                                  _park_value(parks, code, "contact")) if v]
-        facts.append((text("developer", lang), " · ".join(developer) if developer
-                      else text("not_recorded", lang)))
+        facts.append((t("investor.developer", lang), " · ".join(developer) if developer
+                      else t("investor.not_recorded", lang)))
         plots = tuple(p.strip() for p in str(r["plot_codes"]).split(",") if p.strip())
         why = r.get(f"why_{lang}") or ""
-        out.append(Site(heading=text("site", lang, i=i, plots=", ".join(plots)),
+        out.append(Site(heading=t("investor.site", lang, i=i, plots=", ".join(plots)),
                         park_name=str(name), why=str(why), facts=tuple(facts),
                         plot_codes=plots))
     return out
@@ -197,12 +164,12 @@ def card_height(site: Site) -> float:
 
 
 def _header_lines(data: SheetData, n: int, lang: str, when: date) -> list[tuple[str, float, str]]:
-    agency = label("agency", lang, province=data.province.name_vi).upper()
+    agency = t("sheet.agency", lang, province=data.province.name_vi).upper()
     lines = [(p, PT_SMALL * 1.2, "bold") for p in wrap(agency, _INNER_W, PT_SMALL * 1.2,
                                                          bold=True)]
-    lines += [(p, PT_TITLE, "bold") for p in wrap(text("title", lang), _INNER_W, PT_TITLE,
+    lines += [(p, PT_TITLE, "bold") for p in wrap(t("investor.title", lang), _INNER_W, PT_TITLE,
                                                   bold=True)]
-    lines.append((text("subtitle", lang, n=n, day=f"{when:%d/%m/%Y}"), PT_BODY, "normal"))
+    lines.append((t("investor.subtitle", lang, n=n, day=f"{when:%d/%m/%Y}"), PT_BODY, "normal"))
     return lines
 
 
@@ -291,7 +258,7 @@ def _draw_badge_number(ax: Axes, x: float, baseline: float, i: int) -> None:
 def _draw_footer(ax: Axes, data: SheetData, lang: str, k: int, n: int) -> None:
     y = MARGIN_MM + FOOTER_MM - 2.0
     ax.plot([MARGIN_MM, PAGE_MM[0] - MARGIN_MM], [y, y], color="#bbbbbb", linewidth=0.4)
-    notes = [f"{label('sources', lang)}: {data.source}" if data.source else "",
+    notes = [f"{t('sheet.sources', lang)}: {data.source}" if data.source else "",
              REFERENCE_ATTRIBUTION]
     if data.illustrative:
         notes.append(ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN)
@@ -300,7 +267,7 @@ def _draw_footer(ax: Axes, data: SheetData, lang: str, k: int, n: int) -> None:
         y -= line_mm(PT_SMALL)
         _write(ax, MARGIN_MM, y, piece, PT_SMALL, color="#555555")
     _write(ax, PAGE_MM[0] - MARGIN_MM, MARGIN_MM + FOOTER_MM - 2.0 - line_mm(PT_SMALL),
-           text("page", lang, k=k, n=n), PT_SMALL, ha="right")
+           t("investor.page", lang, k=k, n=n), PT_SMALL, ha="right")
 
 
 def _locator(fig: Figure, page: Axes, box: Box, data: SheetData,
@@ -314,7 +281,7 @@ def _locator(fig: Figure, page: Axes, box: Box, data: SheetData,
     for n, code in enumerate(codes):
         sites = [i for i, p in enumerate(site_parks, 1) if p == code]
         name = _park_value(parks, code, name_col) or _park_value(parks, code, "name_vi") or code
-        key += wrap(f"{_letter(n)}  {name}: {text('sites', lang)} {number_runs(sites)}",
+        key += wrap(f"{_letter(n)}  {name}: {t('investor.sites', lang)} {number_runs(sites)}",
                     box.w, PT_SMALL)
     key_h = line_mm(PT_SMALL) * len(key) + 1.5
     y = box.y + key_h
@@ -455,7 +422,7 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
     top = PAGE_MM[1] - MARGIN_MM
     maps_title = line_mm(PT_HEAD) + 1.0
     first_top = top - _header_height(header) - maps_title - MAPS_MM - 4.0
-    short = [(f"{text('title', lang)} {text('continued', lang)}", PT_HEAD, "bold")]
+    short = [(f"{t('investor.title', lang)} {t('investor.continued', lang)}", PT_HEAD, "bold")]
     other_top = top - _header_height(short)
     bottom = MARGIN_MM + FOOTER_MM
     pages = paginate(sites, first_top, other_top, bottom)
@@ -468,7 +435,7 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
             if k == 1:
                 maps_top = y
                 left_w = 62.0
-                _write(ax, MARGIN_MM, maps_top - line_mm(PT_HEAD), text("locator", lang),
+                _write(ax, MARGIN_MM, maps_top - line_mm(PT_HEAD), t("investor.locator", lang),
                        PT_HEAD * 0.85, "bold")
                 box_y = maps_top - maps_title - MAPS_MM
                 _locator(fig, ax, Box(MARGIN_MM, box_y, left_w, MAPS_MM), data,
@@ -478,7 +445,7 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
                                         list(shortlist["park_code"].astype(str)), park_codes,
                                         lang)
                 _write(ax, map_box.x, maps_top - line_mm(PT_HEAD),
-                       text("site_map", lang, scale=f"1:{denominator:,}".replace(",", " ")),
+                       t("investor.site_map", lang, scale=format_scale(denominator)),
                        PT_HEAD * 0.85, "bold")
                 y = box_y - 4.0
             for i, site in page.sites:
@@ -493,7 +460,7 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
 def write_investor_pdf(figures: Sequence[Figure], target: str | Path | BinaryIO, *,
                        lang: str = "en") -> None:
     """Write the pages as one PDF, the shipped font embedded once."""
-    metadata = {"Title": text("title", lang), "Creator": "KCN-GIS"}
+    metadata = {"Title": t("investor.title", lang), "Creator": "KCN-GIS"}
     with sheet_style(), PdfPages(target, metadata=metadata) as pdf:
         for fig in figures:
             pdf.savefig(fig)

@@ -19,6 +19,7 @@ import shapely
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
+from ..i18n import label, t
 from ..model.crs import transformer
 from ..settings import Province
 from ..symbology import CONTEXT_COLOURS
@@ -31,7 +32,6 @@ from .style import (
     STATUS_COLORS,
     ZONE_COLORS,
     dms,
-    label,
 )
 
 Window = tuple[float, float, float, float]
@@ -123,12 +123,12 @@ def draw_context(ax: Axes, data: SheetData, window: Window, lang: str) -> list[L
     drawn: list[LegendEntry] = []
     c = CONTEXT_COLOURS
     styles = {
-        "communes": LegendEntry(label("communes", lang), "line", edge=c["communes"],
+        "communes": LegendEntry(t("sheet.communes", lang), "line", edge=c["communes"],
                                 linewidth=0.3, linestyle=(0, (2, 2))),
-        "province_boundary": LegendEntry(label("province_boundary", lang), "line",
+        "province_boundary": LegendEntry(t("sheet.province_boundary", lang), "line",
                                          edge=c["province_boundary"], linewidth=0.9,
                                          linestyle=(0, (6, 2, 1, 2))),
-        "rivers": LegendEntry(label("rivers", lang), "line", edge=c["rivers"], linewidth=0.8),
+        "rivers": LegendEntry(t("sheet.rivers", lang), "line", edge=c["rivers"], linewidth=0.8),
     }
     for name, entry in styles.items():
         frame = data.context.get(name)
@@ -168,7 +168,7 @@ def draw_plan(ax: Axes, data: SheetData, park_codes: Sequence[str] | None, windo
 
     parks = clip_to(plan.parks, window)
     others = parks[~parks.index.isin(mine(parks).index)]
-    entry = LegendEntry(label("other_parks", lang), "fill", face="#f0f0f0", edge=CONTEXT_GREY)
+    entry = LegendEntry(t("other_parks", lang), "fill", face="#f0f0f0", edge=CONTEXT_GREY)
     if fill(ax, others.geometry.values, entry, zorder=1.0):
         drawn.append(entry)
     zones = mine(clip_to(plan.zones, window))
@@ -187,17 +187,18 @@ def draw_plan(ax: Axes, data: SheetData, park_codes: Sequence[str] | None, windo
             drawn.append(entry)
     if highlight:
         chosen = plots[plots["plot_code"].isin(list(highlight))]
-        entry = LegendEntry(label(highlight_label, lang), "line", edge="#0033cc", linewidth=1.6)
+        entry = LegendEntry(t("sheet." + highlight_label, lang), "line", edge="#0033cc",
+                            linewidth=1.6)
         if stroke(ax, chosen.geometry.values, entry, zorder=4.5):
             drawn.append(entry)
     _label_plots(ax, plots, denominator, font_pt)
     park = mine(parks)
-    entry = LegendEntry(label("park_boundary", lang), "line", edge=PARK_EDGE, linewidth=1.4,
+    entry = LegendEntry(t("sheet.park_boundary", lang), "line", edge=PARK_EDGE, linewidth=1.4,
                         linestyle=(0, (8, 2, 2, 2)))
     if stroke(ax, park.geometry.values, entry, zorder=4.0):
         drawn.append(entry)
     plants = clip_to(plan.wastewater_plants, window)
-    entry = LegendEntry(label("wastewater", lang), "point", face="#2166ac", edge="white",
+    entry = LegendEntry(t("sheet.wastewater", lang), "point", face="#2166ac", edge="white",
                         marker="s", linewidth=0.5)
     if points(ax, plants, entry, size=(font_pt * 1.4) ** 2, zorder=5.0):
         drawn.append(entry)

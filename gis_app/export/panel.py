@@ -8,7 +8,7 @@ predictable on every paper size.
 from __future__ import annotations
 
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -82,10 +82,12 @@ def fit_lines(lines: Sequence[tuple[str, float, str]], width_mm: float, height_m
 
 def draw_table(ax: Axes, box: Box, *, title: str, header: Sequence[str] | None,
                rows: Sequence[Sequence[str]], widths: Sequence[float], pt: float,
-               aligns: Sequence[str] | None = None, more_note: str | None = None) -> int:
+               aligns: Sequence[str] | None = None,
+               more_note: str | Callable[[int], str] | None = None) -> int:
     """A ruled table inside ``ax`` (a panel axes over ``box``); returns the rows drawn.
 
-    Rows that do not fit are left out and ``more_note`` (with ``{n}``) says how many.
+    Rows that do not fit are left out and ``more_note`` (with ``{n}``, or a function of the
+    count for a plural message) says how many.
     """
     pad = 1.5
     ncol = len(widths)
@@ -118,6 +120,8 @@ def draw_table(ax: Axes, box: Box, *, title: str, header: Sequence[str] | None,
         y -= row_h
         ax.plot([pad, box.w - pad], [y, y], color="#999999", linewidth=0.2)
     if len(shown) < len(rows) and more_note:
-        ax.text(pad, y - row_h + 0.3 * row_h, more_note.format(n=len(rows) - len(shown)),
+        hidden = len(rows) - len(shown)
+        note = more_note(hidden) if callable(more_note) else more_note.format(n=hidden)
+        ax.text(pad, y - row_h + 0.3 * row_h, note,
                 fontsize=pt * 0.9, style="italic", va="baseline")
     return len(shown)

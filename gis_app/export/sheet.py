@@ -15,6 +15,7 @@ from matplotlib.axes import Axes
 from matplotlib.figure import Figure
 
 from ..errors import ExportError
+from ..i18n import t
 from .data import SheetData
 from .furniture import (
     inset_block,
@@ -46,7 +47,7 @@ from .mapframe import (
     draw_plan,
 )
 from .panel import draw_table, panel_axes
-from .style import label, sheet_style
+from .style import sheet_style
 
 #: Panel boxes of a park sheet with their relative heights (landscape: one column).
 _PARK_ITEMS: tuple[tuple[str, float], ...] = (
@@ -214,13 +215,13 @@ def corner_frame(data: SheetData, park_code: str, layout: SheetLayout):  # noqa:
 def corner_table(fig: Figure, layout: SheetLayout, box: Box, corners) -> None:  # noqa: ANN001
     ax = panel_axes(fig, layout, box, name="corners")
     lang = layout.lang
-    title = (label("corners_plot", lang, plot=layout.corner_plot) if layout.corner_plot
-             else label("corners", lang))
+    title = (t("sheet.corners_plot", lang, plot=layout.corner_plot) if layout.corner_plot
+             else t("sheet.corners", lang))
     rows = [(str(p), f"{x:,.2f}".replace(",", " "), f"{y:,.2f}".replace(",", " "))
             for p, x, y in corners[["point", "x_northing", "y_easting"]].itertuples(index=False)]
-    draw_table(ax, box, title=title, header=(label("point", lang), "X (m)", "Y (m)"), rows=rows,
+    draw_table(ax, box, title=title, header=(t("sheet.point", lang), "X (m)", "Y (m)"), rows=rows,
                widths=(0.8, 2, 2), pt=layout.font_pt * 0.8,
-               more_note=label("more_points", lang, n="{n}"))
+               more_note=t("sheet.more_points", lang, n="{n}"))
 
 
 def park_title_lines(data: SheetData, park_code: str, lang: str,
@@ -229,9 +230,9 @@ def park_title_lines(data: SheetData, park_code: str, lang: str,
     name = park["name_vi"] if lang == "vi" else f"{park['name_en']} ({park['name_vi']})"
     lines = [f"{name} ({park_code})"]
     if scenario:
-        lines.append(f"{label('scenario', lang)}: {scenario}")
+        lines.append(f"{t('sheet.scenario', lang)}: {scenario}")
     if data.as_of is not None:
-        lines.append(label("plan_as_of", lang, day=f"{data.as_of:%d/%m/%Y}"))
+        lines.append(t("sheet.plan_as_of", lang, day=f"{data.as_of:%d/%m/%Y}"))
     return lines
 
 
@@ -280,14 +281,14 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
             corners = corner_frame(data, park_code, layout)
             draw_corner_numbers(ax, corners, layout.font_pt)
             corner_table(fig, layout, boxes["corners"], corners)
-        title = layout.title or label("title_sheet", lang)
+        title = layout.title or t("sheet.title_sheet", lang)
         title_block(fig, layout, boxes["title"], data, title=title,
                     subtitle=park_title_lines(data, park_code, lang, scenario),
                     denominator=denominator, when=when)
         inset_block(fig, layout, boxes["inset"], data, [park_code], window)
         legend_block(fig, layout, boxes["legend"], entries)
         kpi_ax = panel_axes(fig, layout, boxes["kpi"], name="indicators")
-        draw_table(kpi_ax, boxes["kpi"], title=label("indicators", lang), header=None,
+        draw_table(kpi_ax, boxes["kpi"], title=t("sheet.indicators", lang), header=None,
                    rows=kpi_rows(data.plan, park_code, lang), widths=(3, 1.3),
                    pt=layout.font_pt * 0.85)
         scale_block(fig, layout, boxes["scale"], data, denominator,

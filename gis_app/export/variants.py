@@ -12,6 +12,8 @@ import shapely
 from matplotlib.figure import Figure
 
 from ..errors import ExportError
+from ..formatting import integer
+from ..i18n import ngettext, t
 from ..model.plan import Plan
 from .data import SheetData
 from .furniture import (
@@ -26,7 +28,7 @@ from .indicators import format_kpi
 from .layout import SheetLayout
 from .panel import draw_table, panel_axes
 from .sheet import Sheet, draw_map, fit_scale, frame_in, regions
-from .style import label, sheet_style
+from .style import sheet_style
 
 _SCENARIO_ITEMS = (("title", 18), ("inset", 12), ("legend", 17), ("diff", 33), ("scale", 8),
                    ("sources", 12), ("sign", 7))
@@ -57,7 +59,7 @@ def _format_cell(value: object, lang: str) -> str:
     if isinstance(value, (float, np.floating)):
         return format_kpi("value", float(value), lang)
     if isinstance(value, (int, np.integer)):
-        return f"{int(value):,}".replace(",", "." if lang == "vi" else ",")
+        return integer(int(value), lang)
     return "–" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
 
 
@@ -126,27 +128,29 @@ def render_scenario_sheet(baseline: Plan | SheetData, scenario: Plan,
             ax, drawn = draw_map(fig, layout, data, codes, frame, window, denominator,
                                  highlight=marks, highlight_label="changed")
             ax.set_label(f"map_{caption}")
-            ax.set_title(label(caption, lang) + (f": {name}" if caption == "scenario" else ""),
+            title = t("baseline", lang) if caption == "baseline" else t("sheet.scenario", lang)
+            ax.set_title(title + (f": {name}" if caption == "scenario" else ""),
                          fontsize=layout.font_pt * 1.2, fontweight="bold",
                          pad=layout.label_room_mm * 72 / 25.4)
             axes.append(ax)
             windows.append(window)
             entries += drawn
-        subtitle = [f"{label('scenario', lang)}: {name}"]
+        subtitle = [f"{t('sheet.scenario', lang)}: {name}"]
         if park_code is not None:
             park = base.plan.parks[base.plan.parks["park_code"] == park_code]
             if not park.empty:
                 subtitle.insert(0, f"{park['name_vi'].iloc[0]} ({park_code})")
         title_block(fig, layout, boxes["title"], base,
-                    title=layout.title or label("title_scenario", lang), subtitle=subtitle,
+                    title=layout.title or t("sheet.title_scenario", lang), subtitle=subtitle,
                     denominator=denominator, when=when)
         inset_block(fig, layout, boxes["inset"], base, codes or [], windows[0])
         legend_block(fig, layout, boxes["legend"], entries)
         header, rows = table_rows(differences, lang)
         ax = panel_axes(fig, layout, boxes["diff"], name="differences")
-        draw_table(ax, boxes["diff"], title=label("differences", lang), header=header,
+        draw_table(ax, boxes["diff"], title=t("sheet.differences", lang), header=header,
                    rows=rows, widths=[2.4] + [1.0] * (len(header) - 1),
-                   pt=layout.font_pt * 0.78, more_note=label("more_rows", lang, n="{n}"))
+                   pt=layout.font_pt * 0.78,
+                   more_note=lambda n: ngettext("sheet.more_rows", n, lang))
         scale_block(fig, layout, boxes["scale"], base, denominator, center)
         sources_block(fig, layout, boxes["sources"], base)
         signature_block(fig, layout, boxes["sign"])

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from ..errors import UsageError
+from ..i18n import t
 
 Kind = Literal["str", "float", "int", "bool", "date"]
 
@@ -51,8 +52,18 @@ class LayerSchema:
     key: str
     columns: tuple[Column, ...]
     geometry_types: tuple[str, ...] | None
-    title_vi: str
-    title_en: str
+
+    def title(self, lang: str) -> str:
+        """The layer's title for readers, from the catalogue (``layer.<name>``)."""
+        return t(f"layer.{self.name}", lang)
+
+    @property
+    def title_vi(self) -> str:
+        return self.title("vi")
+
+    @property
+    def title_en(self) -> str:
+        return self.title("en")
 
     @property
     def column_names(self) -> list[str]:
@@ -88,8 +99,6 @@ PARKS = LayerSchema(
         Column("area_source", "str", required=False),
     ),
     _POLY,
-    "Khu công nghiệp",
-    "Industrial parks",
 )
 
 ZONES = LayerSchema(
@@ -101,8 +110,6 @@ ZONES = LayerSchema(
         Column("land_use", "str", choices=ZONE_LAND_USES),
     ),
     _POLY,
-    "Phân khu chức năng",
-    "Functional zones",
 )
 
 PLOTS = LayerSchema(
@@ -117,8 +124,6 @@ PLOTS = LayerSchema(
         Column("area_ha", "float", minimum=0),
     ),
     _POLY,
-    "Lô đất",
-    "Plots",
 )
 
 TENANTS = LayerSchema(
@@ -143,8 +148,6 @@ TENANTS = LayerSchema(
         Column("reporting_year", "int", required=False),
     ),
     None,
-    "Dự án / doanh nghiệp thuê đất",
-    "Tenant projects",
 )
 
 #: Which plots a project occupies: a plot hosts at most one project, a project may span plots.
@@ -153,8 +156,6 @@ TENANT_PLOTS = LayerSchema(
     "plot_code",
     (Column("plot_code", "str"), Column("project_id", "str")),
     None,
-    "Lô đất của dự án",
-    "Plots of each project",
 )
 
 WASTEWATER_PLANTS = LayerSchema(
@@ -170,8 +171,6 @@ WASTEWATER_PLANTS = LayerSchema(
         Column("auto_monitoring", "bool"),
     ),
     ("Point",),
-    "Trạm xử lý nước thải tập trung",
-    "Central wastewater plants",
 )
 
 #: The planning layers every province file must have, in dependency order.
@@ -186,24 +185,20 @@ PLAN_LAYERS: tuple[LayerSchema, ...] = (
 SCHEMAS: dict[str, LayerSchema] = {s.name: s for s in PLAN_LAYERS}
 
 #: Context layers built from the reference data (read as they are, no strict schema).
-CONTEXT_LAYERS: dict[str, tuple[str, str]] = {
-    "province_boundary": ("Ranh giới tỉnh", "Province boundary"),
-    "communes": ("Ranh giới xã, phường", "Communes and wards"),
-    "roads_rail": ("Quốc lộ và đường sắt", "National roads and rail"),
-    "rivers": ("Sông", "Rivers"),
-    "park_labels": ("Điểm nhãn KCN", "Park label points"),
-}
+CONTEXT_LAYERS: tuple[str, ...] = (
+    "province_boundary", "communes", "roads_rail", "rivers", "park_labels")
 
 #: Non-spatial bookkeeping tables.
 SOURCES_TABLE = "layer_sources"
 DATASET_TABLE = "dataset_info"
 STYLES_TABLE = "layer_styles"
-#: Their titles, for readers (the Data page lists every table of a file).
-BOOKKEEPING_TITLES: dict[str, tuple[str, str]] = {
-    SOURCES_TABLE: ("Nguồn và giấy phép của các lớp", "Sources and licences of the layers"),
-    DATASET_TABLE: ("Thông tin bộ dữ liệu", "About this dataset"),
-    STYLES_TABLE: ("Kiểu hiển thị QGIS", "QGIS styles"),
-}
+#: The bookkeeping tables; their titles are in the catalogue (the Data page lists them).
+BOOKKEEPING_TABLES: tuple[str, ...] = (SOURCES_TABLE, DATASET_TABLE, STYLES_TABLE)
+
+
+def table_title(name: str, lang: str) -> str:
+    """The title of a planning layer or bookkeeping table (``layer.<name>`` in the catalogue)."""
+    return t(f"layer.{name}", lang)
 #: The geometry column of every spatial layer in a GeoPackage (GDAL's default, written
 #: explicitly): QGIS finds a layer's stored style by table name *and* this column name.
 GEOMETRY_COLUMN = "geom"

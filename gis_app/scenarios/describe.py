@@ -2,8 +2,9 @@
 
 ``change_boundary(park_code=NB01; mode=expand; ...)`` says what the program does;
 "Mở rộng KCN Gián Khẩu thêm 35 ha" says what the board decides. :func:`describe` writes the
-second, in Vietnamese or English, measuring areas in the plan's own (VN-2000) CRS. An edit
-the plan cannot measure (a park it does not have) is still described, without the figure.
+second, in Vietnamese or English (the catalogue's ``edit.*`` messages), measuring areas in
+the plan's own (VN-2000) CRS. An edit the plan cannot measure (a park it does not have) is
+still described, without the figure.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from collections.abc import Callable
 import shapely
 
 from ..formatting import integer, number
-from ..i18n import label
+from ..i18n import label, ngettext, t
 from ..model.plan import Plan
 from .edits_land import LeasePlots, ReclaimProjects, RezonePlots, RezoneZones
 from .edits_parks import AddPark, ChangeBoundary, ChangeParkStatus, SubdividePark
@@ -42,14 +43,13 @@ def _codes(codes: tuple[str, ...], lang: str, limit: int = 5) -> str:
     shown = ", ".join(codes[:limit])
     more = len(codes) - limit
     if more > 0:
-        shown += f" {'và' if lang == 'vi' else 'and'} {integer(more, lang)} " + (
-            "lô khác" if lang == "vi" else "more")
+        return t("edit.more", lang, codes=shown, count=integer(more, lang))
     return shown
 
 
-def _count(n: int, lang: str, vi: str, en: str) -> str:
-    """``n`` things: "3 lô", "1 plot", "3 plots"."""
-    return f"{integer(n, lang)} {vi if lang == 'vi' else en + ('' if n == 1 else 's')}"
+def _count(key: str, n: int, lang: str) -> str:
+    """``n`` things: "3 lô", "1 plot", "3 plots" (plural message ``key``)."""
+    return ngettext(key, n, lang, count=integer(n, lang))
 
 
 def _plots_area(plan: Plan, codes: tuple[str, ...]) -> float:
@@ -62,38 +62,29 @@ def _boundary(e: ChangeBoundary, plan: Plan, lang: str) -> str:
     old = plan.parks.loc[plan.parks["park_code"] == e.park_code].geometry
     change = None if old.empty else abs(float(e.new_outline(plan).area)
                                         - float(old.iloc[0].area))
-    amount = "" if change is None else (
-        f" {'thêm' if lang == 'vi' else 'by'} {_ha(change, lang)} ha")
-    if e.mode == "expand":
-        text = (f"Mở rộng {name}{amount}" if lang == "vi" else f"Extend {name}{amount}")
-    elif e.mode == "shrink":
-        amount = amount.replace(" thêm ", " bớt ")
-        text = (f"Thu hẹp {name}{amount}" if lang == "vi" else f"Shrink {name}{amount}")
-    else:
-        size = "" if change is None else (
-            f" ({'diện tích thay đổi' if lang == 'vi' else 'area changes by'} "
-            f"{_ha(change, lang)} ha)")
-        text = (f"Thay ranh giới {name}{size}" if lang == "vi"
-                else f"Replace the outline of {name}{size}")
+    key = {"expand": "edit.expand", "shrink": "edit.shrink"}.get(e.mode, "edit.replace")
+    text = (t(key + "_unmeasured", lang, name=name) if change is None
+            else t(key, lang, name=name, ha=_ha(change, lang)))
     if e.subdivision is not None:
-        text += (", chia lô phần đất mới" if lang == "vi" else ", new land cut into plots")
+        text = t("edit.subdivided", lang, text=text)
     return text
 
 
+def _use(code: str, lang: str) -> str:
+    """A land use inside a sentence: English lowercases it ("to green space")."""
+    use = label(code, lang)
+    return use.lower() if lang == "en" else use
+
+
 def _rezone_plots(e: RezonePlots, plan: Plan, lang: str) -> str:
-    n = _count(len(e.plot_codes), lang, "lô", "plot")
     which = f"{_ha(_plots_area(plan, e.plot_codes), lang)} ha: {_codes(e.plot_codes, lang)}"
-    use = label(e.land_use, lang).lower() if lang == "en" else label(e.land_use, lang)
-    if lang == "vi":
-        return f"Chuyển {n} ({which}) sang {use}"
-    return f"Re-zone {n} ({which}) to {use}"
+    return t("edit.rezone", lang, n=_count("edit.plots", len(e.plot_codes), lang), which=which,
+             use=_use(e.land_use, lang))
 
 
 def _rezone_zones(e: RezoneZones, plan: Plan, lang: str) -> str:
-    n, use = _count(len(e.zone_ids), lang, "phân khu", "zone"), label(e.land_use, lang)
-    if lang == "vi":
-        return f"Chuyển {n} ({_codes(e.zone_ids, lang)}) sang {use}"
-    return f"Re-zone {n} ({_codes(e.zone_ids, lang)}) to {use.lower()}"
+    return t("edit.rezone", lang, n=_count("edit.zones", len(e.zone_ids), lang),
+             which=_codes(e.zone_ids, lang), use=_use(e.land_use, lang))
 
 
 def _reclaim(e: ReclaimProjects, plan: Plan, lang: str) -> str:
@@ -102,65 +93,50 @@ def _reclaim(e: ReclaimProjects, plan: Plan, lang: str) -> str:
     area = _ha(_plots_area(plan, codes), lang)
     parks = plan.tenants.loc[plan.tenants["project_id"].isin(e.project_ids), "park_code"]
     where = ", ".join(park_name(plan, str(p), lang) for p in dict.fromkeys(parks))
-    n = _count(len(e.project_ids), lang, "dự án", "slow project")
-    if lang == "vi":
-        return f"Thu hồi đất của {n} chậm tiến độ ({area} ha{', ' + where if where else ''})"
-    return f"Reclaim the land of {n} ({area} ha{', ' + where if where else ''})"
+    return t("edit.reclaim", lang, n=_count("edit.slow_projects", len(e.project_ids), lang),
+             area=area, where=", " + where if where else "")
 
 
 def _lease(e: LeasePlots, plan: Plan, lang: str) -> str:
-    n, area = _count(len(e.plot_codes), lang, "lô", "plot"), _ha(_plots_area(plan, e.plot_codes),
-                                                                 lang)
-    if lang == "vi":
-        return f"Cho {e.investor} thuê {n} ({area} ha: {_codes(e.plot_codes, lang)})"
-    return f"Lease {n} ({area} ha: {_codes(e.plot_codes, lang)}) to {e.investor}"
+    return t("edit.lease", lang, investor=e.investor,
+             n=_count("edit.plots", len(e.plot_codes), lang),
+             area=_ha(_plots_area(plan, e.plot_codes), lang), codes=_codes(e.plot_codes, lang))
 
 
 def _split(e: SplitPlot, plan: Plan, lang: str) -> str:
-    n = integer(len(e.new_codes), lang)
-    if lang == "vi":
-        return f"Tách lô {e.plot_code} thành {n} lô ({', '.join(e.new_codes)})"
-    return f"Split plot {e.plot_code} into {n} plots ({', '.join(e.new_codes)})"
+    return t("edit.split", lang, code=e.plot_code, n=integer(len(e.new_codes), lang),
+             codes=", ".join(e.new_codes))
 
 
 def _merge(e: MergePlots, plan: Plan, lang: str) -> str:
-    n, area = integer(len(e.plot_codes), lang), _ha(_plots_area(plan, e.plot_codes), lang)
-    if lang == "vi":
-        return f"Hợp nhất {n} lô ({_codes(e.plot_codes, lang)}; {area} ha) thành lô {e.new_code}"
-    return f"Merge {n} plots ({_codes(e.plot_codes, lang)}; {area} ha) into plot {e.new_code}"
+    return t("edit.merge", lang, n=integer(len(e.plot_codes), lang),
+             codes=_codes(e.plot_codes, lang), area=_ha(_plots_area(plan, e.plot_codes), lang),
+             new=e.new_code)
 
 
 def _add_park(e: AddPark, plan: Plan, lang: str) -> str:
     name = e.name_vi if lang == "vi" else (e.name_en or e.name_vi)
-    area, status = _ha(float(e.outline.area), lang), label(e.status, lang)
-    if lang == "vi":
-        return f"Bổ sung {name} ({area} ha, {status.lower()})"
-    return f"Add {name} ({area} ha, {status.lower()})"
+    return t("edit.add_park", lang, name=name, area=_ha(float(e.outline.area), lang),
+             status=label(e.status, lang).lower())
 
 
 def _park_status(e: ChangeParkStatus, plan: Plan, lang: str) -> str:
     name, status = park_name(plan, e.park_code, lang), label(e.status, lang)
-    year = "" if e.established_year is None else (
-        f" {'năm' if lang == 'vi' else 'in'} {e.established_year}")
-    if lang == "vi":
-        return f"Chuyển {name} sang trạng thái “{status}”{year}"
-    return f"Change the status of {name} to “{status}”{year}"
+    if e.established_year is None:
+        return t("edit.park_status", lang, name=name, status=status)
+    return t("edit.park_status_year", lang, name=name, status=status, year=e.established_year)
 
 
 def _subdivide(e: SubdividePark, plan: Plan, lang: str) -> str:
-    name, sub = park_name(plan, e.park_code, lang), e.subdivision
-    size = f"{number(sub.plot_width_m, lang, 0)} × {number(sub.plot_depth_m, lang, 0)} m"
-    road = number(sub.road_width_m, lang, 0)
-    if lang == "vi":
-        return f"Chia lô {name}: lô {size}, đường nội bộ rộng {road} m"
-    return f"Subdivide {name}: {size} plots, internal roads {road} m wide"
+    sub = e.subdivision
+    return t("edit.subdivide", lang, name=park_name(plan, e.park_code, lang),
+             width=number(sub.plot_width_m, lang, 0), depth=number(sub.plot_depth_m, lang, 0),
+             road=number(sub.road_width_m, lang, 0))
 
 
 def _add_plant(e: AddWastewaterPlant, plan: Plan, lang: str) -> str:
-    name, capacity = park_name(plan, e.park_code, lang), integer(e.design_capacity_m3_day, lang)
-    if lang == "vi":
-        return f"Xây trạm XLNT {capacity} m³/ngày cho {name}"
-    return f"Build a {capacity} m³/day wastewater plant for {name}"
+    return t("edit.add_plant", lang, capacity=integer(e.design_capacity_m3_day, lang),
+             name=park_name(plan, e.park_code, lang))
 
 
 def _upgrade_plant(e: UpgradeWastewaterPlant, plan: Plan, lang: str) -> str:
@@ -168,12 +144,9 @@ def _upgrade_plant(e: UpgradeWastewaterPlant, plan: Plan, lang: str) -> str:
     hit = plants.loc[plants["plant_id"] == e.plant_id]
     park = park_name(plan, str(hit["park_code"].iloc[0]), lang) if not hit.empty else e.plant_id
     if e.design_capacity_m3_day is None:
-        return (f"Nâng cấp trạm XLNT của {park}" if lang == "vi"
-                else f"Upgrade the wastewater plant of {park}")
-    capacity = integer(e.design_capacity_m3_day, lang)
-    if lang == "vi":
-        return f"Nâng công suất trạm XLNT của {park} lên {capacity} m³/ngày"
-    return f"Raise the wastewater plant of {park} to {capacity} m³/day"
+        return t("edit.upgrade_plant", lang, park=park)
+    return t("edit.raise_plant", lang, park=park,
+             capacity=integer(e.design_capacity_m3_day, lang))
 
 
 _WRITERS: dict[type[Edit], Callable[..., str]] = {

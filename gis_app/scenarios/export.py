@@ -66,18 +66,17 @@ def sheet_differences(table: pd.DataFrame, park_code: str | None, lang: str = "v
                       ) -> pd.DataFrame:
     """The changed rows of a :func:`compare` table for a map sheet: the park's (or, without a
     park, the province's), labelled in ``lang`` with short headers."""
-    from ..i18n import label
+    from ..i18n import label, t
 
     level, key = ("park", park_code) if park_code else ("province", None)
     rows = table.loc[(table["level"] == level) & table["changed"]]
     if key is not None:
         rows = rows.loc[rows["key"] == key]
-    vi = lang == "vi"
     return pd.DataFrame({
-        "Chỉ tiêu" if vi else "Indicator": [label(str(c), lang) for c in rows["indicator"]],
-        "Hiện trạng" if vi else "Baseline": rows["a"].to_numpy(),
-        "Phương án" if vi else "Scenario": rows["b"].to_numpy(),
-        "Chênh lệch" if vi else "Difference": rows["difference"].to_numpy(),
+        t("scenario.col_indicator", lang): [label(str(c), lang) for c in rows["indicator"]],
+        t("baseline", lang): rows["a"].to_numpy(),
+        t("sheet.scenario", lang): rows["b"].to_numpy(),
+        t("scenario.col_difference", lang): rows["difference"].to_numpy(),
     })
 
 

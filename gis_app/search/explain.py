@@ -26,10 +26,11 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..formatting import trimmed
+from ..i18n import t
 from ..model.plan import Plan
 from .index import SearchIndex, build_index
 from .query import SearchQuery
-from .rank import format_number
 from .search import _eligible, distance_ok, fitting_candidates, search
 from .settings import DESTINATIONS
 
@@ -251,76 +252,18 @@ def explain(plan: Plan, query: SearchQuery, roads_rail: gpd.GeoDataFrame | None 
 
 
 # -- sentences ------------------------------------------------------------------------------------
-_TEXT = {
-    "vi": {
-        "province": "tại {value}",
-        "parks": "trong các KCN đã chọn ({value})",
-        "land_use": "mục đích sử dụng đã chọn",
-        "factory": "có nhà xưởng xây sẵn",
-        "min_area": "rộng từ {value} ha",
-        "max_area": "rộng không quá {value} ha",
-        "single_plots": "chỉ lô đơn (không ghép lô liền kề)",
-        "headroom": "trạm XLNT còn dư từ {value} m³/ngày",
-        "road": "cách quốc lộ không quá {value} km",
-        "rail": "cách đường sắt không quá {value} km",
-        "to": "cách {name} không quá {value} km",
-        "none_found": "Không có lô đất nào đáp ứng cả {n} điều kiện.",
-        "some_found": "{sites} lô đất ({ha} ha) đáp ứng cả {n} điều kiện.",
-        "effect": "Điều kiện “{cond}”: nếu bỏ, có {sites} lô đất ({ha} ha) phù hợp.",
-        "effect_none": "Điều kiện “{cond}”: nếu bỏ, vẫn không có lô đất nào phù hợp.",
-        "effect_largest": " Khi đó, khu đất trống liền kề lớn nhất rộng {ha} ha ({park}).",
-        "largest": "Khu đất trống liền kề lớn nhất đáp ứng các điều kiện còn lại rộng {ha} ha: "
-                   "{n} lô liền kề tại {park} ({codes}).",
-        "largest_one": "Khu đất trống liền kề lớn nhất đáp ứng các điều kiện còn lại rộng {ha} "
-                       "ha: lô {codes} tại {park}.",
-        "largest_none": "Không còn lô đất trống nào đáp ứng các điều kiện còn lại.",
-        "nearest": "Nới “{cond}” thành “{to}”: {best}",
-        "nearest_dropped": "Bỏ “{cond}”: {best}",
-    },
-    "en": {
-        "province": "in {value}",
-        "parks": "in the chosen parks ({value})",
-        "land_use": "of the chosen land use",
-        "factory": "with a ready-built factory",
-        "min_area": "at least {value} ha",
-        "max_area": "at most {value} ha",
-        "single_plots": "single plots only (no adjacent plots together)",
-        "headroom": "at least {value} m³/day spare wastewater capacity",
-        "road": "within {value} km of a national road",
-        "rail": "within {value} km of the railway",
-        "to": "within {value} km of {name}",
-        "none_found": "No site meets all {n} conditions.",
-        "some_found": "{sites} sites ({ha} ha) meet all {n} conditions.",
-        "effect": "“{cond}”: without it, {sites} sites ({ha} ha) would match.",
-        "effect_none": "“{cond}”: without it, still no site would match.",
-        "effect_largest": " The largest contiguous vacant area would then be {ha} ha ({park}).",
-        "largest": "The largest contiguous vacant area under the other conditions is {ha} ha: "
-                   "{n} adjacent plots in {park} ({codes}).",
-        "largest_one": "The largest contiguous vacant area under the other conditions is {ha} "
-                       "ha: plot {codes} in {park}.",
-        "largest_none": "No vacant plot is left under the other conditions.",
-        "nearest": "Relax “{cond}” to “{to}”: {best}",
-        "nearest_dropped": "Without “{cond}”: {best}",
-    },
-}
-
-
 def _number(value: float, decimals: int, lang: str) -> str:
     """``value`` with at most ``decimals`` decimals in ``lang``'s separators (``30``, ``14.3``)."""
-    text = str(format_number(pd.Series([float(value)]), decimals, lang).iloc[0])
-    if decimals:
-        text = text.rstrip("0").rstrip("," if lang == "vi" else ".")
-    return text
+    return trimmed(value, lang, decimals)
 
 
 def condition_text(query: SearchQuery, key: str, lang: str) -> str:
     """Condition ``key`` of ``query`` in words (``at least 30 ha``, ``within 40 km of ...``)."""
-    text = _TEXT[lang]
     if key.startswith("to_"):
         dest = key[3:]
         name = _DEST_NAMES[dest][0 if lang == "vi" else 1]
-        return text["to"].format(name=name, value=_number(query.destination_limits[dest], 2,
-                                                          lang))
+        return t("explain.to", lang, name=name,
+                 value=_number(query.destination_limits[dest], 2, lang))
     value = {
         "province": query.province,
         "parks": ", ".join(query.park_codes),
@@ -330,17 +273,17 @@ def condition_text(query: SearchQuery, key: str, lang: str) -> str:
         "road": _number(query.max_road_km or 0.0, 2, lang),
         "rail": _number(query.max_rail_km or 0.0, 2, lang),
     }.get(key, "")
-    return text[key].format(value=value)
+    return t(f"explain.{key}", lang, value=value)
 
 
 def _largest_text(largest: Largest | None, lang: str) -> str:
-    text = _TEXT[lang]
     if largest is None:
-        return text["largest_none"]
+        return t("explain.largest_none", lang)
     park = largest.park_name_vi if lang == "vi" else largest.park_name_en
     n = len(largest.plot_codes)
-    return text["largest" if n > 1 else "largest_one"].format(
-        ha=_number(largest.area_ha, 2, lang), n=n, park=park, codes=", ".join(largest.plot_codes))
+    return t("explain.largest" if n > 1 else "explain.largest_one", lang,
+             ha=_number(largest.area_ha, 2, lang), n=n, park=park,
+             codes=", ".join(largest.plot_codes))
 
 
 def lines(explanation: Explanation, lang: str) -> list[str]:
@@ -350,25 +293,25 @@ def lines(explanation: Explanation, lang: str) -> list[str]:
     contiguous area, then one sentence per condition whose relaxation finds a site, with the
     "why" sentence of its best site.
     """
-    text = _TEXT[lang]
     q = explanation.query
     n = len(explanation.conditions)
-    out = [text["none_found"].format(n=n) if explanation.sites == 0 else text["some_found"].format(
-        sites=explanation.sites, ha=_number(explanation.hectares, 2, lang), n=n)]
+    out = [t("explain.none_found", lang, n=n) if explanation.sites == 0 else
+           t("explain.some_found", lang, sites=explanation.sites,
+             ha=_number(explanation.hectares, 2, lang), n=n)]
     why = "why_vi" if lang == "vi" else "why_en"
     for effect in explanation.conditions:
         cond = condition_text(q, effect.key, lang)
         if effect.sites:
-            sentence = text["effect"].format(cond=cond, sites=effect.sites,
-                                             ha=_number(effect.hectares, 2, lang))
+            sentence = t("explain.effect", lang, cond=cond, sites=effect.sites,
+                         ha=_number(effect.hectares, 2, lang))
         else:
-            sentence = text["effect_none"].format(cond=cond)
+            sentence = t("explain.effect_none", lang, cond=cond)
         if effect.key != "min_area" and effect.largest is not None and (
                 explanation.largest is None
                 or effect.largest.area_ha > explanation.largest.area_ha + _EPS_HA):
             park = effect.largest.park_name_vi if lang == "vi" else effect.largest.park_name_en
-            sentence += text["effect_largest"].format(ha=_number(effect.largest.area_ha, 2, lang),
-                                                      park=park)
+            sentence += t("explain.effect_largest", lang,
+                          ha=_number(effect.largest.area_ha, 2, lang), park=park)
         out.append(sentence)
     out.append(_largest_text(explanation.largest, lang))
     for effect in explanation.conditions:
@@ -378,9 +321,9 @@ def lines(explanation: Explanation, lang: str) -> list[str]:
         best = str(effect.nearest[why].iloc[0])
         dropped = dataclasses.replace(effect.relaxed, limit=effect.nearest_query.limit)
         if effect.key not in _AMOUNTS or effect.nearest_query == dropped:
-            out.append(text["nearest_dropped"].format(cond=cond, best=best))
+            out.append(t("explain.nearest_dropped", lang, cond=cond, best=best))
         else:
-            out.append(text["nearest"].format(
+            out.append(t("explain.nearest", lang,
                 cond=cond, to=condition_text(effect.nearest_query, effect.key, lang), best=best))
     return out
 

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..i18n import t
 from .query import SearchQuery
 from .settings import DESTINATIONS, REFERENCE_HEADROOM_M3_DAY, REFERENCE_KM, WEIGHTS
 
@@ -82,7 +83,9 @@ def score(candidates: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
 
 
 def _number_text(value: float, decimals: int, lang: str) -> str:
-    """One number as text: ``1,234.5`` in English, ``1.234,5`` in Vietnamese."""
+    """One number as text: ``1,234.5`` in English, ``1.234,5`` in Vietnamese (the separators of
+    :func:`gis_app.formatting.number`), written here without Babel's cost per call since a
+    search writes it for every site shown."""
     text = f"{value:,.{decimals}f}"
     if lang == "vi":
         text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
@@ -94,28 +97,8 @@ def format_number(values: pd.Series, decimals: int, lang: str) -> pd.Series:
     return values.map(lambda v: _number_text(v, decimals, lang)).astype("string")
 
 
-_TEXT = {
-    "vi": {
-        "plot": "Lô {codes} rộng {area} ha tại {park}",
-        "group": "Nhóm {n} lô liền kề ({codes}) tổng {area} ha tại {park}",
-        "road": "cách quốc lộ {km} km",
-        "rail": "cách đường sắt {km} km",
-        "dest": "cách {name} {km} km",
-        "wastewater": "trạm XLNT còn dư {m3} m³/ngày",
-        "factory": "có nhà xưởng xây sẵn",
-        "none": "đáp ứng các điều kiện đã chọn",
-    },
-    "en": {
-        "plot": "Plot {codes} of {area} ha in {park}",
-        "group": "{n} adjacent plots ({codes}) of {area} ha together in {park}",
-        "road": "{km} km from a national road",
-        "rail": "{km} km from the railway",
-        "dest": "{km} km from {name}",
-        "wastewater": "the wastewater plant has {m3} m³/day spare",
-        "factory": "a ready-built factory",
-        "none": "meets the chosen conditions",
-    },
-}
+#: The parts of a "why it fits" sentence, by their catalogue keys (``why.<part>``).
+_PARTS = ("plot", "group", "road", "rail", "dest", "wastewater", "factory", "none")
 
 
 def _text(value: object) -> str:
@@ -128,7 +111,7 @@ def why_sentences(sites: Mapping[str, Sequence], points: Mapping[str, Sequence],
                   lang: str) -> list[str]:
     """:func:`why` on plain sequences (one item per site shown): a search writes the
     sentences of its few shown sites one by one, cheaper than column operations."""
-    text = _TEXT[lang]
+    text = {part: t(f"why.{part}", lang) for part in _PARTS}
     halves = {f"pts_{k}": w / 2 for k, w in WEIGHTS.items()}
     park_column = sites["park_name_vi" if lang == "vi" else "park_name_en"]
     names = [d.name_vi if lang == "vi" else d.name_en for d in DESTINATIONS]

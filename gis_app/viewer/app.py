@@ -14,15 +14,14 @@ import time
 import streamlit as st
 
 from gis_app.errors import GisAppError
+from gis_app.i18n import LANG_NAMES, LANGS, t
 from gis_app.viewer import assets, frame, keep, login_guard, views
 from gis_app.viewer.auth import AuthError, check_login
-from gis_app.viewer.text import LANGS, t
 
 # An emoji favicon: a ":material/...:" page icon is fetched from fonts.gstatic.com (offline!).
 st.set_page_config(page_title="KCN-GIS", page_icon="🏭", layout="wide")
 assets.register_leaflet_route()
 state = st.session_state
-LANG_NAMES = {"vi": "Tiếng Việt", "en": "English"}
 
 
 def _client() -> str:

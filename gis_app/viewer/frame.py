@@ -19,6 +19,7 @@ import geopandas as gpd
 import streamlit as st
 
 from ..errors import GisAppError, ValidationError
+from ..i18n import ngettext, t
 from ..model.plan import Plan
 from ..settings import (
     ILLUSTRATIVE_NOTICE_EN,
@@ -31,7 +32,6 @@ from ..storage.source import Source, is_database
 from . import cache
 from .escape import md_text
 from .frame_env import FILES_ENV
-from .text import t
 
 
 def as_source(value: str | Path) -> Source:
@@ -115,6 +115,10 @@ class Session:
     def t(self, key: str, **values: object) -> str:
         return t(key, self.lang, **values)
 
+    def nt(self, key: str, n: int, **values: object) -> str:
+        """The plural message ``key`` for the count ``n``."""
+        return ngettext(key, n, self.lang, **values)
+
 
 def session() -> Session:
     state = st.session_state
@@ -170,7 +174,7 @@ def footer(lang: str) -> None:
     stated = info.get("attribution")
     if not stated or stated == REFERENCE_ATTRIBUTION:
         stated = REFERENCE_ATTRIBUTION_VI if lang == "vi" else REFERENCE_ATTRIBUTION
-    st.caption(f"{t('attribution', lang)}: {stated}")
+    st.caption(f"{t('reference_data', lang)}: {stated}")
 
 
 def show_map(m: object, key: str, height: int = 520) -> dict | None:

@@ -15,34 +15,15 @@ import pandas as pd
 import streamlit as st
 
 from .. import history
+from ..i18n import t
 from ..model.plan import Plan
 from . import frame, keep
-
-#: Viewer strings of this panel (vi, en).
-TEXT: dict[str, tuple[str, str]] = {
-    "as_of": ("Kế hoạch tại thời điểm", "Plan as of"),
-    "current": ("Hiện hành", "Current"),
-    "other_date": ("Ngày khác…", "Another date…"),
-    "pick_date": ("Chọn ngày", "Choose a date"),
-    "showing_past": ("Đang xem kế hoạch tại ngày {day} (không phải hiện hành)",
-                     "Showing the plan as of {day} (not the current plan)"),
-    "changes": ("Các thay đổi quy hoạch và căn cứ", "Plan changes and their basis"),
-    "no_history": ("Tệp này chưa có lịch sử quy hoạch", "This file has no plan history"),
-    "show_leases": ("Gồm cả hợp đồng thuê đất", "Include leases"),
-    "number_unknown": ("chưa rõ số quyết định", "decision number not known"),
-}
 
 #: Columns of the changes table, in order.
 CHANGE_TABLE_COLUMNS = ("change_id", "effective_date", "basis_type", "decision_no",
                         "authority", "description", "features_count")
 _OTHER = "other"
 _CURRENT = "current"
-
-
-def text(key: str, lang: str, **values: object) -> str:
-    vi, en = TEXT[key]
-    out = vi if lang == "vi" else en
-    return out.format(**values) if values else out
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -80,7 +61,7 @@ def version_label(row: pd.Series, lang: str) -> str:
     parts = [row["effective_date"].strftime("%Y-%m-%d")]
     number = row["decision_no"]
     if _present(number) and str(number).strip() == NUMBER_NOT_FOUND:
-        parts.append(f"({text('number_unknown', lang)})")
+        parts.append(f"({t('history.number_unknown', lang)})")
     elif _present(number):
         parts.append(str(number))
     elif _present(row["source_file"]):
@@ -120,20 +101,20 @@ def date_picker(s: frame.Session, *, key: str) -> date | None:
     log = changes(path, None, s.key)
     options = versions(log, s.lang)
     labels = dict(options)
-    labels[_CURRENT] = text("current", s.lang)
-    labels[_OTHER] = text("other_date", s.lang)
+    labels[_CURRENT] = t("history.current", s.lang)
+    labels[_OTHER] = t("history.other_date", s.lang)
     values = [_CURRENT, *(v for v, _ in options), _OTHER]
-    choice = st.selectbox(text("as_of", s.lang), values, format_func=labels.__getitem__,
+    choice = st.selectbox(t("history.as_of", s.lang), values, format_func=labels.__getitem__,
                           **keep.widget(key, _CURRENT, values))
     if choice == _CURRENT:
         return None
     if choice == _OTHER:
         default_day = date(2018, 7, 31)
-        day = st.date_input(text("pick_date", s.lang), min_value=date(1990, 1, 1),
+        day = st.date_input(t("history.pick_date", s.lang), min_value=date(1990, 1, 1),
                             **keep.widget(f"{key}_date", default_day))
     else:
         day = log.loc[log["change_id"] == choice, "effective_date"].iloc[0].date()
-    st.info(text("showing_past", s.lang, day=day.isoformat()))
+    st.info(t("history.showing_past", s.lang, day=day.isoformat()))
     return day
 
 
@@ -156,15 +137,15 @@ def in_language(description: object, lang: str) -> object:
 
 def changes_table(s: frame.Session, *, park_code: str | None = None, key: str) -> None:
     """The "changes" table: every change with its basis (leases optional)."""
-    st.subheader(text("changes", s.lang))
+    st.subheader(t("history.changes", s.lang))
     path = str(s.path)
     if not has_history(path, s.key):
-        st.caption(text("no_history", s.lang))
+        st.caption(t("history.no_history", s.lang))
         return
     log = changes(path, park_code, s.key)
-    if not st.toggle(text("show_leases", s.lang), key=key):
+    if not st.toggle(t("history.show_leases", s.lang), key=key):
         log = log.loc[log["basis_type"] != "import"]
-    unknown = f"({text('number_unknown', s.lang)})"
+    unknown = f"({t('history.number_unknown', s.lang)})"
     shown = log.assign(decision_no=log["decision_no"].replace(NUMBER_NOT_FOUND, unknown),
                        description=[in_language(d, s.lang) for d in log["description"]])
     frame.show_table(shown, s.lang, list(CHANGE_TABLE_COLUMNS))

@@ -17,57 +17,9 @@ from ..analytics import (
     reclamation_candidates,
     wastewater_status,
 )
-from ..i18n import label as _label
+from ..i18n import label, labels
 from ..model.plan import Plan
 from ..storage.backend import is_database
-
-#: Labels the shared gis_app.i18n table does not have (yet): looked up when it returns the key.
-_CODES: dict[str, tuple[str, str]] = {
-    "mixed": ("Hỗn hợp", "Mixed"),
-    "land_use": ("Mục đích sử dụng đất", "Land use"),
-    "ready_built_factory": ("Nhà xưởng xây sẵn", "Ready-built factory"),
-    "country": ("Quốc gia", "Country"),
-    "road_km": ("Cách quốc lộ (km)", "To a national road (km)"),
-    "rail_km": ("Cách đường sắt (km)", "To the railway (km)"),
-    "plot_codes": ("Các lô", "Plots"),
-    "search_score": ("Điểm phù hợp", "Fit score"),
-    # data page: validation report, layer list, sources and dataset tables
-    "layer": ("Lớp", "Layer"),
-    "layer_title": ("Nội dung", "Contents"),
-    "geometry": ("Kiểu hình học", "Geometry"),
-    "file": ("Tệp", "File"),
-    "feature_id": ("Đối tượng", "Feature"),
-    "rule": ("Quy tắc", "Rule"),
-    "message": ("Mô tả lỗi", "Problem"),
-    "source": ("Nguồn", "Source"),
-    "licence": ("Giấy phép", "Licence"),
-    "attribution": ("Ghi nguồn", "Attribution"),
-    "date": ("Ngày", "Date"),
-    "note": ("Ghi chú", "Note"),
-    "key": ("Mục", "Item"),
-    "value": ("Giá trị", "Value"),
-    "pts_road": ("Điểm: quốc lộ", "Points: road"),
-    "pts_rail": ("Điểm: đường sắt", "Points: rail"),
-    "pts_destinations": ("Điểm: điểm đến", "Points: destinations"),
-    "pts_wastewater": ("Điểm: XLNT", "Points: wastewater"),
-    "pts_ready_built": ("Điểm: nhà xưởng", "Points: ready-built factory"),
-    "pts_single_plot": ("Điểm: một lô liền", "Points: single plot"),
-}
-
-
-def label(key: str, lang: str) -> str:
-    """The vi/en label of a data code or column name (the key itself when unknown)."""
-    found = _label(key, lang)
-    if found != key:
-        return found
-    vi_en = _CODES.get(key)
-    if vi_en is None:
-        return key
-    return vi_en[0] if lang == "vi" else vi_en[1]
-
-
-def labels(keys: pd.Series | list[str], lang: str) -> list[str]:
-    return [label(str(k), lang) for k in keys]
 
 
 def park_occupancy_series(plan: Plan, park_code: str) -> pd.Series:

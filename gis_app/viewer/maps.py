@@ -23,11 +23,11 @@ from folium.plugins import DualMap
 from jinja2 import Template
 
 from .. import symbology
+from ..i18n import t
 from ..model.crs import to_crs
 from ..model.plan import Plan
 from .escape import html_fields, html_text
 from .indicators import label
-from .text import t
 
 #: Where the map's Leaflet files are fetched from. Relative to the streamlit-folium iframe
 #: (``/component/streamlit_folium.st_folium/index.html``), this is the component route that
@@ -380,7 +380,7 @@ def sites_map(plan: Plan, sites: gpd.GeoDataFrame, basemap: Mapping[str, gpd.Geo
             popup=folium.GeoJsonPopup(
                 fields=["plot_codes", "area_ha", "score", why],
                 aliases=_aliases(label("plot_codes", lang), label("area_ha", lang),
-                                 t("score", lang), t("why", lang)),
+                                 t("search_score", lang), t("why", lang)),
             ),
         ).add_to(m)
     Legend(t("legend", lang), {t("layer_results", lang): RESULT_COLOUR}).add_to(m)

@@ -10,6 +10,7 @@ import pytest
 
 from gis_app.analytics import province_indicators, tenant_metrics, wastewater_status
 from gis_app.analytics.actions import ACTION_KINDS, COLUMNS, needs_action, province_actions
+from gis_app.i18n import t
 from gis_app.storage.source import read_plan
 
 LAYERS = Path(__file__).resolve().parents[2] / "layers"
@@ -111,7 +112,7 @@ def test_wastewater_threshold_and_report_wording(mixed) -> None:
     en = actions_report(actions, mixed.parks, "en").set_index("park_code")
     over = actions["kind"].eq("wastewater_over_capacity").to_numpy()
     assert vi.loc[over, "detail"].iloc[0] == \
-        "950 / 1.000 m³/ngày (95 % công suất; ngưỡng 85 %)"
+        "950 / 1.000 m³/ngày (95% công suất; ngưỡng 85%)"
     assert en.loc[over, "detail"].iloc[0] == \
         "950 / 1,000 m³/day (95% of capacity; threshold 85%)"
-    assert set(en["action_kind"]) == {ACTION_KINDS[k][1] for k in actions["kind"]}
+    assert set(en["action_kind"]) == {t(f"action.{k}", "en") for k in actions["kind"]}

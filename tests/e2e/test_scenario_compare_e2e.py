@@ -22,8 +22,9 @@ from e2e_support import (
     wait_idle,
 )
 
+from gis_app.i18n import t
 from gis_app.settings import PROVINCES
-from gis_app.viewer.scenario_ui import CHANGE_COLOURS, CHANGE_WEIGHT, t
+from gis_app.viewer.scenario_ui import CHANGE_COLOURS, CHANGE_WEIGHT
 from gis_app.viewer.views import PageSpec, available
 
 # One worker runs every browser test, one after the other (see test_viewer_e2e).
@@ -55,7 +56,7 @@ def _maps(page, lang: str):  # noqa: ANN001, ANN202
     """The comparison frame, once every map frame has drawn and has its height."""
     from playwright.sync_api import TimeoutError as Timeout
 
-    page.get_by_role("heading", name=t("side_by_side", lang)).wait_for(timeout=120_000)
+    page.get_by_role("heading", name=t("scenario.side_by_side", lang)).wait_for(timeout=120_000)
     frames = page.locator(MAP_FRAME)
     frames.first.wait_for(state="attached", timeout=120_000)
     wait_idle(page)
@@ -73,7 +74,7 @@ def _maps(page, lang: str):  # noqa: ANN001, ANN202
     heights = [frames.nth(i).bounding_box()["height"] for i in range(frames.count())]
     assert heights and all(h > 200 for h in heights), heights
     frame = page.frame_locator(MAP_FRAME).first
-    frame.locator("#map_div2 .kcn-legend", has_text=t("changes", lang)).wait_for(
+    frame.locator("#map_div2 .kcn-legend", has_text=t("scenario.changes", lang)).wait_for(
         state="attached", timeout=120_000)
     wait_idle(page)
     return frame
@@ -85,7 +86,7 @@ def _check(page, lang: str, errors: list[str]) -> None:  # noqa: ANN001
     frame = _maps(page, lang)
     assert page.locator('[data-testid="stException"]').count() == 0
     # The shipped scenario is the one chosen (the file has no other).
-    expect(page.get_by_role("combobox", name=t("choose", lang))).to_have_value(
+    expect(page.get_by_role("combobox", name=t("scenario.choose", lang))).to_have_value(
         re.compile(rf"\({re.escape(SCENARIO)}\)$"), timeout=60_000)
     # Two maps in the frame, side by side, each drawing the park's features.
     for side in ("#map_div", "#map_div2"):
@@ -100,8 +101,10 @@ def _check(page, lang: str, errors: list[str]) -> None:  # noqa: ANN001
                   f'[stroke-width="{CHANGE_WEIGHT}"]')
         assert frame.locator(f"#map_div2 {styled}").count() > 0, change
         assert frame.locator(f"#map_div {styled}").count() == 0, change
-    legend = frame.locator("#map_div2 .kcn-legend", has_text=t("changes", lang)).inner_text()
-    assert t("change_added", lang) in legend and t("change_changed", lang) in legend
+    legend = frame.locator("#map_div2 .kcn-legend",
+                           has_text=t("scenario.changes", lang)).inner_text()
+    assert t("scenario.change_added", lang) in legend
+    assert t("scenario.change_changed", lang) in legend
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"viewer_scenarios_compare_{lang}.png"), full_page=True)
     _views_follow_each_other(page, frame)
@@ -149,11 +152,11 @@ def test_baseline_and_scenario_maps_in_both_languages(server: str) -> None:
         wait_idle(page)
         sidebar = page.locator('[data-testid="stSidebar"]')
         sidebar.get_by_role("link", name=_page_title("vi")).click()
-        page.get_by_role("heading", name=t("title", "vi")).wait_for()
+        page.get_by_role("heading", name=t("scenario.title", "vi")).wait_for()
         try:
             _check(page, "vi", errors)
             sidebar.get_by_text("English", exact=True).click()
-            page.get_by_role("heading", name=t("title", "en")).wait_for()
+            page.get_by_role("heading", name=t("scenario.title", "en")).wait_for()
             _check(page, "en", errors)
         except Exception:
             ARTIFACTS.mkdir(exist_ok=True)

@@ -16,9 +16,9 @@ from collections.abc import Iterator
 import pytest
 from e2e_support import ARTIFACTS, offline_page, require_browser, until, viewer_server, wait_idle
 
+from gis_app.i18n import t
 from gis_app.settings import PROVINCES
 from gis_app.viewer.auth import add_officer
-from gis_app.viewer.text import t
 
 # One worker runs every browser test, one after the other (see test_viewer_e2e.py).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]

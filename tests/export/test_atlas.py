@@ -25,7 +25,7 @@ def test_atlas_has_cover_index_and_one_sheet_per_park(three_parks, workers):
     assert "MỤC LỤC VÀ SƠ ĐỒ VỊ TRÍ" in texts[1]
     for number, (code, name) in enumerate(NAMES.items(), start=1):
         # The index row: number, code, name, status, occupancy, page.
-        assert f"{number} {code} {name} Đang hoạt động 75,00 % {number + 2}" in texts[1]
+        assert f"{number} {code} {name} Đang hoạt động 75,00% {number + 2}" in texts[1]
         assert f"{name} ({code})" in texts[number + 1]
         assert f"Trang {number + 2}/5" in texts[number + 1]
     for page in pages:

@@ -71,7 +71,7 @@ def test_pdf_text_has_title_scale_crs_note_attribution_and_notice(tiny_data):
     # The indicator table of tiny_plan: 2 ha leasable, 1.5 ha leased, 75 % occupancy.
     assert "Đất CN cho thuê theo QH (ha) 2,00" in text
     assert "Đã cho thuê (ha) 1,50" in text
-    assert "Tỷ lệ lấp đầy 75,00 %" in text
+    assert "Tỷ lệ lấp đầy 75,00%" in text
 
 
 def test_notice_only_for_the_illustrative_sample():
@@ -98,7 +98,7 @@ def test_english_sheet(tiny_data):
     text = page_text(pdf_pages(sheet_bytes(render_park_sheet(tiny_data, "P1", layout)))[0])
     assert "INDUSTRIAL PARKS MANAGEMENT BOARD OF BẮC NINH PROVINCE" in text
     assert "Scale 1:2 000" in text
-    assert "Occupancy (tỷ lệ lấp đầy) 75.00 %" in text
+    assert "Occupancy (tỷ lệ lấp đầy) 75.00%" in text
     assert "Test Park (KCN Thử nghiệm) (P1)" in text
     # The datum note keeps its official Vietnamese wording in the CRS line's English form.
     assert "VN-2000, central meridian 105°30′, 3° zone (EPSG:9209)" in text

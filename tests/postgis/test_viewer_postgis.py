@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest  # noqa: TID251 - a viewer test beside the server fixture
 
 from gis_app.cli import main
+from gis_app.i18n import t
 from gis_app.scenarios import RezonePlots
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.search.examples import write_example
@@ -20,7 +21,6 @@ from gis_app.storage import source
 from gis_app.storage.transfer import copy_province
 from gis_app.viewer import cache, frame, launch
 from gis_app.viewer.auth import add_officer
-from gis_app.viewer.scenario_ui import t
 
 APP = Path(__file__).resolve().parents[2] / "gis_app" / "viewer" / "app.py"
 
@@ -118,21 +118,22 @@ def test_officer_saves_a_scenario_into_the_database(example_url, monkeypatch, tm
     next(b for b in at.sidebar.button if b.label == "Đăng nhập").click().run()
     at.switch_page("views/scenarios.py").run()
     at.text_input(key="scn_new_name").input("Trên máy chủ")
-    next(b for b in at.button if b.label == t("create", "vi")).click().run()
+    next(b for b in at.button if b.label == t("scenario.create", "vi")).click().run()
     assert not at.exception, at.exception
     store = ScenarioStore(example_url)
     [sid] = store.ids()  # created in PostGIS, not in a file
     at.selectbox(key="scn_op").set_value(RezonePlots).run()
     at.multiselect(key="scn_rezone_plots_plots").set_value(["B1"])
     at.selectbox(key="scn_rezone_plots_land_use").set_value("green")
-    next(b for b in at.button if b.label == t("add_edit", "vi")).click().run()
-    next(b for b in at.button if b.label == t("save", "vi")).click().run()
+    next(b for b in at.button if b.label == t("scenario.add_edit", "vi")).click().run()
+    next(b for b in at.button if b.label == t("scenario.save", "vi")).click().run()
     assert not at.exception, at.exception
-    assert t("saved", "vi", version=2) in [s.value for s in at.success]
+    assert t("scenario.saved", "vi", version=2) in [s.value for s in at.success]
     assert [e.operation for e in store.open(sid).edits] == ["rezone_plots"]
     # Downloads (GeoPackage, report, sheet) are built from the database too.
     assert [b.label for b in at.get("download_button")] == [
-        t("download_gpkg", "vi"), t("download_xlsx", "vi"), t("download_sheet", "vi", park="P1")]
+        t("scenario.download_gpkg", "vi"), t("scenario.download_xlsx", "vi"),
+        t("scenario.download_sheet", "vi", park="P1")]
 
 
 PUBLIC_PAGES = ("views/overview.py", "views/park.py", "views/vacant_land.py", "views/data.py",
@@ -146,7 +147,6 @@ def test_the_public_role_drives_every_public_page(example_url, pg_cluster, pg_db
     from datetime import date
 
     from gis_app.history import Basis, record_change, start_history
-    from gis_app.viewer.history_panel import text
 
     start_history(example_url, Basis.imported("survey.dxf", "Nguyễn Văn A"), "2011-01-01")
     plan = source.read_plan(example_url)
@@ -159,10 +159,10 @@ def test_the_public_role_drives_every_public_page(example_url, pg_cluster, pg_db
     assert _metrics(at)["Số KCN"] == "2"
     picker = at.selectbox(key="ov_as_of")
     assert "2015-01-01 · 5/QĐ-BQL · BQL" in picker.options  # the decisions, from the public view
-    assert text("changes", "vi") in [h.value for h in at.subheader]
+    assert t("history.changes", "vi") in [h.value for h in at.subheader]
     for page in PUBLIC_PAGES:
         at.switch_page(page).run()
         assert not at.exception, (page, at.exception)
         assert not at.error, (page, [e.value for e in at.error])
         if page == "views/park.py":  # the park's own changes, from the public view
-            assert text("changes", "vi") in [h.value for h in at.subheader]
+            assert t("history.changes", "vi") in [h.value for h in at.subheader]

@@ -22,6 +22,7 @@ from geopandas.testing import assert_geodataframe_equal
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from gis_app.i18n import t
 from gis_app.sample.scale import build_scaled
 from gis_app.search import (
     DESTINATIONS,
@@ -36,7 +37,6 @@ from gis_app.search import (
     search,
 )
 from gis_app.search.examples import example_plan, example_roads_rail
-from gis_app.search.rank import _TEXT as WHY_TEXT
 from gis_app.search.settings import REFERENCE_HEADROOM_M3_DAY, REFERENCE_KM
 from gis_app.settings import PROVINCES
 from gis_app.storage.gpkg import read_context, read_plan
@@ -96,7 +96,8 @@ def _fill(template: str, **columns: pd.Series) -> pd.Series:
 
 
 def why(candidates: pd.DataFrame, points: pd.DataFrame, lang: str) -> pd.Series:
-    text = WHY_TEXT[lang]
+    text = {part: t(f"why.{part}", lang) for part in (
+        "plot", "group", "road", "rail", "dest", "wastewater", "factory", "none")}
     park = candidates["park_name_vi" if lang == "vi" else "park_name_en"]
     area = _number(candidates["area_ha"], 2, lang)
     is_group = candidates["n_plots"] > 1

@@ -12,12 +12,13 @@ import pytest
 import shapely
 
 from gis_app.errors import ImportDataError
+from gis_app.i18n import t
 from gis_app.model.crs import to_crs
 from gis_app.scenarios import MergePlots, Scenario, evaluate
 from gis_app.scenarios.compare import change_layer
 from gis_app.testing import ORIGIN, tiny_plan
 from gis_app.viewer.draw import DRAW_BASE, add_draw, drawn_geometries, pasted_geometries
-from gis_app.viewer.scenario_ui import CHANGE_COLOURS, add_changes, changes_table, t
+from gis_app.viewer.scenario_ui import CHANGE_COLOURS, add_changes, changes_table
 
 CRS = "EPSG:9209"
 
@@ -74,7 +75,7 @@ def test_change_overlay_draws_added_and_removed_features() -> None:
     html = m.get_root().render()
     assert CHANGE_COLOURS["added"] in html and CHANGE_COLOURS["removed"] in html
     assert '"A12"' in html
-    assert json.dumps(t("change_removed", "vi"))[1:-1] in html  # folium escapes non-ASCII
+    assert json.dumps(t("scenario.change_removed", "vi"))[1:-1] in html  # folium escapes non-ASCII
     table = changes_table(changes, "en")
     assert list(table.columns) == ["Layer", "Feature", "Change", "Columns changed"]
     assert set(table["Change"]) == {"Added", "Removed"}
@@ -108,13 +109,13 @@ def test_change_overlay_on_a_finished_park_map_comes_before_its_layer_control() 
     layers = list(m._children.values())
     [control] = [i for i, c in enumerate(layers) if isinstance(c, folium.LayerControl)]
     [overlay] = [i for i, c in enumerate(layers) if isinstance(c, folium.GeoJson)
-                 and c.layer_name == t("changes", "en")]
+                 and c.layer_name == t("scenario.changes", "en")]
     assert overlay < control
     html = m.get_root().render()
     _assigned_before_use(html)
     _assigned_before_use(generate_leaflet_string(m))  # what streamlit-folium runs
     # The changes have their own legend, in the page's language.
-    assert json.dumps(t("changes", "en"))[1:-1] in html
+    assert json.dumps(t("scenario.changes", "en"))[1:-1] in html
     assert "Added" in html and "Removed" in html
 
 

@@ -8,11 +8,12 @@ import pandas as pd
 import streamlit as st
 
 from gis_app.model.schema import (
-    BOOKKEEPING_TITLES,
+    BOOKKEEPING_TABLES,
     CONTEXT_LAYERS,
     DATASET_TABLE,
     SCHEMAS,
     SOURCES_TABLE,
+    table_title,
 )
 from gis_app.storage.source import describe
 from gis_app.viewer import cache, frame
@@ -40,17 +41,15 @@ def main() -> None:
     if report.ok:
         st.success(s.t("valid"))
     else:
-        st.error(s.t("problems", n=len(report)))
+        st.error(s.nt("problems", len(report)))
         frame.show_table(report.problems, s.lang, list(report.problems.columns))
         return
     layers = cache.list_layers(str(s.path), s.key)
-    titles = {name: (schema.title_vi, schema.title_en) for name, schema in SCHEMAS.items()}
-    titles.update(CONTEXT_LAYERS)
-    titles.update(BOOKKEEPING_TITLES)
+    known = {*SCHEMAS, *CONTEXT_LAYERS, *BOOKKEEPING_TABLES}
     st.subheader(s.t("layers"))
     # The layer's title, not its table name (``plots``, ``tenant_plots``): names are internal.
     listing = pd.DataFrame({
-        "layer": [titles.get(n, (n, n))[0 if s.lang == "vi" else 1] or n for n in layers],
+        "layer": [table_title(n, s.lang) if n in known else n for n in layers],
         "geometry": [g or "–" for g in layers.values()],
     })
     frame.show_table(listing, s.lang, list(listing.columns))
@@ -58,8 +57,7 @@ def main() -> None:
     if SOURCES_TABLE in layers:
         sources = cache.read_table(str(s.path), SOURCES_TABLE, s.key)
         if "layer" in sources.columns:  # the layer each source fed, by its title
-            sources = sources.assign(layer=[titles.get(str(n), (n, n))[0 if s.lang == "vi"
-                                                                       else 1] or n
+            sources = sources.assign(layer=[table_title(str(n), s.lang) if n in known else n
                                             for n in sources["layer"]])
         frame.show_table(sources, s.lang, list(sources.columns))
     else:

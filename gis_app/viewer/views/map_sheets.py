@@ -14,51 +14,11 @@ from gis_app.errors import ExportError
 from gis_app.export import SheetData, SheetLayout, render_park_sheet, sheet_bytes
 from gis_app.export.atlas import atlas_bytes, park_pages
 from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
+from gis_app.i18n import LANG_NAMES, ngettext, t
 from gis_app.viewer import cache, frame, history_panel, keep
 from gis_app.viewer.escape import md_text
 
-#: This page's own words (the viewer's shared table holds the other pages').
-_TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Bản đồ in cho hồ sơ quy hoạch", "Map sheets for planning dossiers"),
-    "intro": (
-        "Tờ bản đồ theo hệ tọa độ VN-2000 (múi 3°), tỷ lệ chính xác, có lưới tọa độ, chú giải, "
-        "khung tên, sơ đồ vị trí và bảng chỉ tiêu; xuất PDF (vector) hoặc PNG.",
-        "Sheets in VN-2000 (3° zone) at an exact scale, with a coordinate grid, legend, title "
-        "block, location inset and indicator table; PDF (vector) or PNG.",
-    ),
-    "what": ("Nội dung", "Output"),
-    "one_sheet": ("Tờ bản đồ một KCN", "One park's sheet"),
-    "atlas": ("Tập bản đồ tất cả KCN", "Atlas of every park"),
-    "park": ("Khu công nghiệp", "Industrial park"),
-    "paper": ("Khổ giấy", "Paper"),
-    "orientation": ("Hướng giấy", "Orientation"),
-    "landscape": ("Ngang", "Landscape"),
-    "portrait": ("Dọc", "Portrait"),
-    "scale": ("Tỷ lệ", "Scale"),
-    "fit": ("Tự chọn theo phạm vi", "Fit to the extent"),
-    "sheet_lang": ("Ngôn ngữ trên bản đồ", "Language on the sheet"),
-    "graticule": ("Lưới kinh vĩ độ", "Latitude/longitude graticule"),
-    "corners": ("Bảng tọa độ điểm góc ranh giới", "Boundary corner coordinate table"),
-    "corner_plot": ("Điểm góc của lô (để trống: ranh giới KCN)",
-                    "Corners of plot (blank: park boundary)"),
-    "prepared_by": ("Người lập", "Prepared by"),
-    "approved_by": ("Người duyệt", "Approved by"),
-    "format": ("Định dạng", "Format"),
-    "make": ("Tạo bản đồ", "Make the sheet"),
-    "make_atlas": ("Tạo tập bản đồ", "Make the atlas"),
-    "download": ("Tải xuống {name}", "Download {name}"),
-    "made": ("Đã tạo {name}: tỷ lệ {scale}.", "Made {name}: scale {scale}."),
-    "made_atlas": ("Đã tạo tập bản đồ: {pages} trang.", "Made the atlas: {pages} pages."),
-    "preview": ("Xem trước", "Preview"),
-}
-
 _KEY = "ms_"
-
-
-def _t(key: str, lang: str, **values: object) -> str:
-    vi, en = _TEXT[key]
-    text = vi if lang == "vi" else en
-    return text.format(**values) if values else text
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -76,27 +36,29 @@ def atlas(_data: SheetData, key: str, layout: SheetLayout) -> bytes:
 
 def _layout(lang: str, *, with_corners: bool) -> SheetLayout:
     c1, c2, c3 = st.columns(3)
-    paper = c1.selectbox(_t("paper", lang), list(PAPER_MM), index=1, key=_KEY + "paper")
+    paper = c1.selectbox(t("sheets_page.paper", lang), list(PAPER_MM), index=1, key=_KEY + "paper")
     # Choices whose labels follow the language are kept across a switch (viewer.keep).
     sides = ("landscape", "portrait")
-    orientation = c1.radio(_t("orientation", lang), sides, horizontal=True,
-                           format_func=lambda o: _t(o, lang),
+    orientation = c1.radio(t("sheets_page.orientation", lang), sides, horizontal=True,
+                           format_func=lambda o: t("sheets_page." + o, lang),
                            **keep.widget(_KEY + "orientation", sides[0], sides))
     scales = [0, *STANDARD_SCALES]
-    scale = c2.selectbox(_t("scale", lang), scales,
-                         format_func=lambda d: _t("fit", lang) if d == 0 else format_scale(d),
+    scale = c2.selectbox(t("scale", lang), scales,
+                         format_func=lambda d: (t("sheets_page.fit", lang) if d == 0
+                                                else format_scale(d)),
                          **keep.widget(_KEY + "scale", 0, scales))
-    sheet_lang = c2.radio(_t("sheet_lang", lang), ("vi", "en"), key=_KEY + "lang",
+    sheet_lang = c2.radio(t("sheets_page.sheet_lang", lang), ("vi", "en"), key=_KEY + "lang",
                           horizontal=True, index=0 if lang == "vi" else 1,
-                          format_func={"vi": "Tiếng Việt", "en": "English"}.__getitem__)
-    graticule = c2.checkbox(_t("graticule", lang), key=_KEY + "graticule")
+                          format_func=LANG_NAMES.__getitem__)
+    graticule = c2.checkbox(t("sheets_page.graticule", lang), key=_KEY + "graticule")
     corners, corner_plot = False, ""
     if with_corners:
-        corners = c3.checkbox(_t("corners", lang), key=_KEY + "corners")
+        corners = c3.checkbox(t("sheets_page.corners", lang), key=_KEY + "corners")
         if corners:
-            corner_plot = c3.text_input(_t("corner_plot", lang), key=_KEY + "corner_plot")
-    prepared = c3.text_input(_t("prepared_by", lang), key=_KEY + "prepared")
-    approved = c3.text_input(_t("approved_by", lang), key=_KEY + "approved")
+            corner_plot = c3.text_input(t("sheets_page.corner_plot", lang),
+                                        key=_KEY + "corner_plot")
+    prepared = c3.text_input(t("prepared_by", lang), key=_KEY + "prepared")
+    approved = c3.text_input(t("approved_by", lang), key=_KEY + "approved")
     return SheetLayout(paper=paper, orientation=orientation, scale=scale or None,
                        lang=sheet_lang, graticule=graticule, corner_table=corners,
                        corner_plot=corner_plot.strip() or None, prepared_by=prepared,
@@ -106,13 +68,14 @@ def _layout(lang: str, *, with_corners: bool) -> SheetLayout:
 def main() -> None:
     s = frame.session()
     lang = s.lang
-    st.title(_t("title", lang))
-    st.caption(_t("intro", lang))
+    st.title(t("sheets_page.title", lang))
+    st.caption(t("sheets_page.intro", lang))
     day = history_panel.date_picker(s, key=_KEY + "as_of")
     data = cache.sheet_data(str(s.path), s.key, day)
     key = s.key if day is None else f"{s.key}@{day.isoformat()}"
     kinds = ("one_sheet", "atlas")
-    what = st.radio(_t("what", lang), kinds, horizontal=True, format_func=lambda w: _t(w, lang),
+    what = st.radio(t("sheets_page.what", lang), kinds, horizontal=True,
+                    format_func=lambda w: t("sheets_page." + w, lang),
                     **keep.widget(_KEY + "what", kinds[0], kinds))
     if what == "one_sheet":
         parks = data.plan.parks
@@ -120,12 +83,12 @@ def main() -> None:
                          parks["name_vi" if lang == "vi" else "name_en"].astype(str),
                          strict=True))
         codes = sorted(names)
-        park = st.selectbox(_t("park", lang), codes, format_func=lambda c: f"{names[c]} ({c})",
+        park = st.selectbox(t("sheet.park", lang), codes, format_func=lambda c: f"{names[c]} ({c})",
                             **keep.widget(_KEY + "park", codes[0] if codes else None, codes))
         layout = _layout(lang, with_corners=True)
-        fmt = st.radio(_t("format", lang), ("pdf", "png"), key=_KEY + "format",
+        fmt = st.radio(t("sheets_page.format", lang), ("pdf", "png"), key=_KEY + "format",
                        horizontal=True, format_func=str.upper)
-        if st.button(_t("make", lang), key=_KEY + "make", type="primary"):
+        if st.button(t("sheets_page.make", lang), key=_KEY + "make", type="primary"):
             st.session_state[_KEY + "request"] = (park, layout, fmt)
         request = st.session_state.get(_KEY + "request")
         if request is not None and request == (park, layout, fmt):
@@ -135,15 +98,16 @@ def main() -> None:
                 st.error(md_text(exc))
                 return
             name = f"{data.province.key}_{park}_{layout.paper}.{fmt}"
-            st.success(_t("made", lang, name=md_text(name), scale=format_scale(denominator)))
-            st.download_button(_t("download", lang, name=name), blob, file_name=name,
+            st.success(t("sheets_page.made", lang, name=md_text(name),
+                         scale=format_scale(denominator)))
+            st.download_button(t("sheets_page.download", lang, name=name), blob, file_name=name,
                                mime="application/pdf" if fmt == "pdf" else "image/png",
                                key=_KEY + "download")
             if fmt == "png":
-                st.image(blob, caption=_t("preview", lang))
+                st.image(blob, caption=t("sheets_page.preview", lang))
     else:
         layout = _layout(lang, with_corners=False)
-        if st.button(_t("make_atlas", lang), key=_KEY + "make_atlas", type="primary"):
+        if st.button(t("sheets_page.make_atlas", lang), key=_KEY + "make_atlas", type="primary"):
             st.session_state[_KEY + "atlas_request"] = layout
         if st.session_state.get(_KEY + "atlas_request") == layout:
             try:
@@ -153,8 +117,8 @@ def main() -> None:
                 return
             pages = len(park_pages(data)) + 2
             name = f"{data.province.key}_atlas_{layout.paper}.pdf"
-            st.success(_t("made_atlas", lang, pages=pages))
-            st.download_button(_t("download", lang, name=name), blob, file_name=name,
+            st.success(ngettext("sheets_page.made_atlas", pages, lang))
+            st.download_button(t("sheets_page.download", lang, name=name), blob, file_name=name,
                                mime="application/pdf", key=_KEY + "download_atlas")
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 import streamlit as st
 
 from gis_app.errors import GisAppError
+from gis_app.i18n import t
 from gis_app.model.plan import Plan
 from gis_app.model.schema import PARK_STATUSES, PLANT_STATUSES, ZONE_LAND_USES
 from gis_app.scenarios import (
@@ -47,7 +48,7 @@ from gis_app.viewer.draw import (
 )
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label
-from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table, t
+from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table
 
 state = st.session_state
 OPERATIONS: tuple[type[Edit], ...] = (
@@ -102,7 +103,7 @@ def _shape(lang: str, kind: str, drawn: gpd.GeoDataFrame, crs: object) -> object
         if text.strip() else drawn
     hits = shapes.loc[shapes["kind"].str.replace("Multi", "") == kind]
     if hits.empty:
-        raise GisAppError(t("need_shape", lang, kind=t(f"kind_{kind}", lang)))
+        raise GisAppError(t("scenario.need_shape", lang, kind=t(f"scenario.kind_{kind}", lang)))
     return hits.geometry.iloc[-1]
 
 
@@ -114,67 +115,68 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
     lu = lambda v: label(v, lang)  # noqa: E731
 
     def f(widget, name: str, *args: object, **kwargs: object):  # noqa: ANN001, ANN202
-        """A widget labelled with text ``name``, keyed ``scn_<operation>_<name>``; a
-        multiselect says "Chọn..." in the reader's language, not Streamlit's English."""
+        """A widget labelled with message ``name``, keyed ``scn_<operation>_<last part of
+        name>``; a multiselect says "Chọn..." in the reader's language, not Streamlit's English."""
         if widget is st.multiselect:
-            kwargs.setdefault("placeholder", frame.t("choose_placeholder", lang))
-        return widget(t(name, lang), *args, key=f"scn_{op.operation}_{name}", **kwargs)
+            kwargs.setdefault("placeholder", t("choose_placeholder", lang))
+        short = name.rsplit(".", 1)[-1]
+        return widget(t(name, lang), *args, key=f"scn_{op.operation}_{short}", **kwargs)
 
     make: Callable[[], Edit]
     with st.form(f"form_{op.operation}"):
         if op is RezonePlots:
-            chosen = f(st.multiselect, "plots", codes)
-            use = f(st.selectbox, "land_use", ZONE_LAND_USES, format_func=lu)
+            chosen = f(st.multiselect, "scenario.plots", codes)
+            use = f(st.selectbox, "scenario.land_use", ZONE_LAND_USES, format_func=lu)
             make = lambda: RezonePlots(id=edit_id, plot_codes=tuple(chosen), land_use=use)  # noqa: E731
         elif op is RezoneZones:
             zones = list(plan.zones.loc[plan.zones["park_code"] == park, "zone_id"])
-            chosen = f(st.multiselect, "zones", zones)
-            use = f(st.selectbox, "land_use", ZONE_LAND_USES, format_func=lu)
+            chosen = f(st.multiselect, "scenario.zones", zones)
+            use = f(st.selectbox, "scenario.land_use", ZONE_LAND_USES, format_func=lu)
             make = lambda: RezoneZones(id=edit_id, zone_ids=tuple(chosen), land_use=use)  # noqa: E731
         elif op is ReclaimProjects:
             slow = plan.tenants.loc[(plan.tenants["park_code"] == park)
                                     & plan.tenants["project_status"].isin(RECLAIMABLE_STATUSES)]
-            chosen = f(st.multiselect, "projects", list(slow["project_id"]))
+            chosen = f(st.multiselect, "scenario.projects", list(slow["project_id"]))
             make = lambda: ReclaimProjects(id=edit_id, project_ids=tuple(chosen))  # noqa: E731
         elif op is LeasePlots:
             vacant = list(plots.loc[plots["status"] == "vacant", "plot_code"])
-            chosen = f(st.multiselect, "plots", vacant)
-            pid = f(st.text_input, "project_id", f"{park}-{edit_id.upper()}")
+            chosen = f(st.multiselect, "scenario.plots", vacant)
+            pid = f(st.text_input, "scenario.project_id", f"{park}-{edit_id.upper()}")
             investor = f(st.text_input, "investor")
             sector = f(st.text_input, "sector")
             country = f(st.text_input, "country", "Việt Nam")
-            capital = f(st.number_input, "capital", min_value=0.0, step=1e6)
-            jobs = f(st.number_input, "jobs", min_value=0, step=10)
+            capital = f(st.number_input, "scenario.capital", min_value=0.0, step=1e6)
+            jobs = f(st.number_input, "scenario.jobs", min_value=0, step=10)
             make = lambda: LeasePlots(  # noqa: E731
                 id=edit_id, plot_codes=tuple(chosen), project_id=pid, investor=investor,
                 sector=sector, country=country, registered_capital_usd=float(capital),
                 employees=int(jobs))
         elif op is SplitPlot:
-            code = f(st.selectbox, "plots", codes)
-            new = f(st.text_input, "new_codes", "")
+            code = f(st.selectbox, "scenario.plots", codes)
+            new = f(st.text_input, "scenario.new_codes", "")
             make = lambda: SplitPlot(  # noqa: E731
                 id=edit_id, plot_code=code, line=_shape(lang, "LineString", drawn, plan.crs),
                 new_codes=tuple(c.strip() for c in new.split(",") if c.strip()))
         elif op is MergePlots:
-            chosen = f(st.multiselect, "plots", codes)
-            new = f(st.text_input, "new_code", "")
+            chosen = f(st.multiselect, "scenario.plots", codes)
+            new = f(st.text_input, "scenario.new_code", "")
             make = lambda: MergePlots(id=edit_id, plot_codes=tuple(chosen),  # noqa: E731
                                       new_code=new.strip())
         elif op is ChangeBoundary:
-            mode = f(st.radio, "mode", ("expand", "shrink", "replace"), horizontal=True,
-                     format_func=lambda m: t(f"mode_{m}", lang))
-            subdivide = f(st.checkbox, "subdivide", value=True)
-            release = f(st.checkbox, "release")
+            mode = f(st.radio, "scenario.mode", ("expand", "shrink", "replace"), horizontal=True,
+                     format_func=lambda m: t(f"scenario.mode_{m}", lang))
+            subdivide = f(st.checkbox, "scenario.subdivide", value=True)
+            release = f(st.checkbox, "scenario.release")
             make = lambda: ChangeBoundary(  # noqa: E731
                 id=edit_id, park_code=park, mode=mode,
                 polygon=_shape(lang, "Polygon", drawn, plan.crs),
                 subdivision=Subdivision() if subdivide else None, release_outside=release)
         elif op is AddPark:
-            code = f(st.text_input, "park_code")
-            name_vi = f(st.text_input, "name_vi", "KCN ")
-            name_en = f(st.text_input, "name_en", "")
+            code = f(st.text_input, "scenario.park_code")
+            name_vi = f(st.text_input, "scenario.name_vi", "KCN ")
+            name_en = f(st.text_input, "scenario.name_en", "")
             status = f(st.selectbox, "status", PARK_STATUSES, index=1, format_func=lu)
-            subdivide = f(st.checkbox, "subdivide", value=True)
+            subdivide = f(st.checkbox, "scenario.subdivide", value=True)
             first = plan.parks.iloc[0]
             make = lambda: AddPark(  # noqa: E731
                 # An English name left empty is the Vietnamese one (a park's name is a proper
@@ -185,27 +187,27 @@ def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_i
                 outline=_shape(lang, "Polygon", drawn, plan.crs), status=status,
                 subdivision=Subdivision() if subdivide else None)
         elif op is AddWastewaterPlant:
-            pid = f(st.text_input, "plant_id", f"{park}-XLNT-{edit_id}")
-            name = f(st.text_input, "name_vi", f"Trạm XLNT {park}")
-            capacity = f(st.number_input, "capacity", min_value=1.0, value=1000.0)
+            pid = f(st.text_input, "scenario.plant_id", f"{park}-XLNT-{edit_id}")
+            name = f(st.text_input, "scenario.name_vi", f"Trạm XLNT {park}")
+            capacity = f(st.number_input, "scenario.capacity", min_value=1.0, value=1000.0)
             status = f(st.selectbox, "status", PLANT_STATUSES, index=2, format_func=lu)
-            monitoring = f(st.checkbox, "monitoring")
+            monitoring = f(st.checkbox, "scenario.monitoring")
             make = lambda: AddWastewaterPlant(  # noqa: E731
                 id=edit_id, plant_id=pid, park_code=park, name_vi=name,
                 design_capacity_m3_day=float(capacity), status=status,
                 auto_monitoring=monitoring, location=_shape(lang, "Point", drawn, plan.crs))
         elif op is UpgradeWastewaterPlant:
             plants = plan.wastewater_plants.loc[plan.wastewater_plants["park_code"] == park]
-            pid = f(st.selectbox, "plant", list(plants["plant_id"]))
-            capacity = f(st.number_input, "capacity", min_value=1.0, value=2000.0)
-            monitoring = f(st.checkbox, "monitoring", value=True)
+            pid = f(st.selectbox, "scenario.plant", list(plants["plant_id"]))
+            capacity = f(st.number_input, "scenario.capacity", min_value=1.0, value=2000.0)
+            monitoring = f(st.checkbox, "scenario.monitoring", value=True)
             make = lambda: UpgradeWastewaterPlant(  # noqa: E731
                 id=edit_id, plant_id=pid, design_capacity_m3_day=float(capacity),
                 status="operating", auto_monitoring=monitoring)
         else:
             status = f(st.selectbox, "status", PARK_STATUSES, format_func=lu)
             make = lambda: ChangeParkStatus(id=edit_id, park_code=park, status=status)  # noqa: E731
-        if st.form_submit_button(t("add_edit", lang)):
+        if st.form_submit_button(t("scenario.add_edit", lang)):
             return make()
     return None
 
@@ -215,49 +217,51 @@ def _editor(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scenar
     """The drawing map and the form of the chosen operation, on the scenario as it stands."""
     lang = s.lang
     plan = evaluate_scenario(baseline, work, store, s.key + _fingerprint(work))
-    st.subheader(t("draw_map", lang))
+    st.subheader(t("scenario.draw_map", lang))
     drawing = register_draw_route()
     m = maps.park_map(plan, park, frame.context(s), lang=lang)
     if drawing:
         add_draw(m)
-        st.caption(t("draw_hint", lang))
+        st.caption(t("scenario.draw_hint", lang))
     else:
-        st.info(t("draw_missing", lang, command=INSTALL_COMMAND))
+        st.info(t("scenario.draw_missing", lang, command=INSTALL_COMMAND))
     from streamlit_folium import st_folium
 
     result = st_folium(m, key=f"scn_draw_{park}", height=460, use_container_width=True,
                        returned_objects=["all_drawings"])
     drawn = drawn_geometries((result or {}).get("all_drawings"), plan.crs)
     c1, c2 = st.columns([3, 1])
-    c1.text_area(t("pasted", lang), key="scn_pasted", height=80)
-    c2.selectbox(t("pasted_crs", lang), ("EPSG:4326", str(plan.crs)), key="scn_pasted_crs")
-    op = st.selectbox(t("operation", lang), OPERATIONS, key="scn_op",
+    c1.text_area(t("scenario.pasted", lang), key="scn_pasted", height=80)
+    c2.selectbox(t("scenario.pasted_crs", lang), ("EPSG:4326", str(plan.crs)), key="scn_pasted_crs")
+    op = st.selectbox(t("scenario.operation", lang), OPERATIONS, key="scn_op",
                       format_func=lambda o: o.label_vi if lang == "vi" else o.label_en)
     try:
         edit = _form(op, plan, park, drawn, work.next_edit_id(), lang)
         if edit is not None:
             state["scn_work"] = add_edit(baseline, work, edit, store)
-            state["scn_flash"] = t("edit_added", lang, id=edit.id)  # shown after the rerun
+            state["scn_flash"] = t("scenario.edit_added", lang, id=edit.id)  # shown after the rerun
             st.rerun()
     except GisAppError as exc:
         st.error(md_text(exc))
 
 
 def _edits_list(lang: str, work: Scenario, officer: bool, baseline: Plan) -> None:
-    st.subheader(t("edits", lang))
+    st.subheader(t("scenario.edits", lang))
     if not work.edits:
-        st.info(t("no_edits", lang))
+        st.info(t("scenario.no_edits", lang))
         return
     st.dataframe(pd.DataFrame({
         "id": [e.id for e in work.edits],
-        t("operation", lang): [e.label_vi if lang == "vi" else e.label_en for e in work.edits],
+        t("scenario.operation", lang): [e.label_vi if lang == "vi" else e.label_en
+                                        for e in work.edits],
         # In words, measured on the baseline: "Mở rộng KCN Gián Khẩu thêm 35 ha".
-        t("edit_description", lang): [describe(e, lang, baseline) for e in work.edits],
+        t("scenario.edit_description", lang): [describe(e, lang, baseline) for e in work.edits],
     }), hide_index=True, width="stretch")
     if officer:
         c1, c2 = st.columns([3, 1])
-        gone = c1.selectbox(t("remove_edit", lang), [e.id for e in work.edits], key="scn_rm")
-        if c2.button(t("remove", lang), key="scn_rm_btn"):
+        gone = c1.selectbox(t("scenario.remove_edit", lang), [e.id for e in work.edits],
+                            key="scn_rm")
+        if c2.button(t("scenario.remove", lang), key="scn_rm_btn"):
             state["scn_work"] = work.without_edit(gone)
             st.rerun()
 
@@ -267,61 +271,62 @@ def _results(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scena
     lang = s.lang
     after = evaluate_scenario(baseline, work, store, s.key + _fingerprint(work))
     others = [i for i in store.ids() if i != work.id]
-    against = st.selectbox(t("compare_with", lang), [None, *others], key="scn_against",
+    against = st.selectbox(t("scenario.compare_with", lang), [None, *others], key="scn_against",
                            format_func=lambda i: t("baseline", lang) if i is None else i)
     before = baseline if against is None else evaluate_scenario(
         baseline, store.open(against), store, s.key + _fingerprint(store.open(against)))
-    st.subheader(t("side_by_side", lang))
+    st.subheader(t("scenario.side_by_side", lang))
     codes = list(after.parks["park_code"])
-    shown = st.selectbox(t("map_park", lang), codes, index=codes.index(park) if park in codes
-                         else 0, key="scn_map_park")
+    shown = st.selectbox(t("scenario.map_park", lang), codes,
+                         index=codes.index(park) if park in codes else 0, key="scn_map_park")
     changes = change_layer(before, after)
     left, right = st.columns(2)
     left.caption(t("baseline", lang) if against is None else md_text(against))
     right.caption(md_text(work.name))
-    st.caption(t("synced_hint", lang))
+    st.caption(t("scenario.synced_hint", lang))
     before_map = maps.park_map(before, shown, frame.basemap(s), lang=lang)
     after_map = add_changes(maps.park_map(after, shown, frame.basemap(s), lang=lang), changes,
                             lang)
     frame.show_map(maps.SyncedMaps(before_map, after_map), key=f"scn_maps_{shown}", height=460)
-    st.subheader(t("differences", lang))
+    st.subheader(t("scenario.differences", lang))
     table = compare(before, after)
-    level = st.radio(t("differences", lang), ("province", "park"), horizontal=True, key="scn_level",
-                     format_func=lambda v: t(f"level_{v}", lang), label_visibility="collapsed")
-    only = st.checkbox(t("only_changed", lang), value=True, key="scn_only")
+    level = st.radio(t("scenario.differences", lang), ("province", "park"), horizontal=True,
+                     key="scn_level", format_func=lambda v: t(f"scenario.level_{v}", lang),
+                     label_visibility="collapsed")
+    only = st.checkbox(t("scenario.only_changed", lang), value=True, key="scn_only")
     st.dataframe(differences_table(table, lang, level=level, changed_only=only),
                  hide_index=True, width="stretch")
-    st.subheader(t("changes", lang))
+    st.subheader(t("scenario.changes", lang))
     st.dataframe(changes_table(changes, lang), hide_index=True, width="stretch")
     _downloads(s, work, shown)
 
 
 def _downloads(s: frame.Session, work: Scenario, park: str) -> None:
     lang = s.lang
-    st.subheader(t("downloads", lang))
+    st.subheader(t("scenario.downloads", lang))
     if work.version == 0 or state.get("scn_dirty"):
-        st.info(t("save_first", lang))
+        st.info(t("scenario.save_first", lang))
         return
     gpkg, xlsx = export_scenario_files(str(s.path), work.id, f"{s.key}:{work.version}")
     c1, c2, c3 = st.columns(3)
-    c1.download_button(t("download_gpkg", lang), gpkg, f"{work.id}.gpkg",
+    c1.download_button(t("scenario.download_gpkg", lang), gpkg, f"{work.id}.gpkg",
                        "application/geopackage+sqlite3", key="scn_dl_gpkg")
-    c2.download_button(t("download_xlsx", lang), xlsx, f"{work.id}.xlsx",
+    c2.download_button(t("scenario.download_xlsx", lang), xlsx, f"{work.id}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="scn_dl_xlsx")
     pdf = render_sheet(str(s.path), work.id, park, lang, f"{s.key}:{work.version}")
-    c3.download_button(t("download_sheet", lang, park=park), pdf, f"{work.id}_{park}.pdf",
+    c3.download_button(t("scenario.download_sheet", lang, park=park), pdf, f"{work.id}_{park}.pdf",
                        "application/pdf", key="scn_dl_sheet")
 
 
 def _create(s: frame.Session, store: ScenarioStore, ids: list[str]) -> None:
     lang = s.lang
-    with st.expander(t("new", lang)), st.form("scn_new"):
-        name = st.text_input(t("name", lang), key="scn_new_name")
-        description = st.text_area(t("description", lang), key="scn_new_description")
-        based_on = st.selectbox(t("based_on", lang), [None, *ids], key="scn_new_based_on",
+    with st.expander(t("scenario.new", lang)), st.form("scn_new"):
+        name = st.text_input(t("scenario.name", lang), key="scn_new_name")
+        description = st.text_area(t("scenario.description", lang), key="scn_new_description")
+        based_on = st.selectbox(t("scenario.based_on", lang), [None, *ids], key="scn_new_based_on",
                                 format_func=lambda i: t("baseline", lang) if i is None else i)
-        if st.form_submit_button(t("create", lang)) and name.strip():
+        if st.form_submit_button(t("scenario.create", lang)) and name.strip():
             saved = store.save(Scenario.new(name.strip(), author=s.officer or "",
                                             description=description, based_on=based_on))
             state["scn_choice"] = saved.id
@@ -332,8 +337,8 @@ def _create(s: frame.Session, store: ScenarioStore, ids: list[str]) -> None:
 def main() -> None:
     s = frame.session()
     lang = s.lang
-    st.title(t("title", lang))
-    st.caption(t("intro", lang))
+    st.title(t("scenario.title", lang))
+    st.caption(t("scenario.intro", lang))
     if "scn_flash" in state:
         st.success(md_text(state.pop("scn_flash")))
     baseline = frame.load(s)
@@ -344,12 +349,12 @@ def main() -> None:
     if officer:
         _create(s, store, ids)
     else:
-        st.caption(t("officer_only", lang))
+        st.caption(t("scenario.officer_only", lang))
     if not ids:
-        st.info(t("none_yet", lang))
+        st.info(t("scenario.none_yet", lang))
         return
     names = dict(zip(listed["scenario_id"], listed["name"], strict=True))
-    choice = st.selectbox(t("choose", lang), ids, key="scn_choice",
+    choice = st.selectbox(t("scenario.choose", lang), ids, key="scn_choice",
                           format_func=lambda i: f"{names[i]} ({i})")
     work = state.get("scn_work")
     if work is None or work.id != choice or state.get("scn_file") != str(s.path):
@@ -362,31 +367,31 @@ def main() -> None:
     current = evaluate_scenario(baseline, work, store, s.key + _fingerprint(work))
     parks = list(current.parks["park_code"])
     park_names.update(zip(current.parks["park_code"], current.parks[name_col], strict=True))
-    park = st.selectbox(t("park", lang), parks, key="scn_park",
+    park = st.selectbox(t("scenario.park", lang), parks, key="scn_park",
                         format_func=lambda c: f"{park_names[c]} ({c})")
     _edits_list(lang, work, officer, baseline)
     if officer:
         c1, c2, c3 = st.columns(3)
         if state["scn_dirty"]:
-            c1.warning(t("unsaved", lang))
-        if c1.button(t("save", lang), key="scn_save", type="primary"):
+            c1.warning(t("scenario.unsaved", lang))
+        if c1.button(t("scenario.save", lang), key="scn_save", type="primary"):
             try:
                 saved = store.save(work)
                 state.update(scn_work=saved, scn_dirty=False,
-                             scn_flash=t("saved", lang, version=saved.version))
+                             scn_flash=t("scenario.saved", lang, version=saved.version))
                 st.rerun()
             except GisAppError as exc:
                 st.error(md_text(exc))
-        if c2.button(t("duplicate", lang), key="scn_dup"):
+        if c2.button(t("scenario.duplicate", lang), key="scn_dup"):
             copy = store.duplicate(choice, author=s.officer)
             state["scn_choice"] = copy.id
             state.pop("scn_work", None)
             st.rerun()
-        if c3.button(t("delete", lang), key="scn_del"):
+        if c3.button(t("scenario.delete", lang), key="scn_del"):
             store.delete(choice, version=stored.version)
             state.pop("scn_work", None)
             state.pop("scn_choice", None)
-            state["scn_flash"] = t("deleted", lang, id=choice)
+            state["scn_flash"] = t("scenario.deleted", lang, id=choice)
             st.rerun()
         _editor(s, baseline, store, state["scn_work"], park)
     _results(s, baseline, store, state["scn_work"], park)

@@ -190,7 +190,7 @@ def main() -> None:
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     sites = cache.search(str(s.path), query, s.key)
-    st.subheader(s.t("results", n=len(sites)))
+    st.subheader(s.nt("results", len(sites)))
     if sites.empty:
         st.info(s.t("no_results"))
         if query != SearchQuery(limit=query.limit):
