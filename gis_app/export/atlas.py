@@ -12,7 +12,7 @@ import itertools
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from datetime import date
@@ -28,7 +28,7 @@ from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE
 from .data import SheetData
 from .draw import LegendEntry, fill
 from .furniture import crs_note, title_block
-from .indicators import format_kpi, park_kpi_table
+from .indicators import format_kpi
 from .layout import Box, SheetLayout
 from .mapframe import add_map_axes, draw_context, draw_grid
 from .panel import draw_table, panel_axes, write_lines
@@ -62,7 +62,7 @@ def zone_pages(data: SheetData, park_code: str) -> list[AtlasPage]:
 
 
 def _page_sheet(data: SheetData, page: AtlasPage, layout: SheetLayout, when: date,
-                page_label: str):  # noqa: ANN202 - a Sheet
+                page_label: str, figure: Figure | None = None):  # noqa: ANN202 - a Sheet
     extent = None
     if page.zone_id is not None:
         zones = data.plan.zones
@@ -79,7 +79,7 @@ def _page_sheet(data: SheetData, page: AtlasPage, layout: SheetLayout, when: dat
     try:
         return render_park_sheet(data, page.park_code, layout, when=when,
                                  highlight=list(page.plots) or None, extent=extent,
-                                 page_label=page_label)
+                                 page_label=page_label, figure=figure)
     except ExportError as exc:  # say which page of the atlas could not be drawn
         where = page.park_code + (f", zone {page.zone_id}" if page.zone_id else "")
         raise ExportError(f"atlas page for park {where}: {exc}") from None
@@ -135,8 +135,7 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
         # The index map is always fitted: a scale stated for the sheets is one for single parks.
         denominator, window = fit_scale(replace(layout, scale=None), selected.geometry.values,
                                         frame)
-        ax = add_map_axes(fig, layout, frame, window)
-        ax.set_label("index_map")
+        ax = add_map_axes(fig, layout, frame, window, "index_map")
         draw_context(ax, data, window, lang)
         fill(ax, plan.parks.geometry.values,
              LegendEntry("", "fill", face="#f4a582", edge=PARK_EDGE, linewidth=0.4), zorder=3)
@@ -153,7 +152,7 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
         title_block(fig, layout, head, data, title=label("title_index", lang), subtitle=[],
                     denominator=denominator, when=when)
         tax = panel_axes(fig, layout, table, name="index_table")
-        occupancies = park_kpi_table(plan)["occupancy_share"]
+        occupancies = data.kpi_table["occupancy_share"]
         rows = []
         for i, page in enumerate(pages):
             park = parks.loc[page.park_code]
@@ -172,6 +171,16 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
                    pt=layout.font_pt * 0.85, more_note=label("more_points", lang, n="{n}"))
         page_number(fig, layout, f"{label('page', lang)} 2")
     return fig
+
+
+def _sheet_figures(data: SheetData, pages: Sequence[AtlasPage], page_labels: Sequence[str],
+                   layout: SheetLayout, when: date) -> Iterator[Figure]:
+    """The pages' sheets, each drawn on the figure of the one before (written in between):
+    one figure and one set of panels per atlas, not per page."""
+    figure = None
+    for page, page_label in zip(pages, page_labels, strict=True):
+        figure = _page_sheet(data, page, layout, when, page_label, figure).figure
+        yield figure
 
 
 def _figure_pdf(fig: Figure) -> bytes:
@@ -202,8 +211,8 @@ def _worker_pages(job: tuple[int, list[AtlasPage], list[str]]) -> tuple[int, byt
     number, pages, page_labels = job
     data, layout, when = _WORKER["data"], _WORKER["layout"], _WORKER["when"]
     buffer = io.BytesIO()
-    _write_pages(buffer, (_page_sheet(data, page, layout, when, page_label).figure  # type: ignore[arg-type]
-                          for page, page_label in zip(pages, page_labels, strict=True)), {})
+    _write_pages(buffer, _sheet_figures(data, pages, page_labels, layout, when),  # type: ignore[arg-type]
+                 {})
     return number, buffer.getvalue()
 
 
@@ -263,9 +272,8 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
     pdf_meta = {"Title": label("title_atlas", layout.lang) + " – " + data.province.name_vi,
                 "Creator": "KCN-GIS"}
     if workers == 1:
-        sheets = (_page_sheet(data, page, layout, when, page_label).figure
-                  for page, page_label in zip(pages, labels, strict=True))
-        _write_pages(target, itertools.chain([cover, index], sheets), pdf_meta)
+        _write_pages(target, itertools.chain([cover, index], _sheet_figures(
+            data, pages, labels, layout, when)), pdf_meta)
         return total
     bounds = [round(i * len(pages) / workers) for i in range(workers + 1)]
     jobs = [(k, pages[lo:hi], labels[lo:hi])
