@@ -51,11 +51,11 @@ class DrawLayer:
         return cls(geoms, shapely.STRtree(geoms), columns)
 
     def near(self, window: tuple[float, float, float, float]) -> np.ndarray:
-        """Positions (ascending, the layer's order) of the features whose bounding box meets
-        ``window``."""
+        """Positions (ascending, the layer's order) of the features that meet ``window`` (not
+        merely their bounding boxes: a legend lists only what the map shows)."""
         if len(self.geoms) == 0:
             return np.zeros(0, dtype=np.intp)
-        return np.sort(self.tree.query(shapely.box(*window)))
+        return np.sort(self.tree.query(shapely.box(*window), predicate="intersects"))
 
     def column(self, name: str, default: str) -> np.ndarray:
         """An attribute as strings (``default`` everywhere when the layer lacks it)."""
