@@ -12,8 +12,8 @@ import itertools
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -25,7 +25,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ..errors import ExportError
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
-from .data import SheetData
+from .data import CONTEXT_NAMES, SheetData
 from .draw import LegendEntry, fill
 from .furniture import crs_note, title_block
 from .indicators import format_kpi
@@ -191,28 +191,35 @@ def _figure_pdf(fig: Figure) -> bytes:
 
 
 def _write_pages(target: str | Path | BinaryIO, figures: Iterable[Figure],
-                 metadata: dict[str, str]) -> None:
-    """Write figures as the pages of one PDF (fonts are embedded once for all pages)."""
+                 metadata: dict[str, str], done: Callable[[], None] | None = None) -> None:
+    """Write figures as the pages of one PDF (fonts are embedded once for all pages);
+    ``done`` is called after each page is written."""
     with sheet_style(), PdfPages(target, metadata=metadata) as pdf:
         for fig in figures:
             pdf.savefig(fig)
+            if done is not None:
+                done()
 
+
+#: Progress callback of :func:`write_atlas`: ``(pages written, pages in the atlas)``.
+Progress = Callable[[int, int], None]
 
 # Worker state: the sheet data is sent once per process, not once per page.
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(data: SheetData, layout: SheetLayout, when: date) -> None:
-    _WORKER.update(data=data, layout=layout, when=when)
+def _init_worker(data: SheetData, layout: SheetLayout, when: date, pages_done: object) -> None:
+    _WORKER.update(data=data, layout=layout, when=when, pages_done=pages_done)
 
 
 def _worker_pages(job: tuple[int, list[AtlasPage], list[str]]) -> tuple[int, bytes]:
     """Draw a contiguous run of pages into one PDF (one font subset per run, not per page)."""
     number, pages, page_labels = job
     data, layout, when = _WORKER["data"], _WORKER["layout"], _WORKER["when"]
+    queue = _WORKER["pages_done"]
     buffer = io.BytesIO()
     _write_pages(buffer, _sheet_figures(data, pages, page_labels, layout, when),  # type: ignore[arg-type]
-                 {})
+                 {}, done=lambda: queue.put(1))  # type: ignore[attr-defined]
     return number, buffer.getvalue()
 
 
@@ -241,10 +248,21 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) if _fork_safe() else 1
 
 
+def _shares(n_pages: int, workers: int) -> list[int]:
+    """Sheets per process: this process draws the cover and the index besides its share,
+    so it takes two sheets fewer than the others (as far as it has any)."""
+    units = n_pages + 2
+    bounds = [round(i * units / workers) for i in range(workers + 1)]
+    sizes = [hi - lo for lo, hi in itertools.pairwise(bounds)]
+    sizes[0] = max(0, sizes[0] - 2)
+    sizes[-1] += n_pages - sum(sizes)
+    return sizes
+
+
 def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
                 pages: Sequence[AtlasPage] | None = None, layout: SheetLayout | None = None,
                 when: date | None = None, workers: int | None = None,
-                start_method: str | None = None) -> int:
+                start_method: str | None = None, progress: Progress | None = None) -> int:
     """Write a multi-page PDF atlas (cover, index, one sheet per page); returns the page count.
 
     Parameters
@@ -254,10 +272,14 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
     workers
         Processes drawing the sheets. ``1`` draws everything in this process with
         :class:`~matplotlib.backends.backend_pdf.PdfPages`; ``n > 1`` splits the sheets into
-        ``n`` contiguous runs drawn by a process pool and concatenated with pypdf. ``None``
+        ``n`` contiguous runs, this process drawing the first (after the cover and the
+        index) and ``n - 1`` pool processes the others, concatenated with pypdf. ``None``
         uses :func:`default_workers`.
     start_method
         ``multiprocessing`` start method of the pool (default: :func:`default_start_method`).
+    progress
+        Called with ``(pages written, pages in the atlas)`` as the pages are written (by any
+        process), e.g. a terminal progress bar (:class:`~gis_app.export.progress.Bar`).
     """
     layout = layout or SheetLayout()
     when = when or date.today()
@@ -266,6 +288,14 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
         raise ExportError("an atlas needs at least one sheet; no pages were selected")
     workers = max(1, min(default_workers() if workers is None else workers, len(pages)))
     total = len(pages) + 2
+    written = 0
+
+    def page_done(n: int = 1) -> None:
+        nonlocal written
+        written += n
+        if progress is not None:
+            progress(written, total)
+
     labels = [f"{label('page', layout.lang)} {i + 3}/{total}" for i in range(len(pages))]
     cover = cover_figure(data, layout, len(pages), when)
     index = index_figure(data, layout, pages, when)
@@ -273,18 +303,37 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
                 "Creator": "KCN-GIS"}
     if workers == 1:
         _write_pages(target, itertools.chain([cover, index], _sheet_figures(
-            data, pages, labels, layout, when)), pdf_meta)
+            data, pages, labels, layout, when)), pdf_meta, done=page_done)
         return total
-    bounds = [round(i * len(pages) / workers) for i in range(workers + 1)]
+    for name in ("parks", "zones", "plots", "wastewater_plants", *CONTEXT_NAMES):
+        data.layer(name)  # prepared once here, inherited by forked workers
+    bounds = list(itertools.accumulate(_shares(len(pages), workers), initial=0))
     jobs = [(k, pages[lo:hi], labels[lo:hi])
-            for k, (lo, hi) in enumerate(itertools.pairwise(bounds)) if hi > lo]
+            for k, (lo, hi) in enumerate(itertools.pairwise(bounds)) if hi > lo or k == 0]
     context = multiprocessing.get_context(start_method or default_start_method())
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(data, layout, when)) as pool:
-        futures = [pool.submit(_worker_pages, job) for job in jobs]
-        head = io.BytesIO()
-        _write_pages(head, [cover, index], {})  # drawn here while the workers run
+    queue = context.SimpleQueue()
+
+    def drain() -> None:
+        while not queue.empty():
+            page_done(queue.get())
+
+    with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init_worker,
+                             initargs=(data, layout, when, queue)) as pool:
+        futures = [pool.submit(_worker_pages, job) for job in jobs[1:]]
+        _, own, own_labels = jobs[0]
+        head = io.BytesIO()  # this process's pages, drawn while the workers draw theirs
+
+        def own_done() -> None:
+            page_done()
+            drain()
+
+        _write_pages(head, itertools.chain([cover, index], _sheet_figures(
+            data, own, own_labels, layout, when)), {}, done=own_done)
+        while not_done := [f for f in futures if not f.done()]:
+            wait(not_done, timeout=0.1, return_when=FIRST_COMPLETED)
+            drain()
         runs = dict(f.result() for f in futures)
+    drain()
     writer = PdfWriter()
     for blob in [head.getvalue(), *(runs[k] for k in sorted(runs))]:
         writer.append(PdfReader(io.BytesIO(blob)))
