@@ -7,6 +7,8 @@ handful of pages) :class:`~matplotlib.backends.backend_pdf.PdfPages` writes them
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import itertools
 import multiprocessing
@@ -248,6 +250,10 @@ def default_workers() -> int:
     return (os.cpu_count() or 1) if _fork_safe() else 1
 
 
+#: Freeze the garbage collector's view of the heap while forked workers run (see write_atlas).
+_FREEZE_BEFORE_FORK = True
+
+
 def _shares(n_pages: int, workers: int) -> list[int]:
     """Sheets per process: this process draws the cover and the index besides its share,
     so it takes two sheets fewer than the others (as far as it has any)."""
@@ -307,6 +313,10 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
         return total
     for name in ("parks", "zones", "plots", "wastewater_plants", *CONTEXT_NAMES):
         data.layer(name)  # prepared once here, inherited by forked workers
+    # A forked worker shares this process's memory until it writes to it, and the garbage
+    # collector's first pass in the worker would touch (and so copy) every object: frozen
+    # objects are left alone. Only an unfrozen heap is unfrozen again afterwards.
+    freeze = _FREEZE_BEFORE_FORK and gc.get_freeze_count() == 0
     bounds = list(itertools.accumulate(_shares(len(pages), workers), initial=0))
     jobs = [(k, pages[lo:hi], labels[lo:hi])
             for k, (lo, hi) in enumerate(itertools.pairwise(bounds)) if hi > lo or k == 0]
@@ -317,8 +327,13 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
         while not queue.empty():
             page_done(queue.get())
 
-    with ProcessPoolExecutor(workers - 1, mp_context=context, initializer=_init_worker,
-                             initargs=(data, layout, when, queue)) as pool:
+    with contextlib.ExitStack() as stack:
+        if freeze:
+            gc.freeze()
+            stack.callback(gc.unfreeze)
+        pool = stack.enter_context(ProcessPoolExecutor(
+            workers - 1, mp_context=context, initializer=_init_worker,
+            initargs=(data, layout, when, queue)))
         futures = [pool.submit(_worker_pages, job) for job in jobs[1:]]
         _, own, own_labels = jobs[0]
         head = io.BytesIO()  # this process's pages, drawn while the workers draw theirs

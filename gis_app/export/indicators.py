@@ -8,7 +8,6 @@ the columns a sheet shows, so that a change in the analytics touches only this m
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING
 
 import pandas as pd
 
@@ -16,9 +15,6 @@ from ..analytics import park_indicators
 from ..errors import ExportError
 from ..layers.plan import Plan
 from .style import label
-
-if TYPE_CHECKING:
-    from .data import SheetData  # noqa: F401 - named in a docstring
 
 #: Indicator columns shown in a sheet's table, in order (``kpi_<column>`` labels them).
 SHEET_INDICATORS: tuple[str, ...] = (
@@ -43,7 +39,8 @@ def park_kpis(plan: Plan, park_code: str, *, table: pd.DataFrame | None = None
     """The sheet indicators of one park (missing figures are NaN).
 
     ``table`` is :func:`park_kpi_table` of ``plan`` when the caller has it already (an atlas
-    computes it once for all its sheets, see :attr:`SheetData.kpi_table`).
+    computes it once for all its sheets, see
+    :attr:`gis_app.export.data.SheetData.kpi_table`).
 
     >>> from gis_app.testing import tiny_plan
     >>> park_kpis(tiny_plan(), "P1")["occupancy_share"]

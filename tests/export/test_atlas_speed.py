@@ -6,6 +6,7 @@ the behaviour that makes the atlas fast without changing what its sheets show.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import sys
@@ -74,6 +75,8 @@ def test_progress_counts_every_page_of_every_process(three_parks, workers):
                 progress=lambda done, total: seen.append((done, total)))
     assert [done for done, _ in seen] == list(range(1, 6))
     assert {total for _, total in seen} == {5}
+    # The heap frozen for the forked worker (copy-on-write) is unfrozen afterwards.
+    assert gc.get_freeze_count() == 0
 
 
 def _cli_stderr(args: list[str], *, tty: bool, monkeypatch) -> str:  # noqa: ANN001
