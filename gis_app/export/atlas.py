@@ -240,12 +240,14 @@ def default_start_method() -> str:
 def default_workers() -> int:
     """Every core when the pool can fork, else one process.
 
-    Bắc Ninh sample atlas (22 sheets) on the shared 2-core development machine, median of 3
-    (measured before the case moved into benchmarks/run.py), at load averages 4.4 / 4.5 / 7.5:
-    one process 4.9 / 12.5 / 10.0 s; two forked workers 2.7 / 7.3 / 13.1 s; two forkserver
-    workers 8.1 / 13.1 / 18.3 s. Forking wins unless the cores are already busy; starting a
-    forkserver and re-importing geopandas and matplotlib costs more than it saves, so a threaded
-    process (a Streamlit server, where forking is unsafe) draws the atlas itself.
+    With two cores this process draws the cover, the index and about half the sheets while one
+    forked worker draws the rest. Bắc Ninh sample atlas (24 pages), CPU seconds summed over
+    both processes, from benchmarks/run.py on the shared 2-core machine: 13.1 s before the
+    figure was reused and the indicators computed once, 8.0 s after (one process alone: about
+    5 s; the second process costs its own first page and copy-on-write, and halves the wall
+    time only when a core is free). Starting a forkserver and re-importing geopandas and
+    matplotlib costs more than it saves, so a threaded process (a Streamlit server, where
+    forking is unsafe) draws the atlas itself.
     """
     return (os.cpu_count() or 1) if _fork_safe() else 1
 
