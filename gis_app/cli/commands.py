@@ -266,13 +266,15 @@ def _cmd_export_sheet(args: argparse.Namespace) -> int:
 def _cmd_export_atlas(args: argparse.Namespace) -> int:
     from ..export import load_sheet_data
     from ..export.atlas import park_pages, write_atlas
+    from ..export.progress import Bar
 
     check_suffix(args.output, ".pdf", "-o")
     layout = _sheet_layout(args)
     data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
     pages = park_pages(data, args.parks.split(",") if args.parks else None)
     target = Path(args.output or f"{data.province.key}_atlas.pdf")
-    count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers)
+    count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers,
+                        progress=Bar(target.name))  # on a terminal's stderr only
     print(f"wrote {target} ({count} pages: cover, index and {count - 2} sheets)")
     return 0
 

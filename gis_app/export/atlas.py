@@ -7,13 +7,15 @@ handful of pages) :class:`~matplotlib.backends.backend_pdf.PdfPages` writes them
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import io
 import itertools
 import multiprocessing
 import os
 import threading
-from collections.abc import Iterable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
@@ -26,10 +28,10 @@ from pypdf import PdfReader, PdfWriter
 from ..errors import ExportError
 from ..i18n import label, ngettext, t
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
-from .data import SheetData
+from .data import CONTEXT_NAMES, SheetData
 from .draw import LegendEntry, fill
 from .furniture import crs_note, title_block
-from .indicators import format_kpi, park_kpi_table
+from .indicators import format_kpi
 from .layout import Box, SheetLayout
 from .mapframe import add_map_axes, draw_context, draw_grid
 from .panel import draw_table, panel_axes, write_lines
@@ -63,7 +65,7 @@ def zone_pages(data: SheetData, park_code: str) -> list[AtlasPage]:
 
 
 def _page_sheet(data: SheetData, page: AtlasPage, layout: SheetLayout, when: date,
-                page_label: str):  # noqa: ANN202 - a Sheet
+                page_label: str, figure: Figure | None = None):  # noqa: ANN202 - a Sheet
     extent = None
     if page.zone_id is not None:
         zones = data.plan.zones
@@ -80,7 +82,7 @@ def _page_sheet(data: SheetData, page: AtlasPage, layout: SheetLayout, when: dat
     try:
         return render_park_sheet(data, page.park_code, layout, when=when,
                                  highlight=list(page.plots) or None, extent=extent,
-                                 page_label=page_label)
+                                 page_label=page_label, figure=figure)
     except ExportError as exc:  # say which page of the atlas could not be drawn
         where = page.park_code + (f", zone {page.zone_id}" if page.zone_id else "")
         raise ExportError(f"atlas page for park {where}: {exc}") from None
@@ -136,8 +138,7 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
         # The index map is always fitted: a scale stated for the sheets is one for single parks.
         denominator, window = fit_scale(replace(layout, scale=None), selected.geometry.values,
                                         frame)
-        ax = add_map_axes(fig, layout, frame, window)
-        ax.set_label("index_map")
+        ax = add_map_axes(fig, layout, frame, window, "index_map")
         draw_context(ax, data, window, lang)
         fill(ax, plan.parks.geometry.values,
              LegendEntry("", "fill", face="#f4a582", edge=PARK_EDGE, linewidth=0.4), zorder=3)
@@ -154,7 +155,7 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
         title_block(fig, layout, head, data, title=t("sheet.title_index", lang), subtitle=[],
                     denominator=denominator, when=when)
         tax = panel_axes(fig, layout, table, name="index_table")
-        occupancies = park_kpi_table(plan)["occupancy_share"]
+        occupancies = data.kpi_table["occupancy_share"]
         rows = []
         for i, page in enumerate(pages):
             park = parks.loc[page.park_code]
@@ -175,6 +176,16 @@ def index_figure(data: SheetData, layout: SheetLayout, pages: Sequence[AtlasPage
     return fig
 
 
+def _sheet_figures(data: SheetData, pages: Sequence[AtlasPage], page_labels: Sequence[str],
+                   layout: SheetLayout, when: date) -> Iterator[Figure]:
+    """The pages' sheets, each drawn on the figure of the one before (written in between):
+    one figure and one set of panels per atlas, not per page."""
+    figure = None
+    for page, page_label in zip(pages, page_labels, strict=True):
+        figure = _page_sheet(data, page, layout, when, page_label, figure).figure
+        yield figure
+
+
 def _figure_pdf(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     with sheet_style():
@@ -183,28 +194,35 @@ def _figure_pdf(fig: Figure) -> bytes:
 
 
 def _write_pages(target: str | Path | BinaryIO, figures: Iterable[Figure],
-                 metadata: dict[str, str]) -> None:
-    """Write figures as the pages of one PDF (fonts are embedded once for all pages)."""
+                 metadata: dict[str, str], done: Callable[[], None] | None = None) -> None:
+    """Write figures as the pages of one PDF (fonts are embedded once for all pages);
+    ``done`` is called after each page is written."""
     with sheet_style(), PdfPages(target, metadata=metadata) as pdf:
         for fig in figures:
             pdf.savefig(fig)
+            if done is not None:
+                done()
 
+
+#: Progress callback of :func:`write_atlas`: ``(pages written, pages in the atlas)``.
+Progress = Callable[[int, int], None]
 
 # Worker state: the sheet data is sent once per process, not once per page.
 _WORKER: dict[str, object] = {}
 
 
-def _init_worker(data: SheetData, layout: SheetLayout, when: date) -> None:
-    _WORKER.update(data=data, layout=layout, when=when)
+def _init_worker(data: SheetData, layout: SheetLayout, when: date, pages_done: object) -> None:
+    _WORKER.update(data=data, layout=layout, when=when, pages_done=pages_done)
 
 
 def _worker_pages(job: tuple[int, list[AtlasPage], list[str]]) -> tuple[int, bytes]:
     """Draw a contiguous run of pages into one PDF (one font subset per run, not per page)."""
     number, pages, page_labels = job
     data, layout, when = _WORKER["data"], _WORKER["layout"], _WORKER["when"]
+    queue = _WORKER["pages_done"]
     buffer = io.BytesIO()
-    _write_pages(buffer, (_page_sheet(data, page, layout, when, page_label).figure  # type: ignore[arg-type]
-                          for page, page_label in zip(pages, page_labels, strict=True)), {})
+    _write_pages(buffer, _sheet_figures(data, pages, page_labels, layout, when),  # type: ignore[arg-type]
+                 {}, done=lambda: queue.put(1))  # type: ignore[attr-defined]
     return number, buffer.getvalue()
 
 
@@ -223,20 +241,37 @@ def default_start_method() -> str:
 def default_workers() -> int:
     """Every core when the pool can fork, else one process.
 
-    Bắc Ninh sample atlas (22 sheets) on the shared 2-core development machine, median of 3
-    (measured before the case moved into benchmarks/run.py), at load averages 4.4 / 4.5 / 7.5:
-    one process 4.9 / 12.5 / 10.0 s; two forked workers 2.7 / 7.3 / 13.1 s; two forkserver
-    workers 8.1 / 13.1 / 18.3 s. Forking wins unless the cores are already busy; starting a
-    forkserver and re-importing geopandas and matplotlib costs more than it saves, so a threaded
-    process (a Streamlit server, where forking is unsafe) draws the atlas itself.
+    With two cores this process draws the cover, the index and about half the sheets while one
+    forked worker draws the rest. Bắc Ninh sample atlas (24 pages), CPU seconds summed over
+    both processes, from benchmarks/run.py on the shared 2-core machine: 13.1 s before the
+    figure was reused and the indicators computed once, 8.0 s after (one process alone: about
+    5 s; the second process costs its own first page and copy-on-write, and halves the wall
+    time only when a core is free). Starting a forkserver and re-importing geopandas and
+    matplotlib costs more than it saves, so a threaded process (a Streamlit server, where
+    forking is unsafe) draws the atlas itself.
     """
     return (os.cpu_count() or 1) if _fork_safe() else 1
+
+
+#: Freeze the garbage collector's view of the heap while forked workers run (see write_atlas).
+_FREEZE_BEFORE_FORK = True
+
+
+def _shares(n_pages: int, workers: int) -> list[int]:
+    """Sheets per process: this process draws the cover and the index besides its share,
+    so it takes two sheets fewer than the others (as far as it has any)."""
+    units = n_pages + 2
+    bounds = [round(i * units / workers) for i in range(workers + 1)]
+    sizes = [hi - lo for lo, hi in itertools.pairwise(bounds)]
+    sizes[0] = max(0, sizes[0] - 2)
+    sizes[-1] += n_pages - sum(sizes)
+    return sizes
 
 
 def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
                 pages: Sequence[AtlasPage] | None = None, layout: SheetLayout | None = None,
                 when: date | None = None, workers: int | None = None,
-                start_method: str | None = None) -> int:
+                start_method: str | None = None, progress: Progress | None = None) -> int:
     """Write a multi-page PDF atlas (cover, index, one sheet per page); returns the page count.
 
     Parameters
@@ -246,10 +281,14 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
     workers
         Processes drawing the sheets. ``1`` draws everything in this process with
         :class:`~matplotlib.backends.backend_pdf.PdfPages`; ``n > 1`` splits the sheets into
-        ``n`` contiguous runs drawn by a process pool and concatenated with pypdf. ``None``
+        ``n`` contiguous runs, this process drawing the first (after the cover and the
+        index) and ``n - 1`` pool processes the others, concatenated with pypdf. ``None``
         uses :func:`default_workers`.
     start_method
         ``multiprocessing`` start method of the pool (default: :func:`default_start_method`).
+    progress
+        Called with ``(pages written, pages in the atlas)`` as the pages are written (by any
+        process), e.g. a terminal progress bar (:class:`~gis_app.export.progress.Bar`).
     """
     layout = layout or SheetLayout()
     when = when or date.today()
@@ -258,26 +297,61 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
         raise ExportError("an atlas needs at least one sheet; no pages were selected")
     workers = max(1, min(default_workers() if workers is None else workers, len(pages)))
     total = len(pages) + 2
+    written = 0
+
+    def page_done(n: int = 1) -> None:
+        nonlocal written
+        written += n
+        if progress is not None:
+            progress(written, total)
+
     labels = [f"{t('sheet.page', layout.lang)} {i + 3}/{total}" for i in range(len(pages))]
     cover = cover_figure(data, layout, len(pages), when)
     index = index_figure(data, layout, pages, when)
     pdf_meta = {"Title": t("sheet.title_atlas", layout.lang) + " – " + data.province.name_vi,
                 "Creator": "KCN-GIS"}
     if workers == 1:
-        sheets = (_page_sheet(data, page, layout, when, page_label).figure
-                  for page, page_label in zip(pages, labels, strict=True))
-        _write_pages(target, itertools.chain([cover, index], sheets), pdf_meta)
+        _write_pages(target, itertools.chain([cover, index], _sheet_figures(
+            data, pages, labels, layout, when)), pdf_meta, done=page_done)
         return total
-    bounds = [round(i * len(pages) / workers) for i in range(workers + 1)]
+    for name in ("parks", "zones", "plots", "wastewater_plants", *CONTEXT_NAMES):
+        data.layer(name)  # prepared once here, inherited by forked workers
+    # A forked worker shares this process's memory until it writes to it, and the garbage
+    # collector's first pass in the worker would touch (and so copy) every object: frozen
+    # objects are left alone. Only an unfrozen heap is unfrozen again afterwards.
+    freeze = _FREEZE_BEFORE_FORK and gc.get_freeze_count() == 0
+    bounds = list(itertools.accumulate(_shares(len(pages), workers), initial=0))
     jobs = [(k, pages[lo:hi], labels[lo:hi])
-            for k, (lo, hi) in enumerate(itertools.pairwise(bounds)) if hi > lo]
+            for k, (lo, hi) in enumerate(itertools.pairwise(bounds)) if hi > lo or k == 0]
     context = multiprocessing.get_context(start_method or default_start_method())
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_init_worker,
-                             initargs=(data, layout, when)) as pool:
-        futures = [pool.submit(_worker_pages, job) for job in jobs]
-        head = io.BytesIO()
-        _write_pages(head, [cover, index], {})  # drawn here while the workers run
+    queue = context.SimpleQueue()
+
+    def drain() -> None:
+        while not queue.empty():
+            page_done(queue.get())
+
+    with contextlib.ExitStack() as stack:
+        if freeze:
+            gc.freeze()
+            stack.callback(gc.unfreeze)
+        pool = stack.enter_context(ProcessPoolExecutor(
+            workers - 1, mp_context=context, initializer=_init_worker,
+            initargs=(data, layout, when, queue)))
+        futures = [pool.submit(_worker_pages, job) for job in jobs[1:]]
+        _, own, own_labels = jobs[0]
+        head = io.BytesIO()  # this process's pages, drawn while the workers draw theirs
+
+        def own_done() -> None:
+            page_done()
+            drain()
+
+        _write_pages(head, itertools.chain([cover, index], _sheet_figures(
+            data, own, own_labels, layout, when)), {}, done=own_done)
+        while not_done := [f for f in futures if not f.done()]:
+            wait(not_done, timeout=0.1, return_when=FIRST_COMPLETED)
+            drain()
         runs = dict(f.result() for f in futures)
+    drain()
     writer = PdfWriter()
     for blob in [head.getvalue(), *(runs[k] for k in sorted(runs))]:
         writer.append(PdfReader(io.BytesIO(blob)))

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
+import shapely
 
 from ..errors import ExportError, LayerError
 from ..model.crs import to_crs
@@ -24,6 +27,53 @@ from ..storage.source import (
     read_plan,
     short_name,
 )
+
+
+@dataclass(frozen=True)
+class DrawLayer:
+    """One layer as the sheets draw it: geometries, an STRtree and the attribute columns the
+    sheets classify by, as plain arrays.
+
+    Drawing a sheet selects the features near its window and splits them by status or land
+    use; on GeoDataFrames each of those steps is a pandas indexing call, and an atlas makes
+    them for every layer of every page.
+    """
+
+    geoms: np.ndarray
+    tree: shapely.STRtree
+    columns: dict[str, np.ndarray]
+
+    @classmethod
+    def of(cls, frame: gpd.GeoDataFrame) -> DrawLayer:
+        geoms = np.asarray(frame.geometry.values, dtype=object)
+        columns = {c: frame[c].astype(str).to_numpy(dtype=object) for c in _DRAW_COLUMNS
+                   if c in frame.columns}
+        return cls(geoms, shapely.STRtree(geoms), columns)
+
+    def near(self, window: tuple[float, float, float, float]) -> np.ndarray:
+        """Positions (ascending, the layer's order) of the features that meet ``window`` (not
+        merely their bounding boxes: a legend lists only what the map shows)."""
+        if len(self.geoms) == 0:
+            return np.zeros(0, dtype=np.intp)
+        return np.sort(self.tree.query(shapely.box(*window), predicate="intersects"))
+
+    def column(self, name: str, default: str) -> np.ndarray:
+        """An attribute as strings (``default`` everywhere when the layer lacks it)."""
+        found = self.columns.get(name)
+        return found if found is not None else np.full(len(self.geoms), default, dtype=object)
+
+
+#: The attributes sheets select or classify features by.
+_DRAW_COLUMNS = ("park_code", "plot_code", "zone_id", "status", "land_use", "kind")
+
+
+class _DrawCache(dict):
+    """Prepared layers of one SheetData; not pickled (an STRtree is rebuilt where needed,
+    e.g. in an atlas worker started by ``spawn``)."""
+
+    def __reduce__(self) -> tuple:
+        return (_DrawCache, ())
+
 
 #: Context layers drawn on sheets when the province file has them.
 CONTEXT_NAMES: tuple[str, ...] = ("province_boundary", "communes", "roads_rail", "rivers")
@@ -67,6 +117,32 @@ class SheetData:
                 f"the plan is in {self.plan.crs.name!r} but {self.province.name_vi} sheets are "
                 f"drawn in EPSG:{self.province.epsg}; reproject the plan first"
             )
+
+    @cached_property
+    def kpi_table(self) -> pd.DataFrame:
+        """The sheet indicators of every park, computed once for this data.
+
+        Every sheet prints one park's row; an atlas draws many sheets from the same data
+        (and sends it, with this table once computed, to its worker processes), so the
+        analytics run once per atlas instead of once per sheet.
+        """
+        from .indicators import park_kpi_table
+
+        return park_kpi_table(self.plan)
+
+    @cached_property
+    def _draw_cache(self) -> _DrawCache:
+        return _DrawCache()
+
+    def layer(self, name: str) -> DrawLayer | None:
+        """A plan layer (``parks``, ``zones``, ``plots``, ``wastewater_plants``) or a context
+        layer prepared for drawing, once per data (None when absent)."""
+        cache = self._draw_cache
+        if name not in cache:
+            frame = (self.context.get(name) if name in CONTEXT_NAMES
+                     else getattr(self.plan, name))
+            cache[name] = None if frame is None else DrawLayer.of(frame)
+        return cache[name]
 
     def park(self, park_code: str) -> gpd.GeoDataFrame:
         """The park's row (one-row frame); an :class:`ExportError` names unknown codes."""

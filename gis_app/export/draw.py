@@ -13,6 +13,7 @@ import geopandas as gpd
 import numpy as np
 import shapely
 from matplotlib.axes import Axes
+from matplotlib.lines import Line2D
 from matplotlib.patches import PathPatch
 from matplotlib.path import Path
 
@@ -102,15 +103,28 @@ def stroke(ax: Axes, geoms: np.ndarray, entry: LegendEntry, *, zorder: float = 2
     return True
 
 
-def points(ax: Axes, frame: gpd.GeoDataFrame, entry: LegendEntry, *, size: float,
+def markers(ax: Axes, xy: np.ndarray, *, size: float, marker: str, face: str, edge: str,
+            linewidth: float, zorder: float = 5.0) -> Line2D:
+    """Markers of area ``size`` (pt², as ``scatter``'s ``s``) at ``xy``, as one line without
+    a line: it draws the same symbols as ``scatter`` for a fraction of its cost, and leaves
+    the axes' limits alone."""
+    line = Line2D(xy[:, 0], xy[:, 1], linestyle="none", marker=marker,
+                  markersize=float(np.sqrt(size)), markerfacecolor=face, markeredgecolor=edge,
+                  markeredgewidth=linewidth, zorder=zorder)
+    ax.add_artist(line)
+    return line
+
+
+def points(ax: Axes, geoms: np.ndarray, entry: LegendEntry, *, size: float,
            zorder: float = 5.0) -> bool:
     """Mark point features (representative points for polygons)."""
-    if frame.empty:
+    geoms = np.asarray(geoms, dtype=object)
+    geoms = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+    if geoms.size == 0:
         return False
-    geoms = shapely.point_on_surface(frame.geometry.values)
-    xy = shapely.get_coordinates(geoms)
-    ax.scatter(xy[:, 0], xy[:, 1], s=size, marker=entry.marker, facecolor=entry.face,
-               edgecolor=entry.edge, linewidths=entry.linewidth, zorder=zorder)
+    xy = shapely.get_coordinates(shapely.point_on_surface(geoms))
+    markers(ax, xy, size=size, marker=entry.marker, face=entry.face, edge=entry.edge,
+            linewidth=entry.linewidth, zorder=zorder)
     return True
 
 

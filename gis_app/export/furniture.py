@@ -17,9 +17,9 @@ from ..i18n import t
 from ..model.crs import transformer
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
-from .draw import LegendEntry, fill, stroke
+from .draw import LegendEntry, fill, markers, stroke
 from .layout import Box, SheetLayout, format_int, format_scale
-from .panel import fit_lines, line_mm, panel_axes, write_lines
+from .panel import fit_lines, line_mm, panel_axes, sheet_axes, write_lines
 from .style import CONTEXT_GREY, PARK_EDGE, dms
 
 
@@ -89,9 +89,9 @@ def scale_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     length_m, seg_mm = 4 * seg_m, seg_m * 1000.0 / denominator
     x0, y0, h = 4.0, box.h * 0.42, 1.6
     for i in range(4):
-        ax.add_patch(Rectangle((x0 + i * seg_mm, y0), seg_mm, h, linewidth=0.5,
-                               edgecolor="black", facecolor="black" if i % 2 == 0 else "white",
-                               label="scalebar_segment"))
+        ax.add_artist(Rectangle((x0 + i * seg_mm, y0), seg_mm, h, linewidth=0.5,
+                                edgecolor="black", facecolor="black" if i % 2 == 0 else "white",
+                                label="scalebar_segment"))
     unit, factor = ("km", 1000.0) if length_m >= 2000 else ("m", 1.0)
     for i in range(5):
         value = i * seg_m / factor
@@ -121,8 +121,8 @@ def _north_arrow(ax, box: Box, data: SheetData, center: tuple[float, float], pt:
     theta = math.radians(-gamma)  # rotate clockwise by gamma
     rot = np.array([[math.cos(theta), -math.sin(theta)], [math.sin(theta), math.cos(theta)]])
     pts = shape @ rot.T + [cx, cy]
-    ax.add_patch(PolygonPatch(pts, closed=True, facecolor="black", edgecolor="black",
-                              linewidth=0.5, label="north_arrow"))
+    ax.add_artist(PolygonPatch(pts, closed=True, facecolor="black", edgecolor="black",
+                               linewidth=0.5, label="north_arrow"))
     tip = np.array([0, 0.5 * size + 1.0]) @ rot.T + [cx, cy]
     ax.text(tip[0], tip[1], t("sheet.north", lang), fontsize=pt * 1.2, fontweight="bold",
             ha="center", va="bottom")
@@ -152,16 +152,17 @@ def legend_block(fig: Figure, layout: SheetLayout, box: Box,
     for i, e in enumerate(items):
         col, r = divmod(i, per_col)
         x, y = 1.5 + col * col_w, top - (r + 1) * row
+        # add_artist, not add_patch / add_line: the panel's limits are fixed in mm.
         if e.kind == "fill":
-            ax.add_patch(Rectangle((x, y), sw, sh, facecolor=e.face,
-                                   edgecolor=e.edge if e.edge != "none" else "#999999",
-                                   linewidth=max(e.linewidth, 0.3)))
+            ax.add_artist(Rectangle((x, y), sw, sh, facecolor=e.face,
+                                    edgecolor=e.edge if e.edge != "none" else "#999999",
+                                    linewidth=max(e.linewidth, 0.3)))
         elif e.kind == "line":
-            ax.add_line(Line2D([x, x + sw], [y + sh / 2] * 2, color=e.edge,
-                               linewidth=e.linewidth, linestyle=e.linestyle))  # type: ignore[arg-type]
+            ax.add_artist(Line2D([x, x + sw], [y + sh / 2] * 2, color=e.edge,
+                                 linewidth=e.linewidth, linestyle=e.linestyle))  # type: ignore[arg-type]
         else:
-            ax.scatter([x + sw / 2], [y + sh / 2], s=(pt * 1.2) ** 2, marker=e.marker,
-                       facecolor=e.face, edgecolor=e.edge, linewidths=0.5)
+            markers(ax, np.array([[x + sw / 2, y + sh / 2]]), size=(pt * 1.2) ** 2,
+                    marker=e.marker, face=e.face, edge=e.edge, linewidth=0.5, zorder=2)
         ax.text(x + sw + 1.5, y + sh / 2, e.label, fontsize=pt, va="center")
 
 
@@ -173,31 +174,30 @@ def inset_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     frame.text(1.5, box.h - 1.0 - line_mm(pt), t("sheet.inset", layout.lang), fontsize=pt,
                fontweight="bold", va="baseline")
     inner = Box(box.x + 1.5, box.y + 1.5, box.w - 3.0, box.h - 3.5 - line_mm(pt))
-    ax = fig.add_axes(inner.fraction(*layout.paper_mm), label="inset")
+    ax = sheet_axes(fig, inner.fraction(*layout.paper_mm), "inset")
     ax.set_axis_off()
-    parks = data.plan.parks
-    province = data.context.get("province_boundary")
-    mine = parks["park_code"].isin(list(park_codes)).to_numpy(bool)
-    fill(ax, parks.geometry.values[~mine],
+    parks = data.layer("parks")
+    assert parks is not None  # a plan has parks
+    province = data.layer("province_boundary")
+    mine = np.isin(parks.column("park_code", ""), np.asarray(list(park_codes), dtype=object))
+    fill(ax, parks.geoms[~mine],
          LegendEntry("", "fill", face="#d9d9d9", edge=CONTEXT_GREY, linewidth=0.2))
-    fill(ax, parks.geometry.values[mine],
+    fill(ax, parks.geoms[mine],
          LegendEntry("", "fill", face=PARK_EDGE, edge=PARK_EDGE, linewidth=0.4))
     if province is not None:
-        stroke(ax, province.geometry.values, LegendEntry("", "line", edge="#444444",
-                                                         linewidth=0.6))
-        bounds = province.total_bounds
+        stroke(ax, province.geoms, LegendEntry("", "line", edge="#444444", linewidth=0.6))
+        bounds = shapely.total_bounds(province.geoms)
     else:  # no boundary layer: show the parks' extent with some room around it
-        bounds = np.asarray(shapely.bounds(shapely.union_all(parks.geometry.values)))
+        bounds = np.asarray(shapely.total_bounds(parks.geoms))
         pad = 0.15 * max(bounds[2] - bounds[0], bounds[3] - bounds[1], 2_000.0)
         bounds = bounds + np.array([-pad, -pad, pad, pad])
     stroke(ax, np.array([shapely.box(*window)]),
            LegendEntry("", "line", edge="#0033cc", linewidth=0.7))
     # A park can be a speck at province scale: mark it too.
-    anchor = shapely.get_coordinates(
-        shapely.point_on_surface(parks.geometry.values[mine]))
+    anchor = shapely.get_coordinates(shapely.point_on_surface(parks.geoms[mine]))
     if len(anchor):
-        ax.scatter(anchor[:, 0], anchor[:, 1], s=12, marker="o", facecolor="none",
-                   edgecolor=PARK_EDGE, linewidths=0.8, zorder=5)
+        markers(ax, anchor, size=12, marker="o", face="none", edge=PARK_EDGE, linewidth=0.8,
+                zorder=5)
     ax.set_xlim(bounds[0], bounds[2])
     ax.set_ylim(bounds[1], bounds[3])
     ax.set_aspect("equal", adjustable="box", anchor="C")

@@ -35,14 +35,20 @@ def park_kpi_table(plan: Plan) -> pd.DataFrame:
     return table.reindex(columns=list(SHEET_INDICATORS)).astype("float64")
 
 
-def park_kpis(plan: Plan, park_code: str) -> dict[str, float]:
+def park_kpis(plan: Plan, park_code: str, *, table: pd.DataFrame | None = None
+              ) -> dict[str, float]:
     """The sheet indicators of one park (missing figures are NaN).
+
+    ``table`` is :func:`park_kpi_table` of ``plan`` when the caller has it already (an atlas
+    computes it once for all its sheets, see
+    :attr:`gis_app.export.data.SheetData.kpi_table`).
 
     >>> from gis_app.testing import tiny_plan
     >>> park_kpis(tiny_plan(), "P1")["occupancy_share"]
     0.75
     """
-    table = park_kpi_table(plan)
+    if table is None:
+        table = park_kpi_table(plan)
     if park_code not in table.index:
         raise ExportError(f"park {park_code!r}: no indicators (not in layer 'parks')")
     row = table.loc[park_code]
@@ -56,7 +62,8 @@ def format_kpi(column: str, value: float, lang: str) -> str:
     return number(value, lang, 2)
 
 
-def kpi_rows(plan: Plan, park_code: str, lang: str) -> list[tuple[str, str]]:
+def kpi_rows(plan: Plan, park_code: str, lang: str, *, table: pd.DataFrame | None = None
+             ) -> list[tuple[str, str]]:
     """(label, formatted value) rows of a park's indicator table."""
-    kpis = park_kpis(plan, park_code)
+    kpis = park_kpis(plan, park_code, table=table)
     return [(t(f"sheet.kpi_{c}", lang), format_kpi(c, kpis[c], lang)) for c in SHEET_INDICATORS]

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
@@ -23,9 +22,10 @@ from ..i18n import label, t
 from ..model.crs import transformer
 from ..settings import Province
 from ..symbology import CONTEXT_COLOURS
-from .data import SheetData
-from .draw import LegendEntry, clip_to, fill, points, stroke
+from .data import DrawLayer, SheetData
+from .draw import LegendEntry, fill, points, stroke
 from .layout import Box, SheetLayout, format_int, nice_step
+from .panel import sheet_axes
 from .style import (
     CONTEXT_GREY,
     PARK_EDGE,
@@ -40,9 +40,10 @@ Window = tuple[float, float, float, float]
 _GRATICULE_STEPS_S = (5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200)
 
 
-def add_map_axes(fig: Figure, layout: SheetLayout, frame: Box, window: Window) -> Axes:
+def add_map_axes(fig: Figure, layout: SheetLayout, frame: Box, window: Window,
+                 name: str = "") -> Axes:
     """An axes covering ``frame`` (mm) that shows ``window`` (metres) with equal aspect."""
-    ax = fig.add_axes(frame.fraction(*layout.paper_mm))
+    ax = sheet_axes(fig, frame.fraction(*layout.paper_mm), name)
     ax.set_xlim(window[0], window[2])
     ax.set_ylim(window[1], window[3])
     # The window has the frame's proportions, so 'equal' with an adjustable box changes
@@ -131,21 +132,19 @@ def draw_context(ax: Axes, data: SheetData, window: Window, lang: str) -> list[L
         "rivers": LegendEntry(t("sheet.rivers", lang), "line", edge=c["rivers"], linewidth=0.8),
     }
     for name, entry in styles.items():
-        frame = data.context.get(name)
-        if frame is None:
+        layer = data.layer(name)
+        if layer is None:
             continue
-        if stroke(ax, clip_to(frame, window).geometry.values, entry, zorder=1.5):
+        if stroke(ax, layer.geoms[layer.near(window)], entry, zorder=1.5):
             drawn.append(entry)
-    roads = data.context.get("roads_rail")
+    roads = data.layer("roads_rail")
     if roads is not None:
-        roads = clip_to(roads, window)
-        kind = (roads["kind"].astype(str) if "kind" in roads.columns
-                else pd.Series("road", index=roads.index))
+        near = roads.near(window)
+        kind = roads.column("kind", "road")[near]
         for code, width, style in (("road", 0.9, "-"), ("railway", 0.9, (0, (5, 2)))):
             entry = LegendEntry(label(code, lang), "line", edge=c[code], linewidth=width,
                                 linestyle=style)
-            if stroke(ax, roads.geometry.values[(kind == code).to_numpy(bool)], entry,
-                      zorder=1.6):
+            if stroke(ax, roads.geoms[near[kind == code]], entry, zorder=1.6):
                 drawn.append(entry)
     return drawn
 
@@ -156,77 +155,83 @@ def draw_plan(ax: Axes, data: SheetData, park_codes: Sequence[str] | None, windo
               ) -> list[LegendEntry]:
     """Other parks, zones, plots by status, the parks' boundaries and wastewater plants.
 
-    ``park_codes`` are the parks mapped in detail (``None``: every park).
+    ``park_codes`` are the parks mapped in detail (``None``: every park). Features are
+    selected on the prepared layers' arrays (:meth:`SheetData.layer`), and each class is one
+    artist.
     """
-    plan = data.plan
     drawn: list[LegendEntry] = []
+    wanted = None if park_codes is None else np.asarray(list(park_codes), dtype=object)
 
-    def mine(frame: pd.DataFrame) -> pd.DataFrame:
-        if park_codes is None:
-            return frame
-        return frame[frame["park_code"].isin(list(park_codes)).to_numpy(bool)]
+    def mine(layer: DrawLayer) -> np.ndarray:
+        """Positions of the layer's features near the window in the mapped parks."""
+        near = layer.near(window)
+        if wanted is None:
+            return near
+        return near[np.isin(layer.column("park_code", "")[near], wanted)]
 
-    parks = clip_to(plan.parks, window)
-    others = parks[~parks.index.isin(mine(parks).index)]
+    parks, zones, plots = data.layer("parks"), data.layer("zones"), data.layer("plots")
+    assert parks is not None and zones is not None and plots is not None  # a plan has them
+    park = mine(parks)
+    others = np.setdiff1d(parks.near(window), park)
     entry = LegendEntry(t("other_parks", lang), "fill", face="#f0f0f0", edge=CONTEXT_GREY)
-    if fill(ax, others.geometry.values, entry, zorder=1.0):
+    if fill(ax, parks.geoms[others], entry, zorder=1.0):
         drawn.append(entry)
-    zones = mine(clip_to(plan.zones, window))
+    chosen = mine(zones)
+    land_use = zones.column("land_use", "")[chosen]
     for use, colour in ZONE_COLORS.items():
         entry = LegendEntry(label(use, lang), "fill", face=colour, edge="none",
                             linewidth=0.0)
-        if fill(ax, zones.geometry.values[(zones["land_use"] == use).to_numpy(bool)], entry,
-                zorder=2.0):
+        if fill(ax, zones.geoms[chosen[land_use == use]], entry, zorder=2.0):
             drawn.append(entry)
-    plots = mine(clip_to(plan.plots, window))
-    for status, colour in STATUS_COLORS.items():
-        entry = LegendEntry(label(status, lang), "fill", face=colour, edge="#333333",
+    chosen = mine(plots)
+    status = plots.column("status", "")[chosen]
+    for code, colour in STATUS_COLORS.items():
+        entry = LegendEntry(label(code, lang), "fill", face=colour, edge="#333333",
                             linewidth=0.3)
-        if fill(ax, plots.geometry.values[(plots["status"] == status).to_numpy(bool)], entry,
-                zorder=3.0, alpha=0.85):
+        if fill(ax, plots.geoms[chosen[status == code]], entry, zorder=3.0, alpha=0.85):
             drawn.append(entry)
+    codes = plots.column("plot_code", "")[chosen]
     if highlight:
-        chosen = plots[plots["plot_code"].isin(list(highlight))]
+        picked = chosen[np.isin(codes, np.asarray(list(highlight), dtype=object))]
         entry = LegendEntry(t("sheet." + highlight_label, lang), "line", edge="#0033cc",
                             linewidth=1.6)
-        if stroke(ax, chosen.geometry.values, entry, zorder=4.5):
+        if stroke(ax, plots.geoms[picked], entry, zorder=4.5):
             drawn.append(entry)
-    _label_plots(ax, plots, denominator, font_pt)
-    park = mine(parks)
+    _label_plots(ax, plots.geoms[chosen], codes, denominator, font_pt)
     entry = LegendEntry(t("sheet.park_boundary", lang), "line", edge=PARK_EDGE, linewidth=1.4,
                         linestyle=(0, (8, 2, 2, 2)))
-    if stroke(ax, park.geometry.values, entry, zorder=4.0):
+    if stroke(ax, parks.geoms[park], entry, zorder=4.0):
         drawn.append(entry)
-    plants = clip_to(plan.wastewater_plants, window)
+    plants = data.layer("wastewater_plants")
     entry = LegendEntry(t("sheet.wastewater", lang), "point", face="#2166ac", edge="white",
                         marker="s", linewidth=0.5)
-    if points(ax, plants, entry, size=(font_pt * 1.4) ** 2, zorder=5.0):
+    if plants is not None and points(ax, plants.geoms[plants.near(window)], entry,
+                                     size=(font_pt * 1.4) ** 2, zorder=5.0):
         drawn.append(entry)
     return drawn
 
 
-def _label_plots(ax: Axes, plots: gpd.GeoDataFrame, denominator: int, font_pt: float) -> None:
+def _label_plots(ax: Axes, geoms: np.ndarray, codes: np.ndarray, denominator: int,
+                 font_pt: float) -> None:
     """Plot codes where the plot is large enough on paper to hold its code."""
-    if plots.empty:
+    if len(geoms) == 0:
         return
     size = font_pt * 0.7
-    codes = plots["plot_code"].astype(str)
+    codes = np.asarray(codes, dtype=str)
     # The code's printed width and height (mm) against the plot's extent on paper; the
     # bounding box overstates a rotated plot, hence the 1.6 margin.
-    text_w = codes.str.len().to_numpy() * 0.56 * size * 25.4 / 72.0
+    text_w = np.char.str_len(codes) * 0.56 * size * 25.4 / 72.0
     text_h = size * 25.4 / 72.0
-    bounds = shapely.bounds(plots.geometry.values)
+    bounds = shapely.bounds(geoms)
     width_mm = (bounds[:, 2] - bounds[:, 0]) * 1000.0 / denominator
     height_mm = (bounds[:, 3] - bounds[:, 1]) * 1000.0 / denominator
-    fits = (width_mm >= 1.6 * text_w) & (height_mm >= 3.0 * text_h)
-    anchors = shapely.point_on_surface(plots.geometry.values)
+    fits = np.flatnonzero((width_mm >= 1.6 * text_w) & (height_mm >= 3.0 * text_h))
+    xy = shapely.get_coordinates(shapely.point_on_surface(geoms[fits]))
     (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
-    xy = shapely.get_coordinates(anchors)
     inside = (xy[:, 0] > x0) & (xy[:, 0] < x1) & (xy[:, 1] > y0) & (xy[:, 1] < y1)
-    chosen = fits & inside
-    if chosen.sum() > 800:  # a whole province at small scale: codes would be unreadable
+    if inside.sum() > 800:  # a whole province at small scale: codes would be unreadable
         return
-    for (x, y), code in zip(xy[chosen], codes[chosen], strict=True):
+    for (x, y), code in zip(xy[inside], codes[fits[inside]], strict=True):
         ax.text(x, y, code, fontsize=size, ha="center", va="center", zorder=4.2,
                 color="#111111", clip_on=True)
 

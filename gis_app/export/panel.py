@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Callable, Sequence
+from weakref import WeakKeyDictionary
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
@@ -35,10 +36,65 @@ def wrap(text: str, width_mm: float, pt: float, *, bold: bool = False) -> list[s
     return textwrap.wrap(text, chars, break_long_words=False, break_on_hyphens=False) or [""]
 
 
+#: Axes of a recycled figure, by label and position, for :func:`sheet_axes` to take back.
+_SPARE: WeakKeyDictionary[Figure, dict[tuple[str, tuple[float, ...]], Axes]] = \
+    WeakKeyDictionary()
+
+
+def _key(name: str, rect: Sequence[float]) -> tuple[str, tuple[float, ...]]:
+    return name, tuple(round(float(v), 9) for v in rect)
+
+
+def recycle(fig: Figure) -> Figure:
+    """Empty ``fig`` so that the next sheet of the same layout is drawn on it (an atlas page).
+
+    Building an axes (its axis, ticks, spines) costs more than drawing most panels' contents,
+    and every page of an atlas has the same panels: :func:`sheet_axes` hands each axes back,
+    emptied, when the next page asks for the same label at the same place, and
+    :func:`drop_spare` removes those it did not ask for.
+    """
+    _SPARE[fig] = {_key(ax.get_label(), ax.get_position(original=True).bounds): ax
+                   for ax in fig.axes}
+    for artist in [*fig.texts, *fig.patches, *fig.lines, *fig.images, *fig.artists]:
+        artist.remove()
+    return fig
+
+
+def drop_spare(fig: Figure) -> None:
+    """Remove the recycled axes the new page did not use."""
+    for ax in _SPARE.pop(fig, {}).values():
+        fig.delaxes(ax)
+
+
+def _take_spare(fig: Figure, rect: tuple[float, float, float, float], name: str
+                ) -> Axes | None:
+    ax = _SPARE.get(fig, {}).pop(_key(name, rect), None)
+    if ax is not None:
+        for artists in (ax.texts, ax.patches, ax.lines, ax.collections, ax.images,
+                        ax.artists, ax.tables):
+            for artist in list(artists):
+                artist.remove()
+    return ax
+
+
+def sheet_axes(fig: Figure, rect: tuple[float, float, float, float], name: str) -> Axes:
+    """An axes at ``rect`` (figure fractions) labelled ``name``: the recycled one, emptied,
+    if the figure had it (see :func:`recycle`), else a new one."""
+    ax = _take_spare(fig, rect, name)
+    return fig.add_axes(rect, label=name) if ax is None else ax
+
+
 def panel_axes(fig: Figure, layout: SheetLayout, box: Box, *, name: str,
                border: bool = True) -> Axes:
-    """An axes over ``box`` with data coordinates in mm from the box's lower-left corner."""
-    ax = fig.add_axes(box.fraction(*layout.paper_mm), label=name)
+    """An axes over ``box`` with data coordinates in mm from the box's lower-left corner.
+
+    A recycled panel (see :func:`recycle`) is already set up: it is returned emptied.
+    """
+    rect = box.fraction(*layout.paper_mm)
+    ax = _take_spare(fig, rect, name)
+    if ax is not None:
+        return ax
+    ax = fig.add_axes(rect, label=name)
     ax.set_xlim(0, box.w)
     ax.set_ylim(0, box.h)
     ax.set_xticks([])

@@ -46,7 +46,7 @@ from .mapframe import (
     draw_grid,
     draw_plan,
 )
-from .panel import draw_table, panel_axes
+from .panel import draw_table, drop_spare, panel_axes, recycle
 from .style import sheet_style
 
 #: Panel boxes of a park sheet with their relative heights (landscape: one column).
@@ -189,8 +189,7 @@ def draw_map(fig: Figure, layout: SheetLayout, data: SheetData,
              highlight: Sequence[str] | None = None, highlight_label: str = "selected"
              ) -> tuple[Axes, list]:
     """A map frame: context, the plan of ``park_codes`` (None: all), grid, graticule."""
-    ax = add_map_axes(fig, layout, frame, window)
-    ax.set_label("map")
+    ax = add_map_axes(fig, layout, frame, window, "map")
     entries = draw_context(ax, data, window, layout.lang)
     entries += draw_plan(ax, data, park_codes, window, layout.lang, denominator=denominator,
                          font_pt=layout.font_pt, highlight=highlight,
@@ -239,7 +238,7 @@ def park_title_lines(data: SheetData, park_code: str, lang: str,
 def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | None = None, *,
                       scenario: str | None = None, when: date | None = None,
                       highlight: list[str] | None = None, extent: np.ndarray | None = None,
-                      page_label: str | None = None) -> Sheet:
+                      page_label: str | None = None, figure: Figure | None = None) -> Sheet:
     """Draw the map sheet of one park.
 
     Parameters
@@ -261,13 +260,21 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
         zone or the highlighted plots.
     page_label
         Printed in the bottom margin (an atlas page number).
+    figure
+        The figure of a sheet drawn before with the same layout, to draw this one on
+        instead of a new figure (an atlas's next page): its panels are reused, see
+        :func:`~gis_app.export.panel.recycle`. Its previous contents are gone.
     """
     layout = layout or SheetLayout()
     when = when or date.today()
     lang = layout.lang
     park = data.park(park_code)
     with sheet_style():
-        fig = Figure(figsize=layout.figsize_in)
+        if figure is None:
+            fig = Figure(figsize=layout.figsize_in)
+        else:
+            fig = recycle(figure)
+            fig.set_size_inches(layout.figsize_in)
         items = [it for it in _PARK_ITEMS if it[0] != "corners" or layout.corner_table]
         area, boxes = regions(layout, items, _PARK_COLUMNS)
         frame = frame_in(area, layout)
@@ -289,7 +296,8 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
         legend_block(fig, layout, boxes["legend"], entries)
         kpi_ax = panel_axes(fig, layout, boxes["kpi"], name="indicators")
         draw_table(kpi_ax, boxes["kpi"], title=t("sheet.indicators", lang), header=None,
-                   rows=kpi_rows(data.plan, park_code, lang), widths=(3, 1.3),
+                   rows=kpi_rows(data.plan, park_code, lang, table=data.kpi_table),
+                   widths=(3, 1.3),
                    pt=layout.font_pt * 0.85)
         scale_block(fig, layout, boxes["scale"], data, denominator,
                     ((window[0] + window[2]) / 2, (window[1] + window[3]) / 2))
@@ -297,6 +305,7 @@ def render_park_sheet(data: SheetData, park_code: str, layout: SheetLayout | Non
         signature_block(fig, layout, boxes["sign"])
         if page_label:
             page_number(fig, layout, page_label)
+        drop_spare(fig)
     return Sheet(fig, (ax,), denominator, (window,), layout)
 
 
