@@ -244,11 +244,12 @@ def _form_input(p: P.Param, operation: str, plan: Plan, park: str, edit_id: str,
         return FormInput(p, widget, key, label, options, options,
                          options[0] if options and widget == "selectbox" else None)
     if p.kind == P.CHOICE:
-        options = (p.options if p.required or p.default is not None
-                   else (None, *p.options))  # None: leave the feature's value as it is
-        return FormInput(p, widget if len(options) <= 3 else "selectbox", key, label, options,
-                         tuple(_option_text(p, o, lang) for o in options),
-                         start if start in options else options[0])
+        # None: leave the feature's value as it is.
+        choices: tuple[Any, ...] = (p.options if p.required or p.default is not None
+                                    else (None, *p.options))
+        return FormInput(p, widget if len(choices) <= 3 else "selectbox", key, label, choices,
+                         tuple(_option_text(p, o, lang) for o in choices),
+                         start if start in choices else choices[0])
     if p.kind == P.GEOMETRY:
         return FormInput(p, widget, key, t("shape_from_map", lang,
                                            kind=t(p.label, lang).capitalize()))
@@ -290,7 +291,9 @@ def _field_value(inp: FormInput, raw: object, shape: Callable[[str], object]) ->
     if p.kind == P.TEXT_LIST:
         return tuple(c.strip() for c in str(raw or "").split(",") if c.strip())
     if p.kind == P.NUMBER:
-        return None if raw is None else (int(raw) if p.whole else float(raw))  # type: ignore[arg-type]
+        if not isinstance(raw, int | float):
+            return None
+        return int(raw) if p.whole else float(raw)
     if p.kind == P.DATE:
         return raw.isoformat() if isinstance(raw, dt.date) else None
     if p.kind == P.FLAG:
