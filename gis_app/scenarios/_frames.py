@@ -1,44 +1,19 @@
-"""Small helpers shared by the edits: lookups, typed rebuilds, zone carving, park areas.
+"""Small helpers shared by the edits: lookups, zone carving, park areas.
 
-Lookups read a working plan's tables; the frame helpers return new frames and never modify
-their inputs.
+Lookups read a working plan's tables; the changes are made in place, through the tables.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
 
-from ..model.plan import Plan, coerce
-from ..model.schema import SCHEMAS
 from ..settings import AREA_TOLERANCE_M2, LEASABLE_LAND_USES
 from ._working import Table, WorkingPlan
 from .model import Edit
-
-
-def rebuild(plan: Plan, **frames: pd.DataFrame) -> Plan:
-    """``plan`` with some layers replaced, each coerced to its schema's columns and dtypes."""
-    typed = {}
-    for name, frame in frames.items():
-        if isinstance(plan.layers()[name], gpd.GeoDataFrame) and not isinstance(
-            frame, gpd.GeoDataFrame
-        ):
-            frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=plan.crs)
-        typed[name] = coerce(frame, SCHEMAS[name])
-    return plan.replace(**typed)
-
-
-def concat(frames: Iterable[pd.DataFrame], like: pd.DataFrame) -> pd.DataFrame:
-    """Rows of ``frames`` appended to an empty copy of ``like`` (keeps the geometry and CRS)."""
-    parts = [like.iloc[:0]] + [f for f in frames if len(f)]
-    out = pd.concat(parts, ignore_index=True)
-    if isinstance(like, gpd.GeoDataFrame):
-        out = gpd.GeoDataFrame(out, geometry=like.geometry.name, crs=like.crs)
-    return out
 
 
 def require_codes(edit: Edit, table: Table, key: str, codes: Iterable[str],

@@ -312,10 +312,6 @@ class WorkingPlan:
     """
 
     def __init__(self, plan: Plan) -> None:
-        self.reset(plan)
-
-    def reset(self, plan: Plan) -> None:
-        """Start again from ``plan`` (after an edit that returns a new plan)."""
         self.crs = plan.crs
         self.tables = {name: Table(name, frame) for name, frame in plan.layers().items()}
 

@@ -12,7 +12,8 @@ import shapely
 from ..model.schema import PLOT_LAND_USES, ZONE_LAND_USES
 from . import _frames as F
 from ._working import WorkingPlan
-from .model import Edit, InPlaceEdit
+from .model import Edit
+from .params import CHOICE, DATE, NUMBER, PLOTS, PROJECTS, TEXT, ZONES, param
 
 #: Project statuses whose land may be reclaimed (dự án chậm tiến độ / đã thu hồi).
 RECLAIMABLE_STATUSES = ("behind_schedule", "revoked")
@@ -63,15 +64,15 @@ def _rezone_plots(work: WorkingPlan, chosen: pd.DataFrame, land_use: str,
 
 
 @dataclass(frozen=True, kw_only=True)
-class RezonePlots(InPlaceEdit):
+class RezonePlots(Edit):
     """Give plots another land use (e.g. industrial -> warehouse_logistics, or -> green).
 
     A plot use keeps the plots; a zone-only use (green, roads, water) turns them into a zone
     of that use and removes them from the plots layer. Leased plots keep a leasable use.
     """
 
-    plot_codes: tuple[str, ...]
-    land_use: str
+    plot_codes: tuple[str, ...] = param(PLOTS, "plots")
+    land_use: str = param(CHOICE, "land_use", options=ZONE_LAND_USES)
     operation = "rezone_plots"
     label_vi = "Điều chỉnh chức năng lô đất"
     label_en = "Re-zone plots"
@@ -94,15 +95,15 @@ class RezonePlots(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class RezoneZones(InPlaceEdit):
+class RezoneZones(Edit):
     """Give functional zones another land use; the plots inside follow.
 
     Plots whose interior point lies in a re-zoned zone take the new use when it is a plot use;
     otherwise they are removed (vacant land) or refused (leased land).
     """
 
-    zone_ids: tuple[str, ...]
-    land_use: str
+    zone_ids: tuple[str, ...] = param(ZONES, "zones")
+    land_use: str = param(CHOICE, "land_use", options=ZONE_LAND_USES)
     operation = "rezone_zones"
     label_vi = "Điều chỉnh chức năng phân khu"
     label_en = "Re-zone zones"
@@ -143,13 +144,14 @@ class RezoneZones(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ReclaimProjects(InPlaceEdit):
+class ReclaimProjects(Edit):
     """Take back the land of behind-schedule or revoked projects (thu hồi đất dự án chậm tiến độ).
 
     The projects become ``revoked``, their plots ``vacant`` and their plot links are removed.
     """
 
-    project_ids: tuple[str, ...]
+    project_ids: tuple[str, ...] = param(PROJECTS, "projects",
+                                         where=("project_status", RECLAIMABLE_STATUSES))
     operation = "reclaim_projects"
     label_vi = "Thu hồi đất dự án chậm tiến độ"
     label_en = "Reclaim land of slow projects"
@@ -181,22 +183,24 @@ class ReclaimProjects(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class LeasePlots(InPlaceEdit):
+class LeasePlots(Edit):
     """Lease vacant leasable plots of one park to a prospective tenant (dự án thứ cấp mới).
 
     The project is added as ``under_construction`` with its registered capital, jobs and
     sector; the plots become ``leased``.
     """
 
-    plot_codes: tuple[str, ...]
-    project_id: str
-    investor: str
-    sector: str
-    country: str = "Việt Nam"
-    registered_capital_usd: float | None = None
-    employees: int | None = None
-    lease_start: str | None = None  #: ISO date
-    lease_end: str | None = None
+    plot_codes: tuple[str, ...] = param(PLOTS, "plots", where=("status", ("vacant",)))
+    project_id: str = param(TEXT, "project_id", suggested="{park}-{EDIT_ID}")
+    investor: str = param(TEXT, "investor")
+    sector: str = param(TEXT, "sector")
+    country: str = param(TEXT, "country", default="Việt Nam")
+    registered_capital_usd: float | None = param(NUMBER, "capital", unit="USD", minimum=0.0,
+                                                 step=1e6, default=None)
+    employees: int | None = param(NUMBER, "jobs", unit="people", minimum=0, step=10,
+                                  whole=True, default=None)
+    lease_start: str | None = param(DATE, "lease_start", default=None)  #: ISO date
+    lease_end: str | None = param(DATE, "lease_end", default=None)
     operation = "lease_plots"
     label_vi = "Cho thuê lô đất trống"
     label_en = "Lease vacant plots"

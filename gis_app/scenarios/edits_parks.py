@@ -14,7 +14,18 @@ from ..model.schema import PARK_STATUSES
 from ..settings import AREA_TOLERANCE_M2
 from . import _frames as F
 from ._working import Table, WorkingPlan, as_working
-from .model import InPlaceEdit, Subdivision
+from .model import Edit, Subdivision
+from .params import (
+    CHOICE,
+    FLAG,
+    GEOMETRY,
+    NUMBER,
+    PARK,
+    PROVINCE,
+    SUBDIVISION,
+    TEXT,
+    param,
+)
 from .subdivide import subdivide
 
 BOUNDARY_MODES = ("expand", "shrink", "replace")
@@ -53,7 +64,7 @@ def _set_park_area(parks: Table, park_code: str, outline: shapely.Geometry,
 
 
 @dataclass(frozen=True, kw_only=True)
-class ChangeBoundary(InPlaceEdit):
+class ChangeBoundary(Edit):
     """Expand, shrink or replace a park's outline with a drawn or imported polygon.
 
     Zones are clipped to the new outline. Plots left (partly) outside are flagged: the edit
@@ -62,11 +73,13 @@ class ChangeBoundary(InPlaceEdit):
     park is cut into vacant plots along internal roads.
     """
 
-    park_code: str
-    polygon: shapely.Geometry
-    mode: str = "expand"
-    subdivision: Subdivision | None = None
-    release_outside: bool = False
+    park_code: str = param(PARK, "park")
+    polygon: shapely.Geometry = param(GEOMETRY, "kind_Polygon", geometry="Polygon")
+    mode: str = param(CHOICE, "mode", options=BOUNDARY_MODES, option_labels="mode_",
+                      default="expand")
+    subdivision: Subdivision | None = param(SUBDIVISION, "subdivide", default=None,
+                                            suggested=Subdivision())
+    release_outside: bool = param(FLAG, "release", default=False)
     operation = "change_boundary"
     label_vi = "Điều chỉnh ranh giới KCN"
     label_en = "Change a park's boundary"
@@ -150,18 +163,20 @@ class ChangeBoundary(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddPark(InPlaceEdit):
+class AddPark(Edit):
     """Add a new park from a drawn or imported outline, optionally subdivided into plots."""
 
-    park_code: str
-    name_vi: str
-    name_en: str
-    province: str
-    legacy_province: str
-    outline: shapely.Geometry
-    status: str = "approved"
-    developer: str | None = None
-    subdivision: Subdivision | None = None
+    park_code: str = param(TEXT, "park_code")
+    name_vi: str = param(TEXT, "name_vi", suggested="KCN ")
+    # An English name left empty is the Vietnamese one (a park's name is a proper noun).
+    name_en: str = param(TEXT, "name_en", fallback="name_vi")
+    province: str = param(PROVINCE, "province", column="province")
+    legacy_province: str = param(PROVINCE, "legacy_province", column="legacy_province")
+    outline: shapely.Geometry = param(GEOMETRY, "kind_Polygon", geometry="Polygon")
+    status: str = param(CHOICE, "status", options=PARK_STATUSES, default="approved")
+    developer: str | None = param(TEXT, "developer", default=None)
+    subdivision: Subdivision | None = param(SUBDIVISION, "subdivide", default=None,
+                                            suggested=Subdivision())
     operation = "add_park"
     label_vi = "Bổ sung KCN mới"
     label_en = "Add a new park"
@@ -209,12 +224,13 @@ class AddPark(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class ChangeParkStatus(InPlaceEdit):
+class ChangeParkStatus(Edit):
     """Move a park to another status (proposed -> approved -> established -> operating)."""
 
-    park_code: str
-    status: str
-    established_year: int | None = None
+    park_code: str = param(PARK, "park")
+    status: str = param(CHOICE, "status", options=PARK_STATUSES)
+    established_year: int | None = param(NUMBER, "established_year", unit="year", whole=True,
+                                         minimum=1900, default=None)
     operation = "change_park_status"
     label_vi = "Thay đổi trạng thái KCN"
     label_en = "Change a park's status"
@@ -246,12 +262,12 @@ class ChangeParkStatus(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class SubdividePark(InPlaceEdit):
+class SubdividePark(Edit):
     """Cut a park's land not yet covered by zones into vacant plots along internal roads
     (the detailed plan of a park approved without one)."""
 
-    park_code: str
-    subdivision: Subdivision = Subdivision()
+    park_code: str = param(PARK, "park")
+    subdivision: Subdivision = param(SUBDIVISION, "subdivide", default=Subdivision())
     operation = "subdivide_park"
     label_vi = "Chia lô KCN theo đường nội bộ"
     label_en = "Subdivide a park into plots"

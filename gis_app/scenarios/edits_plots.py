@@ -12,7 +12,8 @@ from shapely.ops import split
 from ..settings import AREA_TOLERANCE_M2
 from . import _frames as F
 from ._working import WorkingPlan
-from .model import InPlaceEdit
+from .model import Edit
+from .params import GEOMETRY, PLOT, PLOTS, TEXT, TEXT_LIST, param
 
 
 def _pieces(plot: shapely.Geometry, line: shapely.Geometry) -> list[shapely.Geometry]:
@@ -26,14 +27,14 @@ def _pieces(plot: shapely.Geometry, line: shapely.Geometry) -> list[shapely.Geom
 
 
 @dataclass(frozen=True, kw_only=True)
-class SplitPlot(InPlaceEdit):
+class SplitPlot(Edit):
     """Cut one plot in two or more along a line; pieces are named ``new_codes`` in order
     west to east (then south to north). Status, land use and tenant carry over to every piece.
     """
 
-    plot_code: str
-    line: shapely.Geometry
-    new_codes: tuple[str, ...]
+    plot_code: str = param(PLOT, "plots")
+    line: shapely.Geometry = param(GEOMETRY, "kind_LineString", geometry="LineString")
+    new_codes: tuple[str, ...] = param(TEXT_LIST, "new_codes")
     operation = "split_plot"
     label_vi = "Tách lô đất"
     label_en = "Split a plot"
@@ -80,11 +81,11 @@ class SplitPlot(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class MergePlots(InPlaceEdit):
+class MergePlots(Edit):
     """Join adjacent plots of one park with the same land use, status and tenant into one."""
 
-    plot_codes: tuple[str, ...]
-    new_code: str
+    plot_codes: tuple[str, ...] = param(PLOTS, "plots")
+    new_code: str = param(TEXT, "new_code")
     operation = "merge_plots"
     label_vi = "Hợp nhất lô đất"
     label_en = "Merge plots"

@@ -10,24 +10,27 @@ import shapely
 from ..model.schema import PLANT_STATUSES
 from . import _frames as F
 from ._working import WorkingPlan
-from .model import InPlaceEdit
+from .model import Edit
+from .params import CHOICE, FLAG, GEOMETRY, NUMBER, PARK, PLANT, TEXT, param
 
 #: A plant may stand just outside its park's fence (metres).
 PLANT_SITE_TOLERANCE_M = 500.0
 
 
 @dataclass(frozen=True, kw_only=True)
-class AddWastewaterPlant(InPlaceEdit):
+class AddWastewaterPlant(Edit):
     """Add a central wastewater plant to a park (planned, under construction or operating)."""
 
-    plant_id: str
-    park_code: str
-    name_vi: str
-    design_capacity_m3_day: float
-    location: shapely.Geometry
-    status: str = "planned"
-    current_load_m3_day: float | None = None
-    auto_monitoring: bool = False
+    plant_id: str = param(TEXT, "plant_id", suggested="{park}-XLNT-{edit_id}")
+    park_code: str = param(PARK, "park")
+    name_vi: str = param(TEXT, "name_vi", suggested="Trạm XLNT {park}")
+    design_capacity_m3_day: float = param(NUMBER, "capacity", unit="m3/day", minimum=1.0,
+                                          suggested=1000.0)
+    location: shapely.Geometry = param(GEOMETRY, "kind_Point", geometry="Point")
+    status: str = param(CHOICE, "status", options=PLANT_STATUSES, default="planned")
+    current_load_m3_day: float | None = param(NUMBER, "current_load", unit="m3/day",
+                                              minimum=0.0, default=None)
+    auto_monitoring: bool = param(FLAG, "monitoring", default=False)
     operation = "add_wastewater_plant"
     label_vi = "Bổ sung trạm XLNT"
     label_en = "Add a wastewater plant"
@@ -63,16 +66,18 @@ class AddWastewaterPlant(InPlaceEdit):
 
 
 @dataclass(frozen=True, kw_only=True)
-class UpgradeWastewaterPlant(InPlaceEdit):
+class UpgradeWastewaterPlant(Edit):
     """Raise a plant's design capacity, change its status or add automatic monitoring.
 
     Fields left as None keep their current value. Capacity may not drop below the current load.
     """
 
-    plant_id: str
-    design_capacity_m3_day: float | None = None
-    status: str | None = None
-    auto_monitoring: bool | None = None
+    plant_id: str = param(PLANT, "plant")
+    design_capacity_m3_day: float | None = param(NUMBER, "capacity", unit="m3/day",
+                                                 minimum=1.0, default=None, suggested=2000.0)
+    status: str | None = param(CHOICE, "status", options=PLANT_STATUSES, default=None,
+                               suggested="operating")
+    auto_monitoring: bool | None = param(FLAG, "monitoring", default=None, suggested=True)
     operation = "upgrade_wastewater_plant"
     label_vi = "Nâng cấp trạm XLNT"
     label_en = "Upgrade a wastewater plant"

@@ -8,8 +8,7 @@ problem traced back to the edit that caused it.
 
 Edits are applied in place to one :class:`~gis_app.scenarios._working.WorkingPlan` and the
 typed plan is built once at the end: copying the national plan once per edit made a 100-edit
-scenario take seconds. Edits written against plans only (an :class:`Edit` that is not an
-:class:`InPlaceEdit`) still work: the working copy is turned into a plan for them and back.
+scenario take seconds. Every edit works that way (:class:`~gis_app.scenarios.model.Edit`).
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from ..errors import ScenarioError
 from ..model.plan import Plan
 from ..rules.validate import check_plan
 from ._working import WorkingPlan
-from .model import Edit, InPlaceEdit, Scenario, ScenarioEditError
+from .model import Edit, Scenario, ScenarioEditError
 
 #: Looks a scenario up by id (a :class:`~gis_app.scenarios.store.ScenarioStore`'s ``open``).
 Loader = Callable[[str], Scenario]
@@ -94,18 +93,10 @@ def _check(scenario: Scenario, check: Callable[[], None],
 def _apply_one(scenario: Scenario, edit: Edit, work: WorkingPlan,
                provenance: dict[tuple[str, str], tuple[str, Edit]]) -> None:
     """Check ``edit`` against ``work`` and apply it there, recording what it touched."""
-    if isinstance(edit, InPlaceEdit):
-        _check(scenario, lambda: edit.check(work), provenance)
-        touched = edit.touched(work)
-        edit.change(work)
-        after = edit.touched(work)
-    else:  # written against plans: give it one, then carry on from the plan it returns
-        plan = work.plan()
-        _check(scenario, lambda: edit.validate(plan), provenance)
-        touched = edit.touches(plan)
-        new = edit._apply(plan)
-        after = edit.touches(new)
-        work.reset(new)
+    _check(scenario, lambda: edit.check(work), provenance)
+    touched = edit.touched(work)
+    edit.change(work)
+    after = edit.touched(work)
     for feature in touched | after:
         provenance[feature] = (scenario.id, edit)
 

@@ -2,11 +2,11 @@
 
 A :class:`Scenario` never holds a plan, only edits; :func:`gis_app.scenarios.evaluate` applies
 them to a baseline and returns a new plan. Each edit is a frozen dataclass with one job
-(re-zone, reclaim, lease, ...), a ``validate(plan)`` that raises :class:`ScenarioEditError`
-naming the edit, and an ``apply(plan)`` that returns a new :class:`~gis_app.model.Plan`.
-The built-in edits are :class:`InPlaceEdit` s: written once against a
-:class:`~gis_app.scenarios._working.WorkingPlan`, so that a scenario's edits change one
-working copy in place instead of copying the national plan once per edit.
+(re-zone, reclaim, lease, ...) and one protocol (:class:`Edit`): ``check`` raises
+:class:`ScenarioEditError` naming the edit, ``change`` applies it in place to a
+:class:`~gis_app.scenarios._working.WorkingPlan`, ``touched`` names the features involved.
+Its fields are declared parameters (:mod:`.params`), from which the scenarios page builds
+the edit's form.
 
 Edits serialise to JSON parameters (geometries as WKB hex, so coordinates round-trip bit for
 bit) through :meth:`Edit.to_params` / :func:`edit_from_params`.
@@ -28,6 +28,7 @@ from shapely.geometry.base import BaseGeometry
 from ..errors import ScenarioError
 from ..model.plan import Plan
 from ._working import WorkingPlan, as_working
+from .params import Param, parameters
 
 #: Operation code -> edit class; filled by :meth:`Edit.__init_subclass__`.
 OPERATIONS: dict[str, type[Edit]] = {}
@@ -74,7 +75,16 @@ class Subdivision:
 
 @dataclass(frozen=True)
 class Edit:
-    """Base of every edit. Subclasses set ``operation`` and the two bilingual labels."""
+    """Base of every edit: the one protocol evaluation uses.
+
+    A subclass sets ``operation`` and the two bilingual labels, declares each of its fields
+    as a parameter (``field(metadata=param(...))``, see :mod:`.params`: what the scenarios
+    page builds the edit's form from) and implements :meth:`check`, :meth:`change` and
+    :meth:`touched` against a :class:`~gis_app.scenarios._working.WorkingPlan`, so that a
+    scenario's edits change one working copy in place instead of copying the national plan
+    once per edit. :meth:`validate` and :meth:`apply` run the same methods on a plan, for
+    one edit at a time (notebooks, tests); they are not meant to be overridden.
+    """
 
     id: str
     operation: ClassVar[str] = ""
@@ -86,21 +96,17 @@ class Edit:
         if cls.operation:
             OPERATIONS[cls.operation] = cls
 
-    # -- behaviour every edit provides -------------------------------------------------------
-    def validate(self, plan: Plan) -> None:
-        """Raise :class:`ScenarioEditError` when the edit cannot be applied to ``plan``."""
+    # -- the protocol every edit implements --------------------------------------------------
+    def check(self, work: WorkingPlan) -> None:
+        """Raise :class:`ScenarioEditError` when the edit cannot be applied to ``work``."""
         raise NotImplementedError
 
-    def _apply(self, plan: Plan) -> Plan:
+    def change(self, work: WorkingPlan) -> None:
+        """Apply the edit to ``work`` (already checked), in place."""
         raise NotImplementedError
 
-    def apply(self, plan: Plan) -> Plan:
-        """A new plan with the edit applied (``plan`` itself is never modified)."""
-        self.validate(plan)
-        return self._apply(plan)
-
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
-        """(layer, feature id) of every feature the edit reads or writes in ``plan``."""
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
+        """(layer, feature id) of every feature the edit reads or writes in ``work``."""
         return set()
 
     def claims(self) -> dict[tuple[str, str, str], object]:
@@ -110,6 +116,23 @@ class Edit:
         both hold: the scenario is refused (see :func:`~gis_app.scenarios.evaluate`).
         """
         return {}
+
+    @classmethod
+    def parameters(cls) -> tuple[Param, ...]:
+        """The edit's declared parameters, in field order (see :func:`.params.parameters`)."""
+        return parameters(cls)
+
+    # -- one edit on a plan ------------------------------------------------------------------
+    def validate(self, plan: Plan | WorkingPlan) -> None:
+        """Raise :class:`ScenarioEditError` when the edit cannot be applied to ``plan``."""
+        self.check(as_working(plan))
+
+    def apply(self, plan: Plan) -> Plan:
+        """A new plan with the edit applied (``plan`` itself is never modified)."""
+        work = WorkingPlan(plan)
+        self.check(work)
+        self.change(work)
+        return work.plan()
 
     def fail(self, message: str, features: Iterable[tuple[str, str]] = ()) -> ScenarioEditError:
         return ScenarioEditError(self.id, self.operation, message, features)
@@ -134,38 +157,6 @@ class Edit:
                 value = ",".join(map(str, value))
             parts.append(f"{f.name}={value}")
         return f"{self.operation}({'; '.join(parts)})"
-
-
-class InPlaceEdit(Edit):
-    """An edit that changes a :class:`~gis_app.scenarios._working.WorkingPlan` in place.
-
-    Subclasses implement :meth:`check`, :meth:`change` and :meth:`touched`; the plan-in,
-    plan-out methods of :class:`Edit` are derived from them, so each edit has one
-    implementation whichever way it is applied.
-    """
-
-    def check(self, work: WorkingPlan) -> None:
-        """Raise :class:`ScenarioEditError` when the edit cannot be applied to ``work``."""
-        raise NotImplementedError
-
-    def change(self, work: WorkingPlan) -> None:
-        """Apply the edit to ``work`` (already checked)."""
-        raise NotImplementedError
-
-    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
-        """(layer, feature id) of every feature the edit reads or writes in ``work``."""
-        return set()
-
-    def validate(self, plan: Plan | WorkingPlan) -> None:
-        self.check(as_working(plan))
-
-    def _apply(self, plan: Plan) -> Plan:
-        work = WorkingPlan(plan)
-        self.change(work)
-        return work.plan()
-
-    def touches(self, plan: Plan | WorkingPlan) -> set[tuple[str, str]]:
-        return self.touched(as_working(plan))
 
 
 def _to_json(value: Any) -> Any:

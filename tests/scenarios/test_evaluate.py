@@ -26,7 +26,8 @@ from gis_app.scenarios import (
     evaluate,
     evaluate_detailed,
 )
-from gis_app.scenarios._frames import concat, rebuild
+from gis_app.scenarios._working import WorkingPlan
+from gis_app.scenarios.params import PLOT, TEXT, param
 
 
 def _scenario(*edits: Edit, **kwargs: object) -> Scenario:
@@ -110,21 +111,21 @@ def test_overlapping_new_parks_conflict(plan: Plan) -> None:
 class _CopyPlotShifted(Edit):
     """A deliberately careless edit (test only): adds a copy of a plot shifted by 10 m."""
 
-    plot_code: str
-    new_code: str
+    plot_code: str = param(PLOT, "plots")
+    new_code: str = param(TEXT, "new_code")
     operation = "test_copy_plot_shifted"
 
-    def validate(self, plan: Plan) -> None:
+    def check(self, work: WorkingPlan) -> None:
         pass
 
-    def _apply(self, plan: Plan) -> Plan:
-        row = plan.plots.loc[plan.plots["plot_code"] == self.plot_code].copy()
+    def change(self, work: WorkingPlan) -> None:
+        row = work.plots.rows(work.plots.where("plot_code", [self.plot_code])).copy()
         row["plot_code"] = self.new_code
         row["status"] = "vacant"
-        row = gpd.GeoDataFrame(row, geometry=row.geometry.translate(10, 0), crs=plan.crs)
-        return rebuild(plan, plots=concat([plan.plots, row], plan.plots))
+        row = gpd.GeoDataFrame(row, geometry=row.geometry.translate(10, 0), crs=work.crs)
+        work.plots.append(row)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("plots", self.new_code)}
 
 

@@ -3,7 +3,8 @@ fresh plan (``edit.apply``), must give exactly the same plan and the same errors
 
 The scenario mixes every operation on the shipped sample provinces, so that edits read rows
 earlier edits appended, dropped or changed (split pieces merged, freed plots leased, a plot
-cut by a subdivision re-zoned), plus one edit written against plans only.
+cut by a subdivision re-zoned), plus one edit defined outside the package (as a plug-in edit
+would be).
 """
 
 from __future__ import annotations
@@ -38,29 +39,28 @@ from gis_app.scenarios import (
     evaluate,
     evaluate_detailed,
 )
-from gis_app.scenarios._frames import rebuild
+from gis_app.scenarios._working import WorkingPlan
 from gis_app.scenarios.examples import extension_polygon
+from gis_app.scenarios.params import PARK, TEXT, param
 from gis_app.settings import PROVINCES
 from gis_app.storage import read_plan
 
 
 @dataclass(frozen=True, kw_only=True)
 class _RenamePark(Edit):
-    """An edit written against plans only (validate/_apply), as a plug-in edit would be."""
+    """An edit defined outside the package, as a plug-in edit would be."""
 
-    park_code: str
-    name_en: str
+    park_code: str = param(PARK, "park")
+    name_en: str = param(TEXT, "name_en")
     operation = "test_rename_park"
 
-    def validate(self, plan: Plan) -> None:
+    def check(self, work: WorkingPlan) -> None:
         pass
 
-    def _apply(self, plan: Plan) -> Plan:
-        parks = plan.parks.copy()
-        parks.loc[parks["park_code"] == self.park_code, "name_en"] = self.name_en
-        return rebuild(plan, parks=parks)
+    def change(self, work: WorkingPlan) -> None:
+        work.parks.set(work.parks.where("park_code", [self.park_code]), "name_en", self.name_en)
 
-    def touches(self, plan: Plan) -> set[tuple[str, str]]:
+    def touched(self, work: WorkingPlan) -> set[tuple[str, str]]:
         return {("parks", self.park_code)}
 
 
@@ -111,7 +111,7 @@ def mixed_scenario(plan: Plan) -> Mixed:
         _lease("e2", (freed[0],), "NEW-1"),
         RezonePlots(id="e3", plot_codes=(v[1],), land_use="warehouse_logistics"),
         RezoneZones(id="e4", zone_ids=(str(zone),), land_use="warehouse_logistics"),
-        _RenamePark(id="e5", park_code=park, name_en="Renamed park"),  # a plan round trip
+        _RenamePark(id="e5", park_code=park, name_en="Renamed park"),
         SplitPlot(id="e6", plot_code=v[0], new_codes=pieces,
                   line=shapely.LineString([(x, miny - 10), (x, maxy + 10)])),
         MergePlots(id="e7", plot_codes=pieces, new_code=f"{v[0]}.m"),
@@ -135,7 +135,8 @@ def mixed_scenario(plan: Plan) -> Mixed:
         RezonePlots(id="e19", plot_codes=(v[1], v[6]), land_use="warehouse_logistics"),
         ReclaimProjects(id="e20", project_ids=(slow[1],)),
         _lease("e21", (freed[1],), "NEW-4"),
-        # A zone appended by e14, looked up by zone id for the first time since e5.
+        # A zone appended by e14, looked up by zone id for the first time since e11 replaced
+        # the zones layer.
         RezoneZones(id="e22", zone_ids=("NEW-e14-Z1",), land_use="warehouse_logistics"),
     )
     return Mixed(edits, park, freed[0], v[0], pieces, v[2], v[4])

@@ -4,7 +4,7 @@ scenario side by side, the differences table, downloads. Editing needs officer m
 from __future__ import annotations
 
 import tempfile
-from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,28 +14,9 @@ import streamlit as st
 from gis_app.errors import GisAppError
 from gis_app.i18n import t
 from gis_app.model.plan import Plan
-from gis_app.model.schema import PARK_STATUSES, PLANT_STATUSES, ZONE_LAND_USES
-from gis_app.scenarios import (
-    AddPark,
-    AddWastewaterPlant,
-    ChangeBoundary,
-    ChangeParkStatus,
-    Edit,
-    LeasePlots,
-    MergePlots,
-    ReclaimProjects,
-    RezonePlots,
-    RezoneZones,
-    Scenario,
-    SplitPlot,
-    Subdivision,
-    UpgradeWastewaterPlant,
-    add_edit,
-    evaluate,
-)
+from gis_app.scenarios import OPERATIONS, Edit, Scenario, add_edit, evaluate
 from gis_app.scenarios.compare import change_layer, compare
 from gis_app.scenarios.describe import describe
-from gis_app.scenarios.edits_land import RECLAIMABLE_STATUSES
 from gis_app.scenarios.export import export_scenario
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.viewer import frame, maps
@@ -47,14 +28,16 @@ from gis_app.viewer.draw import (
     register_draw_route,
 )
 from gis_app.viewer.escape import md_text
-from gis_app.viewer.indicators import label
-from gis_app.viewer.scenario_ui import add_changes, changes_table, differences_table
+from gis_app.viewer.scenario_ui import (
+    FormInput,
+    add_changes,
+    changes_table,
+    differences_table,
+    edit_form,
+    edit_from_form,
+)
 
 state = st.session_state
-OPERATIONS: tuple[type[Edit], ...] = (
-    RezonePlots, RezoneZones, ReclaimProjects, LeasePlots, SplitPlot, MergePlots,
-    ChangeBoundary, AddPark, AddWastewaterPlant, UpgradeWastewaterPlant, ChangeParkStatus,
-)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
@@ -107,108 +90,46 @@ def _shape(lang: str, kind: str, drawn: gpd.GeoDataFrame, crs: object) -> object
     return hits.geometry.iloc[-1]
 
 
+def _widget(inp: FormInput, lang: str) -> object:
+    """Draw one input of an edit's form (see :func:`~gis_app.viewer.scenario_ui.edit_form`);
+    a multiselect says "Chọn..." in the reader's language, not Streamlit's English."""
+    shown = dict(zip(inp.options, inp.shown, strict=True))
+    if inp.widget == "shape":
+        st.caption(md_text(inp.label))
+        return None
+    if inp.widget == "fixed":
+        return st.text_input(inp.label, inp.shown[0], key=inp.key, disabled=True)
+    if inp.widget == "multiselect":
+        return st.multiselect(inp.label, inp.options, key=inp.key, format_func=shown.__getitem__,
+                              placeholder=t("choose_placeholder", lang))
+    if inp.widget in ("selectbox", "radio"):
+        widget = st.selectbox if inp.widget == "selectbox" else partial(st.radio, horizontal=True)
+        index = inp.options.index(inp.value) if inp.value in inp.options else 0
+        return widget(inp.label, inp.options, index=index, key=inp.key,
+                      format_func=shown.__getitem__)
+    if inp.widget == "text_input":
+        return st.text_input(inp.label, inp.value, key=inp.key)
+    if inp.widget == "number_input":
+        p, kind = inp.param, int if inp.param.whole else float
+        return st.number_input(
+            inp.label, value=None if inp.value is None else kind(inp.value),
+            min_value=None if p.minimum is None else kind(p.minimum),
+            step=None if p.step is None else kind(p.step), key=inp.key)
+    if inp.widget == "date_input":
+        return st.date_input(inp.label, inp.value, key=inp.key, format="DD/MM/YYYY")
+    return st.checkbox(inp.label, value=bool(inp.value), key=inp.key, disabled=inp.disabled)
+
+
 def _form(op: type[Edit], plan: Plan, park: str, drawn: gpd.GeoDataFrame, edit_id: str,
           lang: str) -> Edit | None:
-    """The form of one operation; returns the edit when submitted."""
-    plots = plan.plots.loc[plan.plots["park_code"] == park]
-    codes = list(plots["plot_code"])
-    lu = lambda v: label(v, lang)  # noqa: E731
-
-    def f(widget, name: str, *args: object, **kwargs: object):  # noqa: ANN001, ANN202
-        """A widget labelled with message ``name``, keyed ``scn_<operation>_<last part of
-        name>``; a multiselect says "Chọn..." in the reader's language, not Streamlit's English."""
-        if widget is st.multiselect:
-            kwargs.setdefault("placeholder", t("choose_placeholder", lang))
-        short = name.rsplit(".", 1)[-1]
-        return widget(t(name, lang), *args, key=f"scn_{op.operation}_{short}", **kwargs)
-
-    make: Callable[[], Edit]
+    """The form of one operation, built from the parameters it declares; returns the edit
+    when submitted."""
+    inputs = edit_form(op, plan, park, edit_id, lang)
     with st.form(f"form_{op.operation}"):
-        if op is RezonePlots:
-            chosen = f(st.multiselect, "scenario.plots", codes)
-            use = f(st.selectbox, "scenario.land_use", ZONE_LAND_USES, format_func=lu)
-            make = lambda: RezonePlots(id=edit_id, plot_codes=tuple(chosen), land_use=use)  # noqa: E731
-        elif op is RezoneZones:
-            zones = list(plan.zones.loc[plan.zones["park_code"] == park, "zone_id"])
-            chosen = f(st.multiselect, "scenario.zones", zones)
-            use = f(st.selectbox, "scenario.land_use", ZONE_LAND_USES, format_func=lu)
-            make = lambda: RezoneZones(id=edit_id, zone_ids=tuple(chosen), land_use=use)  # noqa: E731
-        elif op is ReclaimProjects:
-            slow = plan.tenants.loc[(plan.tenants["park_code"] == park)
-                                    & plan.tenants["project_status"].isin(RECLAIMABLE_STATUSES)]
-            chosen = f(st.multiselect, "scenario.projects", list(slow["project_id"]))
-            make = lambda: ReclaimProjects(id=edit_id, project_ids=tuple(chosen))  # noqa: E731
-        elif op is LeasePlots:
-            vacant = list(plots.loc[plots["status"] == "vacant", "plot_code"])
-            chosen = f(st.multiselect, "scenario.plots", vacant)
-            pid = f(st.text_input, "scenario.project_id", f"{park}-{edit_id.upper()}")
-            investor = f(st.text_input, "investor")
-            sector = f(st.text_input, "sector")
-            country = f(st.text_input, "country", "Việt Nam")
-            capital = f(st.number_input, "scenario.capital", min_value=0.0, step=1e6)
-            jobs = f(st.number_input, "scenario.jobs", min_value=0, step=10)
-            make = lambda: LeasePlots(  # noqa: E731
-                id=edit_id, plot_codes=tuple(chosen), project_id=pid, investor=investor,
-                sector=sector, country=country, registered_capital_usd=float(capital),
-                employees=int(jobs))
-        elif op is SplitPlot:
-            code = f(st.selectbox, "scenario.plots", codes)
-            new = f(st.text_input, "scenario.new_codes", "")
-            make = lambda: SplitPlot(  # noqa: E731
-                id=edit_id, plot_code=code, line=_shape(lang, "LineString", drawn, plan.crs),
-                new_codes=tuple(c.strip() for c in new.split(",") if c.strip()))
-        elif op is MergePlots:
-            chosen = f(st.multiselect, "scenario.plots", codes)
-            new = f(st.text_input, "scenario.new_code", "")
-            make = lambda: MergePlots(id=edit_id, plot_codes=tuple(chosen),  # noqa: E731
-                                      new_code=new.strip())
-        elif op is ChangeBoundary:
-            mode = f(st.radio, "scenario.mode", ("expand", "shrink", "replace"), horizontal=True,
-                     format_func=lambda m: t(f"scenario.mode_{m}", lang))
-            subdivide = f(st.checkbox, "scenario.subdivide", value=True)
-            release = f(st.checkbox, "scenario.release")
-            make = lambda: ChangeBoundary(  # noqa: E731
-                id=edit_id, park_code=park, mode=mode,
-                polygon=_shape(lang, "Polygon", drawn, plan.crs),
-                subdivision=Subdivision() if subdivide else None, release_outside=release)
-        elif op is AddPark:
-            code = f(st.text_input, "scenario.park_code")
-            name_vi = f(st.text_input, "scenario.name_vi", "KCN ")
-            name_en = f(st.text_input, "scenario.name_en", "")
-            status = f(st.selectbox, "status", PARK_STATUSES, index=1, format_func=lu)
-            subdivide = f(st.checkbox, "scenario.subdivide", value=True)
-            first = plan.parks.iloc[0]
-            make = lambda: AddPark(  # noqa: E731
-                # An English name left empty is the Vietnamese one (a park's name is a proper
-                # noun); a park without any name is refused by the edit's own check.
-                id=edit_id, park_code=code.strip(), name_vi=name_vi.strip(),
-                name_en=name_en.strip() or name_vi.strip(),
-                province=str(first["province"]), legacy_province=str(first["legacy_province"]),
-                outline=_shape(lang, "Polygon", drawn, plan.crs), status=status,
-                subdivision=Subdivision() if subdivide else None)
-        elif op is AddWastewaterPlant:
-            pid = f(st.text_input, "scenario.plant_id", f"{park}-XLNT-{edit_id}")
-            name = f(st.text_input, "scenario.name_vi", f"Trạm XLNT {park}")
-            capacity = f(st.number_input, "scenario.capacity", min_value=1.0, value=1000.0)
-            status = f(st.selectbox, "status", PLANT_STATUSES, index=2, format_func=lu)
-            monitoring = f(st.checkbox, "scenario.monitoring")
-            make = lambda: AddWastewaterPlant(  # noqa: E731
-                id=edit_id, plant_id=pid, park_code=park, name_vi=name,
-                design_capacity_m3_day=float(capacity), status=status,
-                auto_monitoring=monitoring, location=_shape(lang, "Point", drawn, plan.crs))
-        elif op is UpgradeWastewaterPlant:
-            plants = plan.wastewater_plants.loc[plan.wastewater_plants["park_code"] == park]
-            pid = f(st.selectbox, "scenario.plant", list(plants["plant_id"]))
-            capacity = f(st.number_input, "scenario.capacity", min_value=1.0, value=2000.0)
-            monitoring = f(st.checkbox, "scenario.monitoring", value=True)
-            make = lambda: UpgradeWastewaterPlant(  # noqa: E731
-                id=edit_id, plant_id=pid, design_capacity_m3_day=float(capacity),
-                status="operating", auto_monitoring=monitoring)
-        else:
-            status = f(st.selectbox, "status", PARK_STATUSES, format_func=lu)
-            make = lambda: ChangeParkStatus(id=edit_id, park_code=park, status=status)  # noqa: E731
+        values = {inp.param.name: _widget(inp, lang) for inp in inputs}
         if st.form_submit_button(t("scenario.add_edit", lang)):
-            return make()
+            return edit_from_form(op, edit_id, inputs, values,
+                                  lambda kind: _shape(lang, kind, drawn, plan.crs), lang)
     return None
 
 
@@ -233,7 +154,7 @@ def _editor(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scenar
     c1, c2 = st.columns([3, 1])
     c1.text_area(t("scenario.pasted", lang), key="scn_pasted", height=80)
     c2.selectbox(t("scenario.pasted_crs", lang), ("EPSG:4326", str(plan.crs)), key="scn_pasted_crs")
-    op = st.selectbox(t("scenario.operation", lang), OPERATIONS, key="scn_op",
+    op = st.selectbox(t("scenario.operation", lang), list(OPERATIONS.values()), key="scn_op",
                       format_func=lambda o: o.label_vi if lang == "vi" else o.label_en)
     try:
         edit = _form(op, plan, park, drawn, work.next_edit_id(), lang)
