@@ -78,22 +78,21 @@ def park_occupancy_series(plan: Plan, park_code: str) -> pd.Series:
     return table.xs(park_code, level=0)["occupancy_share"]
 
 
-def shown_totals(plan: Plan, province: str | None, legacy: str | None) -> pd.Series:
-    """The :func:`province_indicators` row of the parks the overview shows.
+def totals_row(province: str | None, legacy: str | None) -> tuple[str, str]:
+    """Which :func:`province_indicators` row the overview's cards show: ``(by, key)``.
 
     The overview filters by 2025 province and by legacy province (None: all); its cards show
-    this row as it is, so they agree with ``kcn-gis summary`` (occupancy is the boards'
+    that row as it is, so they agree with ``kcn-gis summary`` (occupancy is the boards'
     figure: leased over leasable land of established parks, not a ratio of the cards).
     A legacy province lies inside one 2025 province, so with both filters set the legacy
-    province's row is the one shown.
+    province's row is the one shown. The table itself is computed once per plan version and
+    grouping (:func:`gis_app.viewer.cache.province_indicators`), not once per filter.
     """
     if legacy is not None:
-        by, key = "legacy_province", legacy
-    elif province is not None:
-        by, key = "province", province
-    else:
-        by, key = "all", "all"
-    return province_indicators(plan, by=by).loc[key]
+        return "legacy_province", legacy
+    if province is not None:
+        return "province", province
+    return "all", "all"
 
 
 def builtup_raster_of(path: Path | str) -> Path | None:
@@ -122,6 +121,6 @@ __all__ = [
     "park_indicators",
     "province_indicators",
     "reclamation_candidates",
-    "shown_totals",
+    "totals_row",
     "wastewater_status",
 ]

@@ -108,9 +108,9 @@ def main() -> None:
     lang = s.lang
     st.title(_t("title", lang))
     st.caption(_t("intro", lang))
-    day = history_panel.date_picker(s, key=_KEY + "as_of")
-    data = cache.sheet_data(str(s.path), s.key, day)
-    key = s.key if day is None else f"{s.key}@{day.isoformat()}"
+    # The plan the other pages show (read and validated once per version), not a second read.
+    plan, key, day = history_panel.plan_picker(s, key=_KEY + "as_of")
+    data = cache.sheet_data(str(s.path), plan, key, day)
     kinds = ("one_sheet", "atlas")
     what = st.radio(_t("what", lang), kinds, horizontal=True, format_func=lambda w: _t(w, lang),
                     **keep.widget(_KEY + "what", kinds[0], kinds))
