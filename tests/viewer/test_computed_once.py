@@ -18,8 +18,11 @@ from streamlit.testing.v1 import AppTest
 from viewer_helpers import APP, open_page
 
 from gis_app.formatting import number, percent
+from gis_app.scenarios import RezonePlots, Scenario
+from gis_app.scenarios.store import ScenarioStore
 from gis_app.settings import PROVINCES
 from gis_app.storage import source
+from gis_app.viewer.scenario_ui import t
 
 
 def count_calls(monkeypatch: pytest.MonkeyPatch, real: Callable) -> list[dict[str, object]]:
@@ -113,4 +116,28 @@ def test_pages_share_the_plan_and_the_park_table(monkeypatch, sample):
     assert not at.exception, at.exception
     assert at.success and at.success[0].value.startswith("Made ")
     open_page(at, "park")
+    assert len(reads) == 1
+
+
+def test_scenarios_page_compares_once_per_pair_of_plan_versions(monkeypatch, app, viewer_env):
+    import gis_app.analytics.indicators as real
+
+    ScenarioStore(viewer_env).save(Scenario.new("Công khai", scenario_id="pub").with_edit(
+        RezonePlots(id="e1", plot_codes=("B1",), land_use="green")))
+    reads = count_calls(monkeypatch, source.read_plan)
+    parks = count_calls(monkeypatch, real.park_indicators)
+    provinces = count_calls(monkeypatch, real.province_indicators)
+    open_page(app, "scenarios")
+    # The differences table and the downloaded sheet: baseline and scenario, once each.
+    assert [b.label for b in app.get("download_button")][-1] == t(
+        "download_sheet", "vi", park="P1")
+    assert len(parks) == len(provinces) == 2
+    # Reruns of the page (level, only-changed) show the same table: nothing computed again.
+    app.radio(key="scn_level").set_value("park").run()
+    app.checkbox(key="scn_only").uncheck().run()
+    assert not app.exception, app.exception
+    # The park level, every indicator: still the analytics' table, only shown differently.
+    shown = app.dataframe[1].value
+    assert set(shown[t("col_key", "vi")]) == {"P1", "P2"}
+    assert len(parks) == len(provinces) == 2
     assert len(reads) == 1
