@@ -106,14 +106,29 @@ def shown_totals(_plan: Plan, province: str | None, legacy: str | None, key: str
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def occupancy_over_time(_plan: Plan, key: str) -> pd.DataFrame:
+    """:func:`gis_app.analytics.occupancy_over_time` of every park, once per plan version."""
+    return indicators.occupancy_over_time(_plan)
+
+
 def park_occupancy_series(_plan: Plan, park_code: str, key: str) -> pd.Series:
-    return indicators.park_occupancy_series(_plan, park_code)
+    """One park's rows of the cached :func:`occupancy_over_time` (a new park computes
+    nothing)."""
+    return indicators.park_occupancy_series(occupancy_over_time(_plan, key), park_code)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def reclamation_candidates(_plan: Plan, builtup_raster: Path | None, key: str) -> pd.DataFrame:
+    """:func:`gis_app.analytics.reclamation_candidates` of the province, once per plan
+    version (and built-up raster)."""
+    return indicators.reclamation_candidates(_plan, builtup_raster)
+
+
 def park_reclamation(_plan: Plan, park_code: str, builtup_raster: Path | None,
                      key: str) -> pd.DataFrame:
-    return indicators.park_reclamation(_plan, park_code, builtup_raster)
+    """One park's rows of the cached :func:`reclamation_candidates`."""
+    return indicators.park_reclamation(reclamation_candidates(_plan, builtup_raster, key),
+                                       park_code)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)

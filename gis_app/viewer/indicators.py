@@ -18,7 +18,6 @@ from ..analytics import (
     wastewater_status,
 )
 from ..i18n import label as _label
-from ..model.plan import Plan
 from ..storage.backend import is_database
 
 #: Labels the shared gis_app.i18n table does not have (yet): looked up when it returns the key.
@@ -70,9 +69,9 @@ def labels(keys: pd.Series | list[str], lang: str) -> list[str]:
     return [label(str(k), lang) for k in keys]
 
 
-def park_occupancy_series(plan: Plan, park_code: str) -> pd.Series:
-    """Occupancy share by year of one park (empty when no lease has a date)."""
-    table = occupancy_over_time(plan)
+def park_occupancy_series(table: pd.DataFrame, park_code: str) -> pd.Series:
+    """Occupancy share by year of one park (empty when no lease has a date), picked from the
+    province's :func:`occupancy_over_time` (computed once per plan version, not per park)."""
     if park_code not in table.index.get_level_values(0):
         return pd.Series(dtype="float64", name="occupancy_share")
     return table.xs(park_code, level=0)["occupancy_share"]
@@ -105,9 +104,9 @@ def builtup_raster_of(path: Path | str) -> Path | None:
     return raster if raster.exists() else None
 
 
-def park_reclamation(plan: Plan, park_code: str, builtup_raster: Path | None) -> pd.DataFrame:
-    """Reclamation candidates of one park, most urgent first (``plot_code`` a column)."""
-    table = reclamation_candidates(plan, builtup_raster)
+def park_reclamation(table: pd.DataFrame, park_code: str) -> pd.DataFrame:
+    """Reclamation candidates of one park, most urgent first (``plot_code`` a column), picked
+    from the province's :func:`reclamation_candidates` (computed once per plan version)."""
     return table[table["park_code"] == park_code].reset_index()
 
 

@@ -141,3 +141,23 @@ def test_scenarios_page_compares_once_per_pair_of_plan_versions(monkeypatch, app
     assert set(shown[t("col_key", "vi")]) == {"P1", "P2"}
     assert len(parks) == len(provinces) == 2
     assert len(reads) == 1
+
+
+def test_park_page_computes_the_province_tables_once_for_every_park(monkeypatch, sample):
+    import gis_app.analytics.reclamation as reclamation
+    import gis_app.analytics.timeline as timeline
+
+    series = count_calls(monkeypatch, timeline.occupancy_over_time)
+    candidates = count_calls(monkeypatch, reclamation.reclamation_candidates)
+    at = _viewer()
+    open_page(at, "park")
+    codes = at.selectbox(key="park_code").options
+    assert len(codes) > 3
+    for shown in codes[1:4]:
+        at.selectbox(key="park_code").select(shown).run()
+        assert not at.exception, at.exception
+        # Each park's own chart and table, picked from the province's tables.
+        code = shown.rsplit("(", 1)[1].rstrip(")")
+        assert code in at.selectbox(key="park_code").value
+    # Occupancy over time and the reclamation candidates of the province: once per version.
+    assert len(series) == len(candidates) == 1
