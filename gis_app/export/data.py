@@ -105,9 +105,11 @@ def load_sheet_data(path: Source, province: Province | None = None, *,
     """
     where = describe(path)
     day = None if as_of is None else pd.Timestamp(as_of).date()
-    if plan is None and day is None:
+    if plan is not None:
+        pass  # the caller's plan, validated when it was read
+    elif day is None:
         plan = read_plan(path)
-    elif plan is None:
+    else:
         from ..history import as_of as plan_as_of
 
         plan = plan_as_of(path, day)
