@@ -169,17 +169,21 @@ def _is_sample(info: dict[str, str], source: Source) -> bool:
 
 
 def load_sheet_data(path: Source, province: Province | None = None, *,
-                    as_of: date | str | None = None) -> SheetData:
+                    as_of: date | str | None = None, plan: Plan | None = None) -> SheetData:
     """Read a province (plan, context layers, metadata) for drawing sheets.
 
     ``path`` is a GeoPackage or a ``postgresql://...?province=KEY`` URL (see
     :mod:`gis_app.storage.source`). The province comes from the ``dataset_info`` table unless
     given (for a URL: its ``province``), else from the plan's CRS. With ``as_of`` the plan is
-    the one valid on that date, from the plan history.
+    the one valid on that date, from the plan history. ``plan``: the plan of ``path`` (as of
+    ``as_of``) that the caller already holds, validated; it is then not read and validated
+    again (the viewer keeps one per data version).
     """
     where = describe(path)
     day = None if as_of is None else pd.Timestamp(as_of).date()
-    if day is None:
+    if plan is not None:
+        pass  # the caller's plan, validated when it was read
+    elif day is None:
         plan = read_plan(path)
     else:
         from ..history import as_of as plan_as_of

@@ -81,13 +81,15 @@ def sheet_differences(table: pd.DataFrame, park_code: str | None, lang: str = "v
 
 
 def render_sheet(province_file: Source, plan: Plan, table: pd.DataFrame,
-                 scenario: Scenario, park_code: str | None, lang: str = "vi") -> Any:
+                 scenario: Scenario, park_code: str | None, lang: str = "vi", *,
+                 baseline: Plan | None = None) -> Any:
     """The scenario map sheet (:func:`gis_app.export.variants.render_scenario_sheet`):
-    baseline and scenario side by side for one park (or all), with the differences."""
+    baseline and scenario side by side for one park (or all), with the differences.
+    ``baseline``: the province file's plan when the caller holds it (not read again)."""
     from ..export import SheetLayout, load_sheet_data
     from ..export.variants import render_scenario_sheet
 
-    data = load_sheet_data(province_file)
+    data = load_sheet_data(province_file, plan=baseline)
     return render_scenario_sheet(data, plan, sheet_differences(table, park_code, lang),
                                  name=scenario.name, park_code=park_code,
                                  layout=SheetLayout(lang="en" if lang == "en" else "vi"))
@@ -150,9 +152,15 @@ def export_scenario(
     province_indicators: Callable[[Plan], pd.DataFrame] | None = None,
     sheet_out: str | Path | None = None,
     sheet_park: str | None = None,
+    baseline: Plan | None = None,
+    table: pd.DataFrame | None = None,
 ) -> ScenarioExport:
     """Evaluate a stored scenario and write its GeoPackage and report (and, with
     ``sheet_out``, its map sheet as PDF: baseline beside scenario for ``sheet_park``).
+
+    A caller that holds them already (the viewer) passes the province file's validated plan
+    as ``baseline`` and the :func:`compare` table of the baseline and this scenario as
+    ``table``: they are then not read, validated and computed a second time.
 
     Raises
     ------
@@ -170,12 +178,14 @@ def export_scenario(
         raise ExportError(f"{report_out}: the report must be .csv or .xlsx")
     store = ScenarioStore(province_file)
     scenario = store.open(scenario_id)
-    baseline = read_plan(province_file)
+    if baseline is None:
+        baseline = read_plan(province_file)
     plan = evaluate(baseline, scenario, store)
     check_plan(plan.layers(), f"scenario {scenario.id}", None).raise_if_problems()
     changes = change_layer(baseline, plan)
-    table = compare(baseline, plan, park_indicators=park_indicators,
-                    province_indicators=province_indicators)
+    if table is None:
+        table = compare(baseline, plan, park_indicators=park_indicators,
+                        province_indicators=province_indicators)
     info = _dataset_info(province_file, scenario)
     # The province file's symbology travels with the export (QGIS opens it styled).
     styles = styles_table([name for name, frame in plan.layers().items()
@@ -192,7 +202,8 @@ def export_scenario(
 
         sheet_path = Path(sheet_out)
         sheet_path.parent.mkdir(parents=True, exist_ok=True)
-        sheet = render_sheet(province_file, plan, table, scenario, sheet_park)
+        sheet = render_sheet(province_file, plan, table, scenario, sheet_park,
+                             baseline=baseline)
         save_figure(sheet.figure, sheet_path, fmt="pdf", title=scenario.name)
     return ScenarioExport(gpkg_out, report_out, table, changes, sheet_path)
 

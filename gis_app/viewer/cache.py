@@ -92,19 +92,43 @@ def park_indicators(_plan: Plan, key: str) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def province_indicators(_plan: Plan, by: str, key: str) -> pd.DataFrame:
+    """:func:`gis_app.analytics.province_indicators` of a plan version, once per grouping
+    (``by``: ``province``, ``legacy_province`` or ``all``), shared by every page and session."""
+    return indicators.province_indicators(_plan, by=by)
+
+
 def shown_totals(_plan: Plan, province: str | None, legacy: str | None, key: str) -> pd.Series:
-    return indicators.shown_totals(_plan, province, legacy)
+    """The row of the cached :func:`province_indicators` the overview's cards show for its
+    filters (picked, not computed: a new filter does not run the analytics again)."""
+    by, row = indicators.totals_row(province, legacy)
+    return province_indicators(_plan, by, key).loc[row]
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def occupancy_over_time(_plan: Plan, key: str) -> pd.DataFrame:
+    """:func:`gis_app.analytics.occupancy_over_time` of every park, once per plan version."""
+    return indicators.occupancy_over_time(_plan)
+
+
 def park_occupancy_series(_plan: Plan, park_code: str, key: str) -> pd.Series:
-    return indicators.park_occupancy_series(_plan, park_code)
+    """One park's rows of the cached :func:`occupancy_over_time` (a new park computes
+    nothing)."""
+    return indicators.park_occupancy_series(occupancy_over_time(_plan, key), park_code)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
+def reclamation_candidates(_plan: Plan, builtup_raster: Path | None, key: str) -> pd.DataFrame:
+    """:func:`gis_app.analytics.reclamation_candidates` of the province, once per plan
+    version (and built-up raster)."""
+    return indicators.reclamation_candidates(_plan, builtup_raster)
+
+
 def park_reclamation(_plan: Plan, park_code: str, builtup_raster: Path | None,
                      key: str) -> pd.DataFrame:
-    return indicators.park_reclamation(_plan, park_code, builtup_raster)
+    """One park's rows of the cached :func:`reclamation_candidates`."""
+    return indicators.park_reclamation(reclamation_candidates(_plan, builtup_raster, key),
+                                       park_code)
 
 
 @st.cache_resource(show_spinner=False, max_entries=8)
@@ -131,9 +155,12 @@ def explain_search(path: str, query: search_lib.SearchQuery, key: str) -> search
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def sheet_data(path: str, key: str, as_of: date | None = None) -> export.SheetData:
-    """:func:`gis_app.export.load_sheet_data`, once per file version (and plan date)."""
-    return export.load_sheet_data(path, as_of=as_of)
+def sheet_data(path: str, _plan: Plan, plan_key: str, as_of: date | None = None
+               ) -> export.SheetData:
+    """:func:`gis_app.export.load_sheet_data` around the plan the viewer holds already
+    (``_plan``, identified by ``plan_key``: the file version and plan date), so the file's
+    plan is not read and validated a second time; once per plan version."""
+    return export.load_sheet_data(path, as_of=as_of, plan=_plan)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
@@ -141,4 +168,4 @@ def fact_sheet_pdf(path: str, key: str, _sites: pd.DataFrame, site_ids: tuple[st
                    lang: str) -> bytes:
     """The investor fact sheet of a shortlist (``site_ids`` names the shortlist for the cache):
     one card per site, on as many A4 pages as it takes."""
-    return investor_pdf(sheet_data(path, key), _sites, lang=lang)
+    return investor_pdf(sheet_data(path, read_plan(path, key), key), _sites, lang=lang)

@@ -18,34 +18,32 @@ from ..analytics import (
     wastewater_status,
 )
 from ..i18n import label, labels
-from ..model.plan import Plan
 from ..storage.backend import is_database
 
 
-def park_occupancy_series(plan: Plan, park_code: str) -> pd.Series:
-    """Occupancy share by year of one park (empty when no lease has a date)."""
-    table = occupancy_over_time(plan)
+def park_occupancy_series(table: pd.DataFrame, park_code: str) -> pd.Series:
+    """Occupancy share by year of one park (empty when no lease has a date), picked from the
+    province's :func:`occupancy_over_time` (computed once per plan version, not per park)."""
     if park_code not in table.index.get_level_values(0):
         return pd.Series(dtype="float64", name="occupancy_share")
     return table.xs(park_code, level=0)["occupancy_share"]
 
 
-def shown_totals(plan: Plan, province: str | None, legacy: str | None) -> pd.Series:
-    """The :func:`province_indicators` row of the parks the overview shows.
+def totals_row(province: str | None, legacy: str | None) -> tuple[str, str]:
+    """Which :func:`province_indicators` row the overview's cards show: ``(by, key)``.
 
     The overview filters by 2025 province and by legacy province (None: all); its cards show
-    this row as it is, so they agree with ``kcn-gis summary`` (occupancy is the boards'
+    that row as it is, so they agree with ``kcn-gis summary`` (occupancy is the boards'
     figure: leased over leasable land of established parks, not a ratio of the cards).
     A legacy province lies inside one 2025 province, so with both filters set the legacy
-    province's row is the one shown.
+    province's row is the one shown. The table itself is computed once per plan version and
+    grouping (:func:`gis_app.viewer.cache.province_indicators`), not once per filter.
     """
     if legacy is not None:
-        by, key = "legacy_province", legacy
-    elif province is not None:
-        by, key = "province", province
-    else:
-        by, key = "all", "all"
-    return province_indicators(plan, by=by).loc[key]
+        return "legacy_province", legacy
+    if province is not None:
+        return "province", province
+    return "all", "all"
 
 
 def builtup_raster_of(path: Path | str) -> Path | None:
@@ -58,9 +56,9 @@ def builtup_raster_of(path: Path | str) -> Path | None:
     return raster if raster.exists() else None
 
 
-def park_reclamation(plan: Plan, park_code: str, builtup_raster: Path | None) -> pd.DataFrame:
-    """Reclamation candidates of one park, most urgent first (``plot_code`` a column)."""
-    table = reclamation_candidates(plan, builtup_raster)
+def park_reclamation(table: pd.DataFrame, park_code: str) -> pd.DataFrame:
+    """Reclamation candidates of one park, most urgent first (``plot_code`` a column), picked
+    from the province's :func:`reclamation_candidates` (computed once per plan version)."""
     return table[table["park_code"] == park_code].reset_index()
 
 
@@ -74,6 +72,6 @@ __all__ = [
     "park_indicators",
     "province_indicators",
     "reclamation_candidates",
-    "shown_totals",
+    "totals_row",
     "wastewater_status",
 ]

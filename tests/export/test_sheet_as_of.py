@@ -36,3 +36,26 @@ def test_a_park_not_yet_in_the_plan_is_a_one_line_error(tmp_path, capsys):
     assert main(["export", "sheet", "bac_ninh", "--park", "BN16", "--as-of", "2014-08-19",
                  "-o", str(tmp_path / "x.pdf")]) == 2
     assert "no park 'BN16'" in capsys.readouterr().err
+
+
+def test_sheet_data_around_a_plan_the_caller_holds_reads_no_plan(monkeypatch):
+    from gis_app.export import data as sheet_data
+    from gis_app.history import as_of
+    from gis_app.storage import read_plan
+
+    path = PROVINCES["bac_ninh"].default_path
+    held, past = read_plan(path), as_of(path, "2020-10-14")
+    full = load_sheet_data(path)
+    reads: list[object] = []
+    monkeypatch.setattr(sheet_data, "read_plan",
+                        lambda source: reads.append(source) or read_plan(source))
+    now = load_sheet_data(path, plan=held)
+    before = load_sheet_data(path, as_of="2020-10-14", plan=past)
+    assert reads == []
+    # The caller's plan, drawn with the file's province, context and notice as before.
+    assert now.plan is held and before.plan is past and str(before.as_of) == "2020-10-14"
+    assert (now.province, now.illustrative, now.source) == (
+        full.province, full.illustrative, full.source)
+    assert set(now.context) == set(full.context) and now.context
+    load_sheet_data(path)
+    assert reads == [path]  # without a plan the file is read (through the counted function)

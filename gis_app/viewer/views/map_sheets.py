@@ -70,9 +70,9 @@ def main() -> None:
     lang = s.lang
     st.title(t("sheets_page.title", lang))
     st.caption(t("sheets_page.intro", lang))
-    day = history_panel.date_picker(s, key=_KEY + "as_of")
-    data = cache.sheet_data(str(s.path), s.key, day)
-    key = s.key if day is None else f"{s.key}@{day.isoformat()}"
+    # The plan the other pages show (read and validated once per version), not a second read.
+    plan, key, day = history_panel.plan_picker(s, key=_KEY + "as_of")
+    data = cache.sheet_data(str(s.path), plan, key, day)
     kinds = ("one_sheet", "atlas")
     what = st.radio(t("sheets_page.what", lang), kinds, horizontal=True,
                     format_func=lambda w: t("sheets_page." + w, lang),

@@ -48,29 +48,38 @@ def evaluate_scenario(_baseline: Plan, _scenario: Scenario, _store: ScenarioStor
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def export_scenario_files(path: str, scenario_id: str, key: str) -> tuple[bytes, bytes]:
-    """Cached :func:`gis_app.scenarios.export.export_scenario` (GeoPackage, XLSX) as bytes;
-    ``key`` = file version + scenario version."""
+def export_scenario_files(path: str, _baseline: Plan, _table: pd.DataFrame, scenario_id: str,
+                          key: str) -> tuple[bytes, bytes]:
+    """Cached :func:`gis_app.scenarios.export.export_scenario` (GeoPackage, XLSX) as bytes, of
+    the baseline the page holds and its comparison with the scenario (not read and computed
+    again); ``key`` = file version + scenario version."""
     with tempfile.TemporaryDirectory() as tmp:
         done = export_scenario(path, scenario_id, Path(tmp) / f"{scenario_id}.gpkg",
-                               Path(tmp) / f"{scenario_id}.xlsx")
+                               Path(tmp) / f"{scenario_id}.xlsx", baseline=_baseline,
+                               table=_table)
         return done.gpkg.read_bytes(), done.report.read_bytes()
 
 
+@st.cache_data(show_spinner=False, max_entries=16)
+def compare_plans(_before: Plan, _after: Plan, key: str) -> pd.DataFrame:
+    """Cached :func:`gis_app.scenarios.compare.compare` (the analytics' indicators of both
+    plans); ``key`` names both plan versions, so that a rerun of the page (a radio, a
+    checkbox, a download) does not compute them again."""
+    return compare(_before, _after)
+
+
 @st.cache_data(show_spinner=False, max_entries=8)
-def render_sheet(path: str, scenario_id: str, park_code: str, lang: str, key: str) -> bytes:
-    """Cached :func:`gis_app.scenarios.export.render_sheet` as PDF bytes; ``key`` = file
-    version + scenario version."""
+def render_sheet(path: str, _baseline: Plan, _plan: Plan, _table: pd.DataFrame,
+                 scenario_id: str, park_code: str, lang: str, key: str) -> bytes:
+    """Cached :func:`gis_app.scenarios.export.render_sheet` as PDF bytes, of the baseline the
+    page holds, the scenario evaluated and their comparison (not read, evaluated and compared
+    again); ``key`` = file version + scenario version."""
     from gis_app.export import sheet_bytes
     from gis_app.scenarios.export import render_sheet as render
-    from gis_app.storage import read_plan
 
-    store = ScenarioStore(path)
-    scenario = store.open(scenario_id)
-    baseline = read_plan(path)
-    plan = evaluate(baseline, scenario, store)
-    sheet = render(path, plan, compare(baseline, plan), scenario, park_code, lang)
-    return sheet_bytes(sheet)
+    scenario = ScenarioStore(path).open(scenario_id)
+    return sheet_bytes(render(path, _plan, _table, scenario, park_code, lang,
+                              baseline=_baseline))
 
 
 def _fingerprint(s: Scenario) -> str:
@@ -190,12 +199,14 @@ def _edits_list(lang: str, work: Scenario, officer: bool, baseline: Plan) -> Non
 def _results(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scenario,
              park: str) -> None:
     lang = s.lang
-    after = evaluate_scenario(baseline, work, store, s.key + _fingerprint(work))
+    after_key = s.key + _fingerprint(work)
+    after = evaluate_scenario(baseline, work, store, after_key)
     others = [i for i in store.ids() if i != work.id]
     against = st.selectbox(t("scenario.compare_with", lang), [None, *others], key="scn_against",
                            format_func=lambda i: t("baseline", lang) if i is None else i)
+    before_key = s.key if against is None else s.key + _fingerprint(store.open(against))
     before = baseline if against is None else evaluate_scenario(
-        baseline, store.open(against), store, s.key + _fingerprint(store.open(against)))
+        baseline, store.open(against), store, before_key)
     st.subheader(t("scenario.side_by_side", lang))
     codes = list(after.parks["park_code"])
     shown = st.selectbox(t("scenario.map_park", lang), codes,
@@ -210,7 +221,7 @@ def _results(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scena
                             lang)
     frame.show_map(maps.SyncedMaps(before_map, after_map), key=f"scn_maps_{shown}", height=460)
     st.subheader(t("scenario.differences", lang))
-    table = compare(before, after)
+    table = compare_plans(before, after, f"{before_key}|{after_key}")
     level = st.radio(t("scenario.differences", lang), ("province", "park"), horizontal=True,
                      key="scn_level", format_func=lambda v: t(f"scenario.level_{v}", lang),
                      label_visibility="collapsed")
@@ -219,23 +230,29 @@ def _results(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scena
                  hide_index=True, width="stretch")
     st.subheader(t("scenario.changes", lang))
     st.dataframe(changes_table(changes, lang), hide_index=True, width="stretch")
-    _downloads(s, work, shown)
+    _downloads(s, work, shown, baseline, after)
 
 
-def _downloads(s: frame.Session, work: Scenario, park: str) -> None:
+def _downloads(s: frame.Session, work: Scenario, park: str, baseline: Plan,
+               after: Plan) -> None:
     lang = s.lang
     st.subheader(t("scenario.downloads", lang))
     if work.version == 0 or state.get("scn_dirty"):
         st.info(t("scenario.save_first", lang))
         return
-    gpkg, xlsx = export_scenario_files(str(s.path), work.id, f"{s.key}:{work.version}")
+    # The files' and the sheet's differences are those of the baseline: the table the page
+    # may hold already.
+    table = compare_plans(baseline, after, f"{s.key}|{s.key}{_fingerprint(work)}")
+    gpkg, xlsx = export_scenario_files(str(s.path), baseline, table, work.id,
+                                       f"{s.key}:{work.version}")
     c1, c2, c3 = st.columns(3)
     c1.download_button(t("scenario.download_gpkg", lang), gpkg, f"{work.id}.gpkg",
                        "application/geopackage+sqlite3", key="scn_dl_gpkg")
     c2.download_button(t("scenario.download_xlsx", lang), xlsx, f"{work.id}.xlsx",
                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                        key="scn_dl_xlsx")
-    pdf = render_sheet(str(s.path), work.id, park, lang, f"{s.key}:{work.version}")
+    pdf = render_sheet(str(s.path), baseline, after, table, work.id, park, lang,
+                       f"{s.key}:{work.version}")
     c3.download_button(t("scenario.download_sheet", lang, park=park), pdf, f"{work.id}_{park}.pdf",
                        "application/pdf", key="scn_dl_sheet")
 
