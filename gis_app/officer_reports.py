@@ -11,6 +11,7 @@ these frames, so the two say the same thing. Column names are keys of :mod:`gis_
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -59,7 +60,7 @@ def _word(key: str, lang: str, **values: object) -> str:
     return text.format(**values) if values else text
 
 
-def number(value: object, lang: str, decimals: int = 1) -> str:
+def number(value: SupportsFloat | None, lang: str, decimals: int = 1) -> str:
     """A number in the reader's style: ``1,234.5`` in English, ``1.234,5`` in Vietnamese;
     ``–`` for a missing value (never ``nan``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
@@ -70,14 +71,14 @@ def number(value: object, lang: str, decimals: int = 1) -> str:
     return text
 
 
-def percent(value: object, lang: str, decimals: int = 0) -> str:
+def percent(value: SupportsFloat | None, lang: str, decimals: int = 0) -> str:
     """A share as a percentage (``0.856`` -> ``86 %`` / ``86%``)."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         return "–"
     return number(float(value) * 100, lang, decimals) + (" %" if lang == "vi" else "%")
 
 
-def measure(column: str, value: object, lang: str) -> str:
+def measure(column: str, value: SupportsFloat | None, lang: str) -> str:
     """A criterion's input with its unit (``113 lao động/ha``, ``12,0 triệu USD/ha``, ``Có``)."""
     unit = _UNITS.get(column)
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from ..model.plan import Plan
 from ..model.schema import PARK_STATUSES
@@ -36,7 +37,7 @@ def _new_plot_status(park_status: str) -> str:
     return "not_cleared" if park_status in UNESTABLISHED else "vacant"
 
 
-def _set_park_area(parks: Table, park_code: str, outline: shapely.Geometry,
+def _set_park_area(parks: Table, park_code: str, outline: BaseGeometry,
                    leasable_delta_ha: float) -> None:
     """Give the park its new outline and move its planned (and established) area by the
     change of the outline's area."""
@@ -71,7 +72,7 @@ class ChangeBoundary(InPlaceEdit):
     label_vi = "Điều chỉnh ranh giới KCN"
     label_en = "Change a park's boundary"
 
-    def new_outline(self, plan: Plan | WorkingPlan) -> shapely.Geometry:
+    def new_outline(self, plan: Plan | WorkingPlan) -> BaseGeometry:
         old = F.park_row(self, as_working(plan), self.park_code).geometry
         if self.mode == "expand":
             out = shapely.union(old, self.polygon)
@@ -158,7 +159,7 @@ class AddPark(InPlaceEdit):
     name_en: str
     province: str
     legacy_province: str
-    outline: shapely.Geometry
+    outline: BaseGeometry
     status: str = "approved"
     developer: str | None = None
     subdivision: Subdivision | None = None
@@ -256,7 +257,7 @@ class SubdividePark(InPlaceEdit):
     label_vi = "Chia lô KCN theo đường nội bộ"
     label_en = "Subdivide a park into plots"
 
-    def free_land(self, plan: Plan | WorkingPlan) -> shapely.Geometry:
+    def free_land(self, plan: Plan | WorkingPlan) -> BaseGeometry:
         work = as_working(plan)
         outline = F.park_row(self, work, self.park_code).geometry
         zoned = F.in_park(work.zones, self.park_code).geometry.values
