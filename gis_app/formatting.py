@@ -100,10 +100,11 @@ def date(value: object, lang: str) -> str:
     if is_empty(value):
         return EMPTY
     if isinstance(value, str):
+        text = value
         try:
-            value = _dt.date.fromisoformat(value[:10])
+            value = _dt.date.fromisoformat(text[:10])
         except ValueError:
-            return value
+            return text
     if isinstance(value, pd.Timestamp | _dt.datetime):
         value = value.date()
     if not isinstance(value, _dt.date):

@@ -11,6 +11,7 @@ these frames, so the two say the same thing. Column names are keys of :mod:`gis_
 from __future__ import annotations
 
 import math
+from typing import SupportsFloat
 
 import pandas as pd
 
@@ -37,12 +38,12 @@ _UNITS: dict[str, tuple[float, int, str] | None] = {
 VERDICTS = ("met", "partial", "missed", "missing")
 
 
-def percent(value: object, lang: str, decimals: int = 0) -> str:
+def percent(value: SupportsFloat | None, lang: str, decimals: int = 0) -> str:
     """A share as a whole percentage (``0.856`` -> ``86%``), by :mod:`gis_app.formatting`."""
     return formatting.percent(value, lang, decimals)
 
 
-def measure(column: str, value: object, lang: str) -> str:
+def measure(column: str, value: SupportsFloat | None, lang: str) -> str:
     """A criterion's input with its unit (``113 lao động/ha``, ``12,0 triệu USD/ha``, ``Có``)."""
     unit = _UNITS.get(column)
     if value is None or (isinstance(value, float) and math.isnan(value)):

@@ -110,11 +110,18 @@ def _tm3_codes() -> dict[float, int]:
         if not info.name.startswith("VN-2000 / TM-3") or info.deprecated:
             continue
         crs = CRS.from_epsg(int(info.code))
-        params = {p.name: p.value for p in crs.coordinate_operation.params}
+        params = _projection_params(crs)
         if params.get("Scale factor at natural origin") != 0.9999:
             continue
         codes.setdefault(float(params["Longitude of natural origin"]), int(info.code))
     return codes
+
+
+def _projection_params(crs: CRS) -> dict[str, float | str]:
+    """The parameters of the CRS's map projection by name (none for a CRS without one).
+    Numeric ones are floats: pyproj's stubs type every ``Param.value`` as ``str``."""
+    operation = crs.coordinate_operation
+    return {} if operation is None else {p.name: p.value for p in operation.params}
 
 
 def tm3_epsg(central_meridian: float) -> int | None:
@@ -185,7 +192,7 @@ def in_zone(p: Province, epsg: int | None) -> Province:
     if not is_vn2000_tm3(crs):
         raise GisAppError(f"--epsg {epsg}: {crs.name!r} is not a projected VN-2000 CRS in "
                           "metres (e.g. a VN-2000 / TM-3 zone)")
-    params = {p.name: p.value for p in crs.coordinate_operation.params}
+    params = _projection_params(crs)
     meridian = float(params.get("Longitude of natural origin", p.central_meridian))
     return dataclasses.replace(
         p, epsg=epsg, central_meridian=meridian,

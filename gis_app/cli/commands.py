@@ -22,6 +22,7 @@ from .common import check_output, check_suffix, iso_date
 if TYPE_CHECKING:
     import pandas as pd
 
+    from ..export.layout import Orientation, Paper
     from ..model.plan import Plan
 
 
@@ -211,8 +212,8 @@ def _cmd_scenario(args: argparse.Namespace) -> int:
     return run(args)
 
 
-def _sheet_layout(args: argparse.Namespace, paper: str | None = None,
-                  orientation: str | None = None):  # noqa: ANN202 - a SheetLayout
+def _sheet_layout(args: argparse.Namespace, paper: Paper | None = None,
+                  orientation: Orientation | None = None):  # noqa: ANN202 - a SheetLayout
     from ..export import SheetLayout
 
     return SheetLayout(paper=paper or args.paper or "A3",
@@ -224,17 +225,19 @@ def _sheet_layout(args: argparse.Namespace, paper: str | None = None,
 
 
 #: Papers a sheet with a stated scale but no stated paper is tried on, the default first.
-SHEET_PAPERS = ("A3", "A1")
+SHEET_PAPERS: tuple[Paper, ...] = ("A3", "A1")
 
 
-def _paper_candidates(args: argparse.Namespace) -> list[tuple[str | None, str | None]]:
+def _paper_candidates(args: argparse.Namespace
+                      ) -> list[tuple[Paper | None, Orientation | None]]:
     """(paper, orientation) pairs to try: what was stated, else with a stated scale the
     default A3 landscape first and then the other orientations and larger papers, so that
     ``--scale`` alone picks the smallest paper that holds the park at that scale."""
     if args.scale is None:
         return [(args.paper, args.orientation)]
-    papers = [args.paper] if args.paper else list(SHEET_PAPERS)
-    orientations = [args.orientation] if args.orientation else ["landscape", "portrait"]
+    papers: list[Paper] = [args.paper] if args.paper else list(SHEET_PAPERS)
+    orientations: list[Orientation] = ([args.orientation] if args.orientation
+                                       else ["landscape", "portrait"])
     return [(p, o) for p in papers for o in orientations]
 
 

@@ -111,7 +111,7 @@ def _cmd_as_of(args: argparse.Namespace, source: str) -> int:
 
 def _str(value: object) -> str:
     """A text cell of the diff, ``""`` where it has none (``pd.NA`` has no truth value)."""
-    return "" if value is None or pd.isna(value) else str(value)  # type: ignore[arg-type]
+    return "" if value is None or pd.isna(value) else str(value)
 
 
 def _value(value: object, column: str, lang: str) -> str:

@@ -39,7 +39,7 @@ def _print(frame: pd.DataFrame) -> None:
 def format_indicator(code: str, value: object, *, signed: bool = False) -> str:
     """One indicator value as the board reads it: shares in per cent, counts and dollars
     whole, areas and ratios to 0.01; a difference carries its sign; no value is a dash."""
-    if value is None or pd.isna(value):  # type: ignore[call-overload]
+    if value is None or pd.isna(value):
         return NO_VALUE
     number = float(value)  # type: ignore[arg-type]
     sign = "+" if signed else ""

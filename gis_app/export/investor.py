@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO, SupportsFloat
 
 import numpy as np
 import pandas as pd
@@ -37,7 +37,7 @@ from ..search import DESTINATIONS
 from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, stroke
-from .layout import Box, SheetLayout, format_scale
+from .layout import Box, Lang, SheetLayout, format_scale, is_lang
 from .panel import line_mm, panel_axes, wrap
 from .sheet import draw_map, fit_scale, frame_in
 from .style import CONTEXT_GREY, PARK_EDGE, sheet_style
@@ -54,7 +54,7 @@ SITE_COLOUR = "#0b5394"
 #: Extra leading of the header: Vietnamese capitals carry stacked diacritics (Ệ, Ở).
 HEADER_LEAD = 1.2
 
-def number(value: object, lang: str, decimals: int = 1) -> str | None:
+def number(value: SupportsFloat | None, lang: str, decimals: int = 1) -> str | None:
     """``1.234,5`` (vi) or ``1,234.5`` (en) by :func:`gis_app.formatting.number`; ``None``
     for a missing value (the fact sheet then says "no data")."""
     if formatting.is_empty(value):
@@ -201,7 +201,7 @@ def _page_axes(fig: Figure) -> Axes:
 
 
 def _write(ax: Axes, x: float, y: float, s: str, pt: float, weight: str = "normal",
-           **kw: object) -> None:
+           **kw: Any) -> None:
     ax.text(x, y, s, fontsize=pt, fontweight=weight, va="baseline", **kw)
 
 
@@ -367,7 +367,7 @@ def place_labels(fig: Figure, ax: Axes, notes: Sequence) -> None:
 
 
 def _site_map(fig: Figure, box: Box, data: SheetData, sites: Sequence[Site],
-              site_parks: Sequence[str], park_codes: Sequence[str], lang: str) -> int:
+              site_parks: Sequence[str], park_codes: Sequence[str], lang: Lang) -> int:
     """The shortlisted plots at a fitted scale, each site numbered as its card."""
     layout = SheetLayout(paper="A4", orientation="portrait", lang=lang)
     frame = frame_in(box, layout)
@@ -407,7 +407,7 @@ def render_investor_pages(data: SheetData, shortlist: pd.DataFrame, *, lang: str
     ``shortlist`` is a vacant-land search result (:func:`gis_app.search.search`), best
     first; every row is printed, on as many pages as it takes.
     """
-    if lang not in ("vi", "en"):
+    if not is_lang(lang):
         raise ExportError(f"language {lang!r} is not 'vi' or 'en'")
     if shortlist.empty:
         raise ExportError("the shortlist is empty: nothing to print")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, TypeGuard, get_args
 
 from ..errors import ExportError
 
@@ -17,8 +17,15 @@ Paper = Literal["A4", "A3", "A1"]
 Orientation = Literal["landscape", "portrait"]
 Lang = Literal["vi", "en"]
 
+
+def is_lang(lang: str) -> TypeGuard[Lang]:
+    """Whether ``lang`` is a language a sheet is printed in (a caller's ``str`` is then a
+    :data:`Lang`)."""
+    return lang in get_args(Lang)
+
+
 #: ISO 216 paper sizes in millimetres, portrait (short side, long side).
-PAPER_MM: dict[str, tuple[float, float]] = {
+PAPER_MM: dict[Paper, tuple[float, float]] = {
     "A4": (210.0, 297.0),
     "A3": (297.0, 420.0),
     "A1": (594.0, 841.0),

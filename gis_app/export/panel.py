@@ -53,7 +53,7 @@ def recycle(fig: Figure) -> Figure:
     emptied, when the next page asks for the same label at the same place, and
     :func:`drop_spare` removes those it did not ask for.
     """
-    _SPARE[fig] = {_key(ax.get_label(), ax.get_position(original=True).bounds): ax
+    _SPARE[fig] = {_key(str(ax.get_label()), ax.get_position(original=True).bounds): ax
                    for ax in fig.axes}
     for artist in [*fig.texts, *fig.patches, *fig.lines, *fig.images, *fig.artists]:
         artist.remove()

@@ -32,6 +32,8 @@ from .layout import (
     PAPER_MM,
     STANDARD_SCALES,
     Box,
+    Orientation,
+    Paper,
     SheetLayout,
     choose_scale,
     ground_window,
@@ -118,11 +120,12 @@ def _fits(frame: Box, width: float, height: float, denominator: int) -> bool:
 
 
 def _papers_that_fit(layout: SheetLayout, width: float, height: float, denominator: int,
-                     frame_for: Callable[[SheetLayout], Box]) -> list[tuple[str, str]]:
+                     frame_for: Callable[[SheetLayout], Box]
+                     ) -> list[tuple[Paper, Orientation]]:
     """(paper, orientation) pairs at least as large as the layout's paper that hold the
     features at ``denominator``, smallest first (the other orientation of the same paper too)."""
     sizes = list(PAPER_MM)
-    found = []
+    found: list[tuple[Paper, Orientation]] = []
     for paper in sizes[sizes.index(layout.paper):]:
         for orientation in (layout.orientation, "portrait" if layout.orientation ==
                             "landscape" else "landscape"):

@@ -12,6 +12,7 @@ province (``postgresql://...?province=KEY``) is imported into the same way, in o
 from __future__ import annotations
 
 import contextlib
+import functools
 import glob
 import shutil
 import tempfile
@@ -497,7 +498,7 @@ def _import_basis(request: _Request, recorded_by: str | None) -> Basis:
         if request.source.is_dir() else [request.source]
     for path in files:
         with open(path, "rb") as handle:
-            for block in iter(lambda h=handle: h.read(1 << 20), b""):
+            for block in iter(functools.partial(handle.read, 1 << 20), b""):
                 digest.update(block)
     name, sha = request.source.name, digest.hexdigest()
     return Basis.imported(

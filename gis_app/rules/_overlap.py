@@ -49,7 +49,10 @@ class _Terms:
         x = [np.ascontiguousarray(corners[:, c, 0] - origin[0]) for c in range(k)]
         y = [np.ascontiguousarray(corners[:, c, 1] - origin[1]) for c in range(k)]
         self.x, self.y = x, y
-        self.nx, self.ny, self.low, self.high = [], [], [], []
+        self.nx: list[np.ndarray] = []
+        self.ny: list[np.ndarray] = []
+        self.low: list[np.ndarray] = []
+        self.high: list[np.ndarray] = []
         with np.errstate(invalid="ignore", divide="ignore"):
             for c in range(k):
                 ex, ey = x[(c + 1) % k] - x[c], y[(c + 1) % k] - y[c]

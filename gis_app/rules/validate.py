@@ -377,11 +377,11 @@ class PlanCheck:
         leaves out the features whose geometry is missing, of the wrong type, not finite or
         invalid (and a layer whose CRS is wrong or missing), a rule on ids the layers or
         columns that are missing; every other feature is judged."""
-        placed = {name: _judgeable(self.layers[name], SCHEMAS[name],
-                                   self._corners if name == "plots" else None)
-                  for name in ("parks", "plots") if name in self.layers and
-                  not _misplaced(problems, name)}
-        placed = {name: mask for name, mask in placed.items() if mask is not None}
+        judgeable = {name: _judgeable(self.layers[name], SCHEMAS[name],
+                                      self._corners if name == "plots" else None)
+                     for name in ("parks", "plots") if name in self.layers and
+                     not _misplaced(problems, name)}
+        placed = {name: mask for name, mask in judgeable.items() if mask is not None}
         plots = parks = None
         overlaps: Future[list[dict]] | None = None
         park_rules: Future[tuple[list[dict], list[dict]]] | None = None

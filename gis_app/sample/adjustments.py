@@ -152,9 +152,12 @@ def moved_outline(outline: shapely.Geometry, others: shapely.Geometry | None,
     keeps it inside the province and clear of the other parks."""
     best, best_cost = outline, np.inf
     for k in range(8):
-        angle = k * np.pi / 4
-        candidate = shapely.transform(
-            outline, lambda xy, a=angle: xy + MOVE_DISTANCE_M * np.array([np.cos(a), np.sin(a)]))
+        step = MOVE_DISTANCE_M * np.array([np.cos(k * np.pi / 4), np.sin(k * np.pi / 4)])
+
+        def moved(xy: np.ndarray, step: np.ndarray = step) -> np.ndarray:
+            return xy + step
+
+        candidate = shapely.transform(outline, moved)
         clash = 0.0 if others is None else shapely.area(
             shapely.intersection(shapely.buffer(candidate, CLEARANCE_M), others))
         cost = clash + shapely.area(shapely.difference(candidate, province))

@@ -251,7 +251,7 @@ def zone_geometries(layout: Layout) -> list[tuple[str, shapely.Geometry]]:
     by_use: dict[str, list[shapely.Geometry]] = {}
     for cell in layout.plots:
         by_use.setdefault(cell.land_use, []).append(cell.rect.geometry())
-    cuts = [r.geometry() for r in layout.green_cuts]
+    cuts: list[shapely.Geometry] = [r.geometry() for r in layout.green_cuts]
     # Plots whose far edge was pulled back leave land between them and the block edge: green.
     covered = shapely.union_all([g for gs in by_use.values() for g in gs] + cuts
                                 + [r.geometry() if isinstance(r, Rect) else r

@@ -38,6 +38,6 @@ def approve_scenario(source: Source, scenario_id: str, decision: Basis,
                             description=basis.description or
                             f"Phê duyệt kịch bản {scenario.name} / scenario {scenario_id} "
                             "approved")
-        return inner(plan, history)  # type: ignore[operator, no-any-return]
+        return inner(plan, history)  # type: ignore[operator]
 
     return commit(source, step)

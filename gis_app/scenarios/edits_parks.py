@@ -8,6 +8,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from shapely.geometry.base import BaseGeometry
 
 from ..model.plan import Plan
 from ..model.schema import PARK_STATUSES
@@ -47,7 +48,7 @@ def _new_plot_status(park_status: str) -> str:
     return "not_cleared" if park_status in UNESTABLISHED else "vacant"
 
 
-def _set_park_area(parks: Table, park_code: str, outline: shapely.Geometry,
+def _set_park_area(parks: Table, park_code: str, outline: BaseGeometry,
                    leasable_delta_ha: float) -> None:
     """Give the park its new outline and move its planned (and established) area by the
     change of the outline's area."""
@@ -74,7 +75,7 @@ class ChangeBoundary(Edit):
     """
 
     park_code: str = param(PARK, "park")
-    polygon: shapely.Geometry = param(GEOMETRY, "kind_Polygon", geometry="Polygon")
+    polygon: BaseGeometry = param(GEOMETRY, "kind_Polygon", geometry="Polygon")
     mode: str = param(CHOICE, "mode", options=BOUNDARY_MODES, option_labels="mode_",
                       default="expand")
     subdivision: Subdivision | None = param(SUBDIVISION, "subdivide", default=None,
@@ -84,7 +85,7 @@ class ChangeBoundary(Edit):
     label_vi = "Điều chỉnh ranh giới KCN"
     label_en = "Change a park's boundary"
 
-    def new_outline(self, plan: Plan | WorkingPlan) -> shapely.Geometry:
+    def new_outline(self, plan: Plan | WorkingPlan) -> BaseGeometry:
         old = F.park_row(self, as_working(plan), self.park_code).geometry
         if self.mode == "expand":
             out = shapely.union(old, self.polygon)
@@ -172,7 +173,7 @@ class AddPark(Edit):
     name_en: str = param(TEXT, "name_en", fallback="name_vi")
     province: str = param(PROVINCE, "province", column="province")
     legacy_province: str = param(PROVINCE, "legacy_province", column="legacy_province")
-    outline: shapely.Geometry = param(GEOMETRY, "kind_Polygon", geometry="Polygon")
+    outline: BaseGeometry = param(GEOMETRY, "kind_Polygon", geometry="Polygon")
     status: str = param(CHOICE, "status", options=PARK_STATUSES, default="approved")
     developer: str | None = param(TEXT, "developer", default=None)
     subdivision: Subdivision | None = param(SUBDIVISION, "subdivide", default=None,
@@ -272,7 +273,7 @@ class SubdividePark(Edit):
     label_vi = "Chia lô KCN theo đường nội bộ"
     label_en = "Subdivide a park into plots"
 
-    def free_land(self, plan: Plan | WorkingPlan) -> shapely.Geometry:
+    def free_land(self, plan: Plan | WorkingPlan) -> BaseGeometry:
         work = as_working(plan)
         outline = F.park_row(self, work, self.park_code).geometry
         zoned = F.in_park(work.zones, self.park_code).geometry.values

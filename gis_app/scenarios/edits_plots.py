@@ -16,7 +16,8 @@ from .model import Edit
 from .params import GEOMETRY, PLOT, PLOTS, TEXT, TEXT_LIST, param
 
 
-def _pieces(plot: shapely.Geometry, line: shapely.Geometry) -> list[shapely.Geometry]:
+def _pieces(plot: shapely.Polygon | shapely.MultiPolygon, line: shapely.Geometry
+            ) -> list[shapely.Geometry]:
     """The parts of ``plot`` on each side of ``line``, west to east then south to north."""
     parts = list(split(plot, line).geoms) if isinstance(plot, shapely.Polygon) else [
         p for poly in plot.geoms for p in split(poly, line).geoms]

@@ -39,8 +39,8 @@ def _loader(store: object | None) -> Loader | None:
     if store is None:
         return None
     if callable(store):
-        return store  # type: ignore[return-value]
-    return store.open  # type: ignore[attr-defined,no-any-return]
+        return store
+    return store.open  # type: ignore[attr-defined]
 
 
 def resolve_chain(scenario: Scenario, store: object | None = None) -> list[Scenario]:

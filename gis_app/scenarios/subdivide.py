@@ -22,7 +22,7 @@ def grid_angle(land: shapely.Geometry) -> float:
     """Direction (degrees, in [-45, 45)) of the longer side of the land's minimum rotated
     rectangle: internal roads run parallel to the outline, not to the map grid."""
     rect = shapely.minimum_rotated_rectangle(land)
-    xy = np.asarray(rect.exterior.coords)
+    xy = shapely.get_coordinates(rect)  # its corners (a rectangle has no holes)
     edges = np.diff(xy[:3], axis=0)
     longest = edges[np.argmax(np.hypot(edges[:, 0], edges[:, 1]))]
     angle = float(np.degrees(np.arctan2(longest[1], longest[0])))

@@ -20,6 +20,7 @@ from __future__ import annotations
 import dataclasses
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -87,7 +88,8 @@ def _without(query: SearchQuery, key: str) -> SearchQuery:
         "single_plots": ("allow_groups", True), "headroom": ("min_headroom_m3_day", None),
         "road": ("max_road_km", None), "rail": ("max_rail_km", None),
     }[key]
-    return dataclasses.replace(query, **{field: value})
+    change: dict[str, Any] = {field: value}  # the field is known only at run time
+    return dataclasses.replace(query, **change)
 
 
 def conditions(query: SearchQuery) -> list[str]:
@@ -206,7 +208,8 @@ def _with_value(query: SearchQuery, key: str, value: float) -> SearchQuery:
     field = {"min_area": "min_area_ha", "max_area": "max_area_ha",
              "headroom": "min_headroom_m3_day", "road": "max_road_km",
              "rail": "max_rail_km"}[key]
-    return dataclasses.replace(query, **{field: value})
+    change: dict[str, Any] = {field: value}  # the field is known only at run time
+    return dataclasses.replace(query, **change)
 
 
 def explain(plan: Plan, query: SearchQuery, roads_rail: gpd.GeoDataFrame | None = None, *,

@@ -61,5 +61,5 @@ def to_geojson(sites: gpd.GeoDataFrame) -> str:
 def _json_default(value: object) -> object:
     # numpy scalars and pandas NA leak through to_dict; write them as plain JSON values.
     if hasattr(value, "item"):
-        return value.item()  # type: ignore[union-attr]
+        return value.item()
     return str(value)

@@ -191,10 +191,11 @@ def _best(candidates: Columns, points: dict[str, np.ndarray], limit: int,
     else:
         contenders = np.arange(len(first))
     codes = _plot_codes(index, _take(candidates, contenders), groups)
-    keys = [(float(s), -float(a), c) for s, a, c in
-            zip(-total[contenders], area[contenders], codes, strict=True)]
-    if nearest is not None:
-        keys = [(float(d), *k) for d, k in zip(first[contenders], keys, strict=True)]
+    # Nearest first (distance, then score), or score first; then larger area, then codes.
+    lead = (np.zeros(len(contenders)) if nearest is None
+            else np.asarray(first[contenders], dtype="float64"))
+    keys = [(float(d), float(s), -float(a), c) for d, s, a, c in
+            zip(lead, -total[contenders], area[contenders], codes, strict=True)]
     order = sorted(range(len(keys)), key=keys.__getitem__)[:limit]
     return contenders[order], [codes[i] for i in order]
 

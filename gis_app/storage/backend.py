@@ -129,29 +129,29 @@ class PostGIS:
         return parse_url(self.url).display
 
     def read_plan(self) -> Plan:
-        return self._store().read_plan(self.url)  # type: ignore[no-any-return]
+        return self._store().read_plan(self.url)
 
     def read_plan_versioned(self) -> tuple[Plan, dict[str, int]]:
-        return self._store().read_plan_versioned(self.url)  # type: ignore[no-any-return]
+        return self._store().read_plan_versioned(self.url)
 
     def validate(self) -> ValidationReport:
-        return self._store().validate_database(self.url)  # type: ignore[no-any-return]
+        return self._store().validate_database(self.url)
 
     def write_plan(self, plan: Plan, *,
                    expected_versions: Mapping[str, int] | None = None) -> None:
         self._store().write_plan(self.url, plan, expected_versions=expected_versions)
 
     def keeps_history(self) -> bool:
-        return self._store().keeps_history(self.url)  # type: ignore[no-any-return]
+        return self._store().keeps_history(self.url)
 
     def list_layers(self) -> dict[str, str | None]:
-        return self._store().list_layers(self.url)  # type: ignore[no-any-return]
+        return self._store().list_layers(self.url)
 
     def read_layer(self, name: str) -> pd.DataFrame:
-        return self._store().read_layer(self.url, name)  # type: ignore[no-any-return]
+        return self._store().read_layer(self.url, name)
 
     def read_context(self, name: str) -> gpd.GeoDataFrame:
-        return self._store().read_context(self.url, name)  # type: ignore[no-any-return]
+        return self._store().read_context(self.url, name)
 
     def write_layers(self, layers: Mapping[str, pd.DataFrame]) -> None:
         self._store().write_layers(self.url, layers)

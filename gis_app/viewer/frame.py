@@ -191,6 +191,6 @@ def show_table(frame: object, lang: str, columns: list[str]) -> None:
     from ..formatting import display_table
     from .indicators import label
 
-    st.dataframe(display_table(frame, lang, columns, label),  # type: ignore[arg-type]
+    st.dataframe(display_table(frame, lang, columns, label),
                  hide_index=True,
                  width="stretch")

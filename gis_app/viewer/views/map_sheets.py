@@ -13,7 +13,7 @@ import streamlit as st
 from gis_app.errors import ExportError
 from gis_app.export import SheetData, SheetLayout, render_park_sheet, sheet_bytes
 from gis_app.export.atlas import atlas_bytes, park_pages
-from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, format_scale
+from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, Lang, format_scale
 from gis_app.i18n import LANG_NAMES, ngettext, t
 from gis_app.viewer import cache, frame, history_panel, keep
 from gis_app.viewer.escape import md_text
@@ -47,9 +47,9 @@ def _layout(lang: str, *, with_corners: bool) -> SheetLayout:
                          format_func=lambda d: (t("sheets_page.fit", lang) if d == 0
                                                 else format_scale(d)),
                          **keep.widget(_KEY + "scale", 0, scales))
-    sheet_lang = c2.radio(t("sheets_page.sheet_lang", lang), ("vi", "en"), key=_KEY + "lang",
-                          horizontal=True, index=0 if lang == "vi" else 1,
-                          format_func=LANG_NAMES.__getitem__)
+    sheet_lang: Lang = c2.radio(t("sheets_page.sheet_lang", lang), ("vi", "en"),
+                                key=_KEY + "lang", horizontal=True, index=0 if lang == "vi" else 1,
+                                format_func=LANG_NAMES.__getitem__)
     graticule = c2.checkbox(t("sheets_page.graticule", lang), key=_KEY + "graticule")
     corners, corner_plot = False, ""
     if with_corners:

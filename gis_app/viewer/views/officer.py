@@ -9,6 +9,7 @@ come from :mod:`gis_app.officer_reports`, the same ones ``kcn-gis report --kind`
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -43,10 +44,10 @@ def _efficiency(_plan: Plan, key: str) -> pd.DataFrame:
     return efficiency_ranking(_plan)
 
 
-def column_config(table: pd.DataFrame, lang: str) -> dict[str, object]:
+def column_config(table: pd.DataFrame, lang: str) -> dict[str, Any]:
     """Streamlit column settings keyed by the shown header: numbers localized, shares as
     percentages, dates as dates, counts and ranks as whole numbers."""
-    out: dict[str, object] = {}
+    out: dict[str, Any] = {}  # st.column_config's values (Streamlit exports no type for them)
     for column in table.columns:
         header = label(column, lang)
         series = table[column]
@@ -62,7 +63,7 @@ def column_config(table: pd.DataFrame, lang: str) -> dict[str, object]:
     return out
 
 
-def show(table: pd.DataFrame, lang: str, **kwargs: object) -> object:
+def show(table: pd.DataFrame, lang: str, **kwargs: Any) -> object:
     """``table`` with headers in ``lang`` (codes are already words in the reports)."""
     shown = table.rename(columns={c: label(c, lang) for c in table.columns})
     return st.dataframe(shown, hide_index=True, width="stretch",

@@ -10,6 +10,7 @@ from pathlib import Path
 import geopandas as gpd
 import pandas as pd
 import streamlit as st
+from shapely.geometry.base import BaseGeometry
 
 from gis_app.errors import GisAppError
 from gis_app.i18n import t
@@ -88,7 +89,7 @@ def _fingerprint(s: Scenario) -> str:
     return s.id + s.based_on.__str__() + "|".join(e.id + params_json(e) for e in s.edits)
 
 
-def _shape(lang: str, kind: str, drawn: gpd.GeoDataFrame, crs: object) -> object:
+def _shape(lang: str, kind: str, drawn: gpd.GeoDataFrame, crs: object) -> BaseGeometry:
     """The last drawn (or pasted) shape of ``kind``; pasted text wins when given."""
     text = state.get("scn_pasted", "")
     shapes = pasted_geometries(text, state.get("scn_pasted_crs", "EPSG:4326"), crs) \

@@ -160,13 +160,13 @@ def _explain(s: frame.Session, query: SearchQuery) -> None:
     st.markdown("\n".join(f"- {md_text(text)}" for text in sentences[1:n + 1]))
     st.markdown(md_text(sentences[n + 1]))
     st.markdown(f"**{s.t('nearest_matches')}**")
-    nearest = [c for c in found.conditions if c.nearest_query is not None]
+    nearest = [(c.key, c.nearest_query) for c in found.conditions if c.nearest_query is not None]
     if not nearest:
         st.caption(s.t("no_nearest"))
-    for effect, text in zip(nearest, sentences[n + 2:], strict=True):
+    for (key, nearest_query), text in zip(nearest, sentences[n + 2:], strict=True):
         st.markdown(f"- {md_text(text)}")
-        st.button(s.t("use_search"), key=f"{_PREFIX}use_{effect.key}", on_click=_set_widgets,
-                  args=(dataclasses.replace(effect.nearest_query, limit=query.limit),))
+        st.button(s.t("use_search"), key=f"{_PREFIX}use_{key}", on_click=_set_widgets,
+                  args=(dataclasses.replace(nearest_query, limit=query.limit),))
 
 
 def main() -> None:
