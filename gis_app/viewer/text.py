@@ -66,6 +66,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "by_occupancy": ("Tỷ lệ lấp đầy", "Occupancy"),
     "by_status": ("Tình trạng", "Status"),
     "show_plots": ("Hiện mọi lô đất", "Show every plot"),
+    "too_many_plots": ("{n} lô đất: quá nhiều để vẽ trên bản đồ tổng quan. Hãy lọc theo tỉnh "
+                       "hoặc mở trang từng KCN.",
+                       "{n} plots: too many to draw on the overview. Filter by province or "
+                       "open a park's page."),
     "by_land_use": ("Mục đích sử dụng đất", "Land use"),
     "kpi_parks": ("Số KCN", "Parks"),
     "kpi_operating": ("KCN hoạt động", "Operating"),
@@ -93,6 +97,8 @@ _TEXT: dict[str, tuple[str, str]] = {
     "click_plot": ("Bấm vào một lô trên bản đồ để xem thông tin.",
                    "Click a plot on the map to see its card."),
     "tenant": ("Doanh nghiệp thuê", "Tenant"),
+    "park": ("Khu công nghiệp", "Park"),
+    "lease_period": ("Thời hạn thuê", "Lease period"),
     "tenants": ("Dự án thứ cấp", "Tenant projects"),
     "tenants_hidden": (
         "Thông tin doanh nghiệp chỉ hiển thị cho cán bộ đã đăng nhập.",
