@@ -279,6 +279,7 @@ def plot_code_at(page, point: tuple[float, float]) -> str:  # noqa: ANN001
     box = page.locator(MAP_FRAME).bounding_box()
     tip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip")
     for attempt in range(3):
+        map_frame(page).evaluate("() => window.map.closePopup()")  # the last click's popup
         page.mouse.move(box["x"] + 5, box["y"] + box["height"] / 2)  # off the plot, then on
         page.mouse.move(*point, steps=4)
         try:

@@ -94,11 +94,13 @@ def _defaults(prepared: PreparedMap, returned: Sequence[str]) -> dict[str, objec
 
 
 def show(prepared: PreparedMap, key: str, height: int = 520,
-         returned: Sequence[str] = CLICKS) -> dict | None:
+         returned: Sequence[str] = CLICKS, center: Sequence[float] | None = None,
+         zoom: int | None = None) -> dict | None:
     """Draw a prepared map at the container's width; returns the ``returned`` objects.
 
     The component's key is derived from the map's script and ``key`` (as ``st_folium``
-    does), so a different map mounts anew and the same map stays mounted.
+    does), so a different map mounts anew and the same map stays mounted. ``center`` and
+    ``zoom`` move the map when they change (``st_folium``'s arguments of the same names).
     """
     import streamlit as st
     import streamlit_folium as sf
@@ -111,7 +113,8 @@ def show(prepared: PreparedMap, key: str, height: int = 520,
     return sf._component_func(
         script=prepared.script, header=prepared.header, html=prepared.html,
         id=prepared.map_id, key=digest, height=height, width=None,
-        returned_objects=list(returned), default=_defaults(prepared, returned), zoom=None,
-        center=None, feature_group=None, return_on_hover=False, layer_control=None,
-        pixelated=False, css_links=list(prepared.css_links), js_links=list(prepared.js_links),
+        returned_objects=list(returned), default=_defaults(prepared, returned), zoom=zoom,
+        center=list(center) if center is not None else None, feature_group=None,
+        return_on_hover=False, layer_control=None, pixelated=False,
+        css_links=list(prepared.css_links), js_links=list(prepared.js_links),
         on_change=on_change, wrap_longitude=False)

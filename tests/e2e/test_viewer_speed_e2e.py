@@ -107,12 +107,31 @@ def test_plot_click_reruns_only_the_map_and_card(page, server):
 @pytest.mark.parametrize("url_path", ["/", "/park"])
 def test_pan_and_zoom_never_rerun(page, server, url_path):
     _open(page, f"{server}{url_path}")
+    runs_before = page.runs.total
+    _pan_and_zoom(page)
+    assert page.runs.total == runs_before, "pan/zoom reran the script"
+
+
+def test_pan_on_vacant_land_reruns_only_its_map(page, server):
+    """The search's map reports its view for the shareable link (``map=lat,lon,zoom``):
+    only the map's fragment reruns, never the search page."""
+    _open(page, f"{server}/vacant_land?min_ha=5")
+    full = page.runs.full
+    after = _pan_and_zoom(page)
+    assert page.runs.full == full, "pan/zoom reran the search page"
+    # The link keeps the new view (the fragment's run wrote it).
+    page.wait_for_function("() => new URLSearchParams(location.search).get('map')"
+                           f"?.endsWith(',{int(after[0])}')", timeout=60_000)
+
+
+def _pan_and_zoom(page) -> list[float]:  # noqa: ANN001
+    """Drag the map and zoom in with the wheel; the view after (zoom, lng, lat), once the
+    app is idle again and nothing has moved the map back."""
     box = page.locator(MAP_FRAME).bounding_box()
     x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
     leaflet = _leaflet(page)
     view = "() => [window.map.getZoom(), window.map.getCenter().lng, window.map.getCenter().lat]"
     before = leaflet.evaluate(view)
-    runs_before = page.runs.total
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 150, y + 60, steps=10)
@@ -123,5 +142,5 @@ def test_pan_and_zoom_never_rerun(page, server, url_path):
     assert after[0] > before[0] and after[1] != before[1], (before, after)  # the map moved
     time.sleep(2.0)  # streamlit-folium reports a change after a short debounce
     wait_idle(page)
-    assert page.runs.total == runs_before, "pan/zoom reran the script"
     assert leaflet.evaluate(view) == after  # and nothing redrew the map at another view
+    return after
