@@ -39,6 +39,9 @@ def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
 
 
 def _dates(start: object, end: object, lang: str) -> str:
+    """A lease's period, ``01/03/2012 – 01/01/2058``; "–" when neither date is known."""
+    if pd.isna(start) and pd.isna(end):
+        return "–"
     return f"{date(start, lang)} – {date(end, lang)}"
 
 
