@@ -54,3 +54,31 @@ def test_card_in_english(app):
     card = _card(app)
     assert card["Park"] == "Park One (P1)"
     assert card[label("land_use", "en")] == label("industrial", "en")
+
+
+def test_maps_are_rendered_once_and_shared(app, monkeypatch):
+    """A rerun (choosing a plot) and a second session reuse the rendered park map; before,
+    every run built and rendered it again (a second of a click's wait)."""
+    from streamlit.testing.v1 import AppTest
+    from viewer_helpers import APP
+
+    from gis_app.viewer import maps
+
+    built: list[str] = []
+    original = maps.park_map
+
+    def counting(plan, park_code, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
+        built.append(park_code)
+        return original(plan, park_code, *args, **kwargs)
+
+    monkeypatch.setattr(maps, "park_map", counting)
+    open_page(app, "park")
+    app.selectbox(key="park_code").set_value("P2").run()
+    assert built == ["P1", "P2"]  # the first park, drawn on opening the page, then P2
+    app.selectbox(key="park_plot").set_value("D1").run()
+    other = AppTest.from_file(str(APP), default_timeout=60)
+    other.run()
+    open_page(other, "park")
+    other.selectbox(key="park_code").set_value("P2").run()
+    assert not other.exception, other.exception
+    assert built == ["P1", "P2"]  # neither the rerun nor the new session rendered it again
