@@ -48,6 +48,9 @@ COMMUNE_COLOUR = symbology.CONTEXT_COLOURS["communes"]
 PROVINCE_COLOUR = symbology.CONTEXT_COLOURS["province_boundary"]
 PLANT_COLOURS = symbology.PLANT_STATUS_COLOURS
 
+#: Plots the province overview draws at most (every plot of a province, nationally 250,000,
+#: would be tens of megabytes on a first visit; each park's page draws its own).
+MAX_OVERVIEW_PLOTS = 5_000
 #: Simplification tolerance (m) per layer: invisible at the zoom the layer is looked at.
 SIMPLIFY_M = {"province": 50.0, "communes": 30.0, "roads": 10.0, "parks": 5.0, "plots": 0.5}
 

@@ -82,3 +82,17 @@ def test_maps_are_rendered_once_and_shared(app, monkeypatch):
     other.selectbox(key="park_code").set_value("P2").run()
     assert not other.exception, other.exception
     assert built == ["P1", "P2"]  # neither the rerun nor the new session rendered it again
+
+
+def test_overview_draws_plots_only_up_to_the_limit(app, monkeypatch):
+    """Every plot of a big province would weigh megabytes on the overview: above the limit
+    the page says so and draws the parks only."""
+    from gis_app.viewer import maps
+
+    app.toggle(key="ov_plots").set_value(True).run()
+    assert not app.exception, app.exception
+    assert not any("quá nhiều" in str(i.value) for i in app.info)
+    monkeypatch.setattr(maps, "MAX_OVERVIEW_PLOTS", 3)
+    app.run()
+    assert any(str(i.value).startswith("6 lô đất: quá nhiều") for i in app.info), \
+        [i.value for i in app.info]

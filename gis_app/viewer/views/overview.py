@@ -9,7 +9,7 @@ import streamlit as st
 
 from gis_app.formatting import number, percent
 from gis_app.i18n import label
-from gis_app.viewer import cache, frame, history_panel, keep, map_view
+from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps
 from gis_app.viewer.cache import park_indicators, shown_totals
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
@@ -18,9 +18,6 @@ TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable
 CARD_HELP = {"kpi_parks": "parks_count", "kpi_operating": "parks_operating_count",
              "kpi_planned_ha": "planned_ha", "kpi_leasable_ha": "leasable_ha",
              "kpi_leased_ha": "leased_ha", "kpi_wastewater": "parks_operating_with_plant_count"}
-#: Plots the overview draws at most (every plot of a province, nationally 250,000, would be
-#: tens of megabytes on a first visit; each park's page draws its own).
-MAX_OVERVIEW_PLOTS = 5_000
 #: The "all" choice of a filter: a code, so that a language switch keeps it (its label moves).
 ALL = "__all__"
 
@@ -86,7 +83,7 @@ def main() -> None:
                       else label(CARD_HELP[key], s.lang))
     if show_plots:
         count = int(plan.plots["park_code"].isin(shown.index).sum())
-        if count > MAX_OVERVIEW_PLOTS:  # the park pages draw them; a province would weigh MBs
+        if count > maps.MAX_OVERVIEW_PLOTS:  # the park pages draw them; a province would weigh MBs
             st.info(s.t("too_many_plots", n=number(count, s.lang, 0)))
             show_plots = False
     prepared = cache.province_map(
