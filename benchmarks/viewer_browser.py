@@ -76,7 +76,9 @@ class ScriptRuns:
     full: int = 0
     fragment: int = 0
     received_bytes: int = 0
-    log: list[str] = field(default_factory=list)
+    #: When each run started and finished on the page's side (``time.perf_counter``).
+    started: list[float] = field(default_factory=list)
+    finished: list[float] = field(default_factory=list)
 
     def watch(self, page) -> None:  # noqa: ANN001
         page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
@@ -90,11 +92,15 @@ class ScriptRuns:
             msg = ForwardMsg.FromString(data)
         except Exception:  # noqa: BLE001 - not a ForwardMsg: nothing to count
             return
-        if msg.WhichOneof("type") == "new_session":
+        kind = msg.WhichOneof("type")
+        if kind == "new_session":
+            self.started.append(time.perf_counter())
             if msg.metadata.run.fragment_ids:
                 self.fragment += 1
             else:
                 self.full += 1
+        elif kind == "script_finished":
+            self.finished.append(time.perf_counter())
 
     @property
     def total(self) -> int:
@@ -306,7 +312,13 @@ def click(state: object) -> dict:
         arg=code, timeout=60_000, polling="raf")
     seconds = time.perf_counter() - start
     wait_idle(page)
-    return {"seconds": seconds, "full_runs": page.kcn_runs.full - full}
+    runs = page.kcn_runs
+    # Where the wait goes: until the server starts the run, and until it has finished it.
+    started = [t - start for t in runs.started if t > start]
+    finished = [t - start for t in runs.finished if t > start]
+    return {"seconds": seconds, "full_runs": runs.full - full,
+            "run_start_s": started[0] if started else float("nan"),
+            "run_end_s": finished[0] if finished else float("nan")}
 
 
 def pan_setup(path: Path) -> object:
