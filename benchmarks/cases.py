@@ -58,6 +58,16 @@ class Case:
     target_sheet_s: float | None = None
     #: Says why an outside program the case drives (QGIS) is unavailable, or None.
     probe: Callable[[], str | None] | None = None
+    #: Needs Playwright and Chromium (benchmarks/viewer_browser.py).
+    needs_browser: bool = False
+    #: ``run`` measures its own figure and returns it as ``seconds`` (a browser waiting for
+    #: the page, not the call's wall time); its other figures are reported as medians, and
+    #: the worst run for the keys of ``target_extra_max``.
+    timed_in_run: bool = False
+    #: Upper bounds on figures ``run`` returns (``("full_runs", 0)``: a click reruns no page).
+    target_extra_max: tuple[tuple[str, float], ...] = ()
+    #: Releases what setup started (a server, a browser).
+    teardown: Callable[[object], None] | None = None
 
     def missing(self) -> list[str]:
         """Required modules (their branch has not landed) or programs not available here."""
@@ -465,6 +475,23 @@ def _qgis_atlas(path: object) -> dict:
             "cpu_s": cpu}
 
 
+# -- the viewer in a browser -----------------------------------------------------------------------
+def _browser(name: str):  # noqa: ANN202
+    """A function of benchmarks/viewer_browser.py, imported when the case runs."""
+    def call(*args: object) -> object:
+        import viewer_browser
+
+        return getattr(viewer_browser, name)(*args)
+    return call
+
+
+def _visible_setup(url_path: str) -> Callable[[Path], object]:
+    return lambda path: _browser("visible_setup")(url_path)(path)
+
+
+_BROWSER = {"requires": ("gis_app.viewer.map_view",), "needs_browser": True,
+            "timed_in_run": True, "teardown": _browser("teardown")}
+
 CASES: tuple[Case, ...] = (
     Case("raw read (Arrow)", lambda p: p, _read_raw(True), is_floor=True,
          target="floor of load"),
@@ -521,6 +548,33 @@ CASES: tuple[Case, ...] = (
     Case("atlas, 30 parks", _sheet_setup, _atlas, requires=("gis_app.export",),
          floor="atlas, QGIS peer", target="≤ QGIS (ratio ≤ 1), ≤ 0.3 s per sheet, ≤ 60 s",
          target_s=60.0, target_ratio=1.0, target_sheet_s=0.3),
+    Case("viewer: overview map visible", _visible_setup("/"), _browser("visible"),
+
+         target="≤ 1 s warm, ≤ 2 MB first visit", target_s=1.0,
+
+         target_extra_max=(("first_visit_mb", 2.0),), **_BROWSER),
+
+    Case("viewer: park map visible", _visible_setup("/park"), _browser("visible"),
+
+         target="≤ 1 s warm, ≤ 2 MB first visit", target_s=1.0,
+
+         target_extra_max=(("first_visit_mb", 2.0),), **_BROWSER),
+
+    Case("viewer: plot click → card", _browser("click_setup"), _browser("click"),
+
+         target="≤ 0.3 s, no full rerun", target_s=0.3, target_extra_max=(("full_runs", 0),),
+
+         **_BROWSER),
+
+    Case("viewer: pan + zoom", _browser("pan_setup"), _browser("pan_zoom"),
+
+         target="no script run", target_extra_max=(("reruns", 0),), **_BROWSER),
+
+    Case("viewer: new session memory", _browser("memory_setup"), _browser("memory"),
+
+         target="≤ 100 MB per session", target_extra_max=(("session_mb", 100.0),),
+
+         **_BROWSER),
 )
 
 BY_NAME = {c.name: c for c in CASES}

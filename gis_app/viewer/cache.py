@@ -22,7 +22,7 @@ from ..export.investor import investor_pdf
 from ..model.plan import Plan
 from ..rules.validate import ValidationReport
 from ..storage import source as layers
-from . import indicators, maps
+from . import indicators, map_view, maps
 
 #: Context layers drawn as the local basemap or used by the search.
 CONTEXT_NAMES = ("province_boundary", "communes", "roads_rail")
@@ -64,6 +64,33 @@ def prepare_basemap(path: str, key: str) -> dict[str, gpd.GeoDataFrame]:
     """The file's basemap layers ready for display (shared, read-only)."""
     plan = read_plan(path, key)
     return maps.prepare_basemap(read_context(path, key), plan.crs)
+
+
+def _officer_tenants(plan: Plan) -> pd.DataFrame:
+    """``plot_code -> investor`` of every leased plot (officer maps only)."""
+    return plan.tenant_plots.merge(plan.tenants[["project_id", "investor"]], on="project_id")
+
+
+@st.cache_resource(show_spinner=False, max_entries=32)
+def park_map(path: str, key: str, _plan: Plan, plan_key: str, park_code: str, colour_by: str,
+             lang: str, officer: bool) -> map_view.PreparedMap:
+    """:func:`maps.park_map` rendered once per plan version, park, colouring, language and
+    audience (``officer``: the popups name tenants), shared by every session; a rerun or a
+    click then costs nothing on the server and sends nothing new to the browser."""
+    return map_view.prepare(maps.park_map(
+        _plan, park_code, prepare_basemap(path, key), colour_by=colour_by, lang=lang,
+        tenants=_officer_tenants(_plan) if officer else None))
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def province_map(path: str, key: str, _plan: Plan, plan_key: str, _indicators: pd.DataFrame,
+                 parks: tuple[str, ...], colour_by: str, lang: str,
+                 plots: bool) -> map_view.PreparedMap:
+    """:func:`maps.province_map` of the parks ``parks`` (rows of ``_indicators``) rendered
+    once per plan version, filter, colouring and language, shared by every session."""
+    return map_view.prepare(maps.province_map(
+        _plan, _indicators, prepare_basemap(path, key), colour_by=colour_by, lang=lang,
+        plots=plots))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
@@ -145,6 +172,14 @@ def search(path: str, query: search_lib.SearchQuery, key: str) -> gpd.GeoDataFra
     index = search_index(path, key)
     # The index's own plan and roads: the plan cache may have re-read the file meanwhile.
     return search_lib.search(index.plan, query, index.roads_rail, index=index)
+
+
+@st.cache_resource(show_spinner=False, max_entries=16)
+def sites_map(path: str, query: search_lib.SearchQuery, lang: str,
+              key: str) -> map_view.PreparedMap:
+    """:func:`maps.sites_map` of a search's results, rendered once per search and language."""
+    return map_view.prepare(maps.sites_map(read_plan(path, key), search(path, query, key),
+                                           prepare_basemap(path, key), lang=lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

@@ -48,6 +48,9 @@ COMMUNE_COLOUR = symbology.CONTEXT_COLOURS["communes"]
 PROVINCE_COLOUR = symbology.CONTEXT_COLOURS["province_boundary"]
 PLANT_COLOURS = symbology.PLANT_STATUS_COLOURS
 
+#: Plots the province overview draws at most (every plot of a province, nationally 250,000,
+#: would be tens of megabytes on a first visit; each park's page draws its own).
+MAX_OVERVIEW_PLOTS = 5_000
 #: Simplification tolerance (m) per layer: invisible at the zoom the layer is looked at.
 SIMPLIFY_M = {"province": 50.0, "communes": 30.0, "roads": 10.0, "parks": 5.0, "plots": 0.5}
 
@@ -68,8 +71,9 @@ def occupancy_legend(lang: str) -> dict[str, str]:
 
 
 def for_display(frame: gpd.GeoDataFrame, projected_crs: object, tolerance_m: float,
-                columns: list[str] | None = None) -> gpd.GeoDataFrame:
-    """``frame`` simplified by ``tolerance_m`` metres in ``projected_crs``, then in WGS 84.
+                columns: list[str] | None = None, decimals: int = 6) -> gpd.GeoDataFrame:
+    """``frame`` simplified by ``tolerance_m`` metres in ``projected_crs``, then in WGS 84
+    with ``decimals`` decimals of a degree (6: ~0.1 m, 5: ~1 m).
 
     Only ``columns`` are kept (dates and other non-JSON values never reach the page).
     """
@@ -80,8 +84,8 @@ def for_display(frame: gpd.GeoDataFrame, projected_crs: object, tolerance_m: flo
     out = out[~out.geometry.is_empty & out.geometry.notna()]
     out = to_crs(out, "EPSG:4326", what="map layer")
     # Six decimals of a degree (~0.1 m) halve the page's size at no visible cost.
-    return out.set_geometry(shapely.transform(out.geometry.values, lambda c: c.round(6)),
-                            crs="EPSG:4326")
+    return out.set_geometry(
+        shapely.transform(out.geometry.values, lambda c: c.round(decimals)), crs="EPSG:4326")
 
 
 class Legend(MacroElement):
@@ -162,16 +166,18 @@ def prepare_basemap(context: Mapping[str, gpd.GeoDataFrame],
     is not reprojected on each rerun.
     """
     out: dict[str, gpd.GeoDataFrame] = {}
+    # Simplified by 10 m or more, these layers lose nothing at 5 decimals (~1 m): every map
+    # of every page carries them, so their size is most of a first visit's.
     for name, tolerance in (("communes", SIMPLIFY_M["communes"]),
                             ("province_boundary", SIMPLIFY_M["province"])):
         if name in context and not context[name].empty:
-            out[name] = for_display(context[name], crs, tolerance)
+            out[name] = for_display(context[name], crs, tolerance, decimals=5)
     roads_rail = context.get("roads_rail")
     if roads_rail is not None and not roads_rail.empty and "kind" in roads_rail:
         for kind in ("road", "railway"):
             lines = roads_rail[roads_rail["kind"].astype("string") == kind]
             if not lines.empty:
-                out[kind] = for_display(lines, crs, SIMPLIFY_M["roads"])
+                out[kind] = for_display(lines, crs, SIMPLIFY_M["roads"], decimals=5)
     return out
 
 

@@ -21,6 +21,12 @@ sys.path.insert(0, str(ROOT / "benchmarks"))
 from cases import CASES  # noqa: E402
 
 
+def _no_browser() -> bool:
+    from viewer_browser import unavailable
+
+    return unavailable() is not None
+
+
 def _table(text: str) -> dict[str, dict[str, str]]:
     lines = [ln for ln in text.splitlines() if ln.startswith("| ")]
     header = [c.strip() for c in lines[0].strip("|").split("|")]
@@ -49,8 +55,9 @@ def test_tiny_run_has_every_case_with_finite_numbers(tmp_path):
         row = rows[case.name]
         assert row["scale"] == "tiny"
         if row["median s"].startswith("n/a"):
-            # Only a missing module (or PostgreSQL server) excuses a case.
-            assert case.missing() or (case.needs_server and "PostgreSQL" in row["median s"]), row
+            # Only a missing module (or PostgreSQL server, or browser) excuses a case.
+            assert case.missing() or (case.needs_server and "PostgreSQL" in row["median s"]) \
+                or (case.needs_browser and _no_browser()), row
             continue
         numbers = [float(row[k]) for k in ("median s", "min s", "max s", "peak MB")]
         assert all(math.isfinite(v) and v >= 0 for v in numbers), row

@@ -144,3 +144,33 @@ def until(page, act, outcome, tries: int = 3, timeout: int = 60_000,  # noqa: AN
             if attempt == tries - 1:
                 raise
             wait_idle(page)
+
+
+class ScriptRuns:
+    """Script runs announced on a page's websocket: every run starts with Streamlit's
+    ``new_session`` message, whose run identity names the fragments it reruns (none: a full
+    run of the page). Counting them shows whether an action rebuilt the page."""
+
+    def __init__(self, page) -> None:  # noqa: ANN001
+        self.full = 0
+        self.fragment = 0
+        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
+
+    def _frame(self, payload: bytes | str) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 - the wire format
+
+        if isinstance(payload, str):
+            return
+        try:
+            msg = ForwardMsg.FromString(payload)
+        except Exception:  # noqa: BLE001 - not a ForwardMsg: nothing to count
+            return
+        if msg.WhichOneof("type") == "new_session":
+            if msg.metadata.run.fragment_ids:
+                self.fragment += 1
+            else:
+                self.full += 1
+
+    @property
+    def total(self) -> int:
+        return self.full + self.fragment

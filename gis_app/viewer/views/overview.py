@@ -9,7 +9,7 @@ import streamlit as st
 
 from gis_app.formatting import number, percent
 from gis_app.i18n import label
-from gis_app.viewer import frame, history_panel, keep, maps
+from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps
 from gis_app.viewer.cache import park_indicators, shown_totals
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
@@ -81,9 +81,15 @@ def main() -> None:
         column.metric(s.t(key), value,
                       help=occupancy_basis(s, totals) if key == "kpi_occupancy"
                       else label(CARD_HELP[key], s.lang))
-    m = maps.province_map(plan, shown, frame.basemap(s), colour_by=colour_by, lang=s.lang,
-                          plots=show_plots)
-    frame.show_map(m, key="overview_map")
+    if show_plots:
+        count = int(plan.plots["park_code"].isin(shown.index).sum())
+        if count > maps.MAX_OVERVIEW_PLOTS:  # the park pages draw them; a province would weigh MBs
+            st.info(s.t("too_many_plots", n=number(count, s.lang, 0)))
+            show_plots = False
+    prepared = cache.province_map(
+        str(s.path), s.key, plan, plan_key, shown, tuple(shown.index),
+        colour_by, s.lang, show_plots)
+    map_view.show(prepared, key="overview_map")
     st.subheader(s.t("park_table"))
     columns = [c for c in TABLE_COLUMNS if c in shown.columns]
     if s.lang == "en":

@@ -8,9 +8,10 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from gis_app.formatting import number, percent
+from gis_app.formatting import date, number, percent
 from gis_app.model.crs import to_crs
-from gis_app.viewer import cache, frame, history_panel, keep, maps
+from gis_app.model.plan import Plan
+from gis_app.viewer import cache, frame, history_panel, keep, map_view
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import builtup_raster_of, label
 from gis_app.viewer.privacy import public_park_table, tenant_view
@@ -37,19 +38,82 @@ def clicked_plot(plots: gpd.GeoDataFrame, clicked: dict | None) -> str | None:
     return str(plots["plot_code"].iloc[hits[0]]) if len(hits) else None
 
 
-def plot_card(s: frame.Session, plot: pd.Series, tenants: pd.DataFrame | None) -> None:
-    st.subheader(f"{s.t('plot_card')} {md_text(plot['plot_code'])}")
+def _dates(start: object, end: object, lang: str) -> str:
+    """A lease's period, ``01/03/2012 – 01/01/2058``; "–" when neither date is known."""
+    if pd.isna(start) and pd.isna(end):
+        return "–"
+    return f"{date(start, lang)} – {date(end, lang)}"
+
+
+def card_rows(s: frame.Session, plot: pd.Series, park: pd.Series,
+              projects: pd.DataFrame | None) -> dict[str, str]:
+    """What an officer reads on a plot: its park, land use, area, status, the park's decision,
+    and (``projects``: officers only) the tenant, its project's status and lease dates."""
+    name = park.get("name_vi" if s.lang == "vi" else "name_en")
+    decision = park.get("decision_no")
+    decided = park.get("decision_date")
     rows = {
-        label("area_ha", s.lang): number(plot["area_ha"], s.lang, 2),
+        s.t("park"): f"{name} ({plot['park_code']})",
         label("land_use", s.lang): label(str(plot["land_use"]), s.lang),
+        label("area_ha", s.lang): number(plot["area_ha"], s.lang, 2),
         label("status", s.lang): label(str(plot["status"]), s.lang),
         label("ready_built_factory", s.lang): "✓" if bool(plot["ready_built_factory"]) else "–",
+        label("decision_no", s.lang): " – ".join(
+            v for v in (None if pd.isna(decision) else str(decision),
+                        None if pd.isna(decided) else date(decided, s.lang)) if v) or "–",
     }
-    if tenants is not None:
-        hosted = tenants[tenants["plot_code"] == plot["plot_code"]]
+    if projects is not None:
+        hosted = projects[projects["plot_code"] == plot["plot_code"]]
         rows[s.t("tenant")] = ", ".join(hosted["investor"].astype(str)) or "–"
+        rows[label("project_status", s.lang)] = ", ".join(
+            label(str(v), s.lang) for v in hosted["project_status"]) or "–"
+        rows[s.t("lease_period")] = ", ".join(
+            _dates(a, b, s.lang) for a, b in zip(hosted["lease_start"], hosted["lease_end"],
+                                                 strict=True)) or "–"
+    return rows
+
+
+def plot_card(s: frame.Session, plot: pd.Series, park: pd.Series,
+              projects: pd.DataFrame | None) -> None:
+    st.subheader(f"{s.t('plot_card')} {md_text(plot['plot_code'])}")
+    rows = card_rows(s, plot, park, projects)
     # st.table renders its cells as Markdown: a tenant's name must read as typed.
     st.table(pd.DataFrame({"": [md_text(v) for v in rows.values()]}, index=list(rows)))
+
+
+@st.fragment
+def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, colour_by: str,
+                 visible: pd.DataFrame | None) -> None:
+    """The park's map and the card of the plot clicked or chosen: a fragment, so a click
+    reruns only this (the map itself is rendered once per park and shared, see
+    :func:`gis_app.viewer.cache.park_map`); the rest of the page is not rebuilt."""
+    projects = None
+    if visible is not None:
+        projects = plan.tenant_plots.merge(
+            visible[["project_id", "investor", "project_status", "lease_start", "lease_end"]],
+            on="project_id")
+    plots = plan.plots[plan.plots["park_code"] == park_code]
+    if plots.empty:
+        st.info(s.t("no_plots"))
+    prepared = cache.park_map(str(s.path), s.key, plan, plan_key, park_code, colour_by, s.lang,
+                              visible is not None)
+    left, right = st.columns([3, 1])
+    with left:
+        result = map_view.show(prepared, key=f"park_map_{park_code}")
+    clicked = clicked_plot(plots, (result or {}).get("last_object_clicked"))
+    if clicked and state_changed("park_last_click", clicked):
+        keep.put("park_plot", clicked)
+    with right:
+        plot_codes = list(plots["plot_code"])
+        if plot_codes:
+            code = st.selectbox(s.t("plot_card"), plot_codes, index=None,
+                                placeholder=s.t("click_plot"),
+                                **keep.widget("park_plot", None, plot_codes))
+            if code is not None:
+                park = plan.parks[plan.parks["park_code"] == park_code]
+                plot_card(s, plots[plots["plot_code"] == code].iloc[0],
+                          park.iloc[0] if not park.empty else pd.Series(dtype=object),
+                          projects)
 
 
 def main() -> None:
@@ -84,28 +148,7 @@ def main() -> None:
         column.metric(s.t(KPI_LABELS[key]), text, help=label(key, s.lang))
 
     visible = tenant_view(plan.tenants, officer)
-    plot_tenants = None
-    if visible is not None:
-        plot_tenants = plan.tenant_plots.merge(visible[["project_id", "investor"]], on="project_id")
-    plots = plan.plots[plan.plots["park_code"] == park_code]
-    if plots.empty:
-        st.info(s.t("no_plots"))
-    m = maps.park_map(plan, park_code, frame.basemap(s), colour_by=colour_by, lang=s.lang,
-                      tenants=plot_tenants)
-    left, right = st.columns([3, 1])
-    with left:
-        result = frame.show_map(m, key=f"park_map_{park_code}")
-    clicked = clicked_plot(plots, (result or {}).get("last_object_clicked"))
-    if clicked and state_changed("park_last_click", clicked):
-        keep.put("park_plot", clicked)
-    with right:
-        plot_codes = list(plots["plot_code"])
-        if plot_codes:
-            code = st.selectbox(s.t("plot_card"), plot_codes, index=None,
-                                placeholder=s.t("click_plot"),
-                                **keep.widget("park_plot", None, plot_codes))
-            if code is not None:
-                plot_card(s, plots[plots["plot_code"] == code].iloc[0], plot_tenants)
+    map_and_card(s, plan, plan_key, park_code, colour_by, visible)
 
     st.subheader(s.t("efficiency"))
     efficiency = [c for c in table.columns if c.endswith("_per_ha")]

@@ -1,0 +1,146 @@
+"""End to end: a plot click reruns only the map and its card, and pan or zoom reruns nothing.
+
+Script runs are counted on Streamlit's own websocket (:class:`e2e_support.ScriptRuns`): each
+run starts with a ``new_session`` message naming the fragments it reruns, none for a full
+run of the page. A full run is what made a click wait a second or more for its card.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+from e2e_support import (
+    MAP_FRAME,
+    ScriptRuns,
+    offline_page,
+    require_browser,
+    viewer_server,
+    wait_idle,
+)
+
+from gis_app.search.examples import write_example
+from gis_app.settings import PROVINCES
+from gis_app.symbology import PLOT_STATUS_COLOURS
+
+pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory) -> Iterator[str]:
+    sample = PROVINCES["bac_ninh"].default_path
+    data = sample if sample.exists() else write_example(
+        tmp_path_factory.mktemp("e2e") / "example.gpkg")
+    with viewer_server(data, tmp_path_factory.mktemp("e2e-log")) as base:
+        yield base
+
+
+@pytest.fixture
+def page(server):
+    require_browser()
+    with offline_page() as (page, _blocked):
+        page.runs = ScriptRuns(page)  # type: ignore[attr-defined]
+        yield page
+
+
+def _open(page, url: str) -> None:  # noqa: ANN001
+    """Open ``url`` and wait until its map is drawn and the app is idle."""
+    page.goto(url)
+    page.wait_for_function(
+        f"() => {{ const f = document.querySelector('{MAP_FRAME}');"
+        " return f && f.getBoundingClientRect().height > 300 && f.contentDocument &&"
+        " f.contentDocument.querySelector('.kcn-legend') !== null; }", timeout=120_000)
+    wait_idle(page)
+
+
+def _leaflet(page):  # noqa: ANN001, ANN202
+    return page.locator(MAP_FRAME).element_handle().content_frame()
+
+
+def _plot_point(page) -> tuple[float, float]:  # noqa: ANN001
+    """The middle of a plot drawn large enough to click, nearest the map's centre (away from
+    the legend and the layer control in its corners)."""
+    box = page.locator(MAP_FRAME).bounding_box()
+    fills = ",".join(f'path.leaflet-interactive[fill="{c}"]' for c in PLOT_STATUS_COLOURS.values())
+    plots = page.frame_locator(MAP_FRAME).locator(fills)
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    points = []
+    for i in range(min(plots.count(), 300)):
+        b = plots.nth(i).bounding_box()
+        if b and b["width"] > 8 and b["height"] > 8:
+            x, y = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+            if box["x"] + 60 < x < box["x"] + box["width"] - 200 and \
+                    box["y"] + 60 < y < box["y"] + box["height"] - 120:
+                points.append((x, y))
+    assert points, "no plot is drawn large enough to click"
+    return min(points, key=lambda p: (p[0] - centre[0]) ** 2 + (p[1] - centre[1]) ** 2)
+
+
+def test_plot_click_reruns_only_the_map_and_card(page, server):
+    _open(page, f"{server}/park")
+    point = _plot_point(page)
+    page.mouse.move(*point)
+    tooltip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip").last
+    tooltip.wait_for(state="visible", timeout=30_000)
+    code = tooltip.inner_text().strip()
+    # An element outside the map's fragment, marked: a rebuilt page would replace it.
+    page.evaluate("() => { document.querySelector('h1').dataset.kcnMark = 'kept'; }")
+    runs = page.runs
+    full, fragment = runs.full, runs.fragment
+    page.mouse.click(*point)
+    heading = page.locator("h3", has_text=code)
+    heading.wait_for(timeout=60_000)
+    wait_idle(page)
+    card = page.locator('[data-testid="stTable"]').first.inner_text()
+    # What an officer needs to read, in the page's language (public mode: no tenant).
+    for row in ("Khu công nghiệp", "Mục đích sử dụng đất", "Diện tích (ha)", "Tình trạng",
+                "Số quyết định/văn bản"):
+        assert row in card, (row, card)
+    assert "(BN" in card or "(BG" in card  # the park's name and code
+    assert "Doanh nghiệp thuê" not in card
+    assert runs.fragment > fragment, "the click did not rerun the map's fragment"
+    assert runs.full == full, f"the click reran the whole page ({runs.full - full} runs)"
+    assert page.evaluate("() => document.querySelector('h1').dataset.kcnMark") == "kept"
+
+
+@pytest.mark.parametrize("url_path", ["/", "/park"])
+def test_pan_and_zoom_never_rerun(page, server, url_path):
+    _open(page, f"{server}{url_path}")
+    runs_before = page.runs.total
+    _pan_and_zoom(page)
+    assert page.runs.total == runs_before, "pan/zoom reran the script"
+
+
+def test_pan_on_vacant_land_reruns_only_its_map(page, server):
+    """The search's map reports its view for the shareable link (``map=lat,lon,zoom``):
+    only the map's fragment reruns, never the search page."""
+    _open(page, f"{server}/vacant_land?min_ha=5")
+    full = page.runs.full
+    after = _pan_and_zoom(page)
+    assert page.runs.full == full, "pan/zoom reran the search page"
+    # The link keeps the new view (the fragment's run wrote it).
+    page.wait_for_function("() => new URLSearchParams(location.search).get('map')"
+                           f"?.endsWith(',{int(after[0])}')", timeout=60_000)
+
+
+def _pan_and_zoom(page) -> list[float]:  # noqa: ANN001
+    """Drag the map and zoom in with the wheel; the view after (zoom, lng, lat), once the
+    app is idle again and nothing has moved the map back."""
+    box = page.locator(MAP_FRAME).bounding_box()
+    x, y = box["x"] + box["width"] / 2, box["y"] + box["height"] / 2
+    leaflet = _leaflet(page)
+    view = "() => [window.map.getZoom(), window.map.getCenter().lng, window.map.getCenter().lat]"
+    before = leaflet.evaluate(view)
+    page.mouse.move(x, y)
+    page.mouse.down()
+    page.mouse.move(x + 150, y + 60, steps=10)
+    page.mouse.up()
+    page.mouse.wheel(0, -400)
+    time.sleep(1.0)
+    after = leaflet.evaluate(view)
+    assert after[0] > before[0] and after[1] != before[1], (before, after)  # the map moved
+    time.sleep(2.0)  # streamlit-folium reports a change after a short debounce
+    wait_idle(page)
+    assert leaflet.evaluate(view) == after  # and nothing redrew the map at another view
+    return after
