@@ -8,8 +8,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from gis_app.formatting import EMPTY, date, display_table, number, percent
+from gis_app.formatting import EMPTY, date, display_table, number, percent, plain_number
 
 
 def test_numbers_use_the_separators_of_the_chosen_language() -> None:
@@ -50,3 +52,12 @@ def test_display_table_translates_and_formats_every_cell() -> None:
     text = vi.to_string() + en.to_string()
     for raw in ("None", "nan", "NaN", "<NA>", "2835.0199"):
         assert raw not in text
+
+
+@given(st.floats(min_value=-1e9, max_value=1e9, allow_nan=False), st.integers(0, 3),
+       st.sampled_from(["vi", "en"]))
+def test_the_fast_formatter_writes_what_babel_writes(value, decimals, lang):
+    # Rounding a decimal half is where a binary float and Babel's decimal arithmetic may part
+    # ways, so the values compared are already rounded to the digits shown (+ 0.0: no -0).
+    shown = round(value, decimals) + 0.0
+    assert plain_number(shown, decimals, lang) == number(shown, lang, decimals)

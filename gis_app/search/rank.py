@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from ..formatting import plain_number
 from ..i18n import t
 from .query import SearchQuery
 from .settings import DESTINATIONS, REFERENCE_HEADROOM_M3_DAY, REFERENCE_KM, WEIGHTS
@@ -82,19 +83,9 @@ def score(candidates: pd.DataFrame, query: SearchQuery) -> pd.DataFrame:
     return pd.DataFrame(score_arrays(candidates, query), index=candidates.index)
 
 
-def _number_text(value: float, decimals: int, lang: str) -> str:
-    """One number as text: ``1,234.5`` in English, ``1.234,5`` in Vietnamese (the separators of
-    :func:`gis_app.formatting.number`), written here without Babel's cost per call since a
-    search writes it for every site shown."""
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\0").replace(".", ",").replace("\0", ".")
-    return text
-
-
 def format_number(values: pd.Series, decimals: int, lang: str) -> pd.Series:
     """Numbers as text: ``1,234.5`` in English, ``1.234,5`` in Vietnamese."""
-    return values.map(lambda v: _number_text(v, decimals, lang)).astype("string")
+    return values.map(lambda v: plain_number(v, decimals, lang)).astype("string")
 
 
 #: The parts of a "why it fits" sentence, by their catalogue keys (``why.<part>``).
@@ -118,25 +109,25 @@ def why_sentences(sites: Mapping[str, Sequence], points: Mapping[str, Sequence],
     dest_columns = [sites[f"dest_{d.key}_km"] for d in DESTINATIONS]
     out = []
     for i in range(len(park_column)):
-        area = _number_text(sites["area_ha"][i], 2, lang)
+        area = plain_number(sites["area_ha"][i], 2, lang)
         n, codes, park = int(sites["n_plots"][i]), _text(sites["plot_codes"][i]), \
             _text(park_column[i])
         head = (text["group"].format(n=n, codes=codes, area=area, park=park) if n > 1
                 else text["plot"].format(codes=codes, area=area, park=park))
         phrases = []
         if points["pts_road"][i] >= halves["pts_road"]:
-            phrases.append(text["road"].format(km=_number_text(sites["road_km"][i], 1, lang)))
+            phrases.append(text["road"].format(km=plain_number(sites["road_km"][i], 1, lang)))
         if points["pts_rail"][i] >= halves["pts_rail"]:
-            phrases.append(text["rail"].format(km=_number_text(sites["rail_km"][i], 1, lang)))
+            phrases.append(text["rail"].format(km=plain_number(sites["rail_km"][i], 1, lang)))
         if points["pts_destinations"][i] > 0:
             known = [(float(c[i]), k) for k, c in enumerate(dest_columns)
                      if not math.isnan(c[i])]
             km, nearest = min(known)  # the first of equal distances, as idxmin picks
-            phrases.append(text["dest"].format(km=_number_text(km, 0, lang),
+            phrases.append(text["dest"].format(km=plain_number(km, 0, lang),
                                                name=names[nearest]))
         if points["pts_wastewater"][i] >= halves["pts_wastewater"]:
             phrases.append(text["wastewater"].format(
-                m3=_number_text(sites["headroom_m3_day"][i], 0, lang)))
+                m3=plain_number(sites["headroom_m3_day"][i], 0, lang)))
         factory = sites["ready_built_factory"][i]
         if factory is not pd.NA and factory is not None and bool(factory):
             phrases.append(text["factory"])
