@@ -24,6 +24,7 @@ import gc
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import geopandas as gpd
 import pandas as pd
@@ -55,6 +56,8 @@ class Schedule:
 
 #: Everything on the caller's thread, fast paths included.
 SERIAL = Schedule(parallel=False)
+
+T = TypeVar("T")
 
 #: Reads a layer by name.
 Reader = Callable[[str], pd.DataFrame]
@@ -117,8 +120,8 @@ def no_gc_pauses() -> Iterator[None]:
 class _Inline(Executor):
     """An executor that runs each task at once on the caller's thread (the serial schedule)."""
 
-    def submit(self, fn, /, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
-        future: Future = Future()
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        future: Future[T] = Future()
         try:
             future.set_result(fn(*args, **kwargs))
         except BaseException as exc:  # handed to whoever asks for the result, as a pool does

@@ -23,6 +23,7 @@ import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor, Future, ThreadPoolExecutor
 from functools import cached_property
+from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -44,7 +45,7 @@ _TYPE_IDS = {"Point": 0, "LineString": 1, "LinearRing": 2, "Polygon": 3, "MultiP
              "MultiLineString": 5, "MultiPolygon": 6, "GeometryCollection": 7}
 
 
-def threaded(func: Callable[..., np.ndarray], *arrays: np.ndarray,
+def threaded(func: Callable[..., Any], *arrays: np.ndarray,
              from_size: int = THREADED_FROM) -> np.ndarray:
     """``func(*arrays)`` (a vectorized shapely function) on two cores, each taking half the
     elements; on one thread for fewer than ``from_size`` elements or a single core."""
@@ -114,7 +115,7 @@ class Shapes:
     def __len__(self) -> int:
         return len(self.geoms)
 
-    def _threaded(self, func: Callable[..., np.ndarray], *arrays: np.ndarray) -> np.ndarray:
+    def _threaded(self, func: Callable[..., Any], *arrays: np.ndarray) -> np.ndarray:
         return threaded(func, *arrays) if self.threads else func(*arrays)
 
     @cached_property
