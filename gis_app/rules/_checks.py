@@ -1,21 +1,17 @@
 """Building blocks of the validation rules: problem rows, how features are named, Arrow string
-lookups and shapely predicates on two cores.
+lookups.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterable
-from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import shapely
 
 from ..model.schema import LayerSchema
-from ._quads import convex
 
 
 def _arrow_strings(values: Iterable[object]) -> pa.Array:
@@ -41,54 +37,6 @@ def _positions(series: pd.Series, values: Iterable[object]) -> np.ndarray:
     Arrow's hash lookup, like :func:`_isin`."""
     found = pc.index_in(_arrow_strings(series), value_set=_arrow_strings(values))
     return found.fill_null(-1).to_numpy(zero_copy_only=False)
-
-
-def _threaded(func, *arrays: np.ndarray) -> np.ndarray:  # noqa: ANN001
-    """Apply a vectorized shapely function on two cores (shapely releases the GIL)."""
-    n = len(arrays[0])
-    workers = min(2, os.cpu_count() or 1)
-    if n < 50_000 or workers < 2:
-        return func(*arrays)
-    bounds = np.linspace(0, n, workers + 1).astype(int)
-    with ThreadPoolExecutor(workers) as pool:
-        parts = pool.map(lambda ab: func(*(a[ab[0]:ab[1]] for a in arrays)),
-                         zip(bounds[:-1], bounds[1:], strict=True))
-        return np.concatenate(list(parts))
-
-
-def _is_valid(geoms: np.ndarray, corners: tuple[np.ndarray, np.ndarray] | None = None
-              ) -> np.ndarray:
-    """``shapely.is_valid``; given ``corners`` (``quads(geoms)``, worth having for a layer of
-    quadrilaterals such as plots) the strictly convex ones are proved valid in numpy and GEOS
-    checks only the rest."""
-    if corners is None:
-        return _threaded(shapely.is_valid, geoms)
-    proven = convex(corners[1])
-    if proven.all():
-        return proven
-    valid = proven.copy()
-    valid[~proven] = _threaded(shapely.is_valid, geoms[~proven])
-    return valid
-
-
-def finite_geometries(geoms: np.ndarray) -> np.ndarray:
-    """Which geometries have finite coordinates and a finite measured area.
-
-    Every comparison with NaN is false, so a plot whose area is NaN (vertices at 1e308 m
-    overflow the measurement) would pass the area, inside-park and overlap rules. The area
-    (one cheap pass) is finite only for finite coordinates; points and lines measure 0
-    whatever their coordinates, so theirs are looked at too. Missing geometries count as
-    finite (another rule reports them).
-    """
-    with np.errstate(invalid="ignore", over="ignore"):
-        area = _threaded(shapely.area, geoms)
-    finite = np.isfinite(area) | shapely.is_missing(geoms)
-    flat = np.flatnonzero(finite & (area == 0))
-    if len(flat):
-        with np.errstate(invalid="ignore"):
-            finite[flat] = np.isfinite(shapely.bounds(geoms[flat])).all(axis=1) | \
-                shapely.is_empty(geoms[flat])
-    return finite
 
 
 def _rows(
@@ -130,3 +78,18 @@ def feature_ids(frame: pd.DataFrame, schema: LayerSchema) -> pd.Series:
             keys[missing] = [f"fid {i}" for i in frame.index[missing]]
         return keys
     return pd.Series([f"fid {i}" for i in frame.index], index=frame.index, dtype="string")
+
+
+class _LazyIds:
+    """:func:`feature_ids`, worked out only when a problem needs naming (rarely)."""
+
+    def __init__(self, frame: pd.DataFrame, schema: LayerSchema) -> None:
+        self.frame, self.schema = frame, schema
+        self._ids: pd.Series | None = None
+
+    def __getitem__(self, mask: np.ndarray) -> pd.Series | list[str]:
+        if not mask.any():
+            return []
+        if self._ids is None:
+            self._ids = feature_ids(self.frame, self.schema)
+        return self._ids[mask]

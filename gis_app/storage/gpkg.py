@@ -17,14 +17,12 @@ between. The check and the write happen under the writers' lock, so no write can
 from __future__ import annotations
 
 import contextlib
-import gc
 import glob
 import os
 import shutil
 import sqlite3
 import uuid
 from collections.abc import Callable, Iterator, Mapping
-from concurrent.futures import Executor, ThreadPoolExecutor
 from pathlib import Path
 
 import geopandas as gpd
@@ -44,7 +42,8 @@ from ..model.schema import (
     history_refusal,
 )
 from ..registry import file_province
-from ..rules.validate import PlanCheck, ValidationReport, check_plan, make_report
+from ..rules.engine import read_and_check, read_layers
+from ..rules.validate import ValidationReport, check_plan, make_report
 from ..settings import Province
 
 #: GeoPackage version of new files. GDAL >= 3.11 writes 1.4 files whose R-tree triggers
@@ -154,36 +153,14 @@ def read_layers_raw(path: str | Path) -> tuple[dict[str, pd.DataFrame], str | No
     """Every planning layer present in the file, unvalidated, and the province's CRS."""
     path = Path(path)
     names, crs = _planning_layers(path)
-    with ThreadPoolExecutor(1) as pool:
-        return _read_each(path, names, pool, lambda name, frame: None), crs
-
-
-@contextlib.contextmanager
-def _no_gc_pauses() -> Iterator[None]:
-    """Hold Python's cyclic garbage collector while a file is read and checked.
-
-    Shapely geometries are tracked by the collector, so the 250,000 plots a national file
-    holds set off hundreds of collections, a few of them full ones that walk every object
-    and stop every thread: 0.1 to 0.15 s of a 1 s read and check, for objects that cannot
-    form cycles. Reference counting still frees everything as usual meanwhile; the
-    collector resumes (if it was on) when the block ends, also after an error.
-    """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+    return read_layers(names, lambda name: _read_listed(path, name)), crs
 
 
 def _read_checked(path: Path) -> tuple[dict[str, pd.DataFrame], ValidationReport]:
-    """The planning layers and their validation report, checked while they are read."""
+    """The planning layers and their validation report, checked while they are read (each
+    read opens the file with its own GDAL dataset handle, as concurrent reads must)."""
     names, crs = _planning_layers(path)
-    with _no_gc_pauses(), ThreadPoolExecutor(2) as pool:
-        check = PlanCheck(str(path), crs, pool)
-        layers = _read_each(path, names, pool, check.add)
-        return layers, check.report()
+    return read_and_check(names, lambda name: _read_listed(path, name), str(path), crs)
 
 
 def _planning_layers(path: Path) -> tuple[list[str], str | None]:
@@ -192,31 +169,6 @@ def _planning_layers(path: Path) -> tuple[list[str], str | None]:
     present = list_layers(path)
     province = file_province(read_dataset_info(path, present=present))
     return [name for name in SCHEMAS if name in present], (province.crs if province else None)
-
-
-def _read_each(path: Path, names: list[str], pool: Executor,
-               arrived: Callable[[str, pd.DataFrame], None]) -> dict[str, pd.DataFrame]:
-    """Read the layers ``names``, calling ``arrived(name, frame)`` as each one is read.
-
-    The plots (most of the file) are read on ``pool`` while this thread reads the rest, so
-    whatever ``arrived`` starts on the others (their checks) overlaps the plots' reading: GDAL's
-    Arrow stream, GEOS and numpy run without the GIL. Each read opens the file with its own
-    GDAL dataset handle, as concurrent reads must.
-    """
-    plots = pool.submit(_read_listed, path, "plots") if "plots" in names else None
-    layers: dict[str, pd.DataFrame] = {}
-    for name in names:
-        if name != "plots":
-            layers[name] = _read_listed(path, name)
-            arrived(name, layers[name])
-        if plots is not None and plots.done() and "plots" not in layers:
-            # Handed on as soon as they are in, so that their checks start early.
-            layers["plots"] = plots.result()
-            arrived("plots", layers["plots"])
-    if plots is not None and "plots" not in layers:
-        layers["plots"] = plots.result()
-        arrived("plots", layers["plots"])
-    return {name: layers[name] for name in names}  # the schema's order
 
 
 def validate_file(path: str | Path) -> ValidationReport:

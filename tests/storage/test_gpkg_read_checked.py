@@ -9,7 +9,8 @@ import gc
 import pytest
 
 from gis_app.errors import LayerError, ValidationError
-from gis_app.storage import gpkg, read_plan, validate_file
+from gis_app.rules.engine import no_gc_pauses
+from gis_app.storage import read_plan, validate_file
 from gis_app.storage.gpkg import write_layers
 
 
@@ -40,7 +41,7 @@ def test_a_file_with_problems_and_the_collector_is_as_before(
 
 
 def test_the_collector_resumes_after_an_error_inside(collector):
-    with pytest.raises(LayerError, match="boom"), gpkg._no_gc_pauses():
+    with pytest.raises(LayerError, match="boom"), no_gc_pauses():
         assert not gc.isenabled()
         raise LayerError("boom")
     assert gc.isenabled() is collector
