@@ -115,6 +115,18 @@ def test_each_catalogue_is_read_once_and_only_when_its_language_is_used() -> Non
     assert out == ["0", "1", "1"]
 
 
+def test_the_notices_written_into_files_are_the_catalogues() -> None:
+    """The sample generator writes the illustrative notice (both languages) and the credits
+    into each file's dataset_info from :mod:`gis_app.settings`; the pages and sheets show the
+    catalogue's. The two must be one text, or a file would say what no page says."""
+    from gis_app import settings
+
+    assert settings.ILLUSTRATIVE_NOTICE_VI == i18n.t("notice.illustrative", "vi")
+    assert settings.ILLUSTRATIVE_NOTICE_EN == i18n.t("notice.illustrative", "en")
+    assert settings.REFERENCE_ATTRIBUTION == i18n.t("notice.attribution", "en")
+    assert not hasattr(settings, "REFERENCE_ATTRIBUTION_VI")  # only in the catalogue now
+
+
 def test_the_po_files_ship_in_the_wheel() -> None:
     pyproject = (ROOT.parent / "pyproject.toml").read_text(encoding="utf-8")
     data = re.search(r"\[tool\.setuptools\.package-data\]\s*gis_app = \[([^\]]*)\]", pyproject)
