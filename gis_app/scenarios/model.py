@@ -79,12 +79,13 @@ class Edit:
     """Base of every edit: the one protocol evaluation uses.
 
     A subclass sets ``operation`` (its label is the catalogue's ``edit.op_<operation>``),
-    declares each of its fields as a parameter (``field(metadata=param(...))``, see :mod:`.params`: what the scenarios
-    page builds the edit's form from) and implements :meth:`check`, :meth:`change` and
-    :meth:`touched` against a :class:`~gis_app.scenarios._working.WorkingPlan`, so that a
-    scenario's edits change one working copy in place instead of copying the national plan
-    once per edit. :meth:`validate` and :meth:`apply` run the same methods on a plan, for
-    one edit at a time (notebooks, tests); they are not meant to be overridden.
+    declares each of its fields as a parameter (``field(metadata=param(...))``, see
+    :mod:`.params`: what the scenarios page builds the edit's form from) and implements
+    :meth:`check`, :meth:`change` and :meth:`touched` against a
+    :class:`~gis_app.scenarios._working.WorkingPlan`, so that a scenario's edits change one
+    working copy in place instead of copying the national plan once per edit.
+    :meth:`validate` and :meth:`apply` run the same methods on a plan, for one edit at a time
+    (notebooks, tests); they are not meant to be overridden.
     """
 
     id: str
