@@ -17,7 +17,7 @@ import pandas as pd
 
 from . import formatting
 from .analytics.efficiency import EfficiencyThresholds
-from .analytics.screening import Criterion, ScreeningCriteria
+from .analytics.screening import Criterion, ScreeningCriteria, criterion_label
 from .formatting import number
 from .i18n import label, ngettext, t
 
@@ -88,9 +88,9 @@ def screening_thresholds(criteria: ScreeningCriteria | None = None,
     """The criteria in force: what each measures, its weight and its two thresholds."""
     criteria = criteria or ScreeningCriteria()
     rows = []
-    for c in criteria.criteria.values():
+    for name, c in criteria.criteria.items():
         full, zero = _bounds(c, lang)
-        rows.append({"criterion": c.label_vi if lang == "vi" else c.label_en,
+        rows.append({"criterion": criterion_label(name, lang),
                      "input": label(c.column, lang), "weight": float(c.weight),
                      "full_points_at": full, "zero_points_at": zero})
     return pd.DataFrame(rows)
@@ -106,7 +106,7 @@ def screening_explanation(scored: pd.Series, criteria: ScreeningCriteria | None 
         value = scored.get(c.column)
         points = float(scored[f"{name}_points"])
         full, zero = _bounds(c, lang)
-        rows.append({"criterion": c.label_vi if lang == "vi" else c.label_en,
+        rows.append({"criterion": criterion_label(name, lang),
                      "value": measure(c.column, value, lang),
                      "full_points_at": full, "zero_points_at": zero,
                      "points": round(points, 1), "weight": float(c.weight),
@@ -136,7 +136,7 @@ def screening_report(scored: pd.DataFrame, parks: pd.DataFrame, lang: str = "vi"
     for _, row in scored.iterrows():
         ok, gaps = [], []
         for name, c in criteria.criteria.items():
-            title = c.label_vi if lang == "vi" else c.label_en
+            title = criterion_label(name, lang)
             value, points = row.get(c.column), float(row[f"{name}_points"])
             if _verdict(points, c.weight, value) == "met":
                 ok.append(title)

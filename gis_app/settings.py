@@ -30,7 +30,10 @@ AREA_TOLERANCE_M2 = 1.0
 #: Exchange rate used to express VND-published figures in USD (an assumption, stated in reports).
 VND_PER_USD = 24_000.0
 
-#: The notice shown wherever the shipped sample data appears.
+#: The notice shown wherever the shipped sample data appears. The pages, sheets and fact sheets
+#: show the catalogue's ``notice.illustrative``; these two are the texts the sample generator
+#: writes into each file's ``dataset_info`` (both languages at once, at build time), kept equal
+#: to the catalogue's by tests/test_catalogue.py.
 ILLUSTRATIVE_NOTICE_VI = (
     "Dữ liệu minh họa: tên KCN và số liệu tổng hợp đã công bố là thật; ranh giới KCN, phân khu, "
     "lô đất và doanh nghiệp do phần mềm sinh ra."
@@ -63,14 +66,11 @@ ADMIN_BOUNDARY_SOURCE = (
 ROADS_RAIL_SOURCE = ("CTU-SematX/LegoCity opendata/giaothong (commit a1aabc7)", "CC BY-SA 4.0",
                      "CTU-SematX/LegoCity (CC BY-SA 4.0)")
 
+#: The credits as the sample's ``dataset_info`` and the sheets state them (English). The
+#: viewer's footer shows the catalogue's ``notice.attribution`` in the reader's language; its
+#: English text is kept equal to this one by tests/test_catalogue.py.
 REFERENCE_ATTRIBUTION = (
     "Administrative boundaries: sapnhap.bando.com.vn via thanglequoc/vietnamese-provinces-database "
     "(MIT); roads: CTU-SematX/LegoCity (CC BY-SA 4.0); rivers: Natural Earth; KCN locations "
     "partly © OpenStreetMap contributors (ODbL)."
-)
-#: The same credits in Vietnamese (the viewer's footer speaks the reader's language only).
-REFERENCE_ATTRIBUTION_VI = (
-    "Ranh giới hành chính: sapnhap.bando.com.vn qua thanglequoc/vietnamese-provinces-database "
-    "(MIT); đường giao thông: CTU-SematX/LegoCity (CC BY-SA 4.0); sông ngòi: Natural Earth; "
-    "vị trí KCN một phần © những người đóng góp OpenStreetMap (ODbL)."
 )

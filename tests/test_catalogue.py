@@ -5,8 +5,11 @@ Three source checks read ``gis_app`` with :mod:`ast` (no import, no Streamlit ru
 - every literal key given to ``t()``/``ngettext()`` (or a page's ``s.t``/``s.nt``) is in the
   catalogue, and every key built from a literal prefix (``f"scenario.kind_{k}"``) matches one;
 - no module outside :mod:`gis_app.i18n` keeps its own translation table: a dict keyed by
-  ``"vi"``/``"en"``, a dict of (Vietnamese, English) pairs, or a ``"…" if lang == "vi" else
-  "…"`` choice between two texts;
+  ``"vi"``/``"en"``, a dict of (Vietnamese, English) pairs, a ``"…" if lang == "vi" else
+  "…"`` choice between two texts, a choice between two names or attributes named for the two
+  languages (``c.label_vi if lang == "vi" else c.label_en``, ``NOTICE_VI if vi else
+  NOTICE_EN``), a class attribute holding one language's text (``label_vi = "…"``) and a
+  table named for one language (``_ORIENTATION_VI = {...}``);
 - no Streamlit widget or text call in ``gis_app/viewer`` is given a bare literal with words
   as its text, ``label=`` or ``help=``.
 
@@ -115,6 +118,29 @@ def test_each_catalogue_is_read_once_and_only_when_its_language_is_used() -> Non
     assert out == ["0", "1", "1"]
 
 
+def test_the_notices_written_into_files_are_the_catalogues() -> None:
+    """The sample generator writes the illustrative notice (both languages) and the credits
+    into each file's dataset_info from :mod:`gis_app.settings`; the pages and sheets show the
+    catalogue's. The two must be one text, or a file would say what no page says."""
+    from gis_app import settings
+
+    assert settings.ILLUSTRATIVE_NOTICE_VI == i18n.t("notice.illustrative", "vi")
+    assert settings.ILLUSTRATIVE_NOTICE_EN == i18n.t("notice.illustrative", "en")
+    assert settings.REFERENCE_ATTRIBUTION == i18n.t("notice.attribution", "en")
+    assert not hasattr(settings, "REFERENCE_ATTRIBUTION_VI")  # only in the catalogue now
+
+
+def test_the_menu_titles_come_from_the_catalogue() -> None:
+    from gis_app.viewer.views import NAVIGATION
+
+    assert [p.title("vi") for p in NAVIGATION] == [
+        "Tổng quan tỉnh", "Khu công nghiệp", "Đất trống cho nhà đầu tư",
+        "Việc cần xử lý, sàng lọc", "Kịch bản quy hoạch", "Bản đồ in", "Dữ liệu"]
+    assert [p.title("en") for p in NAVIGATION] == [
+        "Province overview", "Park", "Vacant land (investors)", "Officer desk",
+        "Planning scenarios", "Map sheets", "Data"]
+
+
 def test_the_po_files_ship_in_the_wheel() -> None:
     pyproject = (ROOT.parent / "pyproject.toml").read_text(encoding="utf-8")
     data = re.search(r"\[tool\.setuptools\.package-data\]\s*gis_app = \[([^\]]*)\]", pyproject)
@@ -210,10 +236,63 @@ def _lang_test(node: ast.expr) -> bool:
     return any(_is_text(s) and s.value in ("vi", "en") for s in sides)  # type: ignore[union-attr]
 
 
+_ONE_LANGUAGE = re.compile(r"(?i)(?P<stem>.+?)_(?P<lang>vi|en)")
+
+
+def _marked(name: str) -> tuple[str, str | None]:
+    """(stem, language) of a name marked for one language: ``label_vi`` -> (label, vi);
+    ``REFERENCE_ATTRIBUTION`` -> (reference_attribution, None)."""
+    found = _ONE_LANGUAGE.fullmatch(name)
+    return (found["stem"].lower(), found["lang"].lower()) if found else (name.lower(), None)
+
+
+def _referenced(node: ast.expr) -> str | None:
+    if isinstance(node, ast.Name):
+        return node.id
+    return node.attr if isinstance(node, ast.Attribute) else None
+
+
+def _language_pair(a: ast.expr, b: ast.expr) -> bool:
+    """Two names (or attributes) of one text in two languages: ``x.label_vi``/``x.label_en``,
+    ``NOTICE_VI``/``NOTICE``. A thing's own names (``name_vi``/``name_en`` of a park or a
+    province) are data, not translations, and pass."""
+    names = _referenced(a), _referenced(b)
+    if names[0] is None or names[1] is None:
+        return False
+    (stem_a, lang_a), (stem_b, lang_b) = _marked(names[0]), _marked(names[1])
+    return stem_a == stem_b and lang_a != lang_b and not stem_a.endswith("name")
+
+
+def _one_language_text(node: ast.stmt) -> str | None:
+    """The name of a class attribute holding one language's text (``label_vi = "…"``, or a
+    ``label_en: ClassVar[str]`` declaration), else None."""
+    if isinstance(node, ast.Assign):
+        targets, value = node.targets, node.value
+    elif isinstance(node, ast.AnnAssign):
+        targets, value = [node.target], node.value
+    else:
+        return None
+    for target in targets:
+        if not isinstance(target, ast.Name) or _marked(target.id)[1] is None:
+            continue
+        if _marked(target.id)[0] == "label" or (value is not None and _has_words(value)):
+            return target.id
+    return None
+
+
 def table_problems(source: str, where: str = "") -> list[str]:
     """Translation tables and two-text choices by language in ``source``."""
     problems = []
-    for node in ast.walk(ast.parse(source)):
+    tree = ast.parse(source)
+    for node in tree.body:
+        if (isinstance(node, ast.Assign) and isinstance(node.value, ast.Dict)
+                and any(isinstance(t, ast.Name) and _marked(t.id)[1] for t in node.targets)
+                and any(v is not None and _has_words(v) for v in node.value.values)):
+            problems.append(f"{where}:{node.lineno}: a table of one language's texts")
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ClassDef):
+            problems += [f"{where}:{stmt.lineno}: class attribute {name} holds one language's "
+                         "text" for stmt in node.body if (name := _one_language_text(stmt))]
         if isinstance(node, ast.Dict):
             keys = {k.value for k in node.keys if _is_text(k)}  # type: ignore[union-attr]
             pairs = [v for v in node.values if isinstance(v, ast.Tuple) and len(v.elts) >= 2
@@ -227,6 +306,9 @@ def table_problems(source: str, where: str = "") -> list[str]:
         elif isinstance(node, ast.IfExp) and _lang_test(node.test):
             if _has_words(node.body) and _has_words(node.orelse):
                 problems.append(f"{where}:{node.lineno}: two texts chosen by language")
+            elif _language_pair(node.body, node.orelse):
+                problems.append(f"{where}:{node.lineno}: two texts chosen by language by name "
+                                f"({_referenced(node.body)} / {_referenced(node.orelse)})")
         elif isinstance(node, ast.If) and _lang_test(node.test) and any(
                 _is_text(n) and _VIETNAMESE.search(n.value)  # type: ignore[attr-defined]
                 for stmt in node.body for n in ast.walk(stmt)):
@@ -258,6 +340,28 @@ def test_the_table_checker_catches_tables_and_choices() -> None:
         ":1: a table keyed by 'vi'/'en'", ":2: a table of (Vietnamese, English) pairs",
         ":3: two texts chosen by language", ":5: a table keyed by 'vi'/'en'",
         ":6: two texts chosen by language", ":7: Vietnamese text written under 'if lang == ...'"]
+
+
+def test_the_table_checker_catches_texts_named_for_one_language() -> None:
+    bad = ('class Op:\n    label_vi = "Tách lô"\n    label_en = "Split a plot"\n'
+           '    title_en: str = "Merge plots"\n    name_vi = "name_vi"\n'
+           '    label_en: ClassVar[str] = ""\n'
+           'a = op.label_vi if lang == "vi" else op.label_en\n'
+           'b = NOTICE_VI if vi else NOTICE_EN\n'
+           'c = ATTRIBUTION_VI if s.lang == "vi" else ATTRIBUTION\n'
+           'd = park.name_vi if lang == "vi" else park.name_en\n'
+           'e = x.label_vi if lang == "vi" else y.title_en\n'
+           '_ORIENTATION_VI = {"landscape": "ngang", "portrait": "dọc"}\n'
+           'COLUMNS_EN = {"a": "name_en"}\n')
+    assert table_problems(bad) == [
+        ":2: class attribute label_vi holds one language's text",
+        ":3: class attribute label_en holds one language's text",
+        ":4: class attribute title_en holds one language's text",
+        ":6: class attribute label_en holds one language's text",
+        ":7: two texts chosen by language by name (label_vi / label_en)",
+        ":8: two texts chosen by language by name (NOTICE_VI / NOTICE_EN)",
+        ":9: two texts chosen by language by name (ATTRIBUTION_VI / ATTRIBUTION)",
+        ":12: a table of one language's texts"]
 
 
 #: Streamlit calls whose text a reader sees: first argument, ``label=`` and ``help=``.

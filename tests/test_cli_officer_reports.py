@@ -13,7 +13,12 @@ import pandas as pd
 import pytest
 
 from gis_app import officer_reports as reports
-from gis_app.analytics import ScreeningCriteria, province_indicators, tenant_screening
+from gis_app.analytics import (
+    ScreeningCriteria,
+    criterion_label,
+    province_indicators,
+    tenant_screening,
+)
 from gis_app.cli import main
 from gis_app.storage.source import read_plan
 from gis_app.testing.hostile import FORMULA, write_hostile_province
@@ -37,8 +42,7 @@ def test_screening_explained_criterion_by_criterion(ninh_binh: Path) -> None:
     for lang in ("vi", "en"):
         report = reports.screening_report(scored, plan.parks, lang)
         for project, row in report.iterrows():
-            titles = [c.label_vi if lang == "vi" else c.label_en
-                      for c in criteria.criteria.values()]
+            titles = [criterion_label(name, lang) for name in criteria.criteria]
             met = [t for t in titles if t in row["criteria_met"].split(", ")]
             short = [t for t in titles if row["criteria_short"].startswith(t + ":")
                      or f"; {t}:" in row["criteria_short"]]

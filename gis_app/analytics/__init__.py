@@ -20,7 +20,13 @@ from .efficiency import (
 from .indicators import park_indicators, project_counts, province_indicators
 from .land_use import LandUseMinimums, Minimum, land_use_structure, minimums_table
 from .reclamation import REASONS, ReclamationRules, reclamation_candidates
-from .screening import Criterion, ScreeningCriteria, screening_score, tenant_screening
+from .screening import (
+    Criterion,
+    ScreeningCriteria,
+    criterion_label,
+    screening_score,
+    tenant_screening,
+)
 from .timeline import occupancy_over_time
 from .wastewater import WastewaterThresholds, wastewater_coverage, wastewater_status
 from .zonal import zonal_mean
@@ -35,6 +41,7 @@ __all__ = [
     "ReclamationRules",
     "ScreeningCriteria",
     "WastewaterThresholds",
+    "criterion_label",
     "efficiency_ranking",
     "group_efficiency",
     "land_use_structure",

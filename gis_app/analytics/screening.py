@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from .. import i18n
 from ..model.plan import Plan
 from .efficiency import tenant_metrics
 
@@ -40,6 +41,7 @@ POLLUTING_SECTORS: frozenset[str] = frozenset({
 class Criterion:
     """One criterion: the input column, its weight and the poor/good reference values.
 
+    Its name for readers is the catalogue's ``criterion.<key>`` (see :func:`criterion_label`).
     Points are ``weight`` at ``good`` or beyond, 0 at ``poor`` or beyond, linear between;
     ``good < poor`` means less is better (labour, land). A missing input scores 0 points
     and is listed in the ``missing_inputs`` column.
@@ -49,8 +51,6 @@ class Criterion:
     weight: float
     poor: float
     good: float
-    label_vi: str
-    label_en: str
 
     def points(self, values: pd.Series) -> pd.Series:
         x = values.astype("float64")
@@ -64,21 +64,22 @@ def _default_criteria() -> dict[str, Criterion]:
     # ~9 M USD/ha registered (2018) and the 1-2 M USD/ha of early projects (facts.md); the
     # labour and land references are round figures for an electronics vs. a garment plant.
     return {
-        "labour": Criterion("employees_per_ha", 15, poor=400.0, good=50.0,
-                            label_vi="Ít lao động", label_en="Little labour"),
-        "land": Criterion("area_ha_per_musd", 15, poor=1.0, good=0.05,
-                          label_vi="Ít đất", label_en="Little land"),
+        "labour": Criterion("employees_per_ha", 15, poor=400.0, good=50.0),
+        "land": Criterion("area_ha_per_musd", 15, poor=1.0, good=0.05),
         "capital": Criterion("registered_capital_usd_per_ha", 20, poor=1_000_000.0,
-                             good=10_000_000.0, label_vi="Suất đầu tư cao",
-                             label_en="High capital per ha"),
-        "efficiency": Criterion("revenue_usd_per_ha", 20, poor=1_000_000.0, good=20_000_000.0,
-                                label_vi="Hiệu quả kinh tế cao",
-                                label_en="High economic efficiency"),
-        "technology": Criterion("high_tech", 15, poor=0.0, good=1.0,
-                                label_vi="Công nghệ cao", label_en="High technology"),
-        "pollution": Criterion("non_polluting", 15, poor=0.0, good=1.0,
-                               label_vi="Không gây ô nhiễm", label_en="No pollution"),
+                             good=10_000_000.0),
+        "efficiency": Criterion("revenue_usd_per_ha", 20, poor=1_000_000.0, good=20_000_000.0),
+        "technology": Criterion("high_tech", 15, poor=0.0, good=1.0),
+        "pollution": Criterion("non_polluting", 15, poor=0.0, good=1.0),
     }
+
+
+def criterion_label(name: str, lang: str) -> str:
+    """The criterion ``name`` (a key of :attr:`ScreeningCriteria.criteria`) for readers, from
+    the catalogue (``criterion.<name>``); a board's own criterion the catalogue does not know
+    is shown by its key."""
+    key = f"criterion.{name}"
+    return i18n.t(key, lang) if i18n.has(key) else name
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ..errors import ExportError
 from ..i18n import label, ngettext, t
-from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
+from ..settings import REFERENCE_ATTRIBUTION
 from .data import CONTEXT_NAMES, SheetData
 from .draw import LegendEntry, fill
 from .furniture import crs_note, title_block
@@ -112,8 +112,7 @@ def cover_figure(data: SheetData, layout: SheetLayout, n_sheets: int, when: date
             (REFERENCE_ATTRIBUTION, pt * 0.55, "normal"),
         ]
         if data.illustrative:
-            notice = ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN
-            lines.append((notice, pt * 0.6, "bold"))
+            lines.append((t("notice.illustrative", lang), pt * 0.6, "bold"))
         write_lines(ax, lines, x=box.w / 2, top=box.h - 8, ha="center", width_mm=box.w - 16)
         page_number(fig, layout, f"{t('sheet.page', lang)} 1")
     return fig

@@ -15,7 +15,7 @@ from matplotlib.patches import Rectangle
 
 from ..i18n import t
 from ..model.crs import transformer
-from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
+from ..settings import REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, markers, stroke
 from .layout import Box, SheetLayout, format_int, format_scale
@@ -58,8 +58,7 @@ def sources_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     lines += [(e, pt, "normal") for e in extra]
     lines.append((REFERENCE_ATTRIBUTION, pt, "normal"))
     if data.illustrative:
-        notice = ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN
-        lines.append((notice, pt, "bold"))
+        lines.append((t("notice.illustrative", lang), pt, "bold"))
     lines = fit_lines(lines, box.w - 3, box.h - 1.5)
     write_lines(ax, lines, x=1.5, top=box.h - 0.5, width_mm=box.w - 3)
 

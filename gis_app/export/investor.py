@@ -34,7 +34,7 @@ from .. import formatting
 from ..errors import ExportError
 from ..i18n import label, t
 from ..search import DESTINATIONS
-from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI, REFERENCE_ATTRIBUTION
+from ..settings import REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, stroke
 from .layout import Box, Lang, SheetLayout, format_scale, is_lang
@@ -261,7 +261,7 @@ def _draw_footer(ax: Axes, data: SheetData, lang: str, k: int, n: int) -> None:
     notes = [f"{t('sheet.sources', lang)}: {data.source}" if data.source else "",
              REFERENCE_ATTRIBUTION]
     if data.illustrative:
-        notes.append(ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN)
+        notes.append(t("notice.illustrative", lang))
     lines = [p for note in notes if note for p in wrap(note, _INNER_W - 30, PT_SMALL)]
     for piece in lines[:4]:
         y -= line_mm(PT_SMALL)

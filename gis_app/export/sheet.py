@@ -111,10 +111,6 @@ class ScaleFitError(ExportError):
     """A stated scale at which the features do not fit the map frame of the chosen paper."""
 
 
-#: Orientation names in Vietnamese, for the bilingual fit message.
-_ORIENTATION_VI = {"landscape": "ngang", "portrait": "dọc"}
-
-
 def _fits(frame: Box, width: float, height: float, denominator: int) -> bool:
     return width <= frame.w * denominator / 1000.0 and height <= frame.h * denominator / 1000.0
 
@@ -139,6 +135,29 @@ def _papers_that_fit(layout: SheetLayout, width: float, height: float, denominat
             if _fits(frame, width, height, denominator):
                 found.append((paper, orientation))
     return found
+
+
+def _fit_refused(layout: SheetLayout, denominator: int, scales: list[int],
+                 papers: list[tuple[Paper, Orientation]], shown: tuple[float, float],
+                 span: tuple[float, float]) -> str:
+    """The refusal of a stated scale, English then Vietnamese (an error has no reader's
+    language), with what would make it fit: a smaller scale, or a paper that holds it."""
+
+    def one(lang: str) -> str:
+        hints = []
+        if scales:
+            hints.append(t("sheet.fit_smaller_scale", lang, scale=f"{scales[0]:,}"))
+        if papers:
+            paper, orientation = papers[0]
+            hints.append(t("sheet.fit_paper", lang, paper=paper,
+                           orientation=t(f"sheet.orientation_{orientation}", lang)))
+        if not scales and not papers:
+            hints.append(t("sheet.fit_none", lang))
+        return t("sheet.fit_refused", lang, scale=f"{denominator:,}", paper=layout.paper,
+                 shown_w=f"{shown[0]:,.0f}", shown_h=f"{shown[1]:,.0f}",
+                 width=f"{span[0]:,.0f}", height=f"{span[1]:,.0f}", hints=", ".join(hints))
+
+    return f"{one('en')} / {one('vi')}"
 
 
 def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box, *,
@@ -167,23 +186,8 @@ def fit_scale(layout: SheetLayout, geoms: np.ndarray, frame: Box, *,
                   and _fits(frame, width, height, d)]
         papers = (_papers_that_fit(layout, width, height, denominator, frame_for)
                   if frame_for is not None else [])
-        hint_en, hint_vi = [], []
-        if scales:
-            hint_en.append(f"choose 1:{scales[0]:,} or a smaller scale")
-            hint_vi.append(f"chọn tỷ lệ 1:{scales[0]:,} hoặc nhỏ hơn")
-        if papers:
-            paper, orientation = papers[0]
-            hint_en.append(f"use {paper} {orientation} paper")
-            hint_vi.append(f"dùng khổ giấy {paper} {_ORIENTATION_VI[orientation]}")
-        if not scales and not papers:
-            hint_en.append("no standard scale fits it on this paper")
-            hint_vi.append("không tỷ lệ tiêu chuẩn nào vừa khổ giấy này")
-        raise ScaleFitError(
-            f"at 1:{denominator:,} the {layout.paper} map frame shows "
-            f"{shown_w:,.0f} m x {shown_h:,.0f} m of ground, but the features to map span "
-            f"{width:,.0f} m x {height:,.0f} m: {', '.join(hint_en)}, or let the scale fit / "
-            f"ở tỷ lệ 1:{denominator:,} khung bản đồ không chứa hết đối tượng; "
-            f"{', '.join(hint_vi)} hoặc để tự chọn tỷ lệ")
+        raise ScaleFitError(_fit_refused(layout, denominator, scales, papers,
+                                         (shown_w, shown_h), (width, height)))
     return denominator, window
 
 

@@ -164,5 +164,5 @@ def describe(edit: Edit, lang: str, plan: Plan) -> str:
     """
     writer = _WRITERS.get(type(edit))
     if writer is None:
-        return f"{edit.label_vi if lang == 'vi' else edit.label_en}: {edit.describe()}"
+        return f"{edit.label(lang)}: {edit.describe()}"
     return writer(edit, plan, lang)

@@ -74,8 +74,6 @@ class RezonePlots(Edit):
     plot_codes: tuple[str, ...] = param(PLOTS, "plots")
     land_use: str = param(CHOICE, "land_use", options=ZONE_LAND_USES)
     operation = "rezone_plots"
-    label_vi = "Điều chỉnh chức năng lô đất"
-    label_en = "Re-zone plots"
 
     def check(self, work: WorkingPlan) -> None:
         if self.land_use not in ZONE_LAND_USES:
@@ -105,8 +103,6 @@ class RezoneZones(Edit):
     zone_ids: tuple[str, ...] = param(ZONES, "zones")
     land_use: str = param(CHOICE, "land_use", options=ZONE_LAND_USES)
     operation = "rezone_zones"
-    label_vi = "Điều chỉnh chức năng phân khu"
-    label_en = "Re-zone zones"
 
     def _plots_inside(self, work: WorkingPlan, zones: pd.DataFrame) -> pd.DataFrame:
         """Plots whose interior point lies in one of ``zones``, in layer order."""
@@ -153,8 +149,6 @@ class ReclaimProjects(Edit):
     project_ids: tuple[str, ...] = param(PROJECTS, "projects",
                                          where=("project_status", RECLAIMABLE_STATUSES))
     operation = "reclaim_projects"
-    label_vi = "Thu hồi đất dự án chậm tiến độ"
-    label_en = "Reclaim land of slow projects"
 
     def check(self, work: WorkingPlan) -> None:
         chosen = F.require_codes(self, work.tenants, "project_id", self.project_ids, "tenants")
@@ -202,8 +196,6 @@ class LeasePlots(Edit):
     lease_start: str | None = param(DATE, "lease_start", default=None)  #: ISO date
     lease_end: str | None = param(DATE, "lease_end", default=None)
     operation = "lease_plots"
-    label_vi = "Cho thuê lô đất trống"
-    label_en = "Lease vacant plots"
 
     def check(self, work: WorkingPlan) -> None:
         chosen = F.require_codes(self, work.plots, "plot_code", self.plot_codes, "plots")

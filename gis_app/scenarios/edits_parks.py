@@ -82,8 +82,6 @@ class ChangeBoundary(Edit):
                                             suggested=Subdivision())
     release_outside: bool = param(FLAG, "release", default=False)
     operation = "change_boundary"
-    label_vi = "Điều chỉnh ranh giới KCN"
-    label_en = "Change a park's boundary"
 
     def new_outline(self, plan: Plan | WorkingPlan) -> BaseGeometry:
         old = F.park_row(self, as_working(plan), self.park_code).geometry
@@ -179,8 +177,6 @@ class AddPark(Edit):
     subdivision: Subdivision | None = param(SUBDIVISION, "subdivide", default=None,
                                             suggested=Subdivision())
     operation = "add_park"
-    label_vi = "Bổ sung KCN mới"
-    label_en = "Add a new park"
 
     def check(self, work: WorkingPlan) -> None:
         F.require_new(self, work.parks, "park_code", [self.park_code], "parks")
@@ -233,8 +229,6 @@ class ChangeParkStatus(Edit):
     established_year: int | None = param(NUMBER, "established_year", unit="year", whole=True,
                                          minimum=1900, default=None)
     operation = "change_park_status"
-    label_vi = "Thay đổi trạng thái KCN"
-    label_en = "Change a park's status"
 
     def check(self, work: WorkingPlan) -> None:
         F.park_row(self, work, self.park_code)
@@ -270,8 +264,6 @@ class SubdividePark(Edit):
     park_code: str = param(PARK, "park")
     subdivision: Subdivision = param(SUBDIVISION, "subdivide", default=Subdivision())
     operation = "subdivide_park"
-    label_vi = "Chia lô KCN theo đường nội bộ"
-    label_en = "Subdivide a park into plots"
 
     def free_land(self, plan: Plan | WorkingPlan) -> BaseGeometry:
         work = as_working(plan)

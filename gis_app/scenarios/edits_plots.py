@@ -37,8 +37,6 @@ class SplitPlot(Edit):
     line: shapely.Geometry = param(GEOMETRY, "kind_LineString", geometry="LineString")
     new_codes: tuple[str, ...] = param(TEXT_LIST, "new_codes")
     operation = "split_plot"
-    label_vi = "Tách lô đất"
-    label_en = "Split a plot"
 
     def check(self, work: WorkingPlan) -> None:
         plot = F.require_codes(self, work.plots, "plot_code", [self.plot_code], "plots").iloc[0]
@@ -88,8 +86,6 @@ class MergePlots(Edit):
     plot_codes: tuple[str, ...] = param(PLOTS, "plots")
     new_code: str = param(TEXT, "new_code")
     operation = "merge_plots"
-    label_vi = "Hợp nhất lô đất"
-    label_en = "Merge plots"
 
     def check(self, work: WorkingPlan) -> None:
         chosen = F.require_codes(self, work.plots, "plot_code", self.plot_codes, "plots")

@@ -32,8 +32,6 @@ class AddWastewaterPlant(Edit):
                                               minimum=0.0, default=None)
     auto_monitoring: bool = param(FLAG, "monitoring", default=False)
     operation = "add_wastewater_plant"
-    label_vi = "Bổ sung trạm XLNT"
-    label_en = "Add a wastewater plant"
 
     def check(self, work: WorkingPlan) -> None:
         park = F.park_row(self, work, self.park_code)
@@ -79,8 +77,6 @@ class UpgradeWastewaterPlant(Edit):
                                suggested="operating")
     auto_monitoring: bool | None = param(FLAG, "monitoring", default=None, suggested=True)
     operation = "upgrade_wastewater_plant"
-    label_vi = "Nâng cấp trạm XLNT"
-    label_en = "Upgrade a wastewater plant"
 
     def check(self, work: WorkingPlan) -> None:
         plant = F.require_codes(self, work.wastewater_plants, "plant_id", [self.plant_id],

@@ -18,10 +18,10 @@ import geopandas as gpd
 import pandas as pd
 
 from ..errors import ExportError
+from ..i18n import t
 from ..model.plan import Plan
 from ..model.schema import DATASET_TABLE, STYLES_TABLE
 from ..rules.validate import check_plan
-from ..settings import ILLUSTRATIVE_NOTICE_EN, ILLUSTRATIVE_NOTICE_VI
 from ..spreadsheet import write_csv, write_excel
 from ..storage.gpkg import write_layers
 from ..storage.source import Source, is_database, list_layers, read_layer, read_plan, short_name
@@ -110,7 +110,7 @@ def edits_table(scenario: Scenario) -> pd.DataFrame:
         "seq": range(1, len(scenario.edits) + 1),
         "edit_id": [e.id for e in scenario.edits],
         "operation": [e.operation for e in scenario.edits],
-        "label": [f"{e.label_vi} / {e.label_en}" for e in scenario.edits],
+        "label": [f"{e.label('vi')} / {e.label('en')}" for e in scenario.edits],
         "description": [e.describe() for e in scenario.edits],
     }, columns=["scenario_id", "seq", "edit_id", "operation", "label", "description"])
 
@@ -213,7 +213,8 @@ def _dataset_info(province_file: Source, scenario: Scenario) -> pd.DataFrame:
         base = read_layer(province_file, DATASET_TABLE)[["key", "value"]].astype(str)
     else:
         base = pd.DataFrame({"key": ["notice_vi", "notice_en"],
-                             "value": [ILLUSTRATIVE_NOTICE_VI, ILLUSTRATIVE_NOTICE_EN]})
+                             "value": [t("notice.illustrative", "vi"),
+                                       t("notice.illustrative", "en")]})
     extra = pd.DataFrame({
         "key": ["scenario_id", "scenario_name", "scenario_author", "scenario_version",
                 "scenario_modified", "scenario_source"],

@@ -26,6 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import ScenarioError
+from ..i18n import t
 from ..model.plan import Plan
 from ._working import WorkingPlan, as_working
 from .params import Param, parameters
@@ -77,19 +78,18 @@ class Subdivision:
 class Edit:
     """Base of every edit: the one protocol evaluation uses.
 
-    A subclass sets ``operation`` and the two bilingual labels, declares each of its fields
-    as a parameter (``field(metadata=param(...))``, see :mod:`.params`: what the scenarios
-    page builds the edit's form from) and implements :meth:`check`, :meth:`change` and
-    :meth:`touched` against a :class:`~gis_app.scenarios._working.WorkingPlan`, so that a
-    scenario's edits change one working copy in place instead of copying the national plan
-    once per edit. :meth:`validate` and :meth:`apply` run the same methods on a plan, for
-    one edit at a time (notebooks, tests); they are not meant to be overridden.
+    A subclass sets ``operation`` (its label is the catalogue's ``edit.op_<operation>``),
+    declares each of its fields as a parameter (``field(metadata=param(...))``, see
+    :mod:`.params`: what the scenarios page builds the edit's form from) and implements
+    :meth:`check`, :meth:`change` and :meth:`touched` against a
+    :class:`~gis_app.scenarios._working.WorkingPlan`, so that a scenario's edits change one
+    working copy in place instead of copying the national plan once per edit.
+    :meth:`validate` and :meth:`apply` run the same methods on a plan, for one edit at a time
+    (notebooks, tests); they are not meant to be overridden.
     """
 
     id: str
     operation: ClassVar[str] = ""
-    label_vi: ClassVar[str] = ""
-    label_en: ClassVar[str] = ""
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -116,6 +116,12 @@ class Edit:
         both hold: the scenario is refused (see :func:`~gis_app.scenarios.evaluate`).
         """
         return {}
+
+    @classmethod
+    def label(cls, lang: str) -> str:
+        """The operation's name for readers in ``lang`` (catalogue key ``edit.op_<operation>``),
+        so adding an edit type adds its two labels to the .po files, not to the class."""
+        return t(f"edit.op_{cls.operation}", lang)
 
     @classmethod
     def parameters(cls) -> tuple[Param, ...]:

@@ -21,13 +21,7 @@ import streamlit as st
 from ..errors import GisAppError, ValidationError
 from ..i18n import ngettext, t
 from ..model.plan import Plan
-from ..settings import (
-    ILLUSTRATIVE_NOTICE_EN,
-    ILLUSTRATIVE_NOTICE_VI,
-    PROVINCES,
-    REFERENCE_ATTRIBUTION,
-    REFERENCE_ATTRIBUTION_VI,
-)
+from ..settings import PROVINCES, REFERENCE_ATTRIBUTION
 from ..storage.source import Source, is_database
 from . import cache
 from .escape import md_text
@@ -166,14 +160,13 @@ def footer(lang: str) -> None:
         with contextlib.suppress(GisAppError):  # a broken file: its page says why
             source = as_source(chosen)
             info = cache.read_dataset_info(str(source), cache.file_key(source))
-    notice = info.get(f"notice_{lang}") or (
-        ILLUSTRATIVE_NOTICE_VI if lang == "vi" else ILLUSTRATIVE_NOTICE_EN)
+    notice = info.get(f"notice_{lang}") or t("notice.illustrative", lang)
     st.divider()
     st.caption(notice)
     # The sample's credits exist in both languages; a board's file states its own.
     stated = info.get("attribution")
     if not stated or stated == REFERENCE_ATTRIBUTION:
-        stated = REFERENCE_ATTRIBUTION_VI if lang == "vi" else REFERENCE_ATTRIBUTION
+        stated = t("notice.attribution", lang)
     st.caption(f"{t('reference_data', lang)}: {stated}")
 
 

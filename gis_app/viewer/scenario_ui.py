@@ -285,7 +285,7 @@ def changes_table(changes: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
 
     def layer(name: str) -> str:
         schema = SCHEMAS.get(name)
-        return name if schema is None else (schema.title_vi if lang == "vi" else schema.title_en)
+        return name if schema is None else schema.title(lang)
 
     def columns(value: object) -> str:
         if is_empty(value) or not str(value).strip():

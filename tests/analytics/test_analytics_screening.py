@@ -5,7 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from gis_app.analytics import Criterion, ScreeningCriteria, screening_score, tenant_screening
+from gis_app.analytics import (
+    Criterion,
+    ScreeningCriteria,
+    criterion_label,
+    screening_score,
+    tenant_screening,
+)
 
 
 def _proposal(**values):
@@ -56,9 +62,21 @@ def test_missing_inputs_score_zero_and_are_listed():
 
 def test_custom_criteria():
     only_capital = ScreeningCriteria({"capital": Criterion(
-        "registered_capital_usd_per_ha", 10, 0.0, 10e6, "Suất đầu tư", "Capital per ha")})
+        "registered_capital_usd_per_ha", 10, 0.0, 10e6)})
     s = screening_score(_proposal(registered_capital_usd=5e6), only_capital).iloc[0]
     assert s["score"] == pytest.approx(5.0) and s["score_share"] == pytest.approx(0.5)
+
+
+def test_criteria_are_named_from_the_catalogue():
+    names = list(ScreeningCriteria().criteria)
+    assert [criterion_label(n, "vi") for n in names] == [
+        "Ít lao động", "Ít đất", "Suất đầu tư cao", "Hiệu quả kinh tế cao", "Công nghệ cao",
+        "Không gây ô nhiễm"]
+    assert [criterion_label(n, "en") for n in names] == [
+        "Little labour", "Little land", "High capital per ha", "High economic efficiency",
+        "High technology", "No pollution"]
+    # A board's own criterion the catalogue does not know is shown by its key.
+    assert criterion_label("water_use", "en") == "water_use"
 
 
 def test_tenants_are_ranked(tiny):

@@ -148,6 +148,28 @@ def test_fit_to_extent_picks_the_next_standard_scale(tiny_data):
     assert render_park_sheet(tiny_data, "P1", a4).denominator == 2_000
 
 
+def test_a_refused_scale_is_explained_in_both_languages_with_the_same_facts():
+    """The refusal is English then Vietnamese, both from the catalogue (sheet.fit_*): the
+    Vietnamese half states the frame's and the features' extent too, and no English word."""
+    import shapely
+
+    from gis_app.export.layout import Box
+    from gis_app.export.sheet import ScaleFitError, fit_scale
+
+    with pytest.raises(ScaleFitError) as refused:
+        fit_scale(SheetLayout(scale=1_000), np.array([shapely.box(0, 0, 3_000, 1_000)]),
+                  Box(0, 0, 264.2, 258.2))
+    en, vi = str(refused.value).split(" / ")
+    assert en == ("at 1:1,000 the A3 map frame shows 264 m x 258 m of ground, but the features "
+                  "to map span 3,000 m x 1,000 m: choose 1:25,000 or a smaller scale, or let "
+                  "the scale fit")
+    assert vi.startswith("ở tỷ lệ 1:1,000 khung bản đồ A3")
+    for fact in ("264 m x 258 m", "3,000 m x 1,000 m", "chọn tỷ lệ 1:25,000 hoặc nhỏ hơn",
+                 "hoặc để tự chọn tỷ lệ"):
+        assert fact in vi, fact
+    assert not re.search(r"\b(paper|choose|scale|map)\b", vi)
+
+
 def test_grid_labels_are_true_vn2000_coordinates(tiny_data):
     sheet = _drawn(render_park_sheet(tiny_data, "P1", SheetLayout(scale=1_000)))
     ax = _map_axes(sheet)

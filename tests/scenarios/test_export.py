@@ -65,3 +65,22 @@ def test_export_refuses_to_overwrite_the_province_file(stored: Path, tmp_path: P
         export_scenario(stored, "s1", stored, tmp_path / "r.csv", **FUNCS)
     with pytest.raises(ExportError, match=r"\.csv or \.xlsx"):
         export_scenario(stored, "s1", tmp_path / "x.gpkg", tmp_path / "r.pdf", **FUNCS)
+
+
+def test_each_edit_type_is_named_from_the_catalogue() -> None:
+    """An edit type's label is the catalogue's ``edit.op_<operation>`` in each language (no
+    text on the class), and the scenario's edits table states both, as before."""
+    from gis_app.i18n import t
+    from gis_app.scenarios import OPERATIONS
+    from gis_app.scenarios.export import edits_table
+
+    assert len(OPERATIONS) >= 12
+    for code, op in OPERATIONS.items():
+        assert op.label("vi") == t(f"edit.op_{code}", "vi") != op.label("en"), code
+        assert not hasattr(op, "label_vi") and not hasattr(op, "label_en"), code
+    scenario = Scenario(id="s1", name="s", edits=(
+        MergePlots(id="e1", plot_codes=("A", "B"), new_code="AB"),
+        ReclaimProjects(id="e2", project_ids=("P1",))))
+    assert list(edits_table(scenario)["label"]) == [
+        "Hợp nhất lô đất / Merge plots",
+        "Thu hồi đất dự án chậm tiến độ / Reclaim land of slow projects"]

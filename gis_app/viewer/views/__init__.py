@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ...i18n import t
+
 if TYPE_CHECKING:
     from streamlit.navigation.page import StreamlitPage
 
@@ -26,26 +28,24 @@ HERE = Path(__file__).resolve().parent
 class PageSpec:
     module: str  #: file stem in this folder; also the page's URL path
     icon: str
-    title_vi: str
-    title_en: str
+    key: str  #: the catalogue key of the page's title in the menu
 
     @property
     def path(self) -> Path:
         return HERE / f"{self.module}.py"
 
     def title(self, lang: str) -> str:
-        return self.title_vi if lang == "vi" else self.title_en
+        return t(self.key, lang)
 
 
 NAVIGATION: tuple[PageSpec, ...] = (
-    PageSpec("overview", ":material/map:", "Tổng quan tỉnh", "Province overview"),
-    PageSpec("park", ":material/factory:", "Khu công nghiệp", "Park"),
-    PageSpec("vacant_land", ":material/search:", "Đất trống cho nhà đầu tư",
-             "Vacant land (investors)"),
-    PageSpec("officer", ":material/checklist:", "Việc cần xử lý, sàng lọc", "Officer desk"),
-    PageSpec("scenarios", ":material/alt_route:", "Kịch bản quy hoạch", "Planning scenarios"),
-    PageSpec("map_sheets", ":material/print:", "Bản đồ in", "Map sheets"),
-    PageSpec("data", ":material/database:", "Dữ liệu", "Data"),
+    PageSpec("overview", ":material/map:", "page_overview"),
+    PageSpec("park", ":material/factory:", "page_park"),
+    PageSpec("vacant_land", ":material/search:", "page_vacant"),
+    PageSpec("officer", ":material/checklist:", "page_officer"),
+    PageSpec("scenarios", ":material/alt_route:", "page_scenarios"),
+    PageSpec("map_sheets", ":material/print:", "page_map_sheets"),
+    PageSpec("data", ":material/database:", "page_data"),
 )
 
 

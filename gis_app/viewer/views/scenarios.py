@@ -165,7 +165,7 @@ def _editor(s: frame.Session, baseline: Plan, store: ScenarioStore, work: Scenar
     c1.text_area(t("scenario.pasted", lang), key="scn_pasted", height=80)
     c2.selectbox(t("scenario.pasted_crs", lang), ("EPSG:4326", str(plan.crs)), key="scn_pasted_crs")
     op = st.selectbox(t("scenario.operation", lang), list(OPERATIONS.values()), key="scn_op",
-                      format_func=lambda o: o.label_vi if lang == "vi" else o.label_en)
+                      format_func=lambda o: o.label(lang))
     try:
         edit = _form(op, plan, park, drawn, work.next_edit_id(), lang)
         if edit is not None:
@@ -183,8 +183,7 @@ def _edits_list(lang: str, work: Scenario, officer: bool, baseline: Plan) -> Non
         return
     st.dataframe(pd.DataFrame({
         "id": [e.id for e in work.edits],
-        t("scenario.operation", lang): [e.label_vi if lang == "vi" else e.label_en
-                                        for e in work.edits],
+        t("scenario.operation", lang): [e.label(lang) for e in work.edits],
         # In words, measured on the baseline: "Mở rộng KCN Gián Khẩu thêm 35 ha".
         t("scenario.edit_description", lang): [describe(e, lang, baseline) for e in work.edits],
     }), hide_index=True, width="stretch")
