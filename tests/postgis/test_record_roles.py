@@ -21,7 +21,6 @@ from gis_app.history import (
     CHANGE_COLUMNS,
     HISTORY_LAYERS,
     Basis,
-    approve_scenario,
     changes,
     check_versions,
     current,
@@ -33,7 +32,7 @@ from gis_app.history import (
 )
 from gis_app.history.versions import compare_plans
 from gis_app.model.crs import to_crs
-from gis_app.scenarios import LeasePlots, Scenario
+from gis_app.scenarios import LeasePlots, Scenario, approve_scenario
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.storage import source
 from gis_app.storage.postgis import store as postgis
