@@ -26,7 +26,7 @@ import shapely
 from shapely.geometry.base import BaseGeometry
 
 from ..errors import ScenarioError
-from ..i18n import t
+from ..i18n import has, t
 from ..model.plan import Plan
 from ._working import WorkingPlan, as_working
 from .params import Param, parameters
@@ -120,8 +120,11 @@ class Edit:
     @classmethod
     def label(cls, lang: str) -> str:
         """The operation's name for readers in ``lang`` (catalogue key ``edit.op_<operation>``),
-        so adding an edit type adds its two labels to the .po files, not to the class."""
-        return t(f"edit.op_{cls.operation}", lang)
+        so adding an edit type adds its two labels to the .po files, not to the class. An edit
+        type defined outside the product (a board's own, a test's) without catalogue entries
+        is shown by its operation code, as :func:`gis_app.i18n.label` shows unknown codes."""
+        key = f"edit.op_{cls.operation}"
+        return t(key, lang) if has(key) else cls.operation
 
     @classmethod
     def parameters(cls) -> tuple[Param, ...]:

@@ -74,8 +74,10 @@ def test_each_edit_type_is_named_from_the_catalogue() -> None:
     from gis_app.scenarios import OPERATIONS
     from gis_app.scenarios.export import edits_table
 
-    assert len(OPERATIONS) >= 12
-    for code, op in OPERATIONS.items():
+    # The product's own edit types (tests elsewhere register edit types of their own).
+    builtin = {c: op for c, op in OPERATIONS.items() if op.__module__.startswith("gis_app.")}
+    assert len(builtin) >= 12
+    for code, op in builtin.items():
         assert op.label("vi") == t(f"edit.op_{code}", "vi") != op.label("en"), code
         assert not hasattr(op, "label_vi") and not hasattr(op, "label_en"), code
     scenario = Scenario(id="s1", name="s", edits=(
