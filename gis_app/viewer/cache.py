@@ -174,14 +174,6 @@ def search(path: str, query: search_lib.SearchQuery, key: str) -> gpd.GeoDataFra
     return search_lib.search(index.plan, query, index.roads_rail, index=index)
 
 
-@st.cache_resource(show_spinner=False, max_entries=16)
-def sites_map(path: str, query: search_lib.SearchQuery, lang: str,
-              key: str) -> map_view.PreparedMap:
-    """:func:`maps.sites_map` of a search's results, rendered once per search and language."""
-    return map_view.prepare(maps.sites_map(read_plan(path, key), search(path, query, key),
-                                           prepare_basemap(path, key), lang=lang))
-
-
 @st.cache_data(show_spinner=False, max_entries=16)
 def explain_search(path: str, query: search_lib.SearchQuery, key: str) -> search_lib.Explanation:
     """:func:`gis_app.search.explain` of a query on the file's shared search index."""

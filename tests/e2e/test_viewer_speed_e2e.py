@@ -112,18 +112,6 @@ def test_pan_and_zoom_never_rerun(page, server, url_path):
     assert page.runs.total == runs_before, "pan/zoom reran the script"
 
 
-def test_pan_on_vacant_land_reruns_only_its_map(page, server):
-    """The search's map reports its view for the shareable link (``map=lat,lon,zoom``):
-    only the map's fragment reruns, never the search page."""
-    _open(page, f"{server}/vacant_land?min_ha=5")
-    full = page.runs.full
-    after = _pan_and_zoom(page)
-    assert page.runs.full == full, "pan/zoom reran the search page"
-    # The link keeps the new view (the fragment's run wrote it).
-    page.wait_for_function("() => new URLSearchParams(location.search).get('map')"
-                           f"?.endsWith(',{int(after[0])}')", timeout=60_000)
-
-
 def _pan_and_zoom(page) -> list[float]:  # noqa: ANN001
     """Drag the map and zoom in with the wheel; the view after (zoom, lng, lat), once the
     app is idle again and nothing has moved the map back."""

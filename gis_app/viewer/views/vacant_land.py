@@ -16,7 +16,7 @@ from gis_app.model.schema import PLOT_LAND_USES
 from gis_app.search import DESTINATIONS, QueryError, SearchQuery, to_csv, to_geojson
 from gis_app.search.explain import lines as explain_lines
 from gis_app.settings import LEASABLE_LAND_USES
-from gis_app.viewer import cache, frame, map_view
+from gis_app.viewer import cache, frame, maps
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label
 
@@ -63,21 +63,21 @@ def _view_param(view: tuple[float, float, int]) -> str:
     return f"{view[0]:.5f},{view[1]:.5f},{view[2]}"
 
 
-@st.fragment
-def _results_map(prepared: map_view.PreparedMap, query: SearchQuery) -> None:
+def _results_map(m: object, query: SearchQuery) -> None:
     """The results map; its view (centre, zoom) goes into the page URL as ``map=lat,lon,zoom``
-    so a copied link opens on the same view. A fragment: the view comes back on each pan or
-    zoom, and only this reruns (the map is rendered once per search, see
-    :func:`gis_app.viewer.cache.sites_map`), not the search page."""
+    so a copied link opens on the same view. (Not a fragment: a fragment's rerun draws the
+    map it was given again, which st_folium takes for a new map and re-mounts empty.)"""
+    from streamlit_folium import st_folium
+
     state = st.session_state
-    # Only the link's view is handed to the map, and it stays the same: the map moves when
-    # the view it is given changes, so handing back each view seen would fight the
+    # Only the link's view is handed to the map, and it stays the same: st_folium moves the map
+    # when the view it is given changes, so handing back each view seen would fight the
     # reader's own panning (zoom 11, 12, 11, ... as reruns and moves cross).
     start = state.get(_PREFIX + "view_start")
     view = start[1] if start is not None and start[0] == query else None
-    out = map_view.show(prepared, key="vacant_map",
-                        returned=("last_object_clicked", "center", "zoom"),
-                        center=view[:2] if view else None, zoom=view[2] if view else None)
+    out = st_folium(m, key="vacant_map", height=520, use_container_width=True,
+                    returned_objects=["last_object_clicked", "center", "zoom"],
+                    center=view[:2] if view else None, zoom=view[2] if view else None)
     center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
     if isinstance(center, dict) and isinstance(zoom, int | float):
         seen = parse_view(f"{center.get('lat')},{center.get('lng')},{int(zoom)}")
@@ -196,7 +196,7 @@ def main() -> None:
         if query != SearchQuery(limit=query.limit):
             _explain(s, query)
         return
-    _results_map(cache.sites_map(str(s.path), query, s.lang, s.key), query)
+    _results_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), query)
     why = "why_vi" if s.lang == "vi" else "why_en"
     name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
     # The sentences wrap on the page, one per site, rather than hide in a wide table cell.
