@@ -46,6 +46,18 @@ def is_empty(value: object) -> bool:
         return False
 
 
+def _decimal(value: object, lang: str, decimals: int, digit: str) -> str:
+    """``value`` by Babel with ``decimals`` decimal places of ``digit`` (``0``: always shown,
+    ``#``: only when not zero); :data:`EMPTY` for a missing or non-finite value."""
+    if is_empty(value):
+        return EMPTY
+    x = float(value)  # type: ignore[arg-type]
+    if not math.isfinite(x):
+        return EMPTY
+    pattern = "#,##0" + ("." + digit * decimals if decimals > 0 else "")
+    return format_decimal(x, format=pattern, locale=_check(lang))
+
+
 def number(value: object, lang: str, decimals: int = 1) -> str:
     """``value`` with the thousands and decimal separators of ``lang``, at most ``decimals``
     decimals (trailing zeros kept so a column lines up); whole numbers show no decimals.
@@ -53,13 +65,7 @@ def number(value: object, lang: str, decimals: int = 1) -> str:
     >>> number(1234.5, "vi"), number(1234.5, "en"), number(2835.019999999983, "vi", 2)
     ('1.234,5', '1,234.5', '2.835,02')
     """
-    if is_empty(value):
-        return EMPTY
-    x = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(x):
-        return EMPTY
-    pattern = "#,##0" + ("." + "0" * decimals if decimals > 0 else "")
-    return format_decimal(x, format=pattern, locale=_check(lang))
+    return _decimal(value, lang, decimals, "0")
 
 
 def plain_number(value: float, decimals: int, lang: str) -> str:
@@ -84,13 +90,7 @@ def trimmed(value: object, lang: str, decimals: int = 2) -> str:
     >>> trimmed(14.30, "vi"), trimmed(30.0, "en"), trimmed(1234.567, "en")
     ('14,3', '30', '1,234.57')
     """
-    if is_empty(value):
-        return EMPTY
-    x = float(value)  # type: ignore[arg-type]
-    if not math.isfinite(x):
-        return EMPTY
-    pattern = "#,##0" + ("." + "#" * decimals if decimals > 0 else "")
-    return format_decimal(x, format=pattern, locale=_check(lang))
+    return _decimal(value, lang, decimals, "#")
 
 
 def integer(value: object, lang: str) -> str:

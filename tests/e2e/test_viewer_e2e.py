@@ -9,7 +9,6 @@ workstation but FAILS in CI (when ``CI`` is set), so a broken CI image cannot hi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 import pytest
 from e2e_support import (
@@ -17,26 +16,14 @@ from e2e_support import (
     MAP_FRAME,
     offline_page,
     require_browser,
-    viewer_server,
     wait_idle,
 )
-
-from gis_app.search.examples import write_example
-from gis_app.settings import PROVINCES
 
 # One worker runs every browser test, one after the other: two servers and two browsers at
 # once on a 2-core machine only measure the machine.
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    """The viewer on the shipped Bắc Ninh sample (or the search example if it is absent)."""
-    sample = PROVINCES["bac_ninh"].default_path
-    data = sample if sample.exists() else write_example(
-        tmp_path_factory.mktemp("e2e") / "example.gpkg")
-    with viewer_server(data, tmp_path_factory.mktemp("e2e-log")) as base:
-        yield base
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,6 @@ run of the page. A full run is what made a click wait a second or more for its c
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 
 import pytest
 from e2e_support import (
@@ -16,24 +15,14 @@ from e2e_support import (
     ScriptRuns,
     offline_page,
     require_browser,
-    viewer_server,
     wait_idle,
 )
 
-from gis_app.search.examples import write_example
-from gis_app.settings import PROVINCES
 from gis_app.symbology import PLOT_STATUS_COLOURS
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory) -> Iterator[str]:
-    sample = PROVINCES["bac_ninh"].default_path
-    data = sample if sample.exists() else write_example(
-        tmp_path_factory.mktemp("e2e") / "example.gpkg")
-    with viewer_server(data, tmp_path_factory.mktemp("e2e-log")) as base:
-        yield base
 
 
 @pytest.fixture
