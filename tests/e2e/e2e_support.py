@@ -146,6 +146,29 @@ def until(page, act, outcome, tries: int = 3, timeout: int = 60_000,  # noqa: AN
             wait_idle(page)
 
 
+def read_grid(page, grid):  # noqa: ANN001, ANN201
+    """What a data grid holds, read through its own "Download as CSV" button (the grid draws
+    on a canvas: its cells are not in the page's text).
+
+    The button sits in a toolbar that shows only while the pointer is over the grid and fades
+    in; on a loaded machine a pointer click can land while it is still fading, or after the
+    page has scrolled the pointer off the grid, and the grid's scroller takes it. So the grid
+    is scrolled into view and hovered, and the button, once shown, gets its click event
+    directly (the same handler a pointer click reaches).
+    """
+    import pandas as pd
+
+    grid.wait_for(timeout=60_000)
+    grid.scroll_into_view_if_needed()
+    grid.hover()
+    button = grid.get_by_role("button", name="Download as CSV")
+    button.wait_for(state="attached", timeout=60_000)
+    with page.expect_download(timeout=60_000) as download:
+        button.dispatch_event("click")
+    return pd.read_csv(download.value.path(), encoding="utf-8-sig", dtype=str,
+                       keep_default_na=False)
+
+
 class ScriptRuns:
     """Script runs announced on a page's websocket: every run starts with Streamlit's
     ``new_session`` message, whose run identity names the fragments it reruns (none: a full

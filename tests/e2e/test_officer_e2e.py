@@ -13,7 +13,15 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from e2e_support import ARTIFACTS, ROOT, offline_page, require_browser, viewer_server, wait_idle
+from e2e_support import (
+    ARTIFACTS,
+    ROOT,
+    offline_page,
+    read_grid,
+    require_browser,
+    viewer_server,
+    wait_idle,
+)
 
 from gis_app.viewer.auth import add_officer
 
@@ -43,15 +51,8 @@ def _shot(page, name: str) -> None:  # noqa: ANN001
 
 
 def _grid(page, panel, index: int) -> pd.DataFrame:  # noqa: ANN001
-    """What the ``index``-th data grid of a tab holds, read through its own "Download as CSV"
-    button (the grid draws on a canvas: its cells are not in the page's text)."""
-    grid = panel.locator(GRID).nth(index)
-    grid.wait_for(timeout=60_000)
-    grid.hover()
-    with page.expect_download() as download:
-        grid.get_by_role("button", name="Download as CSV").click()
-    return pd.read_csv(download.value.path(), encoding="utf-8-sig", dtype=str,
-                       keep_default_na=False)
+    """What the ``index``-th data grid of a tab holds."""
+    return read_grid(page, panel.locator(GRID).nth(index))
 
 
 def _log_in(page) -> None:  # noqa: ANN001

@@ -13,7 +13,15 @@ from collections.abc import Iterator
 
 import pandas as pd
 import pytest
-from e2e_support import ARTIFACTS, ROOT, offline_page, require_browser, viewer_server, wait_idle
+from e2e_support import (
+    ARTIFACTS,
+    ROOT,
+    offline_page,
+    read_grid,
+    require_browser,
+    viewer_server,
+    wait_idle,
+)
 
 from gis_app.i18n import label
 
@@ -33,14 +41,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 
 
 def _grid(page, index: int) -> pd.DataFrame:  # noqa: ANN001
-    """The ``index``-th grid's cells, read through its own "Download as CSV" button."""
-    grid = page.locator(GRID).nth(index)
-    grid.wait_for(timeout=60_000)
-    grid.hover()
-    with page.expect_download() as download:
-        grid.get_by_role("button", name="Download as CSV").click()
-    return pd.read_csv(download.value.path(), encoding="utf-8-sig", dtype=str,
-                       keep_default_na=False)
+    """The ``index``-th grid's cells."""
+    return read_grid(page, page.locator(GRID).nth(index))
 
 
 def test_overview_table_and_cards_read_in_vietnamese_in_an_english_browser(server) -> None:
