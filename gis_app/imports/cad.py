@@ -460,14 +460,15 @@ def _layer_uses(layers: Iterable[str], layer_map: Mapping[str, str], lang: str
                 ) -> dict[str, str | None]:
     """CAD layer -> land use (None: left out on purpose) for every layer the map or the
     known names cover. A map entry to something not a land use is an error."""
-    for name, use in layer_map.items():
-        if use != IGNORE and use not in ZONE_LAND_USES:
-            raise ImportDataError(t("cad.bad_land_use", lang, layer=quote(name), use=quote(use),
+    for name, value in layer_map.items():
+        if value != IGNORE and value not in ZONE_LAND_USES:
+            raise ImportDataError(t("cad.bad_land_use", lang, layer=quote(name), use=quote(value),
                                     codes=", ".join(ZONE_LAND_USES)))
     by_normalised = {normalise(k): v for k, v in layer_map.items()}
     uses: dict[str, str | None] = {}
     for layer in layers:
-        use: str | None = layer_map[layer] if layer in layer_map else by_normalised.get(normalise(layer))
+        use: str | None = (layer_map[layer] if layer in layer_map
+                           else by_normalised.get(normalise(layer)))
         use = use if use is not None else recognised_land_use(layer)
         if use is None:
             continue
