@@ -95,9 +95,10 @@ def _is_cad_import(args: argparse.Namespace) -> bool:
 def _cmd_import_cad(args: argparse.Namespace) -> int:
     from ..imports.cad import ARC_TOLERANCE_M, CadDrawingError, import_cad
 
-    if args.layer not in (None, "plots", "zones") or args.map or args.map_values:
+    if args.layer not in (None, "plots", "zones") or args.map or args.map_values \
+            or args.source_layer:
         raise GisAppError("a CAD drawing is imported into --layer plots or zones, with "
-                          "--layer-map and --set (not --map or --map-values)")
+                          "--layer-map and --set (not --source-layer, --map or --map-values)")
     try:
         result = import_cad(
             args.source, _province_path(args.target), layer=args.layer or "plots",

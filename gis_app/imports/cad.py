@@ -18,10 +18,15 @@ layers that name no land use) is reported and the import goes on.
 Why an open polyline is an error: on a land-use layer it is an outline someone failed to close,
 and importing the others would silently lose that plot's land; the surveyor closes it in CAD
 (``PEDIT`` → Close). Ends closer than :data:`CLOSE_GAP_M` count as closed (a common CAD habit).
+
+What is read: entities of model space (not geometry nested in block definitions, except the
+attributes of block references), in the drawing's units taken as metres (VN-2000 drawings are
+drawn in metres whatever ``$INSUNITS`` says).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 import re
 from collections import Counter
@@ -745,4 +750,4 @@ def import_cad(
     imported = import_features(frame, path, cad_layers,
                                target, layer, defaults=defaults, mode=mode, dry_run=dry_run,
                                recorded_by=recorded_by)
-    return CadImportResult(**{**result.__dict__, "result": imported})
+    return dataclasses.replace(result, result=imported)

@@ -322,6 +322,16 @@ def test_the_cli_lists_each_problem_on_its_line_and_writes_nothing(unchanged, tm
     assert not any("Traceback" in line for line in err)
 
 
+def test_a_file_that_is_not_a_drawing_is_one_line(unchanged, tmp_path, capsys):
+    source = tmp_path / "plan.dxf"
+    source.write_text("this is not a drawing\n", encoding="utf-8")
+    code = main(["import", str(source), str(unchanged), "--legacy-province", "Bắc Ninh",
+                 "--lang", "en"])
+    err = capsys.readouterr().err
+    assert code == 2 and len(err.splitlines()) == 1
+    assert f"{source}: not a readable DXF drawing" in err and "Traceback" not in err
+
+
 def test_a_layer_mapped_to_an_unknown_land_use_changes_nothing(unchanged, tmp_path):
     source = zones_drawing(tmp_path, ("L1", "L2", "L3"))
     with pytest.raises(ImportDataError, match="'L2'.*'parkland' is not a land use"):
