@@ -228,6 +228,30 @@ def test_bulges_and_hatch_arcs_are_imported_to_the_stated_tolerance(
             shapely.LineString([(OX + 55, OY + 100), (OX + 95, OY + 100)]))) <= tolerance
 
 
+def test_a_mirrored_polyline_and_a_circle_land_where_they_are_drawn(province_file, tmp_path):
+    """A polyline mirrored in CAD has extrusion (0, 0, -1): its stored x runs westwards and
+    its bulges turn the other way; a roundabout drawn as a CIRCLE is an outline too."""
+    doc, msp = new_drawing()
+    ocs = [(-x, y, b) for (x, y), b in zip(rect(0, 0, 150, 100), [0, 0, 0.4, 0], strict=True)]
+    msp.add_lwpolyline(ocs, format="xyb", close=True,
+                       dxfattribs={"layer": "DAT_CN", "extrusion": (0, 0, -1)})
+    msp.add_circle((OX + 175, OY + 50), 20, dxfattribs={"layer": "CX"})
+    doc.saveas(tmp_path / "mirrored.dxf")
+    result = import_cad(tmp_path / "mirrored.dxf", province_file, layer="zones",
+                        mode="replace", defaults={"park_code": "P1"}, **HERE)
+    assert result.written
+    zones = read_plan(province_file).zones.set_index("land_use")
+    industrial, green = zones.loc["industrial", "geometry"], zones.loc["green", "geometry"]
+    # Mirrored back: the box, with its top edge (x 150 -> 0 in the world) bulging into it
+    # (a ccw bulge in the mirrored system is clockwise in the world: to the right, south).
+    assert industrial.bounds == pytest.approx((OX, OY, OX + 150, OY + 100))
+    sagitta = 75 * 0.4  # a bulge is 2 x sagitta / chord
+    assert industrial.area == pytest.approx(150 * 100 - (2 / 3) * 150 * sagitta, rel=0.02)
+    assert industrial.area < 150 * 100
+    assert 0 < math.pi * 400 - green.area <= 0.05 * 2 * math.pi * 20  # default tolerance
+    assert green.centroid.distance(shapely.Point(OX + 175, OY + 50)) < 1e-6
+
+
 def test_the_arc_tolerance_must_be_a_positive_length(unchanged, tmp_path):
     source, _, _ = arcs_drawing(tmp_path)
     for bad in (0, -1, float("nan")):
