@@ -161,10 +161,16 @@ class CadDrawingError(ImportDataError):
 # --- arcs --------------------------------------------------------------------------------------
 
 
+class _NotFinite(ValueError):
+    """An outline has a vertex, radius or bulge that is not a finite number."""
+
+
 def arc_segments(radius: float, sweep: float, tolerance: float) -> int:
     """How many equal chords approximate an arc of ``radius`` and ``sweep`` (radians) so that
     no chord lies farther than ``tolerance`` from the circle: a chord spanning angle ``a`` is
     ``radius * (1 - cos(a / 2))`` from it at its middle (the sagitta)."""
+    if not (math.isfinite(radius) and math.isfinite(sweep)):
+        raise _NotFinite
     if radius <= tolerance:
         return max(1, math.ceil(abs(sweep) / (math.pi / 2)))
     step = 2 * math.acos(1 - tolerance / radius)
@@ -258,6 +264,8 @@ def _to_wcs(entity: object, points: list[complex]) -> list[tuple[float, float]]:
 def _polygon(rings: list[list[tuple[float, float]]]) -> shapely.Geometry:
     """The area the rings enclose, nested rings being holes (a hatch's islands); a ring that
     crosses itself is kept as drawn, for validation to report."""
+    if not all(math.isfinite(c) for ring in rings for point in ring for c in point):
+        raise _NotFinite
     if len(rings) == 1:
         return shapely.Polygon(rings[0])
     return shapely.build_area(shapely.MultiLineString([r + r[:1] for r in rings]))
@@ -415,7 +423,10 @@ def _read_drawing(doc: object, uses: Mapping[str, str | None], tolerance: float,
         if kind in _LINEWORK:
             drawing.problems.append(_problem("warning", "not_outline", **_entity_values(entity)))
             continue
-        geometry, problem = _OUTLINES[kind](entity, tolerance)
+        try:
+            geometry, problem = _OUTLINES[kind](entity, tolerance)
+        except _NotFinite:  # a broken export: nothing can be measured or placed
+            geometry, problem = None, _problem("error", "not_finite", **_entity_values(entity))
         if problem is not None:
             drawing.problems.append(problem)
         if geometry is not None and not shapely.is_empty(geometry):

@@ -329,6 +329,22 @@ def test_a_polyline_whose_ends_meet_is_closed_without_the_flag(province_file, tm
     assert result.written and result.problems == ()
 
 
+def test_a_vertex_that_is_not_a_number_is_an_error(unchanged, tmp_path):
+    doc, msp = new_drawing()
+    corners = rect(0, 0, 50, 100)
+    corners[2] = (float("nan"), corners[2][1])
+    line = msp.add_lwpolyline(corners, close=True, dxfattribs={"layer": "DAT_CN"})
+    msp.add_text("A1", dxfattribs={"insert": (OX + 10, OY + 50)})
+    circle = msp.add_circle((OX + 100, OY + 50), float("inf"), dxfattribs={"layer": "CX"})
+    doc.saveas(tmp_path / "nan.dxf")
+    with pytest.raises(CadDrawingError) as caught:
+        import_cad(tmp_path / "nan.dxf", unchanged, defaults=PLOT_DEFAULTS, **HERE)
+    problems = caught.value.result.errors
+    assert [p.key for p in problems] == ["not_finite"] * 2
+    assert f"handle {line.dxf.handle}" in problems[0].text("en")
+    assert f"handle {circle.dxf.handle}" in problems[1].text("en")
+
+
 def test_the_cli_lists_each_problem_on_its_line_and_writes_nothing(unchanged, tmp_path,
                                                                    capsys):
     source, handle = open_drawing(tmp_path)
