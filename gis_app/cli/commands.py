@@ -72,9 +72,57 @@ def _value_map(values: Sequence[str] | None) -> dict[str, dict[str, str]]:
     return mapping
 
 
+#: Options that only a CAD drawing's import takes (``kcn-gis import DRAWING.dxf ...``).
+CAD_OPTIONS = ("layer_map", "label_layer", "arc_tolerance", "from_zone", "legacy_province")
+
+
+def _is_cad_import(args: argparse.Namespace) -> bool:
+    """A DWG, or a DXF imported without ``--layer`` or with a CAD option, is a detailed plan
+    read by :func:`gis_app.imports.import_cad`; a DXF with ``--layer`` alone keeps the layer
+    import through GDAL."""
+    suffix = Path(args.source).suffix.lower()
+    cad_options = any(getattr(args, name) is not None for name in CAD_OPTIONS)
+    if suffix == ".dwg" or (suffix == ".dxf" and (args.layer is None or cad_options)):
+        return True
+    if cad_options:
+        raise GisAppError("--layer-map, --label-layer, --arc-tolerance, --from-zone and "
+                          "--legacy-province apply to a CAD drawing (.dxf, .dwg) only")
+    if args.layer is None:
+        raise GisAppError("--layer is required (the planning layer to import into)")
+    return False
+
+
+def _cmd_import_cad(args: argparse.Namespace) -> int:
+    from ..imports.cad import ARC_TOLERANCE_M, CadDrawingError, import_cad
+
+    if args.layer not in (None, "plots", "zones") or args.map or args.map_values \
+            or args.source_layer:
+        raise GisAppError("a CAD drawing is imported into --layer plots or zones, with "
+                          "--layer-map and --set (not --source-layer, --map or --map-values)")
+    try:
+        result = import_cad(
+            args.source, _province_path(args.target), layer=args.layer or "plots",
+            layer_map=args.layer_map, label_layers=args.label_layer,
+            arc_tolerance=ARC_TOLERANCE_M if args.arc_tolerance is None else args.arc_tolerance,
+            source_crs=args.source_crs, from_zone=args.from_zone,
+            legacy_province=args.legacy_province, defaults=_pairs(args.set, "--set"),
+            mode="replace" if args.replace else "append", dry_run=args.dry_run,
+            recorded_by=args.by, lang=args.lang)
+    except CadDrawingError as exc:  # every problem on its own line, then the reason
+        for line in exc.result.lines(args.lang):
+            print(line, file=sys.stderr)
+        raise
+    print(result.summary(args.lang))
+    if args.dry_run and result.result is not None:
+        print(result.result.report.summary(limit=args.limit))
+    return 0 if result.ok else 1
+
+
 def _cmd_import(args: argparse.Namespace) -> int:
     from ..imports.importer import import_layer
 
+    if _is_cad_import(args):
+        return _cmd_import_cad(args)
     result = import_layer(
         args.source,
         _province_path(args.target),
@@ -395,16 +443,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser(
         "import",
-        help="import a surveyed layer (GeoPackage, Shapefile, GeoJSON, DXF) into a province file",
+        help="import a surveyed layer (GeoPackage, Shapefile, GeoJSON, DXF) or a park's detailed "
+        "plan (DXF, DWG) into a province file",
         description="Reproject a surveyed layer to the province's VN-2000 TM-3 CRS (WGS 84 <-> "
         "VN-2000 by the official EPSG:6960 parameters), map its fields, validate the whole "
         "province with it and append or replace it atomically. Nothing is written if any "
-        "problem is found.",
+        "problem is found. A CAD drawing (DXF without --layer or with a CAD option, or DWG) is "
+        "read as a detailed plan: closed polylines and hatches on land-use layers become plots "
+        "(or zones), the text or SO_LO/MA_LO/LO attribute inside each gives its code.",
     )
     p.add_argument("source", metavar="SRC", help="the surveyed file")
     p.add_argument("target", metavar="TARGET", help="province key or GeoPackage path")
-    p.add_argument("--layer", required=True, choices=list(SCHEMAS),
-                   help="planning layer to import into")
+    p.add_argument("--layer", choices=list(SCHEMAS),
+                   help="planning layer to import into (required, except for a CAD drawing: "
+                   "plots by default, or zones)")
     p.add_argument("--source-layer", help="layer of SRC (for a DXF: a CAD layer name)")
     p.add_argument("--map", action="append", metavar="SRC=DST",
                    help="source field SRC fills column DST (repeatable); other columns are "
@@ -423,6 +475,20 @@ def build_parser() -> argparse.ArgumentParser:
                    "operating-system user)")
     p.add_argument("--limit", type=int, metavar="N",
                    help="print at most N problems (default: every one)")
+    cad = p.add_argument_group("CAD drawing (detailed plan, .dxf/.dwg)")
+    cad.add_argument("--layer-map", action="append", metavar="LAYER=USE,...",
+                     help="CAD layer -> land use code (DAT_CN=industrial,CAY_XANH=green; "
+                     "LAYER=- leaves it out); common Vietnamese layer names are recognised")
+    cad.add_argument("--label-layer", action="append", metavar="LAYER",
+                     help="only texts on this CAD layer give plot codes (repeatable)")
+    cad.add_argument("--arc-tolerance", type=float, metavar="M",
+                     help="largest chord error of densified arcs, in metres (default 0.05)")
+    cad.add_argument("--from-zone", metavar="MERIDIAN",
+                     help="the drawing's VN-2000 TM-3 central meridian (107, 105-30)")
+    cad.add_argument("--legacy-province", metavar="NAME",
+                     help="the pre-2025 province whose zone the drawing uses (\"Bắc Giang\")")
+    cad.add_argument("--lang", choices=("vi", "en"), default="vi",
+                     help="language of the drawing's report (default: vi)")
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "

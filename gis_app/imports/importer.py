@@ -340,6 +340,7 @@ def _credit_source(
     offset: int,
     source_rows: np.ndarray,
     located: gpd.GeoSeries | None,
+    word: str = "fid",
 ) -> ValidationReport:
     """Problems of imported features name the source file, layer and the source's own fid,
     and where the feature lies in the source's own CRS (so the surveyor finds it in the
@@ -347,16 +348,17 @@ def _credit_source(
 
     ``offset``: how many features of the target precede the imported ones in the combined
     layer; ``source_rows``: the imported features' fids; ``located``: the source's
-    geometries as read (by fid, in the source's CRS), None for a table.
+    geometries as read (by fid, in the source's CRS), None for a table; ``word``: what a
+    source feature's id is called (``handle`` for a CAD entity).
     """
     p = report.problems.copy()
     row = pd.to_numeric(p.pop("_row"), errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     mine = (p["layer"] == layer).to_numpy() & (row >= offset)
     fids = source_rows[(row[mine] - offset).astype(int)]
     unnamed = p.loc[mine, "feature_id"].str.match(r"^fid \d+$").to_numpy()
-    p.loc[mine, "feature_id"] = np.where(unnamed, [f"fid {f}" for f in fids],
+    p.loc[mine, "feature_id"] = np.where(unnamed, [f"{word} {f}" for f in fids],
                                          p.loc[mine, "feature_id"])
-    notes = [f" (fid {f}{_location(located, f)})" for f in fids]
+    notes = [f" ({word} {f}{_location(located, f)})" for f in fids]
     p.loc[mine, "message"] = p.loc[mine, "message"] + np.array(notes, dtype=object)
     p.loc[mine, "file"] = str(source)
     p.loc[mine, "layer"] = source_layer
@@ -458,11 +460,49 @@ def import_layer(
         raise ImportDataError(f"mode must be 'append' or 'replace', not {mode!r}")
     request = _Request(Path(source_path), layer, source_layer, field_map or {}, defaults or {},
                        mode, source_crs, value_map or {})
+    return _run(request, target_gpkg, dry_run, recorded_by)
+
+
+def import_features(
+    features: gpd.GeoDataFrame,
+    source_path: str | Path,
+    source_layer: str,
+    target_gpkg: str | Path,
+    layer: str,
+    *,
+    defaults: Mapping[str, object] | None = None,
+    mode: Mode = "append",
+    dry_run: bool = False,
+    recorded_by: str | None = None,
+) -> ImportResult:
+    """:func:`import_layer` of features a reader of this package has already built (a CAD
+    drawing's outlines, :mod:`.cad`): the same placing, mapping, validation, atomic write and
+    history record. ``features`` carries its CRS and is indexed by the names problems give
+    its features (a CAD entity's handle); ``source_path`` is the file recorded as the basis."""
+    if layer not in SCHEMAS:
+        raise ImportDataError(f"{target_gpkg}: cannot import into {layer!r}; planning layers "
+                              f"are {', '.join(SCHEMAS)}")
+    request = _Request(Path(source_path), layer, source_layer, {}, defaults or {}, mode, None,
+                       {}, features=features)
+    return _run(request, target_gpkg, dry_run, recorded_by)
+
+
+def _source_frame(request: _Request) -> tuple[pd.DataFrame, str]:
+    """The features to import and the layer they are reported under."""
+    if request.features is not None:
+        return request.features, str(request.source_layer)
+    return _read_source(request.source, request.source_layer, SCHEMAS[request.layer])
+
+
+def _run(request: _Request, target_gpkg: str | Path, dry_run: bool,
+         recorded_by: str | None) -> ImportResult:
+    """The import of ``request`` into a file or database (see :func:`import_layer`)."""
+    layer = request.layer
     if is_database_url(target_gpkg):
         return _import_into_database(request, str(target_gpkg), dry_run, recorded_by)
     target = Path(target_gpkg)
     list_layers(target)  # the target must exist and open before anything else
-    frame, source_layer = _read_source(request.source, source_layer, SCHEMAS[layer])
+    frame, source_layer = _source_frame(request)
     request = replace(request, source_layer=source_layer)
     # Lock out other writers from the first read of the target to the write, so the plan
     # that is checked is the plan that is written. A dry run writes nothing and takes no lock.
@@ -519,6 +559,8 @@ class _Request:
     mode: Mode
     source_crs: str | None
     value_map: ValueMap
+    #: features already read by another reader of this package (a CAD drawing), else None
+    features: gpd.GeoDataFrame | None = None
 
 
 def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataFrame],
@@ -539,7 +581,7 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
     if schema.geometry_types is not None:
         frame, located = _place(frame, target_crs, request.source_crs, where)
         frame = _closable(frame, schema)
-        if source.suffix.lower() == ".dxf":
+        if source.suffix.lower() == ".dxf" and request.features is None:
             if "Polygon" in schema.geometry_types:
                 frame = _dxf_labels(frame)
             frame = _dxf_entities(frame, schema)
@@ -562,7 +604,8 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
     report = check_plan({**layers, request.layer: combined}, target, target_crs,
                         positions=True)
     report = _credit_source(report, request.layer, Path(target), source, source_layer,
-                            offset, imported.index.to_numpy(), located)
+                            offset, imported.index.to_numpy(), located,
+                            "fid" if request.features is None else "handle")
     result = ImportResult(str(source), source_layer, target, request.layer, request.mode, read,
                           skipped, len(imported), before, len(combined),
                           tuple((src, dst) for dst, src in chosen.items()), report, False,
@@ -580,8 +623,7 @@ def _import_into_database(request: _Request, url: str, dry_run: bool,
     target = parse_url(url)
     province = target.province  # refused here when the URL names no province
     plan, versions = postgis.read_plan_versioned(url)
-    frame, source_layer = _read_source(request.source, request.source_layer,
-                                       SCHEMAS[request.layer])
+    frame, source_layer = _source_frame(request)
     request = replace(request, source_layer=source_layer)
     stored = postgis.list_layers(url).get(request.layer)
     result, combined = _merge(request, frame, plan.layers(), stored, target.display,
