@@ -107,7 +107,8 @@ def _read_provinces(values: Sequence[str]) -> tuple[list[Plan], list[tuple[str, 
     from ..storage.package import is_package, read_package
     from ..storage.source import read_dataset_info, read_plan
 
-    plans, names = [], []
+    plans: list[Plan] = []
+    names: list[tuple[str, ...]] = []
     for value in values:
         if is_package(value):
             package = read_package(value)
@@ -138,6 +139,7 @@ def _write_national(args: argparse.Namespace, by: str, sheet: str) -> None:
     from ..i18n import t
 
     plans, names = _read_provinces(args.files)
+    columns: tuple[str, ...]
     if by == "park":
         table = national_parks(plans)
         columns = ("rank", "province", *REPORT_TABLE_COLUMNS)

@@ -42,7 +42,6 @@ from ..i18n import has, label, t
 from ..model.crs import to_crs
 from ..model.plan import Plan
 from ..model.schema import DATASET_TABLE, PLAN_LAYERS, SCHEMAS, SOURCES_TABLE, Column
-from ..settings import REAL_DATA_NOTICE_EN, REAL_DATA_NOTICE_VI
 from ..spreadsheet import write_csv
 from . import gpkg
 from .backend import Source, backend
@@ -191,8 +190,7 @@ def _attribution(info: dict[str, str], sources: pd.DataFrame | None) -> str:
     lines = []
     for lang in ("vi", "en"):
         lines.append(f"# {t('package.attribution_title', lang)}\n\n")
-        notice = info.get(f"notice_{lang}") or (REAL_DATA_NOTICE_VI if lang == "vi"
-                                                 else REAL_DATA_NOTICE_EN)
+        notice = info.get(f"notice_{lang}") or t("package.real_data", lang)
         lines.append(f"{notice}\n\n")
         if info.get("attribution"):
             lines.append(f"{info['attribution']}\n\n")
