@@ -68,8 +68,9 @@ _WKT_DECIMALS = {"vn2000": 3, "wgs84": 9}
 _GEOMETRY = "geometry_wkt"
 _TYPES = {"str": "text", "float": "real", "int": "integer", "bool": "boolean",
           "date": "date (ISO 8601)"}
-#: Units by column-name ending (the unit is part of every measured column's name).
-_UNITS = (("_m3_day", "m³/day"), ("_ha", "ha"), ("_usd", "USD"), ("employees", "persons"),
+#: Units by column-name ending (the unit is part of every measured column's name): the
+#: catalogue's ``package.unit.<name>`` names each in both languages.
+_UNITS = (("_m3_day", "m3_day"), ("_ha", "ha"), ("_usd", "usd"), ("employees", "persons"),
           ("_year", "year"))
 
 
@@ -95,10 +96,10 @@ def is_package(where: str | Path) -> bool:
 
 # --- the data dictionary --------------------------------------------------------------
 
-def _unit(column: Column) -> str:
+def _unit(column: Column, lang: str) -> str:
     for ending, unit in _UNITS:
         if column.name.endswith(ending):
-            return unit
+            return t(f"package.unit.{unit}", lang)
     return ""
 
 
@@ -116,22 +117,25 @@ def _meaning(layer: str, column: Column, lang: str) -> str:
 
 
 def data_dictionary() -> pd.DataFrame:
-    """Every column of every layer of a package: layer, column, type, unit, whether it is
-    required, its label and meaning in Vietnamese and English (codes listed with theirs)."""
+    """Every column of every layer of a package: layer, column, type, unit (vi, en), whether
+    it is required, its label and meaning in Vietnamese and English (codes with theirs)."""
     rows = []
     for schema in PLAN_LAYERS:
         columns = list(schema.columns)
         for column in columns:
             rows.append({
                 "layer": schema.name, "column": column.name, "type": _TYPES[column.kind],
-                "unit": _unit(column), "required": column.required,
+                "unit_vi": _unit(column, "vi"), "unit_en": _unit(column, "en"),
+                "required": column.required,
                 "label_vi": _label(column.name, "vi"), "label_en": _label(column.name, "en"),
                 "meaning_vi": _meaning(schema.name, column, "vi"),
                 "meaning_en": _meaning(schema.name, column, "en")})
         if schema.geometry_types is not None:
             rows.append({
                 "layer": schema.name, "column": _GEOMETRY,
-                "type": "WKT " + "/".join(schema.geometry_types), "unit": "m | °",
+                "type": "WKT " + "/".join(schema.geometry_types),
+                "unit_vi": t("package.unit.coordinates", "vi"),
+                "unit_en": t("package.unit.coordinates", "en"),
                 "required": True, "label_vi": t("package.geometry", "vi"),
                 "label_en": t("package.geometry", "en"),
                 "meaning_vi": t("package.meaning.geometry", "vi"),
@@ -152,7 +156,7 @@ def _dictionary_markdown(dictionary: pd.DataFrame) -> str:
             parts.append(f"| {t('package.md_columns', lang)} |\n|---|---|---|---|---|\n")
             for row in rows.itertuples():
                 required = label("yes" if row.required else "no", lang)
-                cells = (row.column, row.type, row.unit, required,
+                cells = (row.column, row.type, getattr(row, f"unit_{lang}"), required,
                          f"{getattr(row, f'label_{lang}')}: {getattr(row, f'meaning_{lang}')}")
                 parts.append("| " + " | ".join(_markdown_cell(c) for c in cells) + " |\n")
         parts.append("\n")
@@ -352,6 +356,9 @@ def _load_manifest(path: Path, folder: Path) -> dict:
 def _check_files(path: Path, folder: Path, manifest: dict) -> None:
     listed = manifest["files"]
     for name, entry in listed.items():
+        pure = PurePosixPath(name)
+        if pure.is_absolute() or ".." in pure.parts or "\\" in name:
+            raise PackageError(f"{path}/{MANIFEST}: unsafe file name {name!r}")
         file = folder / name
         if not file.is_file():
             raise PackageError(f"{path}/{name}: missing (listed in the manifest)")

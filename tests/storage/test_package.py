@@ -123,13 +123,16 @@ def test_the_data_dictionary_covers_every_column_in_both_languages(folder):
         assert dictionary[column].str.len().gt(0).all(), column
     assert not (dictionary["label_vi"] == dictionary["column"]).any()  # every name translated
     plots = dictionary.set_index(["layer", "column"])
-    assert plots.loc[("plots", "area_ha"), "unit"] == "ha"
-    assert plots.loc[("wastewater_plants", "design_capacity_m3_day"), "unit"] == "m³/day"
+    assert plots.loc[("plots", "area_ha"), "unit_en"] == "ha"
+    assert plots.loc[("wastewater_plants", "design_capacity_m3_day"), "unit_en"] == "m³/day"
+    assert plots.loc[("wastewater_plants", "design_capacity_m3_day"), "unit_vi"] == "m³/ngày"
+    assert plots.loc[("tenants", "employees"), "unit_vi"] == "người"
     assert "leased = Đã cho thuê" in plots.loc[("plots", "status"), "meaning_vi"]
     written = pd.read_csv(folder / "DATA_DICTIONARY.csv", encoding="utf-8-sig")
     assert len(written) == len(dictionary)
     markdown = (folder / "DATA_DICTIONARY.md").read_text(encoding="utf-8")
     assert "Từ điển dữ liệu" in markdown and "Data dictionary" in markdown
+    assert markdown.count("| plot_code |") == 4  # plots and tenant_plots, in both languages
 
 
 def test_the_manifest_states_province_schema_time_counts_and_checksums(folder):
@@ -191,6 +194,11 @@ def test_a_manifest_that_is_not_one_is_refused(folder, tmp_path):
     package = _copy(folder, tmp_path)
     (package / MANIFEST).write_text("{not json", encoding="utf-8")
     with pytest.raises(PackageError, match=r"manifest\.json: not valid JSON"):
+        read_package(package)
+    manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
+    manifest["files"]["../outside.txt"] = {"sha256": "0" * 64, "bytes": 0}
+    (package / MANIFEST).write_text(json.dumps(manifest), encoding="utf-8")
+    with pytest.raises(PackageError, match=r"manifest\.json: unsafe file name '\.\./outside"):
         read_package(package)
     (package / MANIFEST).write_text(json.dumps({"format": "other"}), encoding="utf-8")
     with pytest.raises(PackageError, match="not a KCN-GIS package manifest"):
