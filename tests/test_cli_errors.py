@@ -224,6 +224,13 @@ COMMANDS: dict[str, st.SearchStrategy] = {
     "report": st.builds(lambda e: lambda f, d: ["report", f["bac_ninh"], "--format", "csv",
                                                 "--output", str(d / f"r{e}")],
                         extensions.filter(lambda e: e != ".csv")),
+    "package": st.builds(
+        lambda what, w: lambda f, d: {
+            "export": ["package", "export", str(d / f"{w}.gpkg"), "-o", str(d / "p.zip")],
+            "missing": ["package", "import", str(d / f"{w}.zip")],
+            "not-zip": ["package", "import", f["bac_ninh"], "--output-dir", str(d)],
+        }[what],
+        st.sampled_from(["export", "missing", "not-zip"]), words),
     "sample": st.builds(lambda w: lambda f, d: ["sample", "bac_ninh", w, "--output-dir", str(d)],
                         words.filter(lambda w: w not in PROVINCES)),
     "scenario": st.builds(

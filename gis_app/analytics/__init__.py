@@ -19,6 +19,7 @@ from .efficiency import (
 )
 from .indicators import park_indicators, project_counts, province_indicators
 from .land_use import LandUseMinimums, Minimum, land_use_structure, minimums_table
+from .national import national_parks, national_summary
 from .reclamation import REASONS, ReclamationRules, reclamation_candidates
 from .screening import (
     Criterion,
@@ -46,6 +47,8 @@ __all__ = [
     "group_efficiency",
     "land_use_structure",
     "minimums_table",
+    "national_parks",
+    "national_summary",
     "needs_action",
     "occupancy_over_time",
     "park_areas",

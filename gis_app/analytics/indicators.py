@@ -77,8 +77,8 @@ def park_indicators(plan: Plan) -> pd.DataFrame:
     return out
 
 
-def province_indicators(plan: Plan, by: str = "province", *, also: Sequence[str] = ()
-                        ) -> pd.DataFrame:
+def province_indicators(plan: Plan, by: str = "province", *, also: Sequence[str] = (),
+                        metrics: pd.DataFrame | None = None) -> pd.DataFrame:
     """Sums and ratios per province (``by="province"``) or legacy province, or of every park
     of the plan in one row (``by="all"``, index ``"all"``: the viewer's overview of a file).
 
@@ -103,7 +103,9 @@ def province_indicators(plan: Plan, by: str = "province", *, also: Sequence[str]
     (1, 1.5, 0.75)
 
     ``also``: groups reported even when no park is in them (an empty province file made by
-    ``kcn-gis init`` reads as zeros, not as an empty table).
+    ``kcn-gis init`` reads as zeros, not as an empty table). ``metrics``: the plan's
+    :func:`~gis_app.analytics.efficiency.tenant_metrics` when the caller has them already
+    (the national roll-up reuses them for its totals).
     """
     groups = park_groups(plan, by)
     present = list(pd.unique(groups.dropna()))
@@ -144,5 +146,6 @@ def province_indicators(plan: Plan, by: str = "province", *, also: Sequence[str]
         "int64")
     keys = pd.Series(key, index=groups.index, name=by)
     out = out.join(project_counts(plan, keys, index))
-    out = out.join(group_efficiency(plan, keys, metrics=tenant_metrics(plan)))
+    metrics = tenant_metrics(plan) if metrics is None else metrics
+    out = out.join(group_efficiency(plan, keys, metrics=metrics))
     return out

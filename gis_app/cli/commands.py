@@ -149,25 +149,76 @@ REPORT_TABLE_COLUMNS = (
 )
 
 
-def _named_province(args: argparse.Namespace) -> tuple[str, ...]:
-    """The province a file names in its metadata, so that a file without parks yet (made by
-    ``kcn-gis init``) sums to zeros for it instead of an empty table."""
-    if args.by != "province":
-        return ()
-    from ..storage.source import read_dataset_info
+def _read_provinces(values: Sequence[str]) -> tuple[list[Plan], list[tuple[str, ...]]]:
+    """The plans of several provinces (keys, files, PostGIS URLs or national packages), and
+    the province each names in its metadata (an empty one still gets its row)."""
+    from ..storage.package import is_package, read_package
+    from ..storage.source import read_dataset_info, read_plan
 
-    name = read_dataset_info(_province_path(args.file)).get("province_name_vi")
-    return (name,) if name else ()
+    plans: list[Plan] = []
+    names: list[tuple[str, ...]] = []
+    for value in values:
+        if is_package(value):
+            package = read_package(value)
+            plans.append(package.plan)
+            name = package.province_name_vi
+        else:
+            source = _province_path(value)
+            plans.append(read_plan(source))
+            name = read_dataset_info(source).get("province_name_vi", "")
+        names.append((name,) if name else ())
+    return plans, names
+
+
+#: Columns of the national table's text form (CSV and Excel get every column).
+NATIONAL_TABLE_COLUMNS = (
+    "rank", "parks_count", "parks_operating_count", "planned_ha", "leasable_established_ha",
+    "leased_established_ha", "occupancy_share", "wastewater_coverage_share",
+    "projects_valid_count", "registered_capital_usd_per_ha",
+)
+
+
+def _write_national(args: argparse.Namespace, by: str, sheet: str) -> None:
+    """The national table of several provinces (``summary``/``report`` with several files)."""
+    import pandas as pd
+
+    from .._tables import write_frame
+    from ..analytics.national import TOTAL, national_parks, national_summary
+    from ..i18n import t
+
+    plans, names = _read_provinces(args.files)
+    columns: tuple[str, ...]
+    if by == "park":
+        table = national_parks(plans)
+        columns = ("rank", "province", *REPORT_TABLE_COLUMNS)
+    else:
+        table = national_summary(plans, by, also=names if by == "province" else ())
+        columns = NATIONAL_TABLE_COLUMNS
+    if args.format == "table":
+        # The totals row has no rank, name or status: blank cells, not "<NA>".
+        table = table[list(columns)].copy()
+        for column in columns:
+            if pd.api.types.is_bool_dtype(table[column]):
+                words = {True: t("yes", args.lang), False: t("no", args.lang)}
+                table[column] = table[column].astype(object).map(words).fillna("")
+            elif not pd.api.types.is_float_dtype(table[column]):
+                values = table[column].astype(object)
+                table[column] = values.where(values.notna(), "")
+    table = table.rename(index={TOTAL: t(TOTAL, args.lang)})
+    write_frame(table, fmt=args.format, lang=args.lang, output=args.output, sheet=sheet)
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
     check_output(args)
+    if len(args.files) > 1:
+        _write_national(args, args.by, "summary")
+        return 0
     from .._tables import write_frame
     from ..analytics import province_indicators
-    from ..storage.source import read_plan
 
-    plan = read_plan(_province_path(args.file))
-    table = province_indicators(plan, by=args.by, also=_named_province(args))
+    plans, names = _read_provinces(args.files)
+    table = province_indicators(plans[0], by=args.by,
+                                also=names[0] if args.by == "province" else ())
     write_frame(table, fmt=args.format, lang=args.lang, output=args.output,
                 sheet="summary", transpose=True)
     return 0
@@ -200,15 +251,20 @@ def _officer_report(plan: Plan, path: Path | str, kind: str, lang: str) -> pd.Da
 
 def _cmd_report(args: argparse.Namespace) -> int:
     check_output(args)
+    if len(args.files) > 1 or args.by != "park":
+        if args.kind != "parks":
+            raise GisAppError(f"--kind {args.kind} reports on one province; give one file "
+                              "(several files give the national table of --kind parks)")
+        _write_national(args, args.by, "parks" if args.by == "park" else "summary")
+        return 0
     from .._tables import write_frame
     from ..analytics import park_indicators
-    from ..storage.source import read_plan
 
-    plan = read_plan(_province_path(args.file))
+    plan = _read_provinces(args.files)[0][0]
     if args.kind != "parks":
         from ..officer_reports import text_table
 
-        table = _officer_report(plan, _province_path(args.file), args.kind, args.lang)
+        table = _officer_report(plan, _province_path(args.files[0]), args.kind, args.lang)
         if args.format == "table":
             table = text_table(table[list(OFFICER_TABLE_COLUMNS[args.kind])], args.lang)
         write_frame(table, fmt=args.format, lang=args.lang, output=args.output,
@@ -251,6 +307,39 @@ def _cmd_init(args: argparse.Namespace) -> int:
     path = init_province(args.province, args.output, epsg=args.epsg)
     print(f"wrote {path}: empty province file of {province.name_vi}, kept in {province.crs} "
           f"({province.zone_reason_en})")
+    return 0
+
+
+def _counts(counts: dict, lang: str) -> str:
+    from ..i18n import label
+
+    return ", ".join(f"{label(f'layer.{name}', lang)}: {n}" for name, n in counts.items())
+
+
+def _cmd_package(args: argparse.Namespace) -> int:
+    """``package export``: a province's national-system package; ``package import``: verify
+    packages (and with ``--output-dir`` keep each as a province file)."""
+    from ..i18n import t
+    from ..storage import package as packages
+
+    if args.package_command == "export":
+        target = packages.export_package(_province_path(args.province), args.output)
+        done = packages.read_package(target)
+        print(t("package.exported", args.lang, path=target, province=done.province_name_vi,
+                counts=_counts(done.manifest["counts"], args.lang)))
+        return 0
+    for value in args.packages:  # every package verified before the first file is written
+        done = packages.read_package(value)
+        print(t("package.verified", args.lang, path=value, province=done.province_name_vi,
+                created=done.manifest.get("created", "?"),
+                counts=_counts(done.manifest["counts"], args.lang)))
+    if args.output_dir:
+        for value in args.packages:
+            done = packages.read_package(value)
+            key = str(done.manifest.get("province") or Path(value).stem)
+            target = Path(args.output_dir) / f"{key}.gpkg"
+            packages.import_package(value, target)
+            print(t("package.imported", args.lang, path=value, target=target))
     return 0
 
 
@@ -492,8 +581,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_import)
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "
-                       "wastewater coverage, projects")
-    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
+                       "wastewater coverage, projects; of several provinces, the national "
+                       "table ranked by occupancy with totals")
+    p.add_argument("files", nargs="+", metavar="FILE", help="province keys, GeoPackage paths, "
+                   "postgresql:// URLs or national packages (kcn-gis package export)")
     p.add_argument("--by", choices=("province", "legacy_province"), default="province",
                    help="group by the 2025 province (default) or the pre-merger province")
     _add_output_options(p)
@@ -501,7 +592,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("report", help="per-park indicators: areas, occupancy, efficiency, "
                        "wastewater; or an officer report (--kind)")
-    p.add_argument("file", help="province key, GeoPackage path or postgresql:// URL")
+    p.add_argument("files", nargs="+", metavar="FILE", help="province keys, GeoPackage paths, "
+                   "postgresql:// URLs or national packages; several give every park of "
+                   "all of them ranked by occupancy, with totals")
+    p.add_argument("--by", choices=("park", "province", "legacy_province"), default="park",
+                   help="one row per park (default), or the national table by province or "
+                   "legacy province")
     p.add_argument("--kind", choices=("parks", "screening", "efficiency", "actions"),
                    default="parks", help="parks: indicators per park (default); screening: "
                    "projects scored on 'hai ít, ba cao, một không', criterion by criterion; "
@@ -527,6 +623,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--epsg", type=int, metavar="N", help="keep the file in this VN-2000 CRS "
                    "instead of the province's default TM-3 zone (e.g. 9214 for 107°00')")
     p.set_defaults(func=_cmd_init)
+
+    p = sub.add_parser("package", help="national information system package (Decree "
+                       "35/2022/NĐ-CP, Art. 46): export a province, verify and read packages")
+    pkg = p.add_subparsers(dest="package_command", required=True, metavar="ACTION")
+    q = pkg.add_parser("export", help="a province's parks, land, projects and plants as one "
+                       "documented package: GeoPackage and CSV in VN-2000 and WGS 84, data "
+                       "dictionary (vi/en), manifest with checksums, attributions")
+    q.add_argument("province", help="province key, GeoPackage path or postgresql:// URL")
+    q.add_argument("-o", "--output", required=True, metavar="DIR_OR_ZIP",
+                   help="a new folder, or a .zip file")
+    q.add_argument("--lang", choices=("vi", "en"), default="vi")
+    q = pkg.add_parser("import", help="verify packages (checksums, layers, counts, "
+                       "validation); with --output-dir keep each as a province file")
+    q.add_argument("packages", nargs="+", metavar="PKG", help="package folders or .zip files")
+    q.add_argument("--output-dir", help="write <province>.gpkg here for each package (new "
+                   "files only); kcn-gis summary also reads packages directly")
+    q.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.set_defaults(func=_cmd_package)
 
     p = sub.add_parser("scenario", help="planning-adjustment scenarios: list, show, "
                        "create-example, compare, export, delete")

@@ -8,6 +8,7 @@ from .export import to_csv, to_geojson
 from .groups import adjacent_pairs, grow_groups
 from .index import SearchIndex, build_index
 from .measures import destination_points, distance_columns, nearest_km, wastewater_headroom
+from .national import ProvinceSearch, search_provinces
 from .query import QueryError, SearchQuery
 from .rank import POINT_COLUMNS, score, why
 from .search import RESULT_COLUMNS, eligible_plots, search
@@ -18,6 +19,7 @@ __all__ = [
     "ConditionEffect",
     "Explanation",
     "Largest",
+    "ProvinceSearch",
     "POINT_COLUMNS",
     "RESULT_COLUMNS",
     "WEIGHTS",
@@ -36,6 +38,7 @@ __all__ = [
     "nearest_km",
     "score",
     "search",
+    "search_provinces",
     "to_csv",
     "to_geojson",
     "wastewater_headroom",
