@@ -216,6 +216,9 @@ class RegisterProblem:
 
     def text(self, lang: str) -> str:
         values = {"file": self.file, "sheet": shorten(self.sheet), "problem": self.message}
+        if self.row is None and self.column is not None:
+            return t("register.at_column", lang, column=self.column,
+                     header=shorten(self.header or ""), **values)
         if self.row is None:
             return t("register.at_sheet", lang, **values)
         if self.column is None:
@@ -670,7 +673,8 @@ def _cell_value(sheet: _Sheet, row: int, column: _Column, fdef: Field, rate: flo
         found = parse_date(value)
         if found is None:
             where.fail(row, column, value, t("register.not_date", lang, value=shown))
-        return found
+            return None
+        return pd.Timestamp(found)
     if isinstance(value, bool) or isinstance(value, _dt.date | _dt.time):
         where.fail(row, column, value, t("register.not_number", lang, value=shown))
         return None
@@ -708,18 +712,23 @@ class _Row:
     row: int
     values: dict[str, object]
     cells: dict[str, _Column]  #: field -> the column it came from (for messages)
+    bad: set[str] = field(default_factory=set)  #: fields whose cell has a problem already
 
 
-def _usable_columns(columns: list[_Column], kind: str, rate: float | None, where: _Where
-                    ) -> dict[str, list[_Column]]:
+def _usable_columns(columns: list[_Column], kind: str, rate: float | None, where: _Where,
+                    sheet: _Sheet, first: int) -> dict[str, list[_Column]]:
     """Field -> its columns (money: USD first, then VND); problems for money without a
-    currency, VND without a rate, and two columns giving one field."""
+    currency, VND without a rate, and two columns giving one field. A money column with no
+    amount in it needs neither."""
     fields = {f.name: f for f in FIELDS[kind]}
     by_field: dict[str, list[_Column]] = {}
     for column in columns:
         if column.field is None or fields[column.field].kind == "skip":
             continue
         fdef = fields[column.field]
+        if fdef.kind == "money" and not any(
+                (row, column.col) in sheet.values for row in range(first, sheet.max_row + 1)):
+            continue
         if fdef.kind == "money":
             if column.unit is None or column.unit.base not in ("USD", "VND"):
                 where.fail(None, column, None, t("register.no_currency", where.lang,
@@ -761,9 +770,13 @@ def _rows(sheet: _Sheet, kind: str, first: int, by_field: dict[str, list[_Column
             continue
         values: dict[str, object] = {}
         cells: dict[str, _Column] = {}
+        bad: set[str] = set()
         for name, columns in by_field.items():
             for column in columns:
+                known = len(where.problems)
                 value = _cell_value(sheet, row, column, fields[name], rate, where)
+                if len(where.problems) > known:
+                    bad.add(name)
                 if value is not None and value != [] and value != "":
                     values[name], cells[name] = value, column
                     break
@@ -772,7 +785,7 @@ def _rows(sheet: _Sheet, kind: str, first: int, by_field: dict[str, list[_Column
         if kind == "projects" and section_park and "park_code" not in values \
                 and "park_name" not in values:
             values["park_code"] = section_park
-        rows.append(_Row(row, values, cells))
+        rows.append(_Row(row, values, cells, bad))
     return rows
 
 
@@ -837,7 +850,7 @@ def _required(item: _Row, names: Iterable[str], kind: str, where: _Where) -> boo
     for name in names:
         if item.values.get(name) is None:
             column = item.cells.get(name)
-            if column is None:  # no column gives it: named once for the sheet
+            if column is None or name in item.bad:  # named once already
                 ok = False
                 continue
             message = t("register.required", where.lang, field=label(name, where.lang),
@@ -1165,13 +1178,13 @@ def import_register(
     where.sheet = chosen.name
     found = _columns(chosen, kind, header, explicit, where)
     fields = {f.name: f for f in FIELDS[kind]}
-    by_field = _usable_columns(found, kind, usd_rate, where)
-    needs_rate = any(c.unit is not None and c.unit.base == "VND"
-                     for name, cs in by_field.items() if fields[name].kind == "money"
-                     for c in cs)
     first = header[1] + 1
     if first <= chosen.max_row and _column_numbers_row(chosen, first):
         first += 1
+    by_field = _usable_columns(found, kind, usd_rate, where, chosen, first)
+    needs_rate = any(c.unit is not None and c.unit.base == "VND"
+                     for name, cs in by_field.items() if fields[name].kind == "money"
+                     for c in cs)
     identity = ("park_code", "park_name") if kind == "projects" else ("park_code", "name_vi")
     if not any(name in by_field for name in identity):
         where.fail(None, None, None, t("register.no_identity", lang, fields=", ".join(
