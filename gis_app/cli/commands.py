@@ -104,6 +104,18 @@ def _cmd_import_register(args: argparse.Namespace) -> int:
     return 0 if result.ok else 1
 
 
+def _cmd_export_register(args: argparse.Namespace) -> int:
+    from ..i18n import t
+    from ..imports.registers import export_register
+
+    check_suffix(args.output, ".xlsx", "OUTPUT")
+    count = export_register(_province_path(args.province), args.output, args.kind,
+                            lang=args.lang)
+    print(t("register.exported", args.lang, file=args.output,
+            kind=t(f"register.kind_{args.kind}", args.lang), n=count))
+    return 0
+
+
 #: Columns of the per-park report's text table (CSV and Excel get every column).
 REPORT_TABLE_COLUMNS = (
     "name_vi", "status", "planned_ha", "leasable_ha", "leased_ha", "vacant_ha",
@@ -463,6 +475,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--limit", type=int, metavar="N",
                    help="print at most N problems (default: every one)")
     p.set_defaults(func=_cmd_import_register)
+
+    p = sub.add_parser("export-register", help="write a province's project register or park "
+                       "list as an Excel register (the layout import-register reads back)")
+    p.add_argument("province", help="province key, GeoPackage path or postgresql:// URL")
+    p.add_argument("output", metavar="OUTPUT.xlsx", help="the workbook to write")
+    p.add_argument("--kind", choices=("projects", "parks"), default="projects",
+                   help="projects (default) or parks")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the headers and codes (default: vi)")
+    p.set_defaults(func=_cmd_export_register)
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "
                        "wastewater coverage, projects")

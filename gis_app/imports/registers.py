@@ -201,6 +201,18 @@ COUNTRIES: dict[str, str] = {
 }
 
 
+#: The fields :func:`export_register` writes, in order (headers: ``register.header.<field>``).
+EXPORT_FIELDS: dict[str, tuple[str, ...]] = {
+    "projects": ("project_id", "park_code", "investor", "country", "sector", "project_type",
+                 "registered_capital_usd", "realised_capital_usd", "lease_start", "lease_end",
+                 "project_status", "employees", "revenue_usd", "exports_usd",
+                 "budget_contribution_usd", "reporting_year", "plots"),
+    "parks": ("park_code", "name_vi", "name_en", "legacy_province", "status",
+              "planned_area_ha", "established_area_ha", "leasable_area_ha", "cleared_area_ha",
+              "developer", "decision_no", "decision_date", "established_year"),
+}
+
+
 # --- results -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -403,10 +415,15 @@ class _Column:
 
 
 def _phrase_table(kind: str) -> dict[str, str]:
+    """Normalised header (unit left out) -> field: the usual wording, and the headers
+    :func:`export_register` writes in either language."""
     table: dict[str, str] = {}
     for f in FIELDS[kind]:
         for phrase in (f.name, f.name.replace("_", " "), *f.phrases):
             table.setdefault(_norm(phrase), f.name)
+    for name in EXPORT_FIELDS[kind]:
+        for lang in ("vi", "en"):
+            table.setdefault(_split_unit(t(f"register.header.{name}", lang))[0], name)
     return table
 
 
@@ -1219,3 +1236,36 @@ def import_register(
                            basis=_basis(path, kind, chosen.name,
                                         usd_rate if needs_rate else None, recorded_by))
     return replace(result, written=True, change_id=change_id)
+
+
+def export_register(source: str | Path, path: str | Path, kind: Kind = "projects", *,
+                    lang: str = "vi") -> int:
+    """Write a province's project register or park list as a board keeps it in Excel:
+    one row per project (or park), headers in ``lang`` that :func:`import_register` reads
+    back, codes as their labels, amounts in USD, dates as date cells, a project's plots as
+    ``A1, A2``. Text is neutralised (:func:`gis_app.spreadsheet.write_excel`), so nothing in
+    the file is a formula. Returns the number of rows written.
+    """
+    from ..spreadsheet import write_excel
+
+    if kind not in KINDS:
+        raise RegisterError(t("register.bad_kind", lang, kind=shorten(kind),
+                              kinds=", ".join(KINDS)))
+    plan = sources.read_plan(source)
+    if kind == "projects":
+        frame = pd.DataFrame(plan.tenants).copy()
+        links = plan.tenant_plots.astype({"plot_code": str, "project_id": str})
+        plots = links.groupby("project_id")["plot_code"].agg(lambda c: ", ".join(sorted(c)))
+        frame["plots"] = frame["project_id"].astype(str).map(plots)
+        codes = ("project_type", "project_status")
+    else:
+        frame = pd.DataFrame(plan.parks.drop(columns=plan.parks.geometry.name))
+        codes = ("status",)
+    for column in codes:
+        frame[column] = [label(str(c), lang) if isinstance(c, str) else c
+                         for c in frame[column]]
+    fields = EXPORT_FIELDS[kind]
+    out = frame[list(fields)].rename(columns={f: t(f"register.header.{f}", lang)
+                                              for f in fields})
+    write_excel({t(f"register.kind_{kind}", lang): out}, path)
+    return len(out)

@@ -335,3 +335,26 @@ def test_cli_exit_codes_and_messages_in_both_languages(province_file, tmp_path, 
     assert main(["import-register", str(tmp_path / "none.xlsx"), str(province_file),
                  "--lang", "en"]) == 2
     assert "none.xlsx: no such file" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(("kind", "lang"), [("projects", "vi"), ("parks", "en")])
+def test_an_exported_register_reads_back_without_a_change(province_file, tmp_path, kind, lang,
+                                                         capsys):
+    start_history(province_file, Basis.imported("survey_2011.dxf", "Nguyễn Văn A"),
+                  "2011-01-01")
+    before = read_plan(province_file)
+    out = tmp_path / f"{kind}.xlsx"
+    assert main(["export-register", str(province_file), str(out), "--kind", kind,
+                 "--lang", lang]) == 0
+    assert str(out) in capsys.readouterr().out
+
+    result = import_register(out, province_file, kind)
+
+    ids = before.tenants["project_id"] if kind == "projects" else before.parks["park_code"]
+    assert result.added == () and result.updated == tuple(ids)
+    assert result.written and result.change_id is None  # the same plan: nothing to record
+    after = read_plan(province_file)
+    pd.testing.assert_frame_equal(after.tenants, before.tenants)
+    pd.testing.assert_frame_equal(after.tenant_plots, before.tenant_plots)
+    pd.testing.assert_frame_equal(after.parks, before.parks)
+    assert len(changes(province_file)) == 1
