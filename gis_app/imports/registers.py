@@ -1257,7 +1257,7 @@ def export_register(source: str | Path, path: str | Path, kind: Kind = "projects
         links = plan.tenant_plots.astype({"plot_code": str, "project_id": str})
         plots = links.groupby("project_id")["plot_code"].agg(lambda c: ", ".join(sorted(c)))
         frame["plots"] = frame["project_id"].astype(str).map(plots)
-        codes = ("project_type", "project_status")
+        codes: tuple[str, ...] = ("project_type", "project_status")
     else:
         frame = pd.DataFrame(plan.parks.drop(columns=plan.parks.geometry.name))
         codes = ("status",)
