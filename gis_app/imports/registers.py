@@ -184,6 +184,10 @@ _PARK_FIELDS = (
 )
 
 FIELDS: dict[str, tuple[Field, ...]] = {"projects": _PROJECT_FIELDS, "parks": _PARK_FIELDS}
+#: Recognised columns the schema has no place for (the project's name, a leased area the
+#: plots already measure, an occupancy the analytics compute): read, named, not kept.
+NOT_KEPT = frozenset(f.name for fs in FIELDS.values() for f in fs
+                     if f.kind == "skip" and f.name != "row_number")
 
 #: Countries as registers name them -> the ISO 3166 code the schema keeps (``KR``).
 COUNTRIES: dict[str, str] = {
@@ -287,6 +291,10 @@ class RegisterResult:
         if self.usd_rate is not None:
             lines.append(t("register.summary_rate", lang,
                            rate=format_number(self.usd_rate, lang, 0)))
+        kept_out = [f"{letter} ({header})" for letter, header, name in self.columns
+                    if name in NOT_KEPT]
+        if kept_out:
+            lines.append(t("register.summary_not_kept", lang, columns=listing(kept_out)))
         if self.unknown_columns:
             lines.append(t("register.summary_unknown", lang, columns=listing(
                 f"{letter} ({header})" for letter, header in self.unknown_columns)))
@@ -744,7 +752,7 @@ def _usable_columns(columns: list[_Column], kind: str, rate: float | None, where
             continue
         fdef = fields[column.field]
         if fdef.kind == "money" and not any(
-                (row, column.col) in sheet.values for row in range(first, sheet.max_row + 1)):
+                r >= first and c == column.col for r, c in sheet.values):
             continue
         if fdef.kind == "money":
             if column.unit is None or column.unit.base not in ("USD", "VND"):
@@ -775,10 +783,9 @@ def _rows(sheet: _Sheet, kind: str, first: int, by_field: dict[str, list[_Column
     fields = {f.name: f for f in FIELDS[kind]}
     rows: list[_Row] = []
     section_park: str | None = None
-    for row in range(first, sheet.max_row + 1):
-        filled = [c for c in range(1, sheet.max_col + 1) if (row, c) in sheet.values]
-        if not filled:
-            continue
+    # Only rows holding a value: a sheet formatted down to row 1,048,576 has few of them.
+    for row in sorted({r for r, _ in sheet.values if r >= first}):
+        filled = sorted(c for c in range(1, sheet.max_col + 1) if (row, c) in sheet.values)
         texts = [_norm(_text(sheet.values[(row, c)])) for c in filled[:3]]
         if any(x in ("tong cong", "tong", "cong", "total", "tong so") for x in texts):
             continue
@@ -906,7 +913,7 @@ def _apply_projects(plan: Plan, rows: list[_Row], where: _Where, has_id: bool) -
     change = _Change({}, [], [], {})
     new_rows: list[dict[str, object]] = []
     seen_ids: dict[str, int] = {}
-    claimed: dict[str, tuple[int, str]] = {}
+    claimed: dict[str, tuple[int, str, _Column | None]] = {}
     relinked: dict[str, list[str]] = {}
     next_number: dict[str, int] = {}
     required = [c.name for c in schema.columns if c.required and c.name not in
@@ -979,16 +986,16 @@ def _apply_projects(plan: Plan, rows: list[_Row], where: _Where, has_id: bool) -
                     where.fail(item.row, column, raw, t("register.plot_twice", lang,
                                                         value=code, other=claimed[code][0]))
                     continue
-                claimed[code] = (item.row, pid)
+                claimed[code] = (item.row, pid, column)
                 codes.append(code)
                 change.rows_of[("tenant_plots", code)] = item.row
                 change.rows_of[("plots", code)] = item.row
             relinked[pid] = codes
     # Plots held by projects the register does not relink stay theirs.
-    for code, (row, pid) in claimed.items():
+    for code, (row, pid, column) in claimed.items():
         other = holder.get(code)
         if other is not None and other != pid and other not in relinked:
-            where.fail(row, None, code, t("register.plot_taken", lang, value=code,
+            where.fail(row, column, code, t("register.plot_taken", lang, value=code,
                                           project=other))
     if new_rows:
         added = pd.DataFrame(new_rows, columns=schema.column_names)
@@ -1187,11 +1194,11 @@ def import_register(
     if usd_rate is not None and (not math.isfinite(usd_rate) or usd_rate <= 0):
         raise RegisterError(t("register.bad_rate", lang, value=usd_rate))
     explicit = _parse_column_map(columns, kind, lang)
-    plan, versions = sources.read_plan_versioned(target)
-    shown_target = sources.describe(target)
     sheets = _load(path, lang)
     where = _Where(str(path), "", lang)
     chosen, header = _choose_sheet(sheets, sheet, kind, where)
+    plan, versions = sources.read_plan_versioned(target)
+    shown_target = sources.describe(target)
     where.sheet = chosen.name
     found = _columns(chosen, kind, header, explicit, where)
     fields = {f.name: f for f in FIELDS[kind]}
@@ -1202,11 +1209,12 @@ def import_register(
     needs_rate = any(c.unit is not None and c.unit.base == "VND"
                      for name, cs in by_field.items() if fields[name].kind == "money"
                      for c in cs)
+    rows = _rows(chosen, kind, first, by_field, usd_rate, where, _ParkNames(plan.parks))
     identity = ("park_code", "park_name") if kind == "projects" else ("park_code", "name_vi")
-    if not any(name in by_field for name in identity):
+    # The park comes from a column, or (projects) from section rows ("I. KCN Quang Châu").
+    if not any(name in by_field or any(name in r.values for r in rows) for name in identity):
         where.fail(None, None, None, t("register.no_identity", lang, fields=", ".join(
             identity), headers=listing(c.header for c in found)))
-    rows = _rows(chosen, kind, first, by_field, usd_rate, where, _ParkNames(plan.parks))
     if not rows:
         where.fail(None, None, None, t("register.no_rows", lang, row=first))
     if kind == "projects":

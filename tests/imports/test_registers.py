@@ -358,3 +358,51 @@ def test_an_exported_register_reads_back_without_a_change(province_file, tmp_pat
     pd.testing.assert_frame_equal(after.tenant_plots, before.tenant_plots)
     pd.testing.assert_frame_equal(after.parks, before.parks)
     assert len(changes(province_file)) == 1
+
+
+def test_section_rows_name_the_park_and_unkept_columns_are_named(province_file, tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "2024"
+    ws.append(["Số TT", "Nhà đầu tư", "Quốc gia", "Lĩnh vực", "Vốn đăng ký (triệu USD)",
+               "Diện tích thuê (ha)", "Số lô", "Tình trạng"])
+    ws.append(["I. KCN Thử nghiệm"])  # a section row: the park of the rows under it
+    ws.append([1, "Eta Textiles", "Trung Quốc", "textiles", 3, 0.5, "a3", "đang hoạt động"])
+    path = tmp_path / "sections.xlsx"
+    book.save(path)
+
+    result = import_register(path, province_file, lang="en")
+
+    new = read_plan(province_file).tenants.set_index("project_id").loc[result.added[0]]
+    assert (new["park_code"], new["country"], new["registered_capital_usd"]) == \
+        ("P1", "CN", 3_000_000.0)
+    assert "columns recognised but not kept (the schema has no place for them): F (Diện " \
+           "tích thuê (ha))" in result.summary()
+
+
+def test_a_plot_of_another_project_is_refused(province_file, tmp_path, sha256):
+    rows = [[1, "X", "Theta", "Singapore", "logistics", "KCN Thử nghiệm", 1, None,
+             "01/01/2024", "A1", "đang xây dựng", None]]
+    path = project_register(tmp_path / "taken.xlsx", rows)
+    before = sha256(province_file)
+    with pytest.raises(RegisterError, match=r"row 5, column J \(Số lô\): plot A1 is occupied "
+                       r"by project T1"):
+        import_register(path, province_file, lang="en")
+    assert sha256(province_file) == before
+
+
+def test_a_sheet_without_a_register_header_is_named(province_file, tmp_path):
+    book = openpyxl.Workbook()
+    book.active.title = "Ghi chú"
+    book.active.append(["Báo cáo quý", "không có bảng"])
+    book.create_sheet("Dự án").append(["Nhà đầu tư", "Mã KCN", "Quốc gia"])
+    path = tmp_path / "two_sheets.xlsx"
+    book.save(path)
+
+    with pytest.raises(RegisterError, match=r"sheet 'Ghi chú': no header of a project register"):
+        import_register(path, province_file, sheet="Ghi chú", lang="en")
+    with pytest.raises(RegisterError, match=r"no sheet 'KCN' \(sheets: Ghi chú, Dự án\)"):
+        import_register(path, province_file, sheet="KCN", lang="en")
+    # Without --sheet, the first sheet whose header is recognised: here it has no rows.
+    with pytest.raises(RegisterError, match=r"sheet 'Dự án': no data rows under the header"):
+        import_register(path, province_file, lang="en")
