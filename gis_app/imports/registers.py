@@ -217,6 +217,11 @@ EXPORT_FIELDS: dict[str, tuple[str, ...]] = {
 }
 
 
+def _country_codes() -> dict[str, str]:
+    """:data:`COUNTRIES` by normalised name (``Nhat Ban``, decomposed Unicode, ``HÀN QUỐC``)."""
+    return {normalise(name): code for name, code in COUNTRIES.items()}
+
+
 # --- results -------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
@@ -681,7 +686,7 @@ def _cell_value(sheet: _Sheet, row: int, column: _Column, fdef: Field, rate: flo
         return _text(value)
     if fdef.kind == "country":
         text = _text(value)
-        return COUNTRIES.get(text.lower(), COUNTRIES.get(" ".join(text.lower().split()), text))
+        return _country_codes().get(normalise(text), text)
     if fdef.kind == "plots":
         return [p for p in re.split(r"[,;\n]+", _text(value)) if p.strip()]
     if formula:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import unicodedata
 from pathlib import Path
 
 import openpyxl
@@ -360,14 +361,20 @@ def test_an_exported_register_reads_back_without_a_change(province_file, tmp_pat
     assert len(changes(province_file)) == 1
 
 
+def nfd(text: str) -> str:
+    return unicodedata.normalize("NFD", text)
+
+
 def test_section_rows_name_the_park_and_unkept_columns_are_named(province_file, tmp_path):
     book = openpyxl.Workbook()
     ws = book.active
     ws.title = "2024"
-    ws.append(["Số TT", "Nhà đầu tư", "Quốc gia", "Lĩnh vực", "Vốn đăng ký (triệu USD)",
+    # Typed with decomposed diacritics (as some input methods do) and in capitals.
+    ws.append(["Số TT", "Nhà đầu tư", nfd("QUỐC GIA"), "Lĩnh vực", "Vốn đăng ký (triệu USD)",
                "Diện tích thuê (ha)", "Số lô", "Tình trạng"])
     ws.append(["I. KCN Thử nghiệm"])  # a section row: the park of the rows under it
-    ws.append([1, "Eta Textiles", "Trung Quốc", "textiles", 3, 0.5, "a3", "đang hoạt động"])
+    ws.append([1, "Eta Textiles", nfd("TRUNG QUỐC"), "textiles", 3, 0.5, "a3",
+               nfd("Đang hoạt động")])
     path = tmp_path / "sections.xlsx"
     book.save(path)
 
