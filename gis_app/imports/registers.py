@@ -340,16 +340,21 @@ class _Sheet:
 
 def _load(path: Path, lang: str) -> list[_Sheet]:
     """Every sheet of the workbook (formulas as text, never evaluated)."""
-    import zipfile
+    import warnings
 
     import openpyxl
 
     if not path.is_file():
         raise RegisterError(t("register.no_file", lang, file=path))
     try:
-        # data_only=False: a formula is read as its text, not as a value Excel computed.
-        book = openpyxl.load_workbook(path, data_only=False, read_only=False, keep_links=False)
-    except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
+        with warnings.catch_warnings():
+            # openpyxl's notes on what it does not read (data validation, slicers) are not
+            # problems of the register.
+            warnings.simplefilter("ignore")
+            # data_only=False: a formula is read as its text, not as a value Excel computed.
+            book = openpyxl.load_workbook(path, data_only=False, read_only=False,
+                                          keep_links=False)
+    except Exception as exc:  # not a zip, not a workbook, an .xls, a damaged file
         raise RegisterError(t("register.unreadable", lang, file=path,
                               reason=shorten(exc, 200))) from exc
     sheets = []

@@ -413,3 +413,13 @@ def test_a_sheet_without_a_register_header_is_named(province_file, tmp_path):
     # Without --sheet, the first sheet whose header is recognised: here it has no rows.
     with pytest.raises(RegisterError, match=r"sheet 'Dự án': no data rows under the header"):
         import_register(path, province_file, lang="en")
+
+
+@pytest.mark.parametrize("name", ["so_du_an.xls", "so_du_an.csv", "so_du_an.xlsx"])
+def test_a_file_that_is_not_a_workbook_is_named(province_file, tmp_path, name, capsys):
+    path = tmp_path / name
+    path.write_bytes(b"Ten du an;Nha dau tu\nA;B\n")
+    assert main(["import-register", str(path), str(province_file), "--lang", "en"]) == 2
+    err = capsys.readouterr().err
+    assert f"{path}: cannot be read as an Excel workbook (.xlsx)" in err
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1
