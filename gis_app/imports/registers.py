@@ -505,10 +505,20 @@ def _find_header(sheet: _Sheet, kind: str) -> tuple[int, int] | None:
         for r0, c0, r1, c1 in sheet.merged:
             if r0 == row and r1 > row:
                 end = max(end, r1)
-            if r0 == row and r1 == row and c1 > c0:
+            if r0 == row and r1 == row and c1 > c0 and _sub_headers(sheet, row + 1, c0, c1):
                 end = max(end, row + 1)  # a group cell: its sub-headers are the next row
         return row, min(end, row + MAX_HEADER_ROWS - 1)
     return None
+
+
+def _sub_headers(sheet: _Sheet, row: int, first: int, last: int) -> bool:
+    """Whether ``row`` holds the sub-headers of a group cell over columns ``first..last``
+    ("USD" and "VND" under "Vốn đầu tư"): text in at least two of them, nothing else. A cell
+    merged across columns only for the layout has one value under it (the first data row)."""
+    under = [sheet.values.get((row, c)) for c in range(first, last + 1)]
+    texts = [v for v in under if isinstance(v, str) and parse_number(v) is None
+             and parse_date(v) is None]
+    return len(texts) >= 2 and len(texts) == sum(v is not None for v in under)
 
 
 def _column_numbers_row(sheet: _Sheet, row: int) -> bool:
@@ -525,8 +535,8 @@ def _column_numbers_row(sheet: _Sheet, row: int) -> bool:
 def _parse_column_map(columns: Mapping[str, str] | str | None, kind: str, lang: str
                       ) -> dict[str, tuple[str, Unit | None]]:
     """``{"Tên dự án": "name", "E": "registered_capital_usd:triệu USD"}`` or the text
-    ``"Tên dự án=name,E=registered_capital_usd:triệu USD"`` -> normalised header (or column
-    letter) -> (field or ``-``, unit)."""
+    ``"Tên dự án=name,E=registered_capital_usd:triệu USD"`` -> header (or column letter) ->
+    (field or ``-``, unit)."""
     if not columns:
         return {}
     if isinstance(columns, str):
@@ -554,8 +564,7 @@ def _parse_column_map(columns: Mapping[str, str] | str | None, kind: str, lang: 
             if unit is None:
                 raise RegisterError(t("register.columns_unit", lang, pair=f"{header}={target}",
                                       units="USD, triệu USD, VND, triệu đồng, tỷ đồng, ha, m2"))
-        key = header.strip() if re.fullmatch(r"[A-Z]{1,3}", header.strip()) else _norm(header)
-        out[key] = ("-" if name == "ignore" else name, unit)
+        out[header.strip()] = ("-" if name == "ignore" else name, unit)
     return out
 
 
@@ -566,15 +575,22 @@ def _columns(sheet: _Sheet, kind: str, header: tuple[int, int],
     rows = range(header[0], header[1] + 1)
     out = []
     used: set[str] = set()
+    previous: list[str] = []
     for col in range(1, sheet.max_col + 1):
         parts = _header_parts(sheet, rows, col)
-        if not parts:
+        widened = parts == previous and any(r0 <= header[0] <= r1 and c0 < col <= c1
+                                            for r0, c0, r1, c1 in sheet.merged)
+        previous = parts
+        if not parts or widened:  # no header, or the rest of a cell merged for width
             continue
         letter = _letter(col)
         text = " / ".join(parts)
         name, unit = _recognise(parts, kind)
-        for key in (letter, _norm(text), _norm(" ".join(parts[-1:]))):
-            if key in explicit:
+        names = (_norm(text), _norm(parts[-1]))
+        for key in explicit:
+            # A header as written (any case, diacritics, spacing; the whole header or its
+            # lowest row), or the column's letter.
+            if key == letter or _norm(key) in names:
                 given, given_unit = explicit[key]
                 used.add(key)
                 name, unit = (None if given == "-" else given), given_unit or unit

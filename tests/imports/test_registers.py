@@ -423,3 +423,20 @@ def test_a_file_that_is_not_a_workbook_is_named(province_file, tmp_path, name, c
     err = capsys.readouterr().err
     assert f"{path}: cannot be read as an Excel workbook (.xlsx)" in err
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+def test_a_header_cell_merged_only_for_the_layout_keeps_a_one_row_header(province_file,
+                                                                         tmp_path):
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Mã KCN", "Nhà đầu tư", None, "Quốc gia", "Ngành nghề", "Tình trạng"])
+    ws.merge_cells("B1:C1")  # a wide cell, not a group: no sub-headers under it
+    ws.append(["P1", "Iota Paper", None, "Thái Lan", "paper", "đang xây dựng"])
+    path = tmp_path / "wide.xlsx"
+    book.save(path)
+
+    result = import_register(path, province_file, columns="mã kcn=park_code,nhà ĐẦU TƯ=investor")
+
+    assert result.header_rows == (1,) and result.rows == 1
+    new = read_plan(province_file).tenants.set_index("project_id").loc[result.added[0]]
+    assert (new["investor"], new["country"]) == ("Iota Paper", "TH")
