@@ -33,7 +33,7 @@ from ..formatting import number as format_number
 from ..history.model import Basis
 from ..history.record import current_user
 from ..history.write import write_plan
-from ..i18n import label, t
+from ..i18n import has, label, t
 from ..model.plan import Plan, coerce
 from ..model.schema import (
     PARK_STATUSES,
@@ -894,13 +894,21 @@ def _resolve_park(item: _Row, parks: _ParkNames, where: _Where) -> str | None:
     return None
 
 
-def _required(item: _Row, names: Iterable[str], kind: str, where: _Where) -> bool:
-    """Whether a new feature's row has every required value (each missing one is named)."""
+def _required(item: _Row, names: Iterable[str], kind: str, where: _Where, missing: set[str]
+              ) -> bool:
+    """Whether a new feature's row has every required value (each missing one is named; a
+    field no column gives is named once for the sheet, the first time a new row needs it)."""
     ok = True
     for name in names:
         if item.values.get(name) is None:
             column = item.cells.get(name)
-            if column is None or name in item.bad:  # named once already
+            if column is None and name not in missing:
+                missing.add(name)
+                where.fail(None, None, None, t("register.missing_column", where.lang,
+                                               field=label(name, where.lang), headers=listing(
+                                                   sorted({c.header for c in
+                                                           item.cells.values()}))))
+            if column is None or name in item.bad:  # named already
                 ok = False
                 continue
             message = t("register.required", where.lang, field=label(name, where.lang),
@@ -934,6 +942,8 @@ def _apply_projects(plan: Plan, rows: list[_Row], where: _Where, has_id: bool) -
     position = {pid: i for i, pid in enumerate(ids)}
     plot_codes = {str(c): str(c) for c in plots["plot_code"]}
     plot_upper = {str(c).upper(): str(c) for c in plots["plot_code"]}
+    plot_park = dict(zip(plots["plot_code"].astype(str), plots["park_code"].astype(str),
+                         strict=True))
     holder = dict(zip(links["plot_code"].astype(str), links["project_id"].astype(str),
                       strict=True))
     change = _Change({}, [], [], {})
@@ -944,11 +954,7 @@ def _apply_projects(plan: Plan, rows: list[_Row], where: _Where, has_id: bool) -
     next_number: dict[str, int] = {}
     required = [c.name for c in schema.columns if c.required and c.name not in
                 ("project_id", "park_code", "project_type")]
-    headers = ", ".join(sorted({c.header for item in rows[:1] for c in item.cells.values()}))
-    for name in required:
-        if rows and name not in rows[0].cells:
-            where.fail(None, None, None, t("register.missing_column", lang,
-                                           field=label(name, lang), headers=headers))
+    missing: set[str] = set()  # required fields without a column, named once
     for item in rows:
         park = _resolve_park(item, parks, where)
         pid = item.values.get("project_id") if has_id else None
@@ -975,7 +981,7 @@ def _apply_projects(plan: Plan, rows: list[_Row], where: _Where, has_id: bool) -
                 where.fail(item.row, item.cells.get("park_code") or item.cells.get("park_name"),
                            None, t("register.required", lang, field=label("park_code", lang),
                                    kind=t("register.kind_projects", lang)))
-            if not _required(item, required, "projects", where) or park is None:
+            if not _required(item, required, "projects", where, missing) or park is None:
                 continue
             if pid is None:
                 pid = _new_project_id(park, ids, next_number)
@@ -1008,15 +1014,26 @@ def _apply_projects(plan: Plan, rows: list[_Row], where: _Where, has_id: bool) -
                     where.fail(item.row, column, raw, t("register.unknown_plot", lang,
                                                         value=shorten(raw.strip())))
                     continue
+                if code in codes:  # written twice in one cell
+                    continue
                 if code in claimed and claimed[code][1] != pid:
                     where.fail(item.row, column, raw, t("register.plot_twice", lang,
                                                         value=code, other=claimed[code][0]))
+                    continue
+                if park is not None and plot_park[code] != park:
+                    where.fail(item.row, column, raw, t("register.plot_other_park", lang,
+                                                        value=code, park=plot_park[code],
+                                                        project_park=park))
                     continue
                 claimed[code] = (item.row, pid, column)
                 codes.append(code)
                 change.rows_of[("tenant_plots", code)] = item.row
                 change.rows_of[("plots", code)] = item.row
             relinked[pid] = codes
+            # The plots the project leaves: a rule they break names this row.
+            for old, holder_id in holder.items():
+                if holder_id == pid and old not in codes:
+                    change.rows_of.setdefault(("plots", old), item.row)
     # Plots held by projects the register does not relink stay theirs.
     for code, (row, pid, column) in claimed.items():
         other = holder.get(code)
@@ -1116,10 +1133,11 @@ def _validation_problems(change: _Change, layers: dict[str, pd.DataFrame], targe
     report = check_plan(layers, target, crs)
     for problem in report.problems.itertuples(index=False):
         row = change.rows_of.get((str(problem.layer), str(problem.feature_id)))
-        message = f"{label(str(problem.rule), where.lang)}: {shorten(problem.message, 300)}"
-        if row is None:
-            message = f"{problem.layer} {shorten(problem.feature_id)}: {message}"
-        where.fail(row, None, None, message)
+        layer = t(f"layer.{problem.layer}", where.lang) if has(f"layer.{problem.layer}") \
+            else str(problem.layer)
+        feature = f" {shorten(problem.feature_id)}" if problem.feature_id else ""
+        where.fail(row, None, None, f"{layer}{feature}: {label(str(problem.rule), where.lang)}"
+                                    f": {shorten(problem.message, 300)}")
 
 
 # --- the import ----------------------------------------------------------------------------

@@ -440,3 +440,21 @@ def test_a_header_cell_merged_only_for_the_layout_keeps_a_one_row_header(provinc
     assert result.header_rows == (1,) and result.rows == 1
     new = read_plan(province_file).tenants.set_index("project_id").loc[result.added[0]]
     assert (new["investor"], new["country"]) == ("Iota Paper", "TH")
+
+
+def test_a_project_moved_off_its_plots_is_checked_against_their_status(province_file,
+                                                                        tmp_path):
+    # T2 (on A4) moves to A3 in the register: A4 stays 'leased' without a project, a rule
+    # the import names at T2's row; listed twice in one cell, A3 is linked once.
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Mã dự án", "Mã KCN", "Số lô"])
+    ws.append(["T2", "P1", "A3; A3"])
+    path = tmp_path / "move.xlsx"
+    book.save(path)
+
+    result = import_register(path, province_file, dry_run=True, lang="en")
+
+    assert [(p.row, p.column) for p in result.problems] == [(2, None)]
+    assert "A4" in result.problems[0].message
+    assert result.plots_linked == 1
