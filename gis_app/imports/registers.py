@@ -361,16 +361,20 @@ def _load(path: Path, lang: str) -> list[_Sheet]:
     for ws in book.worksheets:
         values: dict[tuple[int, int], object] = {}
         formulas: set[tuple[int, int]] = set()
-        for row in ws.iter_rows():
-            for cell in row:
-                value = cell.value
-                if value is None or (isinstance(value, str) and not value.strip()):
-                    continue
-                if cell.data_type == "f" or not isinstance(
-                        value, str | int | float | _dt.date | _dt.datetime | _dt.time | bool):
-                    formulas.add((cell.row, cell.column))
-                    value = str(getattr(value, "text", value))
-                values[(cell.row, cell.column)] = value
+        # The cells the file holds (iter_rows would create every empty cell of the used
+        # range: a sheet formatted down to row 1,048,576 would take minutes).
+        stored = getattr(ws, "_cells", None)
+        cells = stored.values() if isinstance(stored, dict) else \
+            (c for row in ws.iter_rows() for c in row)
+        for cell in cells:
+            value = cell.value
+            if value is None or (isinstance(value, str) and not value.strip()):
+                continue
+            if cell.data_type == "f" or not isinstance(
+                    value, str | int | float | _dt.date | _dt.datetime | _dt.time | bool):
+                formulas.add((cell.row, cell.column))
+                value = str(getattr(value, "text", value))
+            values[(cell.row, cell.column)] = value
         merged = [(m.min_row, m.min_col, m.max_row, m.max_col) for m in ws.merged_cells.ranges]
         sheets.append(_Sheet(ws.title, values, formulas, merged, ws.max_row, ws.max_column))
     book.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import time
 import unicodedata
 from pathlib import Path
 
@@ -458,3 +459,24 @@ def test_a_project_moved_off_its_plots_is_checked_against_their_status(province_
     assert [(p.row, p.column) for p in result.problems] == [(2, None)]
     assert "A4" in result.problems[0].message
     assert result.plots_linked == 1
+
+
+def test_a_stray_cell_at_the_end_of_the_sheet_does_not_make_the_import_crawl(province_file,
+                                                                          tmp_path):
+    # A space typed in the sheet's last cell makes the used range 1,048,576 × 16,384 cells:
+    # reading only the cells the file holds keeps this to a fraction of a second.
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.append(["Mã dự án", "Mã KCN", "Nhà đầu tư"])
+    ws.append(["T1", "P1", "Alpha Electronics JSC"])
+    ws.cell(1_048_576, 16_384).value = " "
+    path = tmp_path / "far.xlsx"
+    book.save(path)
+
+    started = time.perf_counter()
+    result = import_register(path, province_file)
+
+    assert time.perf_counter() - started < 30
+    assert result.updated == ("T1",) and result.rows == 1
+    tenants = read_plan(province_file).tenants.set_index("project_id")
+    assert tenants.loc["T1", "investor"] == "Alpha Electronics JSC"
