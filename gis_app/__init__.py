@@ -15,7 +15,8 @@ The packages, from the bottom up (each imports only those before it):
 - :mod:`gis_app.storage`: GeoPackage and PostGIS, behind one interface;
 - :mod:`gis_app.analytics` and :mod:`gis_app.search`: indicators, screening, vacant land;
 - :mod:`gis_app.history`: every change of the plan with its decision, the plan as of a date;
-- :mod:`gis_app.imports`: surveyed layers in any format and CRS, CAD drawings of the plan;
+- :mod:`gis_app.imports`: surveyed layers in any format and CRS, CAD drawings of the plan,
+  registers kept in Excel;
 - :mod:`gis_app.export`: map sheets, atlases, fact sheets;
 - :mod:`gis_app.scenarios`: planning adjustments, compared and approved;
 - :mod:`gis_app.viewer` and :mod:`gis_app.cli`: the Streamlit viewer and the ``kcn-gis``
@@ -53,6 +54,7 @@ _NAMES = {
     "update_plan": "gis_app.history",
     "import_layer": "gis_app.imports",
     "import_cad": "gis_app.imports",
+    "import_register": "gis_app.imports",
     "GisAppError": "gis_app.errors",
 }
 

@@ -218,6 +218,16 @@ COMMANDS: dict[str, st.SearchStrategy] = {
                         if not m else ["import", f["ninh_binh"], f["bac_ninh"], "--layer",
                                        "plots", "--map", w.replace("=", "")],
                         words, st.booleans()),
+    "import-register": st.builds(lambda w, how: lambda f, d: {
+        "missing": ["import-register", str(d / f"{w}.xlsx"), f["bac_ninh"]],
+        "not_xlsx": ["import-register", f["ninh_binh"], f["bac_ninh"], "--kind", "parks"],
+        "options": ["import-register", f["ninh_binh"], f["bac_ninh"], "--columns", w,
+                    "--usd-rate", "-1"],
+    }[how], words, st.sampled_from(["missing", "not_xlsx", "options"])),
+    "export-register": st.builds(lambda w, e: lambda f, d: (
+        ["export-register", str(d / f"{w}.gpkg"), str(d / "r.xlsx")] if e is None
+        else ["export-register", f["bac_ninh"], str(d / f"r{e}")]),
+        words, st.none() | extensions.filter(lambda e: e != ".xlsx")),
     "summary": st.builds(lambda e: lambda f, d: ["summary", f["bac_ninh"], "--format", "xlsx",
                                                  "--output", str(d / f"s{e}")],
                          extensions.filter(lambda e: e != ".xlsx")),

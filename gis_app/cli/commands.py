@@ -141,6 +141,30 @@ def _cmd_import(args: argparse.Namespace) -> int:
         print(result.report.summary(limit=args.limit))
     return 0 if result.report.ok else 1
 
+
+def _cmd_import_register(args: argparse.Namespace) -> int:
+    from ..imports.registers import import_register
+
+    result = import_register(
+        args.register, _province_path(args.target), args.kind, sheet=args.sheet,
+        columns=",".join(args.columns or ()), usd_rate=args.usd_rate, dry_run=args.dry_run,
+        recorded_by=args.by, lang=args.lang)
+    print(result.summary(limit=args.limit))
+    return 0 if result.ok else 1
+
+
+def _cmd_export_register(args: argparse.Namespace) -> int:
+    from ..i18n import t
+    from ..imports.registers import export_register
+
+    check_suffix(args.output, ".xlsx", "OUTPUT")
+    count = export_register(_province_path(args.province), args.output, args.kind,
+                            lang=args.lang)
+    print(t("register.exported", args.lang, file=args.output,
+            kind=t(f"register.kind_{args.kind}", args.lang), n=count))
+    return 0
+
+
 #: Columns of the per-park report's text table (CSV and Excel get every column).
 REPORT_TABLE_COLUMNS = (
     "name_vi", "status", "planned_ha", "leasable_ha", "leased_ha", "vacant_ha",
@@ -579,6 +603,44 @@ def build_parser() -> argparse.ArgumentParser:
     cad.add_argument("--lang", choices=("vi", "en"), default="vi",
                      help="language of the drawing's report (default: vi)")
     p.set_defaults(func=_cmd_import)
+
+    p = sub.add_parser(
+        "import-register",
+        help="import a project register or park list kept in Excel (.xlsx) into a province",
+        description="Find the register's header (merged rows, Vietnamese headers), read every "
+        "row (dd/mm/yyyy dates, amounts in USD or VND at a stated rate) and write the whole "
+        "register atomically, recorded in the plan history where one is kept; any problem "
+        "(named by sheet, row and column) writes nothing.")
+    p.add_argument("register", metavar="REGISTER.xlsx", help="the register workbook")
+    p.add_argument("target", metavar="PROVINCE",
+                   help="province key, GeoPackage path or postgresql:// URL")
+    p.add_argument("--kind", choices=("projects", "parks"), default="projects",
+                   help="projects: the project (tenant) register (default); parks: the park list")
+    p.add_argument("--sheet", help="sheet to read (default: the first with a recognised header)")
+    p.add_argument("--columns", action="append", metavar="HEADER=FIELD[:UNIT],...",
+                   help="header (or column letter) -> field, e.g. 'Tên dự án=name,"
+                   "E=registered_capital_usd:triệu USD' ('-' ignores a column); repeatable")
+    p.add_argument("--usd-rate", type=float, metavar="VND",
+                   help="VND per USD, required when amounts are in VND (e.g. 25400)")
+    p.add_argument("--dry-run", action="store_true",
+                   help="check and print every problem without writing (exit 1 if problems)")
+    p.add_argument("--by", help="who imports, recorded in the plan history (default: the "
+                   "operating-system user)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the report and messages (default: vi)")
+    p.add_argument("--limit", type=int, metavar="N",
+                   help="print at most N problems (default: every one)")
+    p.set_defaults(func=_cmd_import_register)
+
+    p = sub.add_parser("export-register", help="write a province's project register or park "
+                       "list as an Excel register (the layout import-register reads back)")
+    p.add_argument("province", help="province key, GeoPackage path or postgresql:// URL")
+    p.add_argument("output", metavar="OUTPUT.xlsx", help="the workbook to write")
+    p.add_argument("--kind", choices=("projects", "parks"), default="projects",
+                   help="projects (default) or parks")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the headers and codes (default: vi)")
+    p.set_defaults(func=_cmd_export_register)
 
     p = sub.add_parser("summary", help="provincial summary: parks, areas, occupancy, "
                        "wastewater coverage, projects; of several provinces, the national "
