@@ -246,10 +246,11 @@ def national_map(parts: Sequence[ProvincePart], *, colour_by: str = "occupancy",
         ).add_to(m)
     Legend(title, legend).add_to(m)
     folium.LayerControl(collapsed=True).add_to(m)
-    extent = points if not points.empty else (
-        pd.concat(outlines, ignore_index=True) if outlines else None)
-    if extent is not None and len(extent):
-        x0, y0, x1, y1 = gpd.GeoSeries(extent.geometry.values).total_bounds
+    # The view holds every loaded province, those without a park too.
+    extent = gpd.GeoSeries(np.concatenate(
+        [points.geometry.values, *(o.geometry.values for o in outlines)]))
+    if len(extent):
+        x0, y0, x1, y1 = extent.total_bounds
         m.fit_bounds([[y0, x0], [y1, x1]])
     return m
 

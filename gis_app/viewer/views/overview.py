@@ -47,8 +47,13 @@ def occupancy_basis(s: frame.Session, totals: pd.Series) -> str:
                leasable=number(leasable, s.lang))
 
 
-def open_clicked_park(parts: tuple[national.ProvincePart, ...], result: dict | None) -> None:
-    """A click on a park of the national map opens that park's page, on its own file."""
+def open_clicked_park(parts: tuple[national.ProvincePart, ...], result: dict | None,
+                      lang: str) -> None:
+    """A click on a park of the national map opens that park's page, on its own file.
+
+    A page switched to from code starts with no widget state (Streamlit clears it), so the
+    language goes along as ``?lang=`` (read by the sidebar); the file and the park are kept
+    values (:mod:`gis_app.viewer.keep`), which survive the switch."""
     clicked = (result or {}).get("last_object_clicked")
     if not clicked or clicked.get("lat") is None:
         st.session_state.pop("nat_last_click", None)  # a fresh map: the next click is new
@@ -63,7 +68,7 @@ def open_clicked_park(parts: tuple[national.ProvincePart, ...], result: dict | N
     keep.put("data_file", source)
     keep.put("park_code", park_code)
     keep.put("park_plot", None)
-    st.switch_page("views/park.py")
+    st.switch_page("views/park.py", query_params={"lang": lang})
 
 
 def national_overview(s: frame.Session, files: list) -> None:
@@ -91,7 +96,7 @@ def national_overview(s: frame.Session, files: list) -> None:
     if not parks:
         st.info(s.t("nat.no_parks"))
     prepared = cache.national_map(parts, keys, colour_by, s.lang)
-    open_clicked_park(parts, map_view.show(prepared, key="national_map"))
+    open_clicked_park(parts, map_view.show(prepared, key="national_map"), s.lang)
     st.subheader(s.t("nat.table"))
     frame.show_table(national.national_table(parts, s.lang), s.lang, national.TABLE_COLUMNS)
     st.caption(s.t("nat.occupancy_note"))
