@@ -144,3 +144,34 @@ def test_overview_offers_the_national_view(monkeypatch: pytest.MonkeyPatch, empt
 def test_one_file_offers_no_national_view(monkeypatch: pytest.MonkeyPatch) -> None:
     at = _overview(monkeypatch, SAMPLES[:1], "vi")
     assert not [r for r in at.radio if r.key == "ov_scope"]
+
+
+def test_view_takes_several_provinces(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    from gis_app import cli
+    from gis_app.viewer import launch
+
+    a, b = tmp_path / "a.gpkg", tmp_path / "b.gpkg"
+    for path in (a, b):
+        path.write_bytes(b"")
+    files = launch.province_files([str(a), "ninh_binh", str(b), str(a)])
+    assert files[:3] == [a.resolve(), PROVINCES["ninh_binh"].default_path.resolve(),
+                         b.resolve()]
+    # The other shipped file follows once; none is listed twice.
+    assert files[3:] == [PROVINCES["bac_ninh"].default_path]
+    assert cli.main(["view", str(a), "/nowhere/x.gpkg"]) == 2  # refused before any server
+    assert "/nowhere/x.gpkg" in capsys.readouterr().err
+
+
+def test_hostile_park_names_are_text_on_the_national_map() -> None:
+    from gis_app.testing import tiny_plan
+
+    plan = tiny_plan()
+    parks = plan.parks.copy()
+    parks["name_vi"] = "<img src=x onerror=alert(1)>"
+    parks["name_en"] = "<script>alert(2)</script>"
+    part = national.province_part("x.gpkg", plan.replace(parks=parks),
+                                  {"province_name_vi": "<b>Tỉnh</b>"}, None)
+    for lang in ("vi", "en"):
+        html = national.national_map([part], lang=lang).get_root().render()
+        assert "<img src=x" not in html and "<script>alert" not in html
+        assert "<b>Tỉnh" not in html
