@@ -489,6 +489,15 @@ def _province_map(state: object) -> dict:
     return {"html_mb": len(html.encode()) / 1e6, "parks": len(indicators)}
 
 
+def _national(name: str):  # noqa: ANN202
+    """A function of benchmarks/national_split.py, imported when the case runs."""
+    def call(*args: object) -> object:
+        import national_split
+
+        return getattr(national_split, name)(*args)
+    return call
+
+
 # -- map sheets ----------------------------------------------------------------------------------
 def _sheet_setup(path: Path):  # noqa: ANN202
     from gis_app.export import load_sheet_data
@@ -649,6 +658,9 @@ CASES: tuple[Case, ...] = (
          target="≤ 0.5 s, ≤ 2 MB", target_s=0.5, target_html_mb=2.0),
     Case("map, province overview", _map_setup, _province_map,
          requires=("gis_app.viewer.maps",), target="≤ 1 s", target_s=1.0),
+    Case("map, national overview (34 files)", _national("overview_setup"),
+         _national("overview_map"), requires=("gis_app.viewer.national",),
+         target="≤ 1 MB", target_html_mb=1.0),
     Case("map sheet, one park", _sheet_setup, _sheet, requires=("gis_app.export",),
          target="≤ 3 s", target_s=3.0),
     Case("atlas, QGIS peer", lambda p: p, _qgis_atlas, probe=qgis_missing, is_floor=True,

@@ -495,7 +495,7 @@ def _cmd_view(args: argparse.Namespace) -> int:
     from ..storage.source import describe
     from ..viewer import launch
 
-    files = launch.province_files(args.province)
+    files = launch.province_files(args.province or None)
     if not files:
         raise GisAppError("no province file found; run 'kcn-gis sample' first")
     cmd = launch.command(port=args.port, address=args.host)
@@ -728,8 +728,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="processes drawing sheets (default: every core; 1: no subprocesses)")
     e.set_defaults(func=_cmd_export_atlas)
     p = sub.add_parser("view", help="open the map viewer in the browser (Streamlit)")
-    p.add_argument("province", nargs="?", help="province key, GeoPackage path or "
-                   "postgresql://...?province=KEY URL to open first")
+    p.add_argument("province", nargs="*", help="province keys, GeoPackage paths or "
+                   "postgresql://...?province=KEY URLs to open first (several: the overview "
+                   "offers a national view)")
     p.add_argument("--port", type=int, help="port to listen on (default: Streamlit's 8501)")
     p.add_argument("--host", "--address", dest="host", default="127.0.0.1",
                    help="address to listen on (default 127.0.0.1: this machine only; "

@@ -22,7 +22,7 @@ from ..export.investor import investor_pdf
 from ..model.plan import Plan
 from ..rules.validate import ValidationReport
 from ..storage import source as layers
-from . import indicators, map_view, maps
+from . import indicators, map_view, maps, national
 
 #: Context layers drawn as the local basemap or used by the search.
 CONTEXT_NAMES = ("province_boundary", "communes", "roads_rail")
@@ -91,6 +91,21 @@ def province_map(path: str, key: str, _plan: Plan, plan_key: str, _indicators: p
     return map_view.prepare(maps.province_map(
         _plan, _indicators, prepare_basemap(path, key), colour_by=colour_by, lang=lang,
         plots=plots))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def national_part(path: str, key: str) -> national.ProvincePart:
+    """:func:`national.read_part` of a file version: a point per park and the boundary, read
+    once; the file's plan is not kept (34 provinces' plans would crowd :func:`read_plan`)."""
+    return national.read_part(path)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def national_map(_parts: tuple[national.ProvincePart, ...], keys: tuple[str, ...],
+                 colour_by: str, lang: str) -> map_view.PreparedMap:
+    """:func:`national.national_map` of the parts (``keys``: their file versions) rendered
+    once per colouring and language, shared by every session."""
+    return map_view.prepare(national.national_map(_parts, colour_by=colour_by, lang=lang))
 
 
 @st.cache_data(show_spinner=False, max_entries=8)

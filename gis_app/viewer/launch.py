@@ -41,23 +41,35 @@ OFFLINE_OPTIONS: tuple[str, ...] = (
 )
 
 
-def province_files(first: str | None = None) -> list[Path | str]:
-    """The files to offer: ``first`` (a key, a path or a ``postgresql://`` URL) first, then
-    the other shipped files."""
+def province_files(first: str | Sequence[str] | None = None) -> list[Path | str]:
+    """The files to offer: ``first`` (a key, a path or a ``postgresql://`` URL, or several:
+    the ministry loads many provinces at once) first, in order, then the other shipped
+    files."""
     shipped: list[Path | str] = [
         p.default_path for p in PROVINCES.values() if p.default_path.exists()]
     if first is None:
         return shipped
-    chosen = locate(first)
+    chosen_all: list[Path | str] = []
+    for where in [first] if isinstance(first, str) else first:
+        chosen = _chosen(where)
+        if chosen not in chosen_all:
+            chosen_all.append(chosen)
+    resolved = {Path(c).resolve() for c in chosen_all if not is_database(c)}
+    return [*chosen_all, *[p for p in shipped if Path(p).resolve() not in resolved]]
+
+
+def _chosen(where: str) -> Path | str:
+    """One source a user names, checked now: a URL must name a province, a file must exist."""
+    chosen = locate(where)
     if is_database(chosen):
         from ..storage.postgis.connect import parse_url
 
         parse_url(str(chosen)).province  # noqa: B018 - refuse a URL without a known province now
-        return [chosen, *shipped]
+        return chosen
     chosen = Path(chosen)
     if not chosen.exists():
         raise LayerError(f"{chosen}: no such file (give a province key: {', '.join(PROVINCES)})")
-    return [chosen.resolve(), *[p for p in shipped if Path(p).resolve() != chosen.resolve()]]
+    return chosen.resolve()
 
 
 def command(port: int | None = None, address: str | None = None,

@@ -7,10 +7,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from gis_app.formatting import number, percent
+from gis_app.formatting import integer, number, percent
 from gis_app.i18n import label
-from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps
+from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps, national
 from gis_app.viewer.cache import park_indicators, shown_totals
+from gis_app.viewer.escape import md_text
 
 TABLE_COLUMNS = ["name_vi", "status", "legacy_province", "planned_ha", "leasable_ha",
                  "leased_ha", "vacant_ha", "occupancy_share", "headroom_m3_day"]
@@ -46,9 +47,73 @@ def occupancy_basis(s: frame.Session, totals: pd.Series) -> str:
                leasable=number(leasable, s.lang))
 
 
+def open_clicked_park(parts: tuple[national.ProvincePart, ...], result: dict | None,
+                      lang: str) -> None:
+    """A click on a park of the national map opens that park's page, on its own file.
+
+    A page switched to from code starts with no widget state (Streamlit clears it), so the
+    language goes along as ``?lang=`` (read by the sidebar); the file and the park are kept
+    values (:mod:`gis_app.viewer.keep`), which survive the switch."""
+    clicked = (result or {}).get("last_object_clicked")
+    if not clicked or clicked.get("lat") is None:
+        st.session_state.pop("nat_last_click", None)  # a fresh map: the next click is new
+        return
+    if st.session_state.get("nat_last_click") == clicked:
+        return  # handled on an earlier run
+    st.session_state["nat_last_click"] = clicked
+    hit = national.park_at(parts, float(clicked["lat"]), float(clicked["lng"]))
+    if hit is None:
+        return
+    source, park_code = hit
+    keep.put("data_file", source)
+    keep.put("park_code", park_code)
+    keep.put("park_plot", None)
+    st.switch_page("views/park.py", query_params={"lang": lang})
+
+
+def national_overview(s: frame.Session, files: list) -> None:
+    """Every loaded province: one point per park on a map (never a plot), and the table by
+    province with totals, ranked by occupancy (see :mod:`gis_app.viewer.national`)."""
+    st.subheader(s.t("nat.title"))
+    paths = [str(p) for p in files]
+    keys = tuple(cache.file_key(p) for p in paths)
+    parts = tuple(cache.national_part(p, k) for p, k in zip(paths, keys, strict=True))
+    for part in parts:
+        if part.error is not None:
+            st.warning(s.t("nat.unreadable", file=md_text(part.name(s.lang)),
+                           error=md_text(part.error)))
+    readable = [p for p in parts if p.error is None]
+    colours = ("occupancy", "status")
+    colour_by = st.radio(s.t("colour_by"), colours, horizontal=True,
+                         format_func=lambda v: s.t(f"by_{v}"),
+                         **keep.widget("nat_colour", colours[0], colours))
+    parks = sum(len(p.parks) for p in readable)
+    st.caption(s.t("nat.caption", files=integer(len(readable), s.lang),
+                   parks=integer(parks, s.lang)))
+    empty = [p.name(s.lang) for p in readable if p.parks.empty]
+    if empty:
+        st.info(s.t("nat.empty", names=md_text(", ".join(empty))))
+    if not parks:
+        st.info(s.t("nat.no_parks"))
+    prepared = cache.national_map(parts, keys, colour_by, s.lang)
+    open_clicked_park(parts, map_view.show(prepared, key="national_map"), s.lang)
+    st.subheader(s.t("nat.table"))
+    frame.show_table(national.national_table(parts, s.lang), s.lang, national.TABLE_COLUMNS)
+    st.caption(s.t("nat.occupancy_note"))
+
+
 def main() -> None:
     s = frame.session()
     st.title(s.t("page_overview"))
+    files = frame.available_files()
+    if len(files) > 1:  # several provinces loaded: the ministry's view is offered
+        scopes = ("province", "national")
+        scope = st.radio(s.t("nat.scope"), scopes, horizontal=True,
+                         format_func=lambda v: s.t(f"nat.scope_{v}"),
+                         **keep.widget("ov_scope", scopes[0], scopes))
+        if scope == "national":
+            national_overview(s, files)
+            return
     plan, plan_key, _ = history_panel.plan_picker(s, key="ov_as_of")
     table = park_indicators(plan, plan_key)
     c1, c2, c3, c4 = st.columns([3, 3, 3, 2])
