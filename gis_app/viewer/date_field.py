@@ -11,7 +11,9 @@ and year as numbers. A day past the month's end (31 February) becomes the month'
 from __future__ import annotations
 
 import calendar
+from collections.abc import Callable
 from datetime import date
+from typing import Any
 
 import streamlit as st
 from babel.dates import get_month_names
@@ -46,20 +48,23 @@ def date_field(label: str, value: date | None, key: str, lang: str, *,
     """
     start = value or date.today()
     years = list(range(min(FIRST_YEAR, start.year), max(LAST_YEAR, start.year) + 1))
-    parts = {"day": (list(range(1, 32)), start.day, str),
-             "month": (list(range(1, 13)), start.month, month_names(lang).__getitem__),
-             "year": (years, start.year, str)}
+    parts: dict[str, tuple[list[int], int, Callable[[Any], str]]] = {
+        "day": (list(range(1, 32)), start.day, str),
+        "month": (list(range(1, 13)), start.month, month_names(lang).__getitem__),
+        "year": (years, start.year, str)}
     st.caption(md_text(label))
     chosen: dict[str, int] = {}
     for column, (part, (options, default, shown)) in zip(st.columns([1, 2, 1.3]), parts.items(),
                                                          strict=True):
         widget_key = f"{key}_{part}"
+        args: dict[str, Any]
         if kept:
             args = keep.widget(widget_key, default, options)
         else:
             args = {"key": widget_key}
             if widget_key not in st.session_state:
                 st.session_state[widget_key] = default
-        chosen[part] = column.selectbox(t(f"date_field.{part}", lang), options,
-                                        format_func=shown, **args)
+        picked = column.selectbox(t(f"date_field.{part}", lang), options, format_func=shown,
+                                  **args)
+        chosen[part] = default if picked is None else int(picked)
     return clamped(chosen["year"], chosen["month"], chosen["day"])
