@@ -38,6 +38,10 @@ class ScriptRuns:
     requested: list[float] = field(default_factory=list)
     #: True after a run ended early because another follows (``st.rerun``, a newer request).
     follower_due: bool = False
+    #: Between a run's ``new_session`` and the next ``script_finished``. A flag, not a count
+    #: of starts and finishes: a run whose runner Streamlit replaced (a rerun requested as
+    #: the runner was stopping) never reports its end, and the next run's end closes it.
+    running: bool = False
 
     def watch(self, page) -> ScriptRuns:  # noqa: ANN001 - a Playwright page
         """Count the runs of ``page`` (call before its ``goto``); returns self."""
@@ -72,13 +76,14 @@ class ScriptRuns:
         kind = msg.WhichOneof("type")
         if kind == "new_session":
             self.started.append(time.perf_counter())
-            self.follower_due = False
+            self.running, self.follower_due = True, False
             if msg.metadata.run.fragment_ids:
                 self.fragment += 1
             else:
                 self.full += 1
         elif kind == "script_finished":
             self.finished.append(time.perf_counter())
+            self.running = False
             self.follower_due = msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
 
     @property
@@ -89,7 +94,7 @@ class ScriptRuns:
     def idle(self) -> bool:
         """At least one run seen, all finished, none announced to follow, and no request
         of the page still unanswered."""
-        if not self.started or len(self.finished) < len(self.started) or self.follower_due:
+        if not self.started or self.running or self.follower_due:
             return False
         return not self.requested or self.requested[-1] < self.started[-1]
 
