@@ -16,6 +16,7 @@ both). Playwright delivers websocket frames while the test waits in a Playwright
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 #: How often :func:`wait_idle` looks again (ms).
@@ -97,6 +98,17 @@ class ScriptRuns:
         if not self.started or self.running or self.follower_due:
             return False
         return not self.requested or self.requested[-1] < self.started[-1]
+
+
+def wait_until(page, condition: Callable[[], bool], what: str,  # noqa: ANN001
+               timeout_s: float = 120.0) -> None:
+    """Until ``condition()`` (read from counters the page's frames update) holds; raises
+    TimeoutError naming ``what`` after ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{what}: not within {timeout_s:.0f} s")
+        page.wait_for_timeout(POLL_MS)  # lets Playwright deliver the websocket's frames
 
 
 def wait_idle(page, runs: ScriptRuns, timeout_s: float = 120.0,  # noqa: ANN001
