@@ -17,7 +17,8 @@ for a while), and then measures what a person waits for:
   open the park page, per session.
 
 Script runs are counted from Streamlit's websocket: every run starts with a ``new_session``
-message whose run identity names the fragments it reruns (none for a full run).
+message whose run identity names the fragments it reruns (none for a full run). The counter,
+and the waits on it, are the browser tests' own (:mod:`gis_app.testing.script_runs`).
 
 Without Playwright or Chromium (``KCN_GIS_CHROMIUM``, default ``/usr/bin/chromium``) the
 cases read "n/a". Memory is read from ``/proc`` (Linux); elsewhere that figure is absent.
@@ -33,10 +34,15 @@ import subprocess
 import sys
 import time
 import urllib.request
-from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run as a script: the repository's gis_app
+    sys.path.insert(0, str(ROOT))
+
+from gis_app.testing import script_runs  # noqa: E402 - after the path is set
+from gis_app.testing.script_runs import ScriptRuns  # noqa: E402
+
 CHROMIUM = Path(os.environ.get("KCN_GIS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync"]
@@ -67,44 +73,6 @@ def rss_mb(pid: int) -> float | None:
         return None
     found = re.search(r"^VmRSS:\s+(\d+) kB", text, re.M)
     return int(found.group(1)) / 1024.0 if found else None
-
-
-@dataclass
-class ScriptRuns:
-    """Script runs a page's websocket announced: full runs and fragment runs."""
-
-    full: int = 0
-    fragment: int = 0
-    received_bytes: int = 0
-    #: When each run started and finished on the page's side (``time.perf_counter``).
-    started: list[float] = field(default_factory=list)
-    finished: list[float] = field(default_factory=list)
-
-    def watch(self, page) -> None:  # noqa: ANN001
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-
-    def _frame(self, payload: bytes | str) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 - the wire format
-
-        data = payload.encode() if isinstance(payload, str) else payload
-        self.received_bytes += len(data)
-        try:
-            msg = ForwardMsg.FromString(data)
-        except Exception:  # noqa: BLE001 - not a ForwardMsg: nothing to count
-            return
-        kind = msg.WhichOneof("type")
-        if kind == "new_session":
-            self.started.append(time.perf_counter())
-            if msg.metadata.run.fragment_ids:
-                self.fragment += 1
-            else:
-                self.full += 1
-        elif kind == "script_finished":
-            self.finished.append(time.perf_counter())
-
-    @property
-    def total(self) -> int:
-        return self.full + self.fragment
 
 
 class Viewer:
@@ -176,23 +144,13 @@ class Viewer:
             page.kcn_bytes.append((request.url, size))
 
         page.on("requestfinished", finished)
-        page.kcn_runs = ScriptRuns()
-        page.kcn_runs.watch(page)
+        page.kcn_runs = ScriptRuns().watch(page)
         return page
 
 
-def wait_idle(page, quiet_s: float = 0.6) -> None:  # noqa: ANN001
-    """Until Streamlit's running indicator has been gone for ``quiet_s`` seconds."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120_000)
-    runs = page.kcn_runs.total
-    while True:
-        time.sleep(quiet_s)
-        still = page.evaluate(
-            "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')")
-        if still and page.kcn_runs.total == runs:
-            return
-        runs = page.kcn_runs.total
+def wait_idle(page) -> None:  # noqa: ANN001
+    """Until every rerun the page asked for has run and finished (no fixed sleep)."""
+    script_runs.wait_idle(page, page.kcn_runs)
 
 
 def wait_map(page, timeout: int = 120_000) -> None:  # noqa: ANN001
@@ -338,17 +296,23 @@ def pan_zoom(state: object) -> dict:
     leaflet = map_frame(page)
     before = leaflet.evaluate("() => [window.map.getZoom(), window.map.getCenter().lng]")
     runs = page.kcn_runs.total
+    script_runs.watch_map_updates(leaflet)
     start = time.perf_counter()
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 120, y + 40, steps=8)
     page.mouse.up()
     page.mouse.wheel(0, -300)
-    time.sleep(0.8)
+    leaflet.wait_for_function("before => window.map.getZoom() > before[0]", arg=before,
+                              timeout=60_000)
+    script_runs.wait_map_update(leaflet)
     moved = leaflet.evaluate("() => [window.map.getZoom(), window.map.getCenter().lng]")
     page.mouse.wheel(0, 300)
     seconds = time.perf_counter() - start
-    time.sleep(1.5)  # streamlit-folium reports a move after a short debounce
+    # Until streamlit-folium has handled the last move (a rerun it asks for is requested by
+    # then) and every run it caused has finished.
+    leaflet.wait_for_function("z => window.map.getZoom() < z", arg=moved[0], timeout=60_000)
+    script_runs.wait_map_update(leaflet)
     wait_idle(page)
     if moved == before:
         raise RuntimeError("the map did not move: the gesture missed it")

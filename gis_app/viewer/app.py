@@ -146,6 +146,7 @@ def sidebar() -> str:
 
 
 lang = sidebar()
+frame.widget_texts(lang)
 navigation = st.navigation(views.pages(lang))
 body = st.container()
 frame.footer(lang)

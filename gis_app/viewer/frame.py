@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import json
 import os
 import re
 from collections.abc import Iterator
@@ -21,7 +22,7 @@ import streamlit as st
 from ..errors import GisAppError, ValidationError
 from ..i18n import ngettext, t
 from ..model.plan import Plan
-from ..settings import PROVINCES, REFERENCE_ATTRIBUTION
+from ..settings import NATIONAL_ATTRIBUTION, PROVINCES, REFERENCE_ATTRIBUTION
 from ..storage.source import Source, is_database
 from . import cache
 from .escape import md_text
@@ -163,11 +164,39 @@ def footer(lang: str) -> None:
     notice = info.get(f"notice_{lang}") or t("notice.illustrative", lang)
     st.divider()
     st.caption(notice)
-    # The sample's credits exist in both languages; a board's file states its own.
-    stated = info.get("attribution")
-    if not stated or stated == REFERENCE_ATTRIBUTION:
-        stated = t("notice.attribution", lang)
-    st.caption(f"{t('reference_data', lang)}: {stated}")
+    st.caption(f"{t('reference_data', lang)}: {md_text(credits(info.get('attribution'), lang))}")
+
+
+#: The credits the program writes into a file (English there), by their catalogue key.
+KNOWN_CREDITS = {REFERENCE_ATTRIBUTION: "notice.attribution",
+                 NATIONAL_ATTRIBUTION: "notice.attribution_national"}
+
+
+def credits(stated: str | None, lang: str) -> str:
+    """A file's attribution in ``lang``: the credits the sample and ``kcn-gis init`` write
+    (in English) come from the catalogue; a board's own text is shown as the board wrote it;
+    a file stating none gets the sample's reference credits."""
+    if not stated:
+        return t("notice.attribution", lang)
+    key = KNOWN_CREDITS.get(" ".join(stated.split()))
+    return t(key, lang) if key else stated
+
+
+def widget_texts(lang: str) -> None:
+    """Streamlit's own words the viewer cannot pass as arguments, in ``lang``: a select box's
+    "No results" (shown when typing matches no option) is replaced by CSS, the one place it
+    can be reached. The selectors are the class names of Streamlit's empty-state elements
+    (tests/e2e/test_widget_texts_e2e.py types a non-matching text and reads what shows)."""
+    text = json.dumps(t("widgets.no_results", lang), ensure_ascii=False)
+    st.html("<style>"
+            + "".join(f".{c}{{font-size:0 !important}}"
+                      f".{c}::after{{content:{text};font-size:0.875rem}}"
+                      for c in EMPTY_STATE_CLASSES)
+            + "</style>")
+
+
+#: Streamlit 1.67's "No results" elements: the select box's and the multiselect's.
+EMPTY_STATE_CLASSES = ("equpb2c9", "eo2qvtu11")
 
 
 def show_map(m: object, key: str, height: int = 520) -> dict | None:

@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from .. import history
+from ..formatting import date as date_text
 from ..i18n import t
 from ..model.plan import Plan
 from . import frame, keep
+from .date_field import date_field
 
 #: Columns of the changes table, in order.
 CHANGE_TABLE_COLUMNS = ("change_id", "effective_date", "basis_type", "decision_no",
@@ -110,11 +112,12 @@ def date_picker(s: frame.Session, *, key: str) -> date | None:
         return None
     if choice == _OTHER:
         default_day = date(2018, 7, 31)
-        day = st.date_input(t("history.pick_date", s.lang), min_value=date(1990, 1, 1),
-                            **keep.widget(f"{key}_date", default_day))
+        # Day, month and year boxes: Streamlit's calendar names months only in English.
+        day = date_field(t("history.pick_date", s.lang), default_day, f"{key}_date", s.lang,
+                         kept=True)
     else:
         day = log.loc[log["change_id"] == choice, "effective_date"].iloc[0].date()
-    st.info(t("history.showing_past", s.lang, day=day.isoformat()))
+    st.info(t("history.showing_past", s.lang, day=date_text(day, s.lang)))
     return day
 
 

@@ -12,7 +12,7 @@ No Streamlit here, so the builders are tested on their rendered HTML. Every map:
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 import folium
 import geopandas as gpd
@@ -23,6 +23,7 @@ from folium.plugins import DualMap
 from jinja2 import Template
 
 from .. import symbology
+from ..formatting import integer, number, percent, trimmed
 from ..i18n import t
 from ..model.crs import to_crs
 from ..model.plan import Plan
@@ -214,7 +215,10 @@ def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.Ge
                                             "current_load_m3_day", "status"])
     shown["status_label"] = [label(str(v), lang) for v in shown["status"]]
     shown["colour"] = shown["status"].map(PLANT_COLOURS).fillna(NO_DATA_COLOUR)
-    shown = html_fields(shown, ["name_vi", "status_label"])
+    for column in ("design_capacity_m3_day", "current_load_m3_day"):
+        shown[column] = as_text(shown[column], integer, lang)
+    shown = html_fields(shown, ["name_vi", "status_label", "design_capacity_m3_day",
+                                "current_load_m3_day"])
     return folium.GeoJson(
         shown, name=t("layer_plants", lang),
         marker=folium.CircleMarker(radius=7, color="#08306b", weight=1.5, fill=True,
@@ -228,6 +232,13 @@ def _plants_layer(plants: gpd.GeoDataFrame, crs: object, lang: str) -> folium.Ge
                              label("current_load_m3_day", lang)),
         ),
     )
+
+
+def as_text(values: pd.Series, write: Callable[[object, str], str], lang: str) -> list[str]:
+    """``values`` as a popup shows them: written by ``write`` (a :mod:`gis_app.formatting`
+    function) in ``lang``, so a popup reads ``1,14`` in Vietnamese as the tables beside the map
+    do (a number left to folium prints as JavaScript does, ``1.14``)."""
+    return [write(v, lang) for v in values]
 
 
 def _aliases(*names: str) -> list[str]:
@@ -252,7 +263,7 @@ def province_map(plan: Plan, indicators: pd.DataFrame, basemap: Mapping[str, gpd
     name_col = "name_vi" if lang == "vi" else "name_en"
     shown = for_display(parks, plan.crs, SIMPLIFY_M["parks"], ["park_code", name_col])
     shown["status_label"] = [label(str(s), lang) for s in ind["status"]]
-    shown["occupancy"] = [("–" if pd.isna(v) else f"{v:.0%}") for v in ind["occupancy_share"]]
+    shown["occupancy"] = [percent(v, lang, 0) for v in ind["occupancy_share"]]
     if colour_by == "status":
         shown["colour"] = ind["status"].map(STATUS_COLOURS).fillna(NO_DATA_COLOUR).to_numpy()
         legend = {label(k, lang): c for k, c in STATUS_COLOURS.items()}
@@ -306,7 +317,7 @@ def plots_layer(plots: gpd.GeoDataFrame, crs: object, *, colour_by: str = "statu
     shown["ready_built_factory"] = shown["ready_built_factory"].astype(bool)
     shown["status_label"] = [label(str(v), lang) for v in shown["status"]]
     shown["land_use_label"] = [label(str(v), lang) for v in shown["land_use"]]
-    shown["area_ha"] = shown["area_ha"].round(2)
+    shown["area_ha"] = as_text(shown["area_ha"], lambda v, lg: number(v, lg, 2), lang)
     fields = ["plot_code", "area_ha", "land_use_label", "status_label"]
     aliases = _aliases(*(label(k, lang) for k in ("plot_code", "area_ha", "land_use", "status")))
     if tenants is not None:
@@ -376,10 +387,12 @@ def sites_map(plan: Plan, sites: gpd.GeoDataFrame, basemap: Mapping[str, gpd.Geo
     why = "why_vi" if lang == "vi" else "why_en"
     shown = for_display(sites, plan.crs, SIMPLIFY_M["plots"],
                         ["site_id", "plot_codes", "area_ha", "score", why])
-    shown["area_ha"] = shown["area_ha"].round(2)
+    shown["area_ha"] = as_text(shown["area_ha"], lambda v, lg: number(v, lg, 2), lang)
+    shown["score"] = as_text(shown["score"], trimmed, lang)
     if not shown.empty:
         folium.GeoJson(
-            html_fields(shown, ["plot_codes", why]), name=t("layer_results", lang),
+            html_fields(shown, ["plot_codes", "area_ha", "score", why]),
+            name=t("layer_results", lang),
             style_function=lambda _: {"color": RESULT_COLOUR, "weight": 2,
                                       "fillColor": RESULT_COLOUR, "fillOpacity": 0.5},
             tooltip=folium.GeoJsonTooltip(fields=["plot_codes"], labels=False),

@@ -237,7 +237,9 @@ def add_changes(m: folium.Map, changes: gpd.GeoDataFrame, lang: str) -> folium.M
     if spatial.empty:
         return m
     shown = to_crs(spatial, "EPSG:4326", what="change layer")
-    shown = shown.assign(change_label=[t(f"scenario.change_{c}", lang) for c in shown["change"]])
+    shown = shown.assign(change_label=[t(f"scenario.change_{c}", lang) for c in shown["change"]],
+                         columns_changed=[columns_text(v, lang)
+                                          for v in shown["columns_changed"]])
     add_layer(m, folium.GeoJson(
         html_fields(shown[["layer", "feature_id", "change", "change_label", "columns_changed",
                            "geometry"]],
@@ -277,25 +279,29 @@ def differences_table(table: pd.DataFrame, lang: str, *, level: str = "province"
     })
 
 
+def columns_text(value: object, lang: str) -> str:
+    """A change's ``columns_changed`` (``"status,area_ha"``) as their labels in ``lang``."""
+    from ..formatting import EMPTY, is_empty
+    from .indicators import label
+
+    if is_empty(value) or not str(value).strip():
+        return EMPTY
+    return ", ".join(label(c.strip(), lang) for c in str(value).split(",") if c.strip())
+
+
 def changes_table(changes: gpd.GeoDataFrame, lang: str) -> pd.DataFrame:
     """The changed features: layers by title and changed columns by label, not by name."""
-    from ..formatting import EMPTY, is_empty
     from ..model.schema import SCHEMAS
-    from .indicators import label
 
     def layer(name: str) -> str:
         schema = SCHEMAS.get(name)
         return name if schema is None else schema.title(lang)
-
-    def columns(value: object) -> str:
-        if is_empty(value) or not str(value).strip():
-            return EMPTY
-        return ", ".join(label(c.strip(), lang) for c in str(value).split(",") if c.strip())
 
     return pd.DataFrame({
         t("scenario.col_layer", lang): [layer(str(n)) for n in changes["layer"]],
         t("scenario.col_feature", lang): changes["feature_id"].to_numpy(),
         t("scenario.col_change", lang): [t(f"scenario.change_{c}", lang)
                                          for c in changes["change"]],
-        t("scenario.col_columns", lang): [columns(v) for v in changes["columns_changed"]],
+        t("scenario.col_columns", lang): [columns_text(v, lang)
+                                          for v in changes["columns_changed"]],
     })

@@ -17,7 +17,11 @@ from pathlib import Path
 
 import pytest
 
+from gis_app.testing import script_runs
+from gis_app.testing.script_runs import ScriptRuns
 from gis_app.viewer import launch
+
+__all__ = ["ScriptRuns"]  # re-exported: the run counter the tests and the benchmark share
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
@@ -107,19 +111,27 @@ def offline_page(height: int = 1100) -> Iterator[tuple[object, list[str]]]:
                                     headless=True)
         context = browser.new_context(viewport={"width": 1400, "height": height})
         context.route("**/*", guard)
+        # Every page of the context counts its script runs (what wait_idle waits on).
+        context.on("page", runs_of)
         try:
             yield context.new_page(), blocked
         finally:
             browser.close()
 
 
+def runs_of(page) -> ScriptRuns:  # noqa: ANN001
+    """The script runs of ``page`` (counted from its first request on)."""
+    runs = getattr(page, "kcn_runs", None)
+    if runs is None:
+        runs = page.kcn_runs = ScriptRuns().watch(page)
+    return runs
+
+
 def wait_idle(page) -> None:  # noqa: ANN001
-    """Wait until the app has finished rerunning (Streamlit's running indicator is gone)."""
-    time.sleep(1.0)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]')",
-        timeout=120_000)
-    time.sleep(0.5)
+    """Wait until the app has finished rerunning: every rerun the page requested has run
+    and finished, and Streamlit's running indicator is gone (:mod:`gis_app.testing.script_runs`;
+    no fixed sleep)."""
+    script_runs.wait_idle(page, runs_of(page))
 
 
 def until(page, act, outcome, tries: int = 3, timeout: int = 60_000,  # noqa: ANN001
@@ -167,33 +179,3 @@ def read_grid(page, grid):  # noqa: ANN001, ANN201
         button.dispatch_event("click")
     return pd.read_csv(download.value.path(), encoding="utf-8-sig", dtype=str,
                        keep_default_na=False)
-
-
-class ScriptRuns:
-    """Script runs announced on a page's websocket: every run starts with Streamlit's
-    ``new_session`` message, whose run identity names the fragments it reruns (none: a full
-    run of the page). Counting them shows whether an action rebuilt the page."""
-
-    def __init__(self, page) -> None:  # noqa: ANN001
-        self.full = 0
-        self.fragment = 0
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-
-    def _frame(self, payload: bytes | str) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 - the wire format
-
-        if isinstance(payload, str):
-            return
-        try:
-            msg = ForwardMsg.FromString(payload)
-        except Exception:  # noqa: BLE001 - not a ForwardMsg: nothing to count
-            return
-        if msg.WhichOneof("type") == "new_session":
-            if msg.metadata.run.fragment_ids:
-                self.fragment += 1
-            else:
-                self.full += 1
-
-    @property
-    def total(self) -> int:
-        return self.full + self.fragment

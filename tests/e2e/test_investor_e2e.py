@@ -8,7 +8,6 @@ Needs ``/usr/bin/chromium`` and the ``playwright`` package, like the viewer's br
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
@@ -155,12 +154,13 @@ def _leaflet(page):  # noqa: ANN001, ANN202
     page.wait_for_selector(MAP_FRAME, state="attached", timeout=90_000)
     page.frame_locator(MAP_FRAME).locator("path.leaflet-interactive").first.wait_for(
         state="attached", timeout=60_000)
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        for frame in page.frames:
-            if "streamlit_folium" in frame.url and frame.evaluate("() => !!window.map"):
-                return frame
-        page.wait_for_timeout(250)
+    # Until st_folium has set up its Leaflet map in the frame (a real condition, no poll).
+    page.wait_for_function(
+        f"() => [...document.querySelectorAll('{MAP_FRAME}')].some("
+        "f => f.contentWindow && f.contentWindow.map)", timeout=60_000)
+    for frame in page.frames:
+        if "streamlit_folium" in frame.url and frame.evaluate("() => !!window.map"):
+            return frame
     raise AssertionError("the results map did not draw")
 
 

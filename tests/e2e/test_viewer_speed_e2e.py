@@ -7,18 +7,17 @@ run of the page. A full run is what made a click wait a second or more for its c
 
 from __future__ import annotations
 
-import time
-
 import pytest
 from e2e_support import (
     MAP_FRAME,
-    ScriptRuns,
     offline_page,
     require_browser,
+    runs_of,
     wait_idle,
 )
 
 from gis_app.symbology import PLOT_STATUS_COLOURS
+from gis_app.testing.script_runs import wait_map_update, watch_map_updates
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
@@ -29,7 +28,7 @@ pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 def page(server):
     require_browser()
     with offline_page() as (page, _blocked):
-        page.runs = ScriptRuns(page)  # type: ignore[attr-defined]
+        page.runs = runs_of(page)  # type: ignore[attr-defined]
         yield page
 
 
@@ -109,15 +108,19 @@ def _pan_and_zoom(page) -> list[float]:  # noqa: ANN001
     leaflet = _leaflet(page)
     view = "() => [window.map.getZoom(), window.map.getCenter().lng, window.map.getCenter().lat]"
     before = leaflet.evaluate(view)
+    watch_map_updates(leaflet)
     page.mouse.move(x, y)
     page.mouse.down()
     page.mouse.move(x + 150, y + 60, steps=10)
     page.mouse.up()
     page.mouse.wheel(0, -400)
-    time.sleep(1.0)
+    # Until the map has settled and streamlit-folium has compared its returned objects after
+    # the last move (a rerun it asks for is requested by then): no fixed sleep.
+    leaflet.wait_for_function("before => window.map.getZoom() > before[0]", arg=before,
+                              timeout=60_000)
+    wait_map_update(leaflet)
     after = leaflet.evaluate(view)
     assert after[0] > before[0] and after[1] != before[1], (before, after)  # the map moved
-    time.sleep(2.0)  # streamlit-folium reports a change after a short debounce
     wait_idle(page)
     assert leaflet.evaluate(view) == after  # and nothing redrew the map at another view
     return after

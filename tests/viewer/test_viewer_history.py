@@ -10,7 +10,7 @@ from datetime import date
 
 import pytest
 from streamlit.testing.v1 import AppTest
-from viewer_helpers import APP, open_page, texts
+from viewer_helpers import APP, open_page, set_date, texts
 
 from gis_app.history import Basis, record_change, start_history
 from gis_app.storage import read_plan
@@ -44,11 +44,11 @@ def test_overview_picker_shows_the_plan_of_each_version(history_app):
     picker.set_value("C0001").run()  # an entry is a change (its id), shown as of its date
     assert not at.exception, at.exception
     assert _planned(at) == "10,0"  # 8 + 2 ha before the decision
-    assert any("2011-01-01" in m for m in texts(at.info))
+    assert any("01/01/2011" in m for m in texts(at.info))
     picker.set_value("other").run()
-    at.date_input(key="ov_as_of_date").set_value(date(2020, 5, 31)).run()
+    set_date(at, "ov_as_of_date", date(2020, 5, 31))
     assert _planned(at) == "10,0"
-    at.date_input(key="ov_as_of_date").set_value(date(2020, 6, 1)).run()
+    set_date(at, "ov_as_of_date", date(2020, 6, 1))
     assert _planned(at) == "13,0"
 
 
@@ -138,7 +138,7 @@ def test_picker_lists_each_decision_once_by_date_number_and_authority(busy_histo
     assert not at.exception, at.exception
     assert at.selectbox(key="ov_as_of").value == "C0003"
     assert _planned(at) == "15,0"  # P1 10 ha (all three decisions of the day) + P2 5 ha
-    assert any("2020-06-01" in m for m in texts(at.info))
+    assert any("01/06/2020" in m for m in texts(at.info))
     at.sidebar.radio(key="lang").set_value("en").run()  # the entries follow the language
     assert at.selectbox(key="ov_as_of").options[1] == (
         "2020-06-01 · (decision number not known) · UBND tỉnh")

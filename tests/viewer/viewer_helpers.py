@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
@@ -27,3 +28,11 @@ def login(at: AppTest, name: str = OFFICER, password: str = PASSWORD) -> AppTest
     next(b for b in at.sidebar.button if b.label in ("Đăng nhập", "Log in")).click().run()
     assert not at.exception, at.exception
     return at
+
+
+def set_date(at: AppTest, key: str, day: datetime.date) -> AppTest:
+    """Choose ``day`` in the viewer's date field ``key`` (day, month and year boxes, see
+    gis_app.viewer.date_field); one run."""
+    at.selectbox(key=f"{key}_day").set_value(day.day)
+    at.selectbox(key=f"{key}_month").set_value(day.month)
+    return at.selectbox(key=f"{key}_year").set_value(day.year).run()

@@ -78,7 +78,9 @@ def plot_card(s: frame.Session, plot: pd.Series, park: pd.Series,
     st.subheader(f"{s.t('plot_card')} {md_text(plot['plot_code'])}")
     rows = card_rows(s, plot, park, projects)
     # st.table renders its cells as Markdown: a tenant's name must read as typed.
-    st.table(pd.DataFrame({"": [md_text(v) for v in rows.values()]}, index=list(rows)))
+    # No header row: the card's one column has no name, and an empty header reads unfinished.
+    st.table(pd.DataFrame({"": [md_text(v) for v in rows.values()]}, index=list(rows)),
+             hide_header=True)
 
 
 @st.fragment

@@ -21,6 +21,7 @@ from gis_app.scenarios.describe import describe
 from gis_app.scenarios.export import export_scenario
 from gis_app.scenarios.store import ScenarioStore
 from gis_app.viewer import frame, maps
+from gis_app.viewer.date_field import date_field
 from gis_app.viewer.draw import (
     INSTALL_COMMAND,
     add_draw,
@@ -111,7 +112,7 @@ def _widget(inp: FormInput, lang: str) -> object:
         return st.text_input(inp.label, inp.shown[0], key=inp.key, disabled=True)
     if inp.widget == "multiselect":
         return st.multiselect(inp.label, inp.options, key=inp.key, format_func=shown.__getitem__,
-                              placeholder=t("choose_placeholder", lang))
+                              placeholder=t("choose_placeholder", lang), select_all=False)
     if inp.widget in ("selectbox", "radio"):
         widget = st.selectbox if inp.widget == "selectbox" else partial(st.radio, horizontal=True)
         index = inp.options.index(inp.value) if inp.value in inp.options else 0
@@ -126,7 +127,8 @@ def _widget(inp: FormInput, lang: str) -> object:
             min_value=None if p.minimum is None else kind(p.minimum),
             step=None if p.step is None else kind(p.step), key=inp.key)
     if inp.widget == "date_input":
-        return st.date_input(inp.label, inp.value, key=inp.key, format="DD/MM/YYYY")
+        # Not st.date_input: its calendar names months and days only in English.
+        return date_field(inp.label, inp.value, inp.key, lang)
     return st.checkbox(inp.label, value=bool(inp.value), key=inp.key, disabled=inp.disabled)
 
 

@@ -117,9 +117,11 @@ def _query_from_widgets(s: frame.Session, park_names: dict[str, str],
                                 key=_PREFIX + "province", placeholder=s.t("all"),
                                 format_func=lambda p: s.t("all") if p is None else p)
         parks = c1.multiselect(s.t("parks"), list(park_names), key=_PREFIX + "parks",
-                               format_func=park_names.__getitem__, placeholder=s.t("all"))
+                               format_func=park_names.__getitem__, placeholder=s.t("all"),
+                               select_all=False)  # its "Select all" is English only
         uses = c1.multiselect(s.t("land_uses"), list(LEASABLE_LAND_USES), key=_PREFIX + "uses",
-                              format_func=lambda u: label(u, s.lang), placeholder=s.t("all"))
+                              format_func=lambda u: label(u, s.lang), placeholder=s.t("all"),
+                              select_all=False)
         factory = c1.checkbox(s.t("ready_built"), key=_PREFIX + "factory")
         min_ha = c2.number_input(s.t("min_area"), min_value=0.0, step=0.5, key=_PREFIX + "min_ha")
         max_ha = c2.number_input(s.t("max_area"), min_value=0.0, step=0.5, key=_PREFIX + "max_ha")
