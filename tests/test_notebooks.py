@@ -20,6 +20,12 @@ NOTEBOOKS = {
         "projects revoked by the scenario: 13",
         "leased to the prospective tenant",  # ... and it reached the last section
     ),
+    "03_new_province": (
+        "imported 9 outline(s) into Plots of gia_lai.gpkg",  # the drawing's plots, read by ezdxf
+        "GL01: leased 10.44 ha of 18.53 ha leasable, occupancy 56.3%",  # the register's plots
+        "registered capital 75.0 million USD",  # 1,905 tỷ đồng at the stated 25,400 VND/USD
+        "qhct_kcn_binh_an.dxf: 3 change(s) in the plan history",  # ... and the last section
+    ),
 }
 
 

@@ -7,7 +7,8 @@ says how it is run; a command no entry matches fails the test, so a new README c
 be handled here before it can be documented. To handle a new flag (``kcn-gis view --host``,
 ``import --limit``), nothing changes: the handler matches the command's first words.
 
-Run as written: ``kcn-gis`` subcommands, ``cp``, ``printf | ...``, ``python3 -m venv`` (and its
+Run as written: ``kcn-gis`` subcommands, ``cp``, ``printf | ...``, the example inputs of a new
+province (``python3 -m gis_app.testing.new_province``), ``python3 -m venv`` (and its
 activation, in a shell of its own). Run with a change stated in
 the handler: ``kcn-gis view`` (its own free port on 127.0.0.1, stopped once the viewer
 answers), the interactive ``officer add`` (the two passwords on standard input, no terminal),
@@ -159,6 +160,7 @@ HANDLERS: list[tuple[str, Callable[[str, Context], None]]] = [
              "benchmarks/run.py at the tiny scale")),
     (r"kcn-gis view\b", run_viewer),
     (r"kcn-gis officer add \S+\s*(#.*)?$", run_prompting_officer_add),
+    (r"python3 -m gis_app\.testing\.new_province /tmp/\S+$", run_as_written),
     (r"(kcn-gis|cp|printf) ", run_as_written),
 ]
 

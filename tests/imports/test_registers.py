@@ -25,10 +25,12 @@ from gis_app.history import Basis, changes, start_history
 from gis_app.imports import RegisterError, import_register
 from gis_app.imports.registers import export_register, parse_date, parse_number
 from gis_app.storage import read_plan
+from gis_app.testing.workbooks import write_board_register
 
 RATE = 25_400.0
-HEADER = ["STT", "Tên dự án", "Nhà đầu tư", "Quốc gia", "Ngành nghề", "Tên KCN", "Vốn đầu tư",
-          None, "Ngày cấp GCNĐKĐT", "Số lô", "Tình trạng", "Email liên hệ"]
+HEADER = ["STT", "Tên dự án", "Nhà đầu tư", "Quốc gia", "Ngành nghề", "Tên KCN",
+          ("Vốn đầu tư", ("Triệu USD", "Tỷ đồng")), "Ngày cấp GCNĐKĐT", "Số lô", "Tình trạng",
+          "Email liên hệ"]
 #: Columns: A STT, B Tên dự án, C Nhà đầu tư, D Quốc gia, E Ngành nghề, F Tên KCN,
 #: G Vốn đầu tư / Triệu USD, H Vốn đầu tư / Tỷ đồng, I Ngày cấp, J Số lô, K Tình trạng, L Email.
 GOOD_ROWS = [
@@ -41,25 +43,8 @@ GOOD_ROWS = [
 
 def project_register(path: Path, rows: list[list[object]], *, sheet: str = "Dự án") -> Path:
     """A project register laid out as boards keep it (title row 1, header rows 3-4)."""
-    book = openpyxl.Workbook()
-    ws = book.active
-    ws.title = sheet
-    ws["A1"] = "DANH SÁCH DỰ ÁN ĐẦU TƯ TRONG CÁC KHU CÔNG NGHIỆP"
-    ws.merge_cells("A1:L1")
-    for col, text in enumerate(HEADER, start=1):
-        if text:
-            ws.cell(3, col, text)
-    for letter in "ABCDEFIJKL":
-        ws.merge_cells(f"{letter}3:{letter}4")
-    ws.merge_cells("G3:H3")
-    ws["G4"], ws["H4"] = "Triệu USD", "Tỷ đồng"
-    for i, row in enumerate(rows):
-        for col, value in enumerate(row, start=1):
-            if value is not None:
-                ws.cell(5 + i, col, value)
-    ws.cell(5 + len(rows), 1, "Tổng cộng")
-    book.save(path)
-    return path
+    return write_board_register(path, "DANH SÁCH DỰ ÁN ĐẦU TƯ TRONG CÁC KHU CÔNG NGHIỆP", HEADER,
+                                rows, sheet=sheet)
 
 
 @pytest.fixture
