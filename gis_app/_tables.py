@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from .errors import ExportError
-from .formatting import number, percent
+from .formatting import integer, number, percent
 from .i18n import label_frame, t
 from .spreadsheet import write_csv, write_excel
 
@@ -33,6 +33,8 @@ def _formatted(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
             continue
         if original.endswith("_share"):
             write = lambda v: percent(v, lang, 2)  # noqa: E731
+        elif original.endswith(("_count", "employees")) and (series.dropna() % 1 == 0).all():
+            write = lambda v: integer(v, lang)  # noqa: E731 - people are counted, not measured
         elif original.endswith("_usd") or "_usd_" in original:
             write = lambda v: number(v, lang, 0)  # noqa: E731
         else:

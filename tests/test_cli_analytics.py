@@ -59,3 +59,16 @@ def test_missing_file_is_a_one_line_error(tmp_path, capsys):
     assert main(["summary", str(tmp_path / "nope.gpkg")]) == 2
     err = capsys.readouterr().err
     assert "nope.gpkg: no such file" in err and len(err.strip().splitlines()) == 1
+
+
+def test_people_are_counted_in_whole_numbers_when_some_are_unknown(capsys):
+    """A project register with a blank "Số lao động" makes the employee sum a float column;
+    the summary still writes people as a whole number (2.050, not 2.050,00)."""
+    from gis_app._tables import write_frame
+
+    frame = pd.DataFrame({"employees": [2050.0], "employees_per_ha": [253.11]},
+                         index=pd.Index(["Gia Lai"], name="province"))
+    write_frame(frame, fmt="table", lang="vi", output=None, sheet="summary", transpose=True)
+    out = capsys.readouterr().out
+    assert "2.050\n" in out and "2.050,00" not in out
+    assert "253,11" in out
