@@ -177,79 +177,13 @@ def _park_areas(plan: object) -> dict:
 
 
 # -- the ministry's view: the national summary over 34 province files -------------------------
-#: Provinces since 1 July 2025: the national data is split into one file per province.
-PROVINCE_FILES = 34
+def province_files(path: Path) -> list[Path]:
+    """``path``'s parks as the 34 province files of benchmarks/national_split.py (one file per
+    province since 1 July 2025, each with its 2025 boundary, parks sharing a project kept
+    together, written once into the cache): the files the national overview map reads too."""
+    import national_split  # benchmarks/national_split.py
 
-
-def province_files(path: Path, n: int = PROVINCE_FILES) -> list[Path]:
-    """``path``'s parks dealt round-robin into ``n`` province files (cached beside the
-    benchmark data), each park's ``province`` set to its file's province in the registry.
-
-    The files stay in the source's VN-2000 zone and name its province in ``dataset_info``:
-    reading and summarising do the same work in any zone, and no reprojection of 250,000
-    plots enters the setup. A file that gets no park (the tiny scale) is an empty province.
-    """
-    import shutil
-
-    import pandas as pd
-    from datasets import CACHE
-
-    from gis_app.registry import registry
-    from gis_app.storage.gpkg import read_dataset_info, read_plan, write_layers
-
-    stat = path.stat()
-    folder = CACHE / f"{path.stem}-{stat.st_size}-{int(stat.st_mtime)}-split{n}"
-    provinces = list(registry().values())[:n]
-    files = [folder / f"{p.key}.gpkg" for p in provinces]
-    if all(f.exists() for f in files):
-        return files
-    plan = read_plan(path)
-    info = read_dataset_info(path)
-    work = folder.with_name(folder.name + ".tmp")
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
-    groups = _linked_parks(plan)
-    for i, (province, file) in enumerate(zip(provinces, files, strict=True)):
-        mine = {code for group in groups[i::n] for code in group}
-        parks = plan.parks[plan.parks["park_code"].isin(mine)].assign(
-            province=province.name_vi, legacy_province=province.name_vi)
-        plots = plan.plots[plan.plots["park_code"].isin(mine)]
-        layers = {"parks": parks, "zones": plan.zones[plan.zones["park_code"].isin(mine)],
-                  "plots": plots,
-                  "tenants": plan.tenants[plan.tenants["park_code"].isin(mine)],
-                  "tenant_plots": plan.tenant_plots[
-                      plan.tenant_plots["plot_code"].isin(plots["plot_code"])],
-                  "wastewater_plants": plan.wastewater_plants[
-                      plan.wastewater_plants["park_code"].isin(mine)],
-                  "dataset_info": pd.DataFrame({"key": list(info), "value": list(info.values())})}
-        write_layers(work / file.name, layers, fresh=True)
-    shutil.rmtree(folder, ignore_errors=True)
-    os.replace(work, folder)
-    return files
-
-
-def _linked_parks(plan) -> list[list[str]]:  # noqa: ANN001
-    """The parks in groups that one file must hold together: a few synthetic projects hold
-    plots in two parks, and a file of one without the other would not validate."""
-    parent = {str(c): str(c) for c in plan.parks["park_code"]}
-
-    def root(code: str) -> str:
-        while parent[code] != code:
-            parent[code] = parent[parent[code]]
-            code = parent[code]
-        return code
-
-    links = plan.tenant_plots.merge(plan.plots[["plot_code", "park_code"]], on="plot_code")
-    links = links.merge(plan.tenants[["project_id", "park_code"]], on="project_id",
-                        suffixes=("", "_project"))
-    for a, b in zip(links["park_code"].astype(str), links["park_code_project"].astype(str),
-                    strict=True):
-        if a != b and a in parent and b in parent:
-            parent[root(a)] = root(b)
-    groups: dict[str, list[str]] = {}
-    for code in parent:
-        groups.setdefault(root(code), []).append(code)
-    return list(groups.values())
+    return national_split.split_files(path)
 
 
 def _read_provinces(files: object) -> dict:
@@ -270,8 +204,8 @@ def _national_summary(files: object) -> dict:
     from gis_app.storage.gpkg import read_dataset_info, read_plan
 
     plans = [read_plan(f) for f in files]  # type: ignore[attr-defined]
-    names = [(read_dataset_info(f).get("province_name_vi", ""),) for f in files]  # type: ignore[attr-defined]
-    table = national_summary(plans, also=[n for n in names if n[0]])
+    names = [read_dataset_info(f).get("province_name_vi", "") for f in files]  # type: ignore[attr-defined]
+    table = national_summary(plans, also=[(n,) if n else () for n in names])
     return {"files": len(plans), "rows": len(table)}
 
 

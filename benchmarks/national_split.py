@@ -4,17 +4,22 @@ The issue's national scale is 450 parks and 250,000 plots *split across 34 provi
 national overview reads each file and draws every province at once. :func:`split_files` cuts
 the scale's one synthetic plan into 34 GeoPackages by park (in park-code order, so each file's
 parks lie together; parks sharing a project stay in one file), each naming one province of
-the registry and carrying that province's 2025 boundary from the national reference as its
+the registry (in ``dataset_info`` and as its parks' ``province``, so the national table has a
+row per file) and carrying that province's 2025 boundary from the national reference as its
 ``province_boundary`` layer (what ``kcn-gis init`` stores). The parks keep the synthetic
 file's VN-2000 zone (a board may keep its file in another zone than the default;
-``dataset_info`` says which). At the tiny scale most files have no park: they read as empty
-provinces, as a board's fresh file does.
+``dataset_info`` says which): reading and summarising do the same work in any zone, and no
+reprojection of 250,000 plots enters the setup. At the tiny scale most files have no park:
+they read as empty provinces, as a board's fresh file does.
 
-Files are written once into the benchmark cache (``<stem>-<mtime>-split34/``).
+The one split of the benchmarks: the national summary's cases (benchmarks/cases.py) and the
+national overview map read the same files, written once into the benchmark cache
+(``<stem>-<mtime>-split34-<hash of this module>/``, so a changed split is written again).
 """
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 
 import geopandas as gpd
@@ -80,8 +85,10 @@ def split_files(path: Path, n_files: int = N_FILES) -> list[Path]:
     from gis_app.registry import registry
     from gis_app.storage.gpkg import read_plan, write_layers
 
-    # In the benchmark cache, never beside a shipped file; the file's version in the name.
-    folder = CACHE / f"{path.stem}-{path.stat().st_mtime_ns}-split{n_files}"
+    # In the benchmark cache, never beside a shipped file; the file's version and this
+    # module's (a changed split) in the name.
+    digest = hashlib.sha256(Path(__file__).read_bytes()).hexdigest()[:10]
+    folder = CACHE / f"{path.stem}-{path.stat().st_mtime_ns}-split{n_files}-{digest}"
     provinces = list(registry().values())[:n_files]
     files = [folder / f"{p.key}.gpkg" for p in provinces]
     if all(f.exists() for f in files):
@@ -93,11 +100,16 @@ def split_files(path: Path, n_files: int = N_FILES) -> list[Path]:
     chunks = np.array_split(np.arange(len(groups)), n_files)
     for province, chunk, file in zip(provinces, chunks, files, strict=True):
         layers = _subset(plan, {c for i in chunk for c in groups[i]})
+        legacy = province.legacy_provinces[0] if province.legacy_provinces else province.name_vi
+        layers["parks"] = layers["parks"].assign(province=province.name_vi,
+                                                 legacy_province=legacy)
         boundary = boundaries[boundaries["code"].astype(str) == province.code]
         layers["province_boundary"] = boundary[["code", "name", "geometry"]].reset_index(
             drop=True)
         layers["dataset_info"] = pd.DataFrame(
-            [("province", province.key), ("crs", str(plan.crs)), ("illustrative", "true"),
+            [("province", province.key), ("province_code", province.code),
+             ("province_name_vi", province.name_vi), ("province_name_en", province.name_en),
+             ("crs", str(plan.crs)), ("illustrative", "true"),
              ("generator", f"benchmarks national_split of {path.name}")],
             columns=["key", "value"])
         tmp = file.with_suffix(".tmp.gpkg")

@@ -6,6 +6,10 @@ it), the QGIS styles, the layer sources with their licences, and a ``dataset_inf
 the data is real, entered by the board (not the illustrative sample). It is written with the
 same writers as the sample files (:func:`gis_app.storage.gpkg.write_layers`,
 :func:`gis_app.storage.styles.styles_table`), in one atomic step.
+
+The file keeps a plan history from the start (:func:`gis_app.history.start_history`): its
+first change is the empty baseline, so the board's first imports (a layer, a CAD drawing, an
+Excel register) are recorded as changes of their own, as in any province with a history.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import pyogrio
 
 from . import __version__
 from .errors import GisAppError
+from .history import Basis, start_history
+from .history.record import current_user
+from .i18n import t
 from .model.crs import to_crs
 from .model.plan import Plan, coerce
 from .model.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
@@ -127,11 +134,25 @@ def _dataset_info(p: Province, today: date) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["key", "value"])
 
 
+def baseline_basis(p: Province, recorded_by: str | None = None) -> Basis:
+    """The basis of an init file's first change: made by ``kcn-gis init`` from the national
+    reference (an import basis: no decision set up the empty file), described in vi and en."""
+    description = (f"{t('init.history_baseline', 'vi', province=p.name_vi)} / "
+                   f"{t('init.history_baseline', 'en', province=p.name_en)}")
+    return Basis.imported("data/reference/national", recorded_by or current_user(),
+                          document_ref=f"kcn-gis {__version__} init {p.key}",
+                          description=description)
+
+
 def init_province(key: str, path: str | Path | None = None, *, epsg: int | None = None,
-                  national_dir: Path = NATIONAL_DIR, today: date | None = None) -> Path:
+                  national_dir: Path = NATIONAL_DIR, today: date | None = None,
+                  history_from: date | None = None, recorded_by: str | None = None) -> Path:
     """Create the empty province file of ``key`` (default ``<key>.gpkg`` here); returns its path.
 
-    An existing file is never replaced: a board's records would be lost.
+    An existing file is never replaced: a board's records would be lost. The file's plan
+    history starts with the empty baseline, effective ``history_from`` (default: today),
+    recorded by ``recorded_by`` (default: the operating-system user); if that fails, the new
+    file is removed (no file without its history is left behind).
     """
     p = province_in(key, epsg)
     path = Path(path) if path is not None else Path(f"{p.key}.gpkg")
@@ -141,6 +162,7 @@ def init_province(key: str, path: str | Path | None = None, *, epsg: int | None 
         raise GisAppError(f"{path}: exists already; init never replaces a province file "
                           "(choose another name with -o)")
     today = today or date.today()
+    basis = baseline_basis(p, recorded_by)
     layers: dict[str, pd.DataFrame] = dict(empty_plan(p.crs).layers())
     layers.update(context_layers(p, national_dir))
     spatial = [n for n, f in layers.items() if isinstance(f, gpd.GeoDataFrame)]
@@ -150,4 +172,9 @@ def init_province(key: str, path: str | Path | None = None, *, epsg: int | None 
     descriptions = {n: f"{SCHEMAS[n].title_vi} / {SCHEMAS[n].title_en}. {REAL_DATA_NOTICE_EN}"
                     for n in SCHEMAS}
     write_layers(path, layers, descriptions=descriptions, fresh=True)
+    try:
+        start_history(path, basis, history_from or today)
+    except BaseException:
+        path.unlink(missing_ok=True)  # created just now: nothing of the board's is lost
+        raise
     return path

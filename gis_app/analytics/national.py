@@ -11,6 +11,7 @@ per-hectare efficiency over the summed projects' figures and land).
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -37,14 +38,33 @@ _PARK_RATIOS: dict[str, tuple[str, str]] = {
 }
 
 
-def _keyed(plans: Sequence[Plan], metrics: Sequence[pd.DataFrame], by: str
-           ) -> tuple[pd.DataFrame, pd.Series]:
+@dataclass(frozen=True)
+class ProvinceFigures:
+    """What the national table needs of one plan, kept instead of the plan: its own table by
+    group, a row per project and each park's group (kilobytes, whatever the plots). The
+    viewer keeps one per loaded file and adds them up with :func:`national_summary_of`."""
+
+    by: str  #: ``"province"`` or ``"legacy_province"``
+    table: pd.DataFrame  #: :func:`~gis_app.analytics.province_indicators` of the plan
+    metrics: pd.DataFrame  #: :func:`~gis_app.analytics.efficiency.tenant_metrics` of the plan
+    groups: pd.Series  #: park_code -> group
+
+
+def province_figures(plan: Plan, by: str = "province", *, also: Sequence[str] = ()
+                     ) -> ProvinceFigures:
+    """One plan's share of the national table (``also``: see :func:`national_summary`)."""
+    metrics = tenant_metrics(plan)
+    table = province_indicators(plan, by, also=also, metrics=metrics)
+    return ProvinceFigures(by, table, metrics, park_groups(plan, by))
+
+
+def _keyed(figures: Sequence[ProvinceFigures], by: str) -> tuple[pd.DataFrame, pd.Series]:
     """Every plan's tenant metrics in one frame, and park -> group, with each park code
     prefixed by its plan's position (two provinces may use the same park codes)."""
     keyed, groups = [], []
-    for i, (plan, m) in enumerate(zip(plans, metrics, strict=True)):
+    for i, f in enumerate(figures):
+        m, g = f.metrics, f.groups
         keyed.append(m.assign(park_code=f"{i}\x1f" + m["park_code"].astype("string")))
-        g = park_groups(plan, by)
         groups.append(pd.Series(g.to_numpy(), index=f"{i}\x1f" + g.index.astype("string"),
                                 name=by, dtype="string"))
     return pd.concat(keyed), pd.concat(groups)
@@ -87,6 +107,13 @@ def national_summary(plans: Sequence[Plan], by: str = "province", *,
     again from those sums. ``also[i]``: groups of ``plans[i]`` reported even without parks
     (an empty province file made by ``kcn-gis init`` reads as a row of zeros).
 
+    The one definition, for ``kcn-gis summary`` and the viewer's national overview alike: a
+    row is a group of the parks' own ``province`` (or ``legacy_province``) column, whichever
+    files its parks come from; counts and areas (``parks_count``, ``planned_ha``...) cover
+    every park, occupancy only established parks (summed ``leased_established_ha`` over
+    summed ``leasable_established_ha``, as the boards publish it); ranks tie on equal
+    occupancy, and a group with nothing leasable has no rank and comes last.
+
     Examples
     --------
     >>> from gis_app.testing import tiny_plan
@@ -96,11 +123,21 @@ def national_summary(plans: Sequence[Plan], by: str = "province", *,
     """
     if not plans:
         raise UsageError("national_summary: no plan given")
-    each = [tenant_metrics(plan) for plan in plans]
-    tables = [province_indicators(plan, by, also=also[i] if i < len(also) else (),
-                                  metrics=each[i]) for i, plan in enumerate(plans)]
-    metrics, group_of_park = _keyed(plans, each, by)
-    table = pd.concat(tables)
+    return national_summary_of([province_figures(plan, by, also=also[i] if i < len(also)
+                                                 else ()) for i, plan in enumerate(plans)])
+
+
+def national_summary_of(figures: Sequence[ProvinceFigures]) -> pd.DataFrame:
+    """:func:`national_summary` of plans already reduced by :func:`province_figures` (the
+    viewer keeps the figures of each loaded file, not its plan), all grouped by one ``by``."""
+    if not figures:
+        raise UsageError("national_summary: no plan given")
+    by = figures[0].by
+    if any(f.by != by for f in figures):
+        raise UsageError("national_summary: figures grouped differently "
+                         f"({', '.join(sorted({f.by for f in figures}))})")
+    metrics, group_of_park = _keyed(figures, by)
+    table = pd.concat([f.table for f in figures])
     # A group several files share (a province split across files) is summed like the totals.
     groups = _sum_rows(table, table.index, _SUMMARY_RATIOS)
     total = _sum_rows(table, np.full(len(table), TOTAL, dtype=object), _SUMMARY_RATIOS)
@@ -127,8 +164,9 @@ def national_parks(plans: Sequence[Plan]) -> pd.DataFrame:
     """
     if not plans:
         raise UsageError("national_parks: no plan given")
-    each = [tenant_metrics(plan) for plan in plans]
-    metrics, _ = _keyed(plans, each, "province")
+    metrics, _ = _keyed([ProvinceFigures("province", pd.DataFrame(), tenant_metrics(plan),
+                                         park_groups(plan, "province")) for plan in plans],
+                        "province")
     table = pd.concat([park_indicators(plan) for plan in plans])
     flags = [c for c in table.columns if pd.api.types.is_bool_dtype(table[c].dtype)]
     table = table.astype({c: "boolean" for c in flags})  # the totals row has no flag: NA

@@ -328,7 +328,7 @@ def _cmd_init(args: argparse.Namespace) -> int:
     from ..province_init import init_province, province_in
 
     province = province_in(args.province, args.epsg)
-    path = init_province(args.province, args.output, epsg=args.epsg)
+    path = init_province(args.province, args.output, epsg=args.epsg, history_from=args.date)
     print(f"wrote {path}: empty province file of {province.name_vi}, kept in {province.crs} "
           f"({province.zone_reason_en})")
     return 0
@@ -684,6 +684,8 @@ def build_parser() -> argparse.ArgumentParser:
                    "an existing file is never replaced")
     p.add_argument("--epsg", type=int, metavar="N", help="keep the file in this VN-2000 CRS "
                    "instead of the province's default TM-3 zone (e.g. 9214 for 107°00')")
+    p.add_argument("--date", type=iso_date, metavar="YYYY-MM-DD", help="the plan history "
+                   "starts with the empty province on this day (default: today)")
     p.set_defaults(func=_cmd_init)
 
     p = sub.add_parser("package", help="national information system package (Decree "

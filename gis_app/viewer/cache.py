@@ -109,6 +109,14 @@ def national_map(_parts: tuple[national.ProvincePart, ...], keys: tuple[str, ...
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
+def national_table(_parts: tuple[national.ProvincePart, ...], keys: tuple[str, ...],
+                   lang: str) -> pd.DataFrame:
+    """:func:`national.national_table` of the parts (``keys``: their file versions), computed
+    once per language (nationally it sums 150,000 projects), not on every rerun."""
+    return national.national_table(_parts, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
 def validate_file(path: str, key: str) -> ValidationReport:
     return layers.validate_source(path)
 

@@ -5,9 +5,10 @@ plots. The map therefore never carries a plot, not even a park outline: each fil
 once (:func:`province_part`) to one point per park (its representative point, with its name,
 status and occupancy) and its province boundary simplified by :data:`BOUNDARY_SIMPLIFY_M`, so
 the map's size grows with the number of parks and provinces and not with the plots
-(``benchmarks``: at most 1 MB for 450 parks over 34 files). The table by province sums the
-leased and the leasable land of established parks and divides the sums (the way the boards
-publish occupancy), never averages the provinces' shares.
+(``benchmarks``: at most 1 MB for 450 parks over 34 files). The table by province is
+:func:`gis_app.analytics.national.national_summary` (the one of ``kcn-gis summary`` over several
+files), computed from each file's :func:`~gis_app.analytics.national.province_figures` kept in
+its part; here it is only relabelled (the province's names, its registry key).
 
 No Streamlit here, so the builders are tested on their output; the viewer caches a part per
 file version (:func:`gis_app.viewer.cache.national_part`).
@@ -24,14 +25,15 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from ..analytics.national import TOTAL, ProvinceFigures, national_summary_of, province_figures
 from ..errors import GisAppError
 from ..formatting import percent
 from ..i18n import t
 from ..model.plan import Plan
-from ..registry import file_province
+from ..registry import file_province, registry
 from ..storage import source as layers
 from .escape import html_fields
-from .indicators import label, park_indicators, province_indicators
+from .indicators import label, park_indicators
 from .maps import (
     LEAFLET_BASE,
     NO_DATA_COLOUR,
@@ -50,8 +52,8 @@ from .maps import (
 BOUNDARY_SIMPLIFY_M = 300.0
 #: Columns of a park's point (the popup's and the colours' data; nothing else is sent).
 PARK_COLUMNS = ["park_code", "name_vi", "name_en", "status", "occupancy_share", "planned_ha"]
-#: Sums per province the national table shows; occupancy is computed from the two
-#: ``*_established_ha`` sums (see :func:`national_table`).
+#: Columns of :func:`~gis_app.analytics.national.national_summary` the table shows (it sums
+#: them; occupancy is summed leased over summed leasable land of established parks).
 SUMMED = ["parks_count", "parks_operating_count", "planned_ha", "leasable_established_ha",
           "leased_established_ha"]
 #: The table's columns, in order (headers from the catalogue via ``label``).
@@ -70,7 +72,7 @@ class ProvincePart:
     name_en: str
     parks: gpd.GeoDataFrame  #: WGS 84 points, columns :data:`PARK_COLUMNS`
     boundary: gpd.GeoDataFrame  #: WGS 84, simplified (empty when the file has none)
-    totals: pd.Series  #: :data:`SUMMED` of the file's parks
+    figures: ProvinceFigures | None  #: the file's share of the national table (None: unread)
     error: str | None = field(default=None)  #: why the file could not be read (then empty)
 
     def name(self, lang: str) -> str:
@@ -123,9 +125,12 @@ def province_part(source: str, plan: Plan, info: Mapping[str, str],
                               BOUNDARY_SIMPLIFY_M, [], decimals=4)
     else:
         outline = gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326"))
-    totals = province_indicators(plan, by="all", also=("all",)).loc["all", SUMMED]
-    return ProvincePart(str(source), key, name_vi, name_en, points, outline,
-                        totals.astype("float64"))
+    # The province the file names has its row even without a park (a file fresh from
+    # ``kcn-gis init`` reads as zeros); a file naming none is listed by its own name when empty.
+    named = file_province(info) is not None or bool(info.get("province_name_vi"))
+    figures = province_figures(plan, "province",
+                               also=(name_vi,) if named or parks.empty else ())
+    return ProvincePart(str(source), key, name_vi, name_en, points, outline, figures)
 
 
 def read_part(source: str) -> ProvincePart:
@@ -139,44 +144,43 @@ def read_part(source: str) -> ProvincePart:
         return province_part(source, plan, info, boundary)
     except GisAppError as exc:
         name = layers.short_name(source) if layers.is_database(source) else Path(source).name
-        totals = pd.Series(0.0, index=SUMMED)
         return ProvincePart(str(source), "", name, name, _empty_points(),
                             gpd.GeoDataFrame(geometry=gpd.GeoSeries([], crs="EPSG:4326")),
-                            totals, error=str(exc).splitlines()[0])
+                            None, error=str(exc).splitlines()[0])
 
 
-def ratio(numerator: pd.Series, denominator: pd.Series) -> pd.Series:
-    """``numerator / denominator``; NaN where there is nothing to divide by."""
-    return (numerator / denominator.where(denominator > 0)).astype("float64")
+def _names_of(parts: Sequence[ProvincePart]) -> dict[str, tuple[str, str, str]]:
+    """Vietnamese province name (the national table's row) -> (key, name_vi, name_en): the
+    loaded files' own, then the registry's (a file may hold parks of another province)."""
+    names = {p.name_vi: (p.key, p.name_vi, p.name_en) for p in registry().values()}
+    names.update({p.name_vi: (p.province or p.name_vi, p.name_vi, p.name_en) for p in parts})
+    return names
 
 
 def national_table(parts: Sequence[ProvincePart], lang: str) -> pd.DataFrame:
-    """One row per province (files naming the same province are added up), ranked by
-    occupancy (highest first; provinces without established parks last and unranked), then a
-    total row.
+    """The national table of the readable parts, as the viewer shows it: rank, province
+    (named in ``lang``), :data:`SUMMED` and occupancy, then the totals row; a ``key`` column
+    holds each province's registry key (``""`` for the totals).
 
-    Occupancy, per province and in total, is the sum of the leased land of established parks
-    over the sum of their leasable land, so the total is no average of the shares.
+    The figures are :func:`~gis_app.analytics.national.national_summary`'s, unchanged: one
+    row per province (files naming the same province added up), ranked by occupancy (a
+    province without established parks last and unranked), totals summed over every park and
+    occupancy computed again from the summed land of established parks.
     """
-    readable = [p for p in parts if p.error is None]
-    rows = pd.DataFrame([p.totals for p in readable], columns=SUMMED).astype("float64")
-    rows["key"] = [p.province or p.name_vi for p in readable]
-    rows["province"] = [p.name(lang) for p in readable]
-    sums = rows.groupby(["key", "province"], sort=False)[SUMMED].sum().reset_index()
-    sums["occupancy_share"] = ratio(sums["leased_established_ha"],
-                                    sums["leasable_established_ha"])
-    sums = sums.sort_values(["occupancy_share", "province"], ascending=[False, True],
-                            na_position="last", kind="stable").reset_index(drop=True)
-    # A province without established parks has no occupancy, so no rank (it comes last).
-    ranks = pd.Series(np.arange(1, len(sums) + 1), index=sums.index, dtype="Int64")
-    sums["nat.rank"] = ranks.where(sums["occupancy_share"].notna())
-    total = sums[SUMMED].sum()
-    total_row = {**total.to_dict(), "province": t("nat.total", lang), "key": "",
-                 "occupancy_share": float(ratio(pd.Series([total["leased_established_ha"]]),
-                                                pd.Series([total["leasable_established_ha"]]))
-                                          .iloc[0]),
-                 "nat.rank": pd.NA}
-    out = pd.concat([sums, pd.DataFrame([total_row])], ignore_index=True)
+    readable = [p for p in parts if p.figures is not None]
+    if not readable:
+        return pd.DataFrame(columns=["key", *TABLE_COLUMNS])
+    summary = national_summary_of([p.figures for p in readable if p.figures is not None])
+    names = _names_of(readable)
+    rows = summary.drop(index=TOTAL)
+    known = [names.get(str(g), (str(g), str(g), str(g))) for g in rows.index]
+    out = pd.DataFrame({
+        "key": [k for k, _, _ in known] + [""],
+        "nat.rank": summary["rank"].to_numpy(),
+        "province": [vi if lang == "vi" else en for _, vi, en in known]
+        + [t("nat.total", lang)]})
+    for column in [*SUMMED, "occupancy_share"]:
+        out[column] = summary[column].to_numpy()
     for column in ("parks_count", "parks_operating_count", "nat.rank"):
         out[column] = out[column].astype("Int64")
     return out[["key", *TABLE_COLUMNS]]

@@ -12,7 +12,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from viewer_helpers import APP, texts
 
-from gis_app.analytics import province_indicators
+from gis_app.analytics import national_summary, province_indicators
+from gis_app.analytics.national import TOTAL
 from gis_app.formatting import number, percent
 from gis_app.province_init import init_province
 from gis_app.sample.scale import build_scaled
@@ -91,6 +92,48 @@ def test_table_sums_then_divides_and_ranks_by_occupancy(parts) -> None:
     assert total["province"] == "Tổng các tỉnh đã mở"
     assert national.national_table(parts, "en").iloc[-1]["province"] == (
         "Total of the provinces loaded")
+
+
+def _as_summary(table: pd.DataFrame) -> pd.DataFrame:
+    """The viewer's table in :func:`national_summary`'s terms (Vietnamese names, its columns)."""
+    out = table.rename(columns={"nat.rank": "rank"}).set_index("province")
+    return out.rename(index={"Tổng các tỉnh đã mở": TOTAL}).drop(columns="key")
+
+
+def test_the_table_is_national_summary_of_the_samples(parts) -> None:
+    """The viewer's figures are those of ``kcn-gis summary`` over the same files: every
+    row, rank and total, for the two sample provinces and the empty one."""
+    plans = [read_plan(p) for p in SAMPLES] + [read_plan(parts[2].source)]
+    expected = national_summary(plans, also=[(), (), ("Huế",)])
+    shown = _as_summary(national.national_table(parts, "vi"))
+    assert list(shown.index) == list(expected.index) == [
+        "Ninh Bình", "Bắc Ninh", "Huế", TOTAL]
+    for column in shown.columns:
+        pd.testing.assert_series_equal(shown[column], expected[column], check_names=False,
+                                       check_dtype=False, check_index_type=False)
+
+
+def test_a_file_holding_two_provinces_gives_their_rows_as_the_summary_does() -> None:
+    """Rows are the parks' own provinces, as in ``kcn-gis summary`` (the viewer used to list
+    a file as one province whatever its parks): a Bắc Ninh file with some parks of Hà Nội
+    gives both rows, each with its own parks and occupancy."""
+    plan = read_plan(SAMPLES[0])
+    parks = plan.parks.copy()
+    moved = parks["park_code"].isin(parks["park_code"].iloc[::3])
+    parks.loc[moved, "province"] = "Hà Nội"
+    plan = plan.replace(parks=parks)
+    part = national.province_part("bn.gpkg", plan, {"province": "bac_ninh"}, None)
+    table = national.national_table([part], "en")
+    expected = national_summary([plan], also=[("Bắc Ninh",)])
+    assert set(table["key"]) == {"bac_ninh", "ha_noi", ""}
+    assert len(table) == len(expected) == 3
+    rows = table.set_index("key")
+    for key, name in (("bac_ninh", "Bắc Ninh"), ("ha_noi", "Hà Nội")):
+        assert rows.loc[key, "parks_count"] == expected.loc[name, "parks_count"]
+        assert rows.loc[key, "occupancy_share"] == pytest.approx(
+            expected.loc[name, "occupancy_share"])
+    assert rows.loc["ha_noi", "province"] == "Hanoi"  # the registry's English name
+    assert rows.loc["ha_noi", "parks_count"] == int(moved.sum())
 
 
 def test_a_click_on_a_point_names_its_park_and_file(parts) -> None:

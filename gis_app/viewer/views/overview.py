@@ -98,7 +98,7 @@ def national_overview(s: frame.Session, files: list) -> None:
     prepared = cache.national_map(parts, keys, colour_by, s.lang)
     open_clicked_park(parts, map_view.show(prepared, key="national_map"), s.lang)
     st.subheader(s.t("nat.table"))
-    frame.show_table(national.national_table(parts, s.lang), s.lang, national.TABLE_COLUMNS)
+    frame.show_table(cache.national_table(parts, keys, s.lang), s.lang, national.TABLE_COLUMNS)
     st.caption(s.t("nat.occupancy_note"))
 
 
