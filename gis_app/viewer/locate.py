@@ -12,6 +12,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+#: The words every park's name carries ("KCN Yên Phong", "Yen Phong Industrial Park"): a name
+#: typed without them is still the whole name ("yen phong" is not also "Yên Phong mở rộng").
+_GENERIC = r"^(?:kcn|khu cong nghiep)\s+|\s+industrial park$"
+
 
 def fold(text: object) -> str:
     """``text`` as compared: lower case, without diacritics (``đ`` is ``d``), spaces collapsed.
@@ -35,9 +39,9 @@ class Found:
 def locate(parks: pd.DataFrame, plots: pd.DataFrame, text: str) -> tuple[Found, ...]:
     """Every place ``text`` names, best kind of match first; empty when it names none.
 
-    In order: a plot code, a park code, a park's whole name (Vietnamese or English), then
-    parks whose name contains the text (``Gián Khẩu`` without "KCN"). One result is where to
-    go; several are a name too short to choose by (the page lists them).
+    In order: a plot code, a park code, a park's whole name (Vietnamese or English, with or
+    without "KCN"/"Industrial Park"), then parks whose name contains the text as words. One
+    result is where to go; several are a name too short to choose by (the page lists them).
     """
     wanted = fold(text)
     if not wanted:
@@ -52,6 +56,7 @@ def locate(parks: pd.DataFrame, plots: pd.DataFrame, text: str) -> tuple[Found, 
     if not by_code.empty:
         return (Found(str(by_code.iloc[0])),)
     names = [parks[c].astype(str).map(fold) for c in ("name_vi", "name_en") if c in parks]
+    names += [n.str.replace(_GENERIC, "", regex=True) for n in names]
     for match in (lambda n: n == wanted,
                   lambda n: n.str.contains(rf"\b{re.escape(wanted)}\b", regex=True)):
         chosen = pd.Series(False, index=parks.index)

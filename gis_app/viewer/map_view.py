@@ -189,7 +189,7 @@ def highlight(shapes: gpd.GeoDataFrame, fit: bool) -> str | None:
     style = json.dumps({"color": HIGHLIGHT_COLOUR, "weight": 4, "opacity": 1,
                         "fillColor": HIGHLIGHT_COLOUR, "fillOpacity": 0.25,
                         "className": HIGHLIGHT_CLASS})
-    fit_js = ("map.fitBounds(layer.getBounds(), {maxZoom: 18, padding: [40, 40],"
+    fit_js = ("map.fitBounds(layer.getBounds(), {maxZoom: 17, padding: [40, 40],"
               " animate: false});") if fit else ""
     return (f"(function (map) {{ var layer = L.geoJSON({data}, {{style: function () "
             f"{{ return {style}; }}, interactive: false}}).addTo(map);"
