@@ -233,13 +233,18 @@ def test_locate_a_plot_or_park_by_code_or_name(browser, server, lang):
         ".some(i => i.value.endsWith('(BN06)'))", timeout=90_000)
     wait_idle(page)
     assert page.frame_locator(MAP_FRAME).locator(HIGHLIGHT).count() == 0
-    # Unknown, hostile text: said in the page's language, shown as the characters typed.
+    # Unknown, hostile text: said in the page's language, shown as the characters typed; the
+    # map stays as it was drawn (the message does not move it, which would mount it anew).
+    frame = page.locator(MAP_FRAME).element_handle().content_frame()
+    frame.evaluate("() => { window.kcnKept = true; }")
     box.fill(IMG)
     box.press("Enter")
     message = t("park.locate_unknown", lang, text=IMG)
     page.get_by_text(message, exact=True).wait_for(timeout=60_000)
     wait_idle(page)
     assert park_box.input_value().endswith("(BN06)")
+    assert page.locator(MAP_FRAME).element_handle().content_frame().evaluate(
+        "() => window.kcnKept === true && !!window.map"), "the map was drawn anew"
     assert page.locator('img[src="x"]').count() == 0
     assert page.locator(EXCEPTION).count() == 0
     _shot(page, f"linked_locate_unknown_{lang}.png")

@@ -310,15 +310,18 @@ def locate_box(s: frame.Session, plan: Plan) -> None:
     What names nothing, or several parks, is said in the page's language."""
     st.text_input(s.t("park.locate"), key="park_locate", placeholder=s.t("park.locate_hint"),
                   on_change=_locate, args=(plan,))
+    # The message has its slot whether shown or not: an element appearing above the map
+    # would move it in the page, and a moved map is mounted (and drawn) anew.
+    slot = st.empty()
     problem = st.session_state.get("park_locate_problem")
     if problem is None:
         return
     text, names = problem
     if names:
-        st.warning(s.t("park.locate_several", text=md_text(text),
+        slot.warning(s.t("park.locate_several", text=md_text(text),
                        parks=", ".join(md_text(n) for n in names)))
     else:
-        st.warning(s.t("park.locate_unknown", text=md_text(text)))
+        slot.warning(s.t("park.locate_unknown", text=md_text(text)))
 
 
 def _locate(plan: Plan) -> None:
