@@ -83,6 +83,20 @@ def test_selected_rows_are_highlighted_and_zoomed_to(app):
     assert _highlighted(app) == 0 and "plot" not in app.query_params
 
 
+def test_selection_survives_another_page_and_a_language_switch(app):
+    open_page(app, "park")
+    app.selectbox(key="park_code").set_value("P1").run()
+    app.session_state["park_plots_P1"] = {"selection": {"rows": [1, 3]}}
+    app.run()
+    open_page(app, "vacant_land")  # the table is not drawn there: its widget state goes
+    app.query_params.clear()  # as a browser's page change does
+    open_page(app, "park")
+    assert _highlighted(app) == 2 and app.query_params["plot"] == ["B2", "B4"]
+    assert app.session_state["park_plots_P1"]["selection"]["rows"] == [1, 3]
+    app.sidebar.radio(key="lang").set_value("en").run()
+    assert _highlighted(app) == 2 and app.query_params["plot"] == ["B2", "B4"]
+
+
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_locate_a_plot_park_code_or_name(app, lang):
     open_page(app, "park")

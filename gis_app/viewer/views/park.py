@@ -146,7 +146,8 @@ def _follow(park_code: str, plots: gpd.GeoDataFrame, clicked: dict | None,
         if code:
             select(park_code, [code], False)
             keep.put("park_plot", code)
-    elif seen is not None and seen[0] == table_key and shown != seen[1]:
+    elif state.get(table_key) is not None and seen is not None and seen[0] == table_key \
+            and shown != seen[1]:  # (a table not drawn on the last run, another page: none)
         select(park_code, shown, True)
         added = [c for c in shown if c not in seen[1]]
         if added:
