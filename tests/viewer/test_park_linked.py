@@ -77,6 +77,10 @@ def test_selected_rows_are_highlighted_and_zoomed_to(app):
     assert "fitBounds" in script and map_view.HIGHLIGHT_CLASS in script
     assert app.selectbox(key="park_plot").value == "B4"  # the card shows the row added last
     assert app.query_params["plot"] == ["B2", "B4"]
+    # The card box emptied while rows are selected (by the reader, or by a rerun the browser
+    # asked for before it showed the last one): the card shows a selected plot still.
+    app.selectbox(key="park_plot").set_value(None).run()
+    assert app.selectbox(key="park_plot").value == "B4" and _highlighted(app) == 2
     # Unticked, nothing is highlighted any more.
     app.session_state["park_plots_P1"] = {"selection": {"rows": []}}
     app.run()

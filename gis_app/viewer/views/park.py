@@ -3,6 +3,7 @@ occupancy over time and reclamation candidates. Tenants appear in officer mode o
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import geopandas as gpd
@@ -93,6 +94,9 @@ _CLICK_SEEN, _TABLE_SEEN, _CARD_SEEN = "park_click_seen", "park_table_seen", "pa
 _VIEW, _VIEW_ARG, _LINK = "park_view", "park_view_arg", "park_link_written"
 #: The plots table's columns (officers also see each plot's tenants and their projects).
 PLOT_COLUMNS = ("plot_code", "land_use", "status", "area_ha", "ready_built_factory")
+#: How long after the page set the table's rows the rows it replaced are taken as a late
+#: echo of the browser, not as the reader's choice (:func:`_stale`).
+STALE_SECONDS = 3.0
 
 
 def selection(park_code: str) -> tuple[tuple[str, ...], bool]:
@@ -147,14 +151,28 @@ def _follow(park_code: str, plots: gpd.GeoDataFrame, clicked: dict | None,
             select(park_code, [code], False)
             keep.put("park_plot", code)
     elif state.get(table_key) is not None and seen is not None and seen[0] == table_key \
-            and shown != seen[1]:  # (a table not drawn on the last run, another page: none)
+            and shown != seen[1] and not _stale(shown, seen[2]):
+        # (A table not drawn on the last run, on another page, has no state: no change.)
         select(park_code, shown, True)
         added = [c for c in shown if c not in seen[1]]
         if added:
             keep.put("park_plot", added[-1])
     elif card is not None and card != state.get(_CARD_SEEN) and card not in chosen:
         select(park_code, [card], True)
+    chosen, _ = selection(park_code)
+    if chosen and keep.get("park_plot") is None:
+        # The card shows a selected plot (the box emptied the same way, by an early rerun,
+        # would otherwise hide the card of the plot just clicked).
+        keep.put("park_plot", chosen[-1])
     state[_CARD_SEEN] = keep.get("park_plot")
+
+
+def _stale(shown: tuple[str, ...], replaced: tuple | None) -> bool:
+    """Whether the table's rows are those it held just before a click (or a located code)
+    chose others: they come back when the browser asks for a rerun before it has shown that
+    click's run (the map pans to the click's popup): not the reader's choice."""
+    return replaced is not None and shown == replaced[0] and \
+        time.monotonic() - replaced[1] < STALE_SECONDS
 
 
 def _sync_table(park_code: str, table_key: str, codes: list[str]) -> None:
@@ -162,9 +180,12 @@ def _sync_table(park_code: str, table_key: str, codes: list[str]) -> None:
     changed it)."""
     chosen, _ = selection(park_code)
     rows = [codes.index(c) for c in chosen if c in codes]
-    if _table_codes(st.session_state.get(table_key), codes) != tuple(codes[i] for i in rows):
+    before = _table_codes(st.session_state.get(table_key), codes)
+    replaced = None
+    if before != tuple(codes[i] for i in rows):
         st.session_state[table_key] = {"selection": {"rows": rows}}
-    st.session_state[_TABLE_SEEN] = (table_key, tuple(codes[i] for i in rows))
+        replaced = (before, time.monotonic())
+    st.session_state[_TABLE_SEEN] = (table_key, tuple(codes[i] for i in rows), replaced)
 
 
 def _map_view(park_code: str, digest: str) -> map_view.View | None:
