@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import time
 from collections.abc import Mapping
 
 import geopandas as gpd
@@ -33,6 +34,8 @@ FACT_SHEET_SITES = 20
 
 #: Widget keys of the query's fields (session state), filled from the URL on first load.
 _PREFIX = "vl_"
+#: How long after a click chose a row the rows it replaced count as a late echo.
+STALE_SECONDS = 3.0
 #: URL parameter of the results map's view (``lat,lon,zoom``), shared with the park page.
 _VIEW = map_view.VIEW_PARAM
 
@@ -68,9 +71,18 @@ def _results_map(s: frame.Session, plan: Plan, sites: gpd.GeoDataFrame, query: S
         state[_PREFIX + "click_seen"] = clicked
         row = _clicked_site(sites, clicked)
         if row is not None:  # (set before the table is drawn, further down the page)
+            state[_PREFIX + "replaced"] = (_selected_rows(state.get(table_key), len(sites)),
+                                           time.monotonic(), (row,))
             state[table_key] = {"selection": {"rows": [row]}}
             by_click = True
     rows = _selected_rows(state.get(table_key), len(sites))
+    replaced = state.get(_PREFIX + "replaced")
+    if not by_click and replaced is not None and rows == replaced[0] != replaced[2] and \
+            time.monotonic() - replaced[1] < STALE_SECONDS:
+        # The rows the table held before the click, echoed by a rerun the browser asked for
+        # before it showed the click's (the map pans to the popup): not the reader's choice.
+        rows = replaced[2]
+        state[table_key] = {"selection": {"rows": list(rows)}}
     if rows != state.get(_PREFIX + "rows_seen"):  # rows chosen anew: in the table, zoom
         state[_PREFIX + "rows_seen"] = rows
         state[_PREFIX + "fit"] = not by_click
