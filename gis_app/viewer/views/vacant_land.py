@@ -61,7 +61,7 @@ def _results_map(s: frame.Session, plan: Plan, sites: gpd.GeoDataFrame, query: S
     """The results map, linked to the results table: the rows selected there are highlighted
     and the map zooms to them; a click on a site selects its row. Its view (centre, zoom) goes
     into the page URL as ``map=lat,lon,zoom`` so a copied link opens on the same view. (Not a
-    fragment: a fragment's rerun draws the map it was given again, which st_folium takes for
+    fragment: a fragment's rerun draws the map it was given again, which the component takes for
     a new map and re-mounts empty.)"""
     state = st.session_state
     prepared = map_view.prepare(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang))
