@@ -16,13 +16,25 @@ pan or a zoom changes none of them, so it never reruns the script.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import folium
+import geopandas as gpd
 
 #: What a click returns: the clicked feature's point (the card locates the plot under it).
 CLICKS: tuple[str, ...] = ("last_object_clicked",)
+#: A click and the view: what a page returns when its view goes into the page's link.
+CLICKS_AND_VIEW: tuple[str, ...] = ("last_object_clicked", "center", "zoom")
+#: URL parameter of a map's view (``lat,lon,zoom``): a copied link opens on the same view.
+VIEW_PARAM = "map"
+#: Outline of the features selected in a table (drawn over the map's own colours).
+HIGHLIGHT_COLOUR = "#00e5ff"
+#: CSS class of the highlighted features' paths (what a browser test counts).
+HIGHLIGHT_CLASS = "kcn-highlight"
+
+View = tuple[float, float, int]
 
 
 @dataclass(frozen=True)
@@ -93,19 +105,33 @@ def _defaults(prepared: PreparedMap, returned: Sequence[str]) -> dict[str, objec
     return {k: v for k, v in every.items() if k in returned}
 
 
+def _component_key(prepared: PreparedMap, key: str) -> str:
+    return hashlib.sha256((prepared.digest + key).encode()).hexdigest()
+
+
+def current(prepared: PreparedMap, key: str) -> dict | None:
+    """What the map shown by :func:`show` under ``key`` returned last (its click, its view),
+    known before it is drawn on this run: a click can change what is drawn with it."""
+    import streamlit as st
+
+    value = st.session_state.get(_component_key(prepared, key))
+    return value if isinstance(value, dict) else None
+
+
 def show(prepared: PreparedMap, key: str, height: int = 520,
          returned: Sequence[str] = CLICKS, center: Sequence[float] | None = None,
-         zoom: int | None = None) -> dict | None:
+         zoom: int | None = None, highlighted: str | None = None) -> dict | None:
     """Draw a prepared map at the container's width; returns the ``returned`` objects.
 
     The component's key is derived from the map's script and ``key`` (as ``st_folium``
     does), so a different map mounts anew and the same map stays mounted. ``center`` and
-    ``zoom`` move the map when they change (``st_folium``'s arguments of the same names).
+    ``zoom`` move the map when they change (``st_folium``'s arguments of the same names);
+    ``highlighted`` is a :func:`highlight` script, run when it changes.
     """
     import streamlit as st
     import streamlit_folium as sf
 
-    digest = hashlib.sha256((prepared.digest + key).encode()).hexdigest()
+    digest = _component_key(prepared, key)
 
     def on_change() -> None:
         st.session_state[key] = st.session_state.get(digest, {})
@@ -114,7 +140,57 @@ def show(prepared: PreparedMap, key: str, height: int = 520,
         script=prepared.script, header=prepared.header, html=prepared.html,
         id=prepared.map_id, key=digest, height=height, width=None,
         returned_objects=list(returned), default=_defaults(prepared, returned), zoom=zoom,
-        center=list(center) if center is not None else None, feature_group=None,
+        center=list(center) if center is not None else None, feature_group=highlighted,
         return_on_hover=False, layer_control=None, pixelated=False,
         css_links=list(prepared.css_links), js_links=list(prepared.js_links),
         on_change=on_change, wrap_longitude=False)
+
+
+def parse_view(text: str) -> View | None:
+    """A :data:`VIEW_PARAM` value (``lat,lon,zoom``, WGS 84 degrees) as numbers; ``None``
+    when it is not one (a hand-edited link just opens the map at its own view)."""
+    parts = text.split(",")
+    try:
+        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
+    except (ValueError, IndexError):
+        return None
+    if len(parts) != 3 or not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 22):
+        return None
+    return lat, lon, zoom
+
+
+def view_param(view: View) -> str:
+    """``view`` as the :data:`VIEW_PARAM` value (5 decimals: about a metre)."""
+    return f"{view[0]:.5f},{view[1]:.5f},{view[2]}"
+
+
+def seen_view(out: Mapping[str, object] | None) -> View | None:
+    """The view the reader last left the map at, from what the map returned (``center`` and
+    ``zoom``, see :data:`CLICKS_AND_VIEW`); ``None`` before the first move."""
+    center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
+    if isinstance(center, dict) and isinstance(zoom, int | float):
+        return parse_view(f"{center.get('lat')},{center.get('lng')},{int(zoom)}")
+    return None
+
+
+def highlight(shapes: gpd.GeoDataFrame, fit: bool) -> str | None:
+    """Script that draws ``shapes`` (WGS 84) highlighted over a shown map, replacing the last
+    highlight, and (``fit``) zooms the map to them; ``None`` when there is nothing to draw.
+
+    Handed to :func:`show` as ``highlight``: streamlit-folium runs it in the map's frame when
+    it differs from the last one, on the map already drawn, so selecting rows neither
+    re-mounts nor re-sends the map, and the reader's view is left alone between selections.
+    Only geometry is passed (no names: nothing from the file reaches the script as text).
+    """
+    if shapes.empty:
+        return None
+    data = json.dumps(json.loads(shapes[[shapes.geometry.name]].to_json()),
+                      separators=(",", ":"))
+    style = json.dumps({"color": HIGHLIGHT_COLOUR, "weight": 4, "opacity": 1,
+                        "fillColor": HIGHLIGHT_COLOUR, "fillOpacity": 0.25,
+                        "className": HIGHLIGHT_CLASS})
+    fit_js = ("map.fitBounds(layer.getBounds(), {maxZoom: 17, padding: [40, 40],"
+              " animate: false});") if fit else ""
+    return (f"(function (map) {{ var layer = L.geoJSON({data}, {{style: function () "
+            f"{{ return {style}; }}, interactive: false}}).addTo(map);"
+            f" window.feature_group = [layer]; {fit_js} }})(window.map);\n")

@@ -1,4 +1,4 @@
-"""End to end: a plot click reruns only the map and its card, and pan or zoom reruns nothing.
+"""End to end: a plot click reruns only the map and its card, and pan or zoom never the page.
 
 Script runs are counted on Streamlit's own websocket (:class:`e2e_support.ScriptRuns`): each
 run starts with a ``new_session`` message naming the fragments it reruns, none for a full
@@ -94,10 +94,16 @@ def test_plot_click_reruns_only_the_map_and_card(page, server):
 
 @pytest.mark.parametrize("url_path", ["/", "/park"])
 def test_pan_and_zoom_never_rerun(page, server, url_path):
+    """Pan and zoom never rebuild the page. The overview reruns nothing; the park page reruns
+    only its map's fragment, which writes the new view into the address bar (its permalink)."""
     _open(page, f"{server}{url_path}")
-    runs_before = page.runs.total
+    runs_before, full_before = page.runs.total, page.runs.full
     _pan_and_zoom(page)
-    assert page.runs.total == runs_before, "pan/zoom reran the script"
+    assert page.runs.full == full_before, "pan/zoom reran the whole page"
+    if url_path == "/":
+        assert page.runs.total == runs_before, "pan/zoom reran the script"
+    else:
+        assert page.evaluate("() => new URLSearchParams(location.search).get('map')")
 
 
 def _pan_and_zoom(page) -> list[float]:  # noqa: ANN001

@@ -71,9 +71,11 @@ def test_officer_sees_needs_action_rows_and_opens_the_park(nb_app: AppTest) -> N
     assert not at.exception, at.exception
     assert at.selectbox(key="park_code").value == "NB02"
     assert at.selectbox(key="park_plot").value == plot
-    assert not dict(at.query_params)  # applied once, the officer's next choice wins
+    # Applied once: the address bar then follows the page, and the officer's next choice wins.
+    assert at.query_params["park"] == "NB02" and at.query_params["plot"] == plot
     at.selectbox(key="park_code").set_value("NB03").run()
     assert at.selectbox(key="park_code").value == "NB03"
+    assert at.query_params["park"] == "NB03" and "plot" not in at.query_params
     assert at.session_state["officer"] == OFFICER
 
 

@@ -3,17 +3,21 @@ occupancy over time and reclamation candidates. Tenants appear in officer mode o
 
 from __future__ import annotations
 
+import time
+from collections.abc import Mapping
+
 import geopandas as gpd
 import pandas as pd
 import shapely
 import streamlit as st
 
-from gis_app.formatting import date, number, percent
+from gis_app.formatting import date, display_table, number, percent
 from gis_app.model.crs import to_crs
 from gis_app.model.plan import Plan
-from gis_app.viewer import cache, frame, history_panel, keep, map_view
+from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import builtup_raster_of, label
+from gis_app.viewer.locate import locate
 from gis_app.viewer.privacy import public_park_table, tenant_view
 
 #: Reclamation columns anyone may see; officers also see who holds the land.
@@ -83,12 +87,130 @@ def plot_card(s: frame.Session, plot: pd.Series, park: pd.Series,
              hide_header=True)
 
 
+#: The selected plots, ``(park_code, plot codes, fit)``: the table's rows, a map click, a
+#: located code or a link's; ``fit``: the map zooms to them (not after a click on the map).
+_SELECTION = "park_selection"
+#: Session keys: the map click last handled, the selection the table showed last, the card's
+#: plot last seen, the view the reader left each park's map at, the link last written.
+_CLICK_SEEN, _TABLE_SEEN, _CARD_SEEN = "park_click_seen", "park_table_seen", "park_card_seen"
+_VIEW, _VIEW_ARG, _LINK = "park_view", "park_view_arg", "park_link_written"
+#: The plots table's columns (officers also see each plot's tenants and their projects).
+PLOT_COLUMNS = ("plot_code", "land_use", "status", "area_ha", "ready_built_factory")
+#: How long after the page set the table's rows the rows it replaced are taken as a late
+#: echo of the browser, not as the reader's choice (:func:`_stale`).
+STALE_SECONDS = 3.0
+
+
+def selection(park_code: str) -> tuple[tuple[str, ...], bool]:
+    """The selected plots of ``park_code`` and whether the map should zoom to them."""
+    chosen = st.session_state.get(_SELECTION)
+    if not chosen or chosen[0] != park_code:
+        return (), False
+    return tuple(chosen[1]), bool(chosen[2])
+
+
+def select(park_code: str, plots: list[str] | tuple[str, ...], fit: bool) -> None:
+    st.session_state[_SELECTION] = (park_code, tuple(plots), fit)
+
+
+def plots_table(s: frame.Session, plots: pd.DataFrame,
+                projects: pd.DataFrame | None) -> pd.DataFrame:
+    """One row per plot, in plot-code order; officers' rows name the tenants and the status
+    of their projects (a plot may host several)."""
+    table = pd.DataFrame(plots[list(PLOT_COLUMNS)]).sort_values("plot_code")
+    table = table.reset_index(drop=True)
+    table["ready_built_factory"] = table["ready_built_factory"].fillna(False).astype(bool)
+    if projects is not None:
+        hosted = projects.groupby("plot_code")
+        table["tenant"] = table["plot_code"].map(
+            hosted["investor"].agg(lambda v: ", ".join(v.astype(str))))
+        table["project_status"] = table["plot_code"].map(hosted["project_status"].agg(
+            lambda v: ", ".join(label(str(x), s.lang) for x in v)))
+    return table
+
+
+def _table_codes(state: object, codes: list[str]) -> tuple[str, ...]:
+    """The plot codes of the rows a plots table's widget state selects."""
+    chosen = state.get("selection") if isinstance(state, Mapping) else None
+    rows = chosen.get("rows") if isinstance(chosen, Mapping) else None
+    return tuple(codes[i] for i in rows or () if isinstance(i, int) and 0 <= i < len(codes))
+
+
+def _follow(park_code: str, plots: gpd.GeoDataFrame, clicked: dict | None,
+            table_key: str, codes: list[str]) -> None:
+    """Bring the selection up to date with what the reader did since the last run: a new click
+    on the map selects that plot (and shows its card); a change of the table's rows selects
+    them (the card shows a row just added); a plot picked for the card is selected."""
+    state = st.session_state
+    chosen, _ = selection(park_code)
+    shown = _table_codes(state.get(table_key), codes)
+    seen = state.get(_TABLE_SEEN)
+    card = keep.get("park_plot")
+    if clicked and clicked != state.get(_CLICK_SEEN):
+        state[_CLICK_SEEN] = clicked
+        code = clicked_plot(plots, clicked)
+        if code:
+            select(park_code, [code], False)
+            keep.put("park_plot", code)
+    elif state.get(table_key) is not None and seen is not None and seen[0] == table_key \
+            and shown != seen[1] and not _stale(shown, seen[2]):
+        # (A table not drawn on the last run, on another page, has no state: no change.)
+        select(park_code, shown, True)
+        added = [c for c in shown if c not in seen[1]]
+        if added:
+            keep.put("park_plot", added[-1])
+    elif card is not None and card != state.get(_CARD_SEEN) and card not in chosen:
+        select(park_code, [card], True)
+    chosen, _ = selection(park_code)
+    if chosen and keep.get("park_plot") is None:
+        # The card shows a selected plot (the box emptied the same way, by an early rerun,
+        # would otherwise hide the card of the plot just clicked).
+        keep.put("park_plot", chosen[-1])
+    state[_CARD_SEEN] = keep.get("park_plot")
+
+
+def _stale(shown: tuple[str, ...], replaced: tuple | None) -> bool:
+    """Whether the table's rows are those it held just before a click (or a located code)
+    chose others: they come back when the browser asks for a rerun before it has shown that
+    click's run (the map pans to the click's popup): not the reader's choice."""
+    return replaced is not None and shown == replaced[0] and \
+        time.monotonic() - replaced[1] < STALE_SECONDS
+
+
+def _sync_table(park_code: str, table_key: str, codes: list[str]) -> None:
+    """Show the selection in the table (set before it is drawn: a click or a located code
+    changed it)."""
+    chosen, _ = selection(park_code)
+    rows = [codes.index(c) for c in chosen if c in codes]
+    before = _table_codes(st.session_state.get(table_key), codes)
+    replaced = None
+    if before != tuple(codes[i] for i in rows):
+        st.session_state[table_key] = {"selection": {"rows": rows}}
+        replaced = (before, time.monotonic())
+    st.session_state[_TABLE_SEEN] = (table_key, tuple(codes[i] for i in rows), replaced)
+
+
+def _map_view(park_code: str, digest: str) -> map_view.View | None:
+    """The view to open the map at: where the reader left this park's map (or a link's view),
+    handed to the map when it mounts and then kept the same (a view handed back on every run
+    would fight the reader's panning)."""
+    state = st.session_state
+    arg = state.get(_VIEW_ARG)
+    if arg is None or arg[0] != digest:
+        seen = state.get(_VIEW)
+        arg = (digest, seen[1] if seen is not None and seen[0] == park_code else None)
+        state[_VIEW_ARG] = arg
+    return arg[1]
+
+
 @st.fragment
 def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, colour_by: str,
                  visible: pd.DataFrame | None) -> None:
-    """The park's map and the card of the plot clicked or chosen: a fragment, so a click
-    reruns only this (the map itself is rendered once per park and shared, see
-    :func:`gis_app.viewer.cache.park_map`); the rest of the page is not rebuilt."""
+    """The park's map, the card of the plot clicked or chosen and the plots table, linked: a
+    fragment, so a click or a row selection reruns only this (the map itself is rendered
+    once per park and shared, see :func:`gis_app.viewer.cache.park_map`; the selection is
+    drawn over it, :func:`gis_app.viewer.map_view.highlight`); the rest of the page is not
+    rebuilt. The page's link follows the view and the selection (:func:`write_link`)."""
     projects = None
     if visible is not None:
         projects = plan.tenant_plots.merge(
@@ -99,12 +221,25 @@ def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, co
         st.info(s.t("no_plots"))
     prepared = cache.park_map(str(s.path), s.key, plan, plan_key, park_code, colour_by, s.lang,
                               visible is not None)
+    map_key = f"park_map_{park_code}"
+    table = plots_table(s, plots, projects)
+    codes = list(table["plot_code"].astype(str))
+    table_key = f"park_plots_{park_code}"
+    before = map_view.current(prepared, map_key)
+    _follow(park_code, plots, (before or {}).get("last_object_clicked"), table_key, codes)
+    chosen, fit = selection(park_code)
+    shapes = maps.for_display(plots[plots["plot_code"].isin(chosen)], plan.crs,
+                              maps.SIMPLIFY_M["plots"])
+    start = _map_view(park_code, prepared.digest)
     left, right = st.columns([3, 1])
     with left:
-        result = map_view.show(prepared, key=f"park_map_{park_code}")
-    clicked = clicked_plot(plots, (result or {}).get("last_object_clicked"))
-    if clicked and state_changed("park_last_click", clicked):
-        keep.put("park_plot", clicked)
+        result = map_view.show(prepared, key=map_key, returned=map_view.CLICKS_AND_VIEW,
+                               center=start[:2] if start else None,
+                               zoom=start[2] if start else None,
+                               highlighted=map_view.highlight(shapes, fit))
+    view = map_view.seen_view(result)
+    if view is not None:
+        st.session_state[_VIEW] = (park_code, view)
     with right:
         plot_codes = list(plots["plot_code"])
         if plot_codes:
@@ -116,6 +251,16 @@ def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, co
                 plot_card(s, plots[plots["plot_code"] == code].iloc[0],
                           park.iloc[0] if not park.empty else pd.Series(dtype=object),
                           projects)
+    if codes:
+        st.subheader(s.t("park.plots_table"))
+        st.caption(s.t("park.plots_hint"))
+        _sync_table(park_code, table_key, codes)
+        st.dataframe(display_table(table, s.lang, list(table.columns), label), hide_index=True,
+                     width="stretch", on_select="rerun", selection_mode="multi-row",
+                     key=table_key)
+    seen = st.session_state.get(_VIEW)
+    write_link(park_code, chosen, seen[1] if seen is not None and seen[0] == park_code
+               else None, s.lang)
 
 
 def main() -> None:
@@ -134,6 +279,7 @@ def main() -> None:
         st.info(s.t("no_parks_yet"))
         return
     open_linked(plan, codes)
+    locate_box(s, plan)
     park_code = c1.selectbox(s.t("choose_park"), codes,
                              format_func=lambda c: f"{table.loc[c, name]} ({c})",
                              **keep.widget("park_code", codes[0] if codes else None, codes))
@@ -182,28 +328,85 @@ def main() -> None:
     history_panel.changes_table(s, park_code=park_code, key="park_changes_leases")
 
 
-def open_linked(plan: object, codes: list[str]) -> None:
-    """Select the park (and plot) a link names (``?park=NB01&plot=NB01-B011``: the officer
-    desk's "needs action" rows), once: the parameters are then dropped so that the officer's
-    next choice is not overridden. Unknown codes are ignored."""
-    park, plot = st.query_params.get("park"), st.query_params.get("plot")
-    if park is None:
+def locate_box(s: frame.Session, plan: Plan) -> None:
+    """A box that finds a plot or a park by its code or a park by its name (diacritics
+    optional) and opens it: the park, the plot selected, its card shown, the map zoomed to it.
+    What names nothing, or several parks, is said in the page's language."""
+    st.text_input(s.t("park.locate"), key="park_locate", placeholder=s.t("park.locate_hint"),
+                  on_change=_locate, args=(plan,))
+    # The message has its slot whether shown or not: an element appearing above the map
+    # would move it in the page, and a moved map is mounted (and drawn) anew.
+    slot = st.empty()
+    problem = st.session_state.get("park_locate_problem")
+    if problem is None:
         return
-    if park in codes:
+    text, names = problem
+    if names:
+        slot.warning(s.t("park.locate_several", text=md_text(text),
+                       parks=", ".join(md_text(n) for n in names)))
+    else:
+        slot.warning(s.t("park.locate_unknown", text=md_text(text)))
+
+
+def _locate(plan: Plan) -> None:
+    """on_change of the locate box: go to what it names (before the page's widgets draw)."""
+    state = st.session_state
+    text = str(state.get("park_locate") or "")
+    found = locate(plan.parks, plan.plots, text)
+    state["park_locate_problem"] = None
+    if len(found) == 1:
+        park, plot = found[0].park_code, found[0].plot_code
         keep.put("park_code", park)
-        plots = plan.plots  # type: ignore[attr-defined]
-        mine = plots.loc[plots["park_code"] == park, "plot_code"].astype(str)
-        keep.put("park_plot", plot if plot in set(mine) else None)
-    for name in ("park", "plot"):
-        st.query_params.pop(name, None)
+        keep.put("park_plot", plot)
+        select(park, [plot] if plot else [], True)
+        state[_VIEW] = state[_VIEW_ARG] = None  # open where the plot (or the park) is
+        state["park_locate"] = ""
+    elif text.strip():
+        lang = frame.session().lang
+        name = "name_vi" if lang == "vi" else "name_en"
+        names = plan.parks.set_index("park_code")[name]
+        state["park_locate_problem"] = (text.strip(), [
+            f"{names.get(f.park_code, f.park_code)} ({f.park_code})" for f in found[:5]])
 
 
-def state_changed(key: str, value: object) -> bool:
-    """True once per new value (a click is handled once, later reruns keep the user's pick)."""
-    if st.session_state.get(key) == value:
-        return False
-    st.session_state[key] = value
-    return True
+def open_linked(plan: Plan, codes: list[str]) -> None:
+    """Open the park, plots and map view a link names (``?park=NB01&plot=NB01-B011&map=
+    lat,lon,zoom``: a copied link of this page, or the officer desk's "needs action" rows),
+    once per link: the page then writes its own state back into the address bar
+    (:func:`write_link`), and the reader's next choice is not overridden. Unknown codes are
+    ignored."""
+    params = st.query_params
+    park = params.get("park")
+    link = (park, tuple(params.get_all("plot")), params.get(map_view.VIEW_PARAM))
+    if park is None or link == st.session_state.get(_LINK):
+        return
+    st.session_state[_LINK] = link
+    if park not in codes:
+        return
+    keep.put("park_code", park)
+    mine = set(plan.plots.loc[plan.plots["park_code"] == park, "plot_code"].astype(str))
+    chosen = [p for p in link[1] if p in mine]
+    keep.put("park_plot", chosen[0] if chosen else None)
+    view = map_view.parse_view(link[2] or "")
+    select(park, chosen, view is None)  # the link's view, else the plots' extent
+    st.session_state[_VIEW] = (park, view) if view is not None else None
+    st.session_state[_VIEW_ARG] = None
+
+
+def write_link(park_code: str, plots: tuple[str, ...], view: map_view.View | None,
+               lang: str) -> None:
+    """Keep the address bar on what the page shows: the park, the selected plots, the map's
+    view (the investor page's ``map`` parameter) and the language, so a copied link opens
+    on the same view and selection."""
+    params: dict[str, str | list[str]] = {"park": park_code, "lang": lang}
+    if plots:
+        params["plot"] = list(plots)
+    if view is not None:
+        params[map_view.VIEW_PARAM] = map_view.view_param(view)
+    now = {k: st.query_params.get_all(k) for k in st.query_params}
+    if now != {k: v if isinstance(v, list) else [v] for k, v in params.items()}:
+        st.query_params.from_dict(params)
+    st.session_state[_LINK] = (park_code, tuple(plots), params.get(map_view.VIEW_PARAM))
 
 
 main()

@@ -9,14 +9,22 @@ reproduces what its sender saw. A search that finds nothing is explained
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import time
+from collections.abc import Mapping
 
+import geopandas as gpd
+import shapely
 import streamlit as st
 
+from gis_app.formatting import display_table
+from gis_app.model.crs import to_crs
+from gis_app.model.plan import Plan
 from gis_app.model.schema import PLOT_LAND_USES
 from gis_app.search import DESTINATIONS, QueryError, SearchQuery, to_csv, to_geojson
 from gis_app.search.explain import lines as explain_lines
 from gis_app.settings import LEASABLE_LAND_USES
-from gis_app.viewer import cache, frame, maps
+from gis_app.viewer import cache, frame, map_view, maps
 from gis_app.viewer.escape import md_text
 from gis_app.viewer.indicators import label
 
@@ -26,8 +34,10 @@ FACT_SHEET_SITES = 20
 
 #: Widget keys of the query's fields (session state), filled from the URL on first load.
 _PREFIX = "vl_"
-#: URL parameter of the results map's view (``lat,lon,zoom``).
-_VIEW = "map"
+#: How long after a click chose a row the rows it replaced count as a late echo.
+STALE_SECONDS = 3.0
+#: URL parameter of the results map's view (``lat,lon,zoom``), shared with the park page.
+_VIEW = map_view.VIEW_PARAM
 
 
 def _init_from_url(s: frame.Session) -> None:
@@ -41,50 +51,73 @@ def _init_from_url(s: frame.Session) -> None:
         st.warning(f"{s.t('bad_query')}: {md_text(exc)}")
         q = SearchQuery()
     _set_widgets(q)
-    view = parse_view(st.query_params.get(_VIEW, ""))
+    view = map_view.parse_view(st.query_params.get(_VIEW, ""))
     if view is not None:  # the link's map view, for the link's own search
         st.session_state[_PREFIX + "view"] = st.session_state[_PREFIX + "view_start"] = (q, view)
 
 
-def parse_view(text: str) -> tuple[float, float, int] | None:
-    """A ``map`` URL parameter (``lat,lon,zoom``, WGS 84 degrees) as numbers; ``None`` when
-    it is not one (a hand-edited link just opens the map on its results)."""
-    parts = text.split(",")
-    try:
-        lat, lon, zoom = float(parts[0]), float(parts[1]), int(parts[2])
-    except (ValueError, IndexError):
-        return None
-    if len(parts) != 3 or not (-90 <= lat <= 90 and -180 <= lon <= 180 and 0 <= zoom <= 22):
-        return None
-    return lat, lon, zoom
-
-
-def _view_param(view: tuple[float, float, int]) -> str:
-    return f"{view[0]:.5f},{view[1]:.5f},{view[2]}"
-
-
-def _results_map(m: object, query: SearchQuery) -> None:
-    """The results map; its view (centre, zoom) goes into the page URL as ``map=lat,lon,zoom``
-    so a copied link opens on the same view. (Not a fragment: a fragment's rerun draws the
-    map it was given again, which st_folium takes for a new map and re-mounts empty.)"""
-    from streamlit_folium import st_folium
-
+def _results_map(s: frame.Session, plan: Plan, sites: gpd.GeoDataFrame, query: SearchQuery,
+                 table_key: str) -> None:
+    """The results map, linked to the results table: the rows selected there are highlighted
+    and the map zooms to them; a click on a site selects its row. Its view (centre, zoom) goes
+    into the page URL as ``map=lat,lon,zoom`` so a copied link opens on the same view. (Not a
+    fragment: a fragment's rerun draws the map it was given again, which the component takes for
+    a new map and re-mounts empty.)"""
     state = st.session_state
-    # Only the link's view is handed to the map, and it stays the same: st_folium moves the map
-    # when the view it is given changes, so handing back each view seen would fight the
-    # reader's own panning (zoom 11, 12, 11, ... as reruns and moves cross).
+    prepared = map_view.prepare(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang))
+    clicked = (map_view.current(prepared, "vacant_map") or {}).get("last_object_clicked")
+    by_click = False
+    if clicked and clicked != state.get(_PREFIX + "click_seen"):
+        state[_PREFIX + "click_seen"] = clicked
+        row = _clicked_site(sites, clicked)
+        if row is not None:  # (set before the table is drawn, further down the page)
+            state[_PREFIX + "replaced"] = (_selected_rows(state.get(table_key), len(sites)),
+                                           time.monotonic(), (row,))
+            state[table_key] = {"selection": {"rows": [row]}}
+            by_click = True
+    rows = _selected_rows(state.get(table_key), len(sites))
+    replaced = state.get(_PREFIX + "replaced")
+    if not by_click and replaced is not None and rows == replaced[0] != replaced[2] and \
+            time.monotonic() - replaced[1] < STALE_SECONDS:
+        # The rows the table held before the click, echoed by a rerun the browser asked for
+        # before it showed the click's (the map pans to the popup): not the reader's choice.
+        rows = replaced[2]
+        state[table_key] = {"selection": {"rows": list(rows)}}
+    if rows != state.get(_PREFIX + "rows_seen"):  # rows chosen anew: in the table, zoom
+        state[_PREFIX + "rows_seen"] = rows
+        state[_PREFIX + "fit"] = not by_click
+    shapes = maps.for_display(sites.iloc[list(rows)], plan.crs, maps.SIMPLIFY_M["plots"])
+    # Only the link's view is handed to the map, and it stays the same: the map moves when
+    # the view it is given changes, so handing back each view seen would fight the reader's
+    # own panning (zoom 11, 12, 11, ... as reruns and moves cross).
     start = state.get(_PREFIX + "view_start")
     view = start[1] if start is not None and start[0] == query else None
-    out = st_folium(m, key="vacant_map", height=520, use_container_width=True,
-                    returned_objects=["last_object_clicked", "center", "zoom"],
-                    center=view[:2] if view else None, zoom=view[2] if view else None)
-    center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
-    if isinstance(center, dict) and isinstance(zoom, int | float):
-        seen = parse_view(f"{center.get('lat')},{center.get('lng')},{int(zoom)}")
-        if seen is not None:
-            state[_PREFIX + "view"] = (query, seen)
-            if st.query_params.get(_VIEW) != _view_param(seen):
-                st.query_params[_VIEW] = _view_param(seen)
+    out = map_view.show(prepared, key="vacant_map", returned=map_view.CLICKS_AND_VIEW,
+                        center=view[:2] if view else None, zoom=view[2] if view else None,
+                        highlighted=map_view.highlight(
+                            shapes, bool(state.get(_PREFIX + "fit", True))))
+    seen = map_view.seen_view(out)
+    if seen is not None:
+        state[_PREFIX + "view"] = (query, seen)
+        if st.query_params.get(_VIEW) != map_view.view_param(seen):
+            st.query_params[_VIEW] = map_view.view_param(seen)
+
+
+def _selected_rows(state: object, n: int) -> tuple[int, ...]:
+    """The row positions a results table's widget state selects."""
+    chosen = state.get("selection") if isinstance(state, Mapping) else None
+    rows = chosen.get("rows") if isinstance(chosen, Mapping) else None
+    return tuple(i for i in rows or () if isinstance(i, int) and 0 <= i < n)
+
+
+def _clicked_site(sites: gpd.GeoDataFrame, clicked: dict) -> int | None:
+    """The position of the site under a map click (WGS 84 lat/lng), if any."""
+    if clicked.get("lat") is None:
+        return None
+    point = gpd.GeoSeries([shapely.Point(clicked["lng"], clicked["lat"])], crs="EPSG:4326")
+    point = to_crs(gpd.GeoDataFrame(geometry=point), str(sites.crs), what="map click")
+    hits = sites.sindex.query(point.geometry.iloc[0], predicate="intersects")
+    return int(min(hits)) if len(hits) else None
 
 
 def _set_widgets(q: SearchQuery) -> None:
@@ -188,7 +221,7 @@ def main() -> None:
     params = {**query.to_params(), "lang": s.lang}
     view = st.session_state.get(_PREFIX + "view")
     if view is not None and view[0] == query:  # a new search opens the map on its results
-        params[_VIEW] = _view_param(view[1])
+        params[_VIEW] = map_view.view_param(view[1])
     if st.query_params.to_dict() != params:
         st.query_params.from_dict(params)
     sites = cache.search(str(s.path), query, s.key)
@@ -198,7 +231,9 @@ def main() -> None:
         if query != SearchQuery(limit=query.limit):
             _explain(s, query)
         return
-    _results_map(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang), query)
+    table_key = _PREFIX + "results_" + hashlib.sha256(
+        repr(sorted(query.to_params().items())).encode()).hexdigest()[:16]
+    _results_map(s, plan, sites, query, table_key)
     why = "why_vi" if s.lang == "vi" else "why_en"
     name_col = "park_name_vi" if s.lang == "vi" else "park_name_en"
     # The sentences wrap on the page, one per site, rather than hide in a wide table cell.
@@ -211,7 +246,10 @@ def main() -> None:
     columns = ["plot_codes", "park_name", "area_ha", "land_use", "search_score",
                s.t("why"), "road_km", "rail_km", *dest_names.values(),
                "headroom_m3_day", *[c for c in sites.columns if c.startswith("pts_")]]
-    frame.show_table(table, s.lang, columns)
+    # Rows chosen here are highlighted on the map above (and a click there chooses a row).
+    st.caption(s.t("vacant.select_hint"))
+    st.dataframe(display_table(table, s.lang, columns, label), hide_index=True, width="stretch",
+                 on_select="rerun", selection_mode="multi-row", key=table_key)
     c1, c2, c3 = st.columns(3)
     c1.download_button(s.t("download_csv"), to_csv(sites), file_name="kcn_shortlist.csv",
                        mime="text/csv", key="dl_csv")
