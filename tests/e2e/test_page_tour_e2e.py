@@ -97,11 +97,14 @@ class Tour:
     def stop(self, name: str) -> str:
         """The checks of every stop, and its screenshot; returns the page's visible text."""
         page = self.page
-        page.wait_for_function(
-            f"() => [...document.querySelectorAll('{MAP_FRAME}')].every("
-            "f => f.getBoundingClientRect().height > 100 && f.contentDocument &&"
-            " f.contentDocument.querySelector('.leaflet-container') !== null)")
+        drawn = (f"() => [...document.querySelectorAll('{MAP_FRAME}')].every("
+                 "f => f.getBoundingClientRect().height > 100 && f.contentDocument &&"
+                 " f.contentDocument.querySelector('.leaflet-container') !== null)")
+        page.wait_for_function(drawn)
         wait_idle(page)
+        # The app's last run may have mounted a map again (a language switch does): what the
+        # reader is left with is every map drawn once the app is idle.
+        page.wait_for_function(drawn)
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / f"tour-{self.lang}-{name}.png"), full_page=True)
         assert page.locator(EXCEPTION).count() == 0, (name, page.locator(EXCEPTION).first
