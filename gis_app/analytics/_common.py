@@ -35,6 +35,16 @@ def area_ha(frame: gpd.GeoDataFrame, *, what: str) -> pd.Series:
 
 def ratio(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.Series:
     """``numerator / denominator`` as float, NaN where the denominator is 0 or missing."""
+    if isinstance(numerator, pd.Series) and isinstance(denominator, pd.Series) \
+            and numerator.index.equals(denominator.index):
+        # Same rows: divide in numpy. The pandas operations below cost about half a
+        # millisecond whatever the length, which a national table pays thousands of times.
+        num_v = numerator.astype("float64").to_numpy()
+        den_v = denominator.astype("float64").to_numpy()
+        out = np.full(len(num_v), np.nan)
+        np.divide(num_v, den_v, out=out, where=den_v > 0)
+        name = numerator.name if numerator.name == denominator.name else None
+        return pd.Series(out, index=numerator.index, name=name)
     num = pd.Series(numerator, dtype="float64") if not isinstance(numerator, pd.Series) \
         else numerator.astype("float64")
     den = pd.Series(denominator, dtype="float64") if not isinstance(denominator, pd.Series) \
