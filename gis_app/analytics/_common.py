@@ -35,12 +35,30 @@ def area_ha(frame: gpd.GeoDataFrame, *, what: str) -> pd.Series:
 
 def ratio(numerator: pd.Series | float, denominator: pd.Series | float) -> pd.Series:
     """``numerator / denominator`` as float, NaN where the denominator is 0 or missing."""
+    if isinstance(numerator, pd.Series) and isinstance(denominator, pd.Series) \
+            and numerator.index.equals(denominator.index):
+        # Same rows: divide in numpy. The pandas operations below cost about half a
+        # millisecond whatever the length, which a national table pays thousands of times.
+        name = numerator.name if numerator.name == denominator.name else None
+        return pd.Series(ratio_values(numerator.astype("float64").to_numpy(),
+                                      denominator.astype("float64").to_numpy()),
+                         index=numerator.index, name=name)
     num = pd.Series(numerator, dtype="float64") if not isinstance(numerator, pd.Series) \
         else numerator.astype("float64")
     den = pd.Series(denominator, dtype="float64") if not isinstance(denominator, pd.Series) \
         else denominator.astype("float64")
     den = den.where(den > 0)
     return (num / den).astype("float64")
+
+
+def ratio_values(numerator: np.ndarray, denominator: np.ndarray) -> np.ndarray:
+    """:func:`ratio` of two arrays of the same length (float64; NaN where the denominator is
+    0, negative or NaN)."""
+    num = np.asarray(numerator, dtype="float64")
+    den = np.asarray(denominator, dtype="float64")
+    out = np.full(len(num), np.nan)
+    np.divide(num, den, out=out, where=den > 0)
+    return out
 
 
 def park_index(plan: Plan) -> pd.Index:

@@ -15,7 +15,14 @@ import numpy as np
 import pandas as pd
 
 from ..model.plan import Plan
-from ._common import VALID_PROJECT_STATUSES, area_ha, park_index, positions, ratio, sum_at
+from ._common import (
+    VALID_PROJECT_STATUSES,
+    area_ha,
+    park_index,
+    positions,
+    ratio_values,
+    sum_at,
+)
 
 #: Money and jobs reported per project, and the per-hectare column each becomes.
 FIGURES: dict[str, str] = {
@@ -73,18 +80,25 @@ def tenant_metrics(plan: Plan) -> pd.DataFrame:
     ids = pd.Index(tenants["project_id"].astype("string"), name="project_id")
     # Built at once from the Arrow-backed columns: converting each to Python objects and
     # inferring its type back cost more than all the sums.
-    out = pd.DataFrame({column: tenants[column].astype("str").array
-                        for column in ("park_code", "project_type", "project_status",
-                                       "investor", "country", "sector")}, index=ids)
+    # (and framed once: each column inserted into a frame costs a tenth of a millisecond,
+    # paid again for every province of a national table).
+    text = {column: tenants[column].astype("str")
+            for column in ("park_code", "project_type", "project_status", "investor", "country",
+                           "sector")}
+    out: dict[str, object] = {column: values.array for column, values in text.items()}
     out["lease_start"] = tenants["lease_start"].to_numpy()
-    out["valid"] = out["project_status"].isin(VALID_PROJECT_STATUSES).astype(bool)
-    out["plots_count"] = per_project["plots_count"].reindex(ids, fill_value=0).astype("int64")
-    out["area_ha"] = per_project["area_ha"].reindex(ids, fill_value=0.0).astype("float64")
+    out["valid"] = text["project_status"].isin(VALID_PROJECT_STATUSES).to_numpy(dtype=bool)
+    out["plots_count"] = per_project["plots_count"].reindex(ids, fill_value=0).to_numpy(
+        dtype="int64")
+    out["area_ha"] = area = per_project["area_ha"].reindex(ids, fill_value=0.0).to_numpy(
+        dtype="float64")
     for figure, per_ha in FIGURES.items():
-        out[figure] = tenants[figure].astype("float64").to_numpy()
-        out[per_ha] = ratio(out[figure], out["area_ha"])
-    out["realised_share"] = ratio(out["realised_capital_usd"], out["registered_capital_usd"])
-    return out
+        out[figure] = values = tenants[figure].astype("float64").to_numpy()
+        out[per_ha] = ratio_values(values, area)
+    realised, registered = (tenants[c].astype("float64").to_numpy()
+                            for c in ("realised_capital_usd", "registered_capital_usd"))
+    out["realised_share"] = ratio_values(realised, registered)
+    return pd.DataFrame(out, index=ids)
 
 
 def _efficiency_of(metrics: pd.DataFrame, group_of_park: pd.Series, index: pd.Index,
@@ -99,7 +113,9 @@ def _efficiency_of(metrics: pd.DataFrame, group_of_park: pd.Series, index: pd.In
     group_at = positions(group_of_park, index)
     pos, n = np.where(park_at >= 0, group_at[park_at], -1), len(index)
     area = m["area_ha"].to_numpy(dtype="float64")
-    out = pd.DataFrame(index=index)
+    # Columns gathered as arrays and framed once: inserting them one by one into a frame
+    # costs more than the sums for the few groups of a province.
+    out: dict[str, np.ndarray] = {}
     out["secondary_projects_valid_count"] = np.bincount(pos[pos >= 0], minlength=n).astype(
         "int64")
     out["projects_ha"] = sum_at(area, pos, n)
@@ -110,18 +126,17 @@ def _efficiency_of(metrics: pd.DataFrame, group_of_park: pd.Series, index: pd.In
         out[figure] = sum_at(values, pos, n, min_count=1)
         num = sum_at(np.where(with_land, values, np.nan), pos, n, min_count=1)
         den = sum_at(np.where(with_land, area, 0.0), pos, n)
-        out[per_ha] = ratio(pd.Series(num, index=index), pd.Series(den, index=index))
+        out[per_ha] = ratio_values(num, den)
     # Realised share only over projects that report both figures.
     realised = m["realised_capital_usd"].to_numpy(dtype="float64", na_value=np.nan)
     registered = m["registered_capital_usd"].to_numpy(dtype="float64", na_value=np.nan)
     both = ~np.isnan(realised) & ~np.isnan(registered)
-    out["realised_share"] = ratio(
-        pd.Series(sum_at(np.where(both, realised, np.nan), pos, n, min_count=1), index=index),
-        pd.Series(sum_at(np.where(both, registered, np.nan), pos, n, min_count=1),
-                  index=index))
-    out["registered_capital_usd_per_project"] = ratio(
+    out["realised_share"] = ratio_values(
+        sum_at(np.where(both, realised, np.nan), pos, n, min_count=1),
+        sum_at(np.where(both, registered, np.nan), pos, n, min_count=1))
+    out["registered_capital_usd_per_project"] = ratio_values(
         out["registered_capital_usd"], out["secondary_projects_valid_count"])
-    return out
+    return pd.DataFrame(out, index=index)
 
 
 def park_efficiency(plan: Plan, *, metrics: pd.DataFrame | None = None) -> pd.DataFrame:

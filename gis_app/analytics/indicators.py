@@ -21,7 +21,7 @@ from ._common import (
     park_groups,
     park_index,
     positions,
-    ratio,
+    ratio_values,
 )
 from .areas import ADDITIVE_AREA_COLUMNS, park_areas
 from .efficiency import group_efficiency, park_efficiency, tenant_metrics
@@ -111,41 +111,44 @@ def province_indicators(plan: Plan, by: str = "province", *, also: Sequence[str]
     present = list(pd.unique(groups.dropna()))
     index = pd.Index(present + [g for g in also if g not in present], name=by)
     areas = park_areas(plan)
-    status = plan.parks["status"].astype("string").set_axis(groups.index)
-    established = status.isin(ESTABLISHED_STATUSES)
+    status = plan.parks["status"].astype("string")
+    established = status.isin(ESTABLISHED_STATUSES).to_numpy(dtype=bool)
     key = groups.to_numpy()
+    pos, n = positions(groups, index), len(index)
 
-    parks = pd.DataFrame(
-        {
-            "parks_count": 1,
-            # A park merely proposed for the plan is not yet approved (schema status 'proposed').
-            "parks_approved_count": status.ne("proposed").astype("int64"),
-            "parks_established_count": established.astype("int64"),
-            "parks_operating_count": status.eq("operating").astype("int64"),
-        },
-        index=groups.index,
-    )
-    out = parks.groupby(key, sort=False).sum().reindex(index, fill_value=0).astype("int64")
-    out.index.name = by
+    # Columns gathered as arrays and framed once: inserting each into a frame, or joining
+    # frames, costs more than the sums for a province's few parks.
+    def count(hit: np.ndarray) -> np.ndarray:
+        return np.bincount(pos[(pos >= 0) & hit], minlength=n).astype("int64")
+
+    out: dict[str, np.ndarray] = {
+        "parks_count": count(np.ones(len(pos), dtype=bool)),
+        # A park merely proposed for the plan is not yet approved (schema status 'proposed').
+        "parks_approved_count": count(status.ne("proposed").to_numpy(dtype=bool)),
+        "parks_established_count": count(established),
+        "parks_operating_count": count(status.eq("operating").to_numpy(dtype=bool)),
+    }
+    # Built as it always was: pandas sums a frame of one block in another order (compensated)
+    # than this one, which would change the last digit of the published areas.
     additive = areas[list(ADDITIVE_AREA_COLUMNS)].copy()
     additive["established_ha"] = additive["established_ha"].where(established, 0.0)
     additive["leasable_established_ha"] = areas["leasable_ha"].where(established, 0.0)
     additive["leased_established_ha"] = areas["leased_ha"].where(established, 0.0)
-    out = out.join(additive.groupby(key, sort=False).sum(min_count=0).reindex(
-        index, fill_value=0.0))
+    sums = additive.groupby(key, sort=False).sum(min_count=0).reindex(index, fill_value=0.0)
+    out |= {column: sums[column].to_numpy() for column in sums.columns}
     # Published occupancy: leased over leasable land, both of the established parks.
-    out["occupancy_share"] = ratio(out["leased_established_ha"], out["leasable_established_ha"])
-    out["occupancy_cleared_share"] = ratio(out["leased_ha"], out["cleared_ha"])
+    out["occupancy_share"] = ratio_values(out["leased_established_ha"],
+                                          out["leasable_established_ha"])
+    out["occupancy_cleared_share"] = ratio_values(out["leased_ha"], out["cleared_ha"])
     coverage = wastewater_coverage(plan, by=by).reindex(index)
-    counts = [c for c in coverage.columns if c.endswith("_count")]
-    coverage[counts] = coverage[counts].fillna(0)
-    out["parks_operating_with_plant_count"] = coverage["parks_operating_with_plant_count"].astype(
-        "int64")
-    out["wastewater_coverage_share"] = coverage["coverage_share"]
-    out["parks_operating_monitored_count"] = coverage["parks_operating_monitored_count"].astype(
-        "int64")
+    out["parks_operating_with_plant_count"] = coverage[
+        "parks_operating_with_plant_count"].fillna(0).to_numpy(dtype="int64")
+    out["wastewater_coverage_share"] = coverage["coverage_share"].to_numpy(dtype="float64")
+    out["parks_operating_monitored_count"] = coverage[
+        "parks_operating_monitored_count"].fillna(0).to_numpy(dtype="int64")
     keys = pd.Series(key, index=groups.index, name=by)
-    out = out.join(project_counts(plan, keys, index))
+    projects = project_counts(plan, keys, index)
     metrics = tenant_metrics(plan) if metrics is None else metrics
-    out = out.join(group_efficiency(plan, keys, metrics=metrics))
-    return out
+    # Groups without parks have no efficiency row: NaN there, as a join gives.
+    efficiency = group_efficiency(plan, keys, metrics=metrics).reindex(index)
+    return pd.concat([pd.DataFrame(out, index=index), projects, efficiency], axis=1)

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import UsageError
+from ..model.crs import require_projected
 from ..model.plan import Plan
 from ._common import park_groups, ratio
 from .efficiency import _efficiency_of, tenant_metrics
@@ -53,9 +54,39 @@ class ProvinceFigures:
 def province_figures(plan: Plan, by: str = "province", *, also: Sequence[str] = ()
                      ) -> ProvinceFigures:
     """One plan's share of the national table (``also``: see :func:`national_summary`)."""
+    if _is_empty(plan):
+        return _empty_figures(plan, by, also)
+    return _figures(plan, by, also)
+
+
+def _figures(plan: Plan, by: str, also: Sequence[str]) -> ProvinceFigures:
     metrics = tenant_metrics(plan)
     table = province_indicators(plan, by, also=also, metrics=metrics)
     return ProvinceFigures(by, table, metrics, park_groups(plan, by))
+
+
+#: Per ``by`` and whether groups are asked for: the figures of a plan without parks, plots
+#: or projects, for one group ``""`` or for none.
+_EMPTY: dict[tuple[str, bool], ProvinceFigures] = {}
+
+
+def _is_empty(plan: Plan) -> bool:
+    return all(len(frame) == 0 for frame in (plan.parks, plan.plots, plan.tenants,
+                                             plan.tenant_plots, plan.wastewater_plants))
+
+
+def _empty_figures(plan: Plan, by: str, also: Sequence[str]) -> ProvinceFigures:
+    """The figures of a plan with no park, plot or project (a fresh ``kcn-gis init`` file,
+    most files of a national roll-up at first): every group of ``also`` reads the same row
+    of zeros and NaN, so that row is computed once per ``by`` the general way and repeated.
+    Computing it for each file cost some 40 ms of pandas calls, whatever the file."""
+    require_projected(plan.plots, what="layer 'plots'")  # refused in degrees, as any plan
+    key = (by, bool(also))
+    if key not in _EMPTY:
+        _EMPTY[key] = _figures(plan, by, ("",) if also else ())
+    empty = _EMPTY[key]
+    table = empty.table.iloc[[0] * len(also)].set_axis(pd.Index(list(also), name=by))
+    return ProvinceFigures(by, table, empty.metrics.copy(), empty.groups.copy())
 
 
 def _keyed(figures: Sequence[ProvinceFigures], by: str) -> tuple[pd.DataFrame, pd.Series]:

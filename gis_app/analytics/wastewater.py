@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from ..model.plan import Plan
-from ._common import park_groups, park_index, ratio
+from ._common import park_groups, park_index, ratio, ratio_values
 
 
 @dataclass(frozen=True)
@@ -72,27 +73,35 @@ def wastewater_status(plan: Plan, thresholds: WastewaterThresholds | None = None
     sums = frame.groupby(code).sum().reindex(index, fill_value=0)
     loads = load.where(operating).groupby(code).sum(min_count=1).reindex(index)
 
-    out = pd.DataFrame(index=index)
-    out["park_status"] = plan.parks["status"].astype("string").to_numpy()
-    out["plants_count"] = sums["plants_count"].astype("int64")
-    out["plants_operating_count"] = sums["plants_operating_count"].astype("int64")
-    out["plant_present"] = out["plants_count"].gt(0)
-    out["plant_operating"] = out["plants_operating_count"].gt(0)
-    out["design_capacity_m3_day"] = sums["design_capacity_m3_day"].astype("float64")
-    out["current_load_m3_day"] = loads.where(out["plant_operating"])
-    out["pending_capacity_m3_day"] = sums["pending_capacity_m3_day"].astype("float64")
-    out["utilisation_share"] = ratio(out["current_load_m3_day"], out["design_capacity_m3_day"])
-    out["headroom_m3_day"] = out["design_capacity_m3_day"] - out["current_load_m3_day"]
-    out["auto_monitoring"] = out["plant_operating"] & sums["unmonitored_operating_count"].eq(0)
-    out["flag_operating_without_plant"] = out["park_status"].eq("operating") & ~out[
-        "plant_operating"]
-    out["flag_high_utilisation"] = (
-        out["utilisation_share"].gt(thresholds.max_utilisation_share).fillna(False)
-    )
-    for column in ("plant_present", "plant_operating", "auto_monitoring",
-                   "flag_operating_without_plant", "flag_high_utilisation"):
-        out[column] = out[column].astype(bool)
-    return out
+    # Columns gathered as arrays and framed once (inserting each into a frame costs more
+    # than the sums for a province's few parks).
+    status = plan.parks["status"].astype("string")
+    park_status = status.to_numpy()
+    plants_count = sums["plants_count"].to_numpy(dtype="int64")
+    plants_operating_count = sums["plants_operating_count"].to_numpy(dtype="int64")
+    plant_operating = plants_operating_count > 0
+    capacity_sum = sums["design_capacity_m3_day"].to_numpy(dtype="float64")
+    load_sum = np.where(plant_operating, loads.to_numpy(dtype="float64", na_value=np.nan),
+                        np.nan)
+    utilisation = ratio_values(load_sum, capacity_sum)
+    return pd.DataFrame({
+        "park_status": park_status,
+        "plants_count": plants_count,
+        "plants_operating_count": plants_operating_count,
+        "plant_present": plants_count > 0,
+        "plant_operating": plant_operating,
+        "design_capacity_m3_day": capacity_sum,
+        "current_load_m3_day": load_sum,
+        "pending_capacity_m3_day": sums["pending_capacity_m3_day"].to_numpy(dtype="float64"),
+        "utilisation_share": utilisation,
+        "headroom_m3_day": capacity_sum - load_sum,
+        "auto_monitoring": plant_operating
+        & (sums["unmonitored_operating_count"].to_numpy() == 0),
+        "flag_operating_without_plant": status.eq("operating").to_numpy(
+            dtype=bool, na_value=False) & ~plant_operating,
+        # NaN (no operating plant) is not above the threshold.
+        "flag_high_utilisation": utilisation > thresholds.max_utilisation_share,
+    }, index=index)
 
 
 def wastewater_coverage(plan: Plan, by: str = "province") -> pd.DataFrame:
