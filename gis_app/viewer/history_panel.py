@@ -59,8 +59,9 @@ def _present(value: object) -> bool:
 
 def version_label(row: pd.Series, lang: str) -> str:
     """One change in the picker: its date, decision number (or the imported file) and the
-    issuing authority: ``2004-10-15 · 600/QĐ-TTg · Thủ tướng Chính phủ``."""
-    parts = [row["effective_date"].strftime("%Y-%m-%d")]
+    issuing authority: ``15/10/2004 · 600/QĐ-TTg · Thủ tướng Chính phủ`` (dated as the
+    decisions themselves are, :func:`gis_app.formatting.date`)."""
+    parts = [date_text(row["effective_date"], lang)]
     number = row["decision_no"]
     if _present(number) and str(number).strip() == NUMBER_NOT_FOUND:
         parts.append(f"({t('history.number_unknown', lang)})")

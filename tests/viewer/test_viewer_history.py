@@ -38,8 +38,8 @@ def _planned(at: AppTest) -> str:
 def test_overview_picker_shows_the_plan_of_each_version(history_app):
     at = history_app
     picker = at.selectbox(key="ov_as_of")
-    assert picker.options[:3] == ["Hiện hành", "2020-06-01 · 9/QĐ-TTg · Thủ tướng Chính phủ",
-                                  "2011-01-01 · khao_sat_2011.gpkg"]
+    assert picker.options[:3] == ["Hiện hành", "01/06/2020 · 9/QĐ-TTg · Thủ tướng Chính phủ",
+                                  "01/01/2011 · khao_sat_2011.gpkg"]
     assert _planned(at) == "13,0"  # 8 + 5 ha today
     picker.set_value("C0001").run()  # an entry is a change (its id), shown as of its date
     assert not at.exception, at.exception
@@ -126,10 +126,10 @@ def test_picker_lists_each_decision_once_by_date_number_and_authority(busy_histo
     at = busy_history_app
     picker = at.selectbox(key="ov_as_of")
     entries = [
-        "2020-06-01 · (chưa rõ số quyết định) · UBND tỉnh",
-        "2020-06-01 · 12/QĐ-UBND · UBND tỉnh",
-        "2020-06-01 · 9/QĐ-TTg · Thủ tướng Chính phủ",
-        "2011-01-01 · khao_sat_2011.gpkg",
+        "01/06/2020 · (chưa rõ số quyết định) · UBND tỉnh",
+        "01/06/2020 · 12/QĐ-UBND · UBND tỉnh",
+        "01/06/2020 · 9/QĐ-TTg · Thủ tướng Chính phủ",
+        "01/01/2011 · khao_sat_2011.gpkg",
     ]
     assert picker.options == ["Hiện hành", *entries, "Ngày khác…"]
     assert not any("number not found" in o for o in picker.options)
@@ -141,7 +141,7 @@ def test_picker_lists_each_decision_once_by_date_number_and_authority(busy_histo
     assert any("01/06/2020" in m for m in texts(at.info))
     at.sidebar.radio(key="lang").set_value("en").run()  # the entries follow the language
     assert at.selectbox(key="ov_as_of").options[1] == (
-        "2020-06-01 · (decision number not known) · UBND tỉnh")
+        "01/06/2020 · (decision number not known) · UBND tỉnh")
     assert at.selectbox(key="ov_as_of").value == "C0003"  # and the choice stays
     # The changes table does not print the placeholder either.
     at.toggle(key="ov_changes_leases").set_value(False).run()
