@@ -21,6 +21,10 @@ from dataclasses import dataclass, field
 
 #: How often :func:`wait_idle` looks again (ms).
 POLL_MS = 50
+#: How long a rerun request may stay without its run before it counts as absorbed (s):
+#: Streamlit folds a request into a run already under way, and drops a fragment's request
+#: when a full run is due, so some requests are never answered by a run of their own.
+ABSORBED_S = 3.0
 #: Streamlit's "running" indicator, shown while a run takes longer than a moment.
 STATUS_WIDGET = "[data-testid=\"stStatusWidget\"]"
 
@@ -94,10 +98,12 @@ class ScriptRuns:
     @property
     def idle(self) -> bool:
         """At least one run seen, all finished, none announced to follow, and no request
-        of the page still unanswered."""
+        of the page still unanswered (one left without its run for :data:`ABSORBED_S` was
+        folded into another run)."""
         if not self.started or self.running or self.follower_due:
             return False
-        return not self.requested or self.requested[-1] < self.started[-1]
+        return (not self.requested or self.requested[-1] < self.started[-1]
+                or time.perf_counter() - self.requested[-1] > ABSORBED_S)
 
 
 def wait_until(page, condition: Callable[[], bool], what: str,  # noqa: ANN001
