@@ -18,7 +18,7 @@ for a while), and then measures what a person waits for:
 
 Script runs are counted from Streamlit's websocket: every run starts with a ``new_session``
 message whose run identity names the fragments it reruns (none for a full run). The counter,
-and the waits on it, are the browser tests' own (:mod:`gis_app.testing.script_runs`).
+and the waits on it, are the browser tests' own (:mod:`gis_app.viewer.script_runs`).
 
 Without Playwright or Chromium (``KCN_GIS_CHROMIUM``, default ``/usr/bin/chromium``) the
 cases read "n/a". Memory is read from ``/proc`` (Linux); elsewhere that figure is absent.
@@ -40,8 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run as a script: the repository's gis_app
     sys.path.insert(0, str(ROOT))
 
-from gis_app.testing import script_runs  # noqa: E402 - after the path is set
-from gis_app.testing.script_runs import ScriptRuns  # noqa: E402
+from gis_app.viewer import script_runs  # noqa: E402 - after the path is set
+from gis_app.viewer.script_runs import ScriptRuns  # noqa: E402
 
 CHROMIUM = Path(os.environ.get("KCN_GIS_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",

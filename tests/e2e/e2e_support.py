@@ -17,9 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from gis_app.testing import script_runs
-from gis_app.testing.script_runs import ScriptRuns
-from gis_app.viewer import launch
+from gis_app.viewer import launch, script_runs
+from gis_app.viewer.script_runs import ScriptRuns
 
 __all__ = ["ScriptRuns"]  # re-exported: the run counter the tests and the benchmark share
 
@@ -129,7 +128,7 @@ def runs_of(page) -> ScriptRuns:  # noqa: ANN001
 
 def wait_idle(page) -> None:  # noqa: ANN001
     """Wait until the app has finished rerunning: every rerun the page requested has run
-    and finished, and Streamlit's running indicator is gone (:mod:`gis_app.testing.script_runs`;
+    and finished, and Streamlit's running indicator is gone (:mod:`gis_app.viewer.script_runs`;
     no fixed sleep)."""
     script_runs.wait_idle(page, runs_of(page))
 

@@ -23,8 +23,8 @@ from e2e_support import (
 )
 
 from gis_app.search.examples import write_example
-from gis_app.testing.script_runs import wait_until
 from gis_app.viewer.auth import add_officer
+from gis_app.viewer.script_runs import wait_until
 
 # One worker runs every browser test, one after the other (see test_viewer_e2e.py).
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]

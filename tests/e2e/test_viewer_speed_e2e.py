@@ -17,7 +17,7 @@ from e2e_support import (
 )
 
 from gis_app.symbology import PLOT_STATUS_COLOURS
-from gis_app.testing.script_runs import wait_map_update, watch_map_updates
+from gis_app.viewer.script_runs import wait_map_update, watch_map_updates
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 

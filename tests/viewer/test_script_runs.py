@@ -1,10 +1,10 @@
-"""The run counter browser tests wait on (gis_app.testing.script_runs), on made-up timings."""
+"""The run counter browser tests wait on (gis_app.viewer.script_runs), on made-up timings."""
 
 from __future__ import annotations
 
 import time
 
-from gis_app.testing.script_runs import ABSORBED_S, ScriptRuns
+from gis_app.viewer.script_runs import ABSORBED_S, ScriptRuns
 
 
 def _runs(request_age: float) -> ScriptRuns:

@@ -58,7 +58,7 @@ class ScriptRuns:
         return self
 
     def _sent(self, payload: bytes | str) -> None:
-        from streamlit.proto.BackMsg_pb2 import BackMsg  # noqa: TID251 - the wire format
+        from streamlit.proto.BackMsg_pb2 import BackMsg
 
         if isinstance(payload, str):
             return
@@ -70,7 +70,7 @@ class ScriptRuns:
             self.requested.append(time.perf_counter())
 
     def _received(self, payload: bytes | str) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg  # noqa: TID251 - the wire format
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
         data = payload.encode() if isinstance(payload, str) else payload
         self.received_bytes += len(data)
