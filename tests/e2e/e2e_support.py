@@ -157,6 +157,27 @@ def until(page, act, outcome, tries: int = 3, timeout: int = 60_000,  # noqa: AN
             wait_idle(page)
 
 
+def plot_point(page, min_px: float = 8) -> tuple[float, float]:  # noqa: ANN001
+    """The middle of a plot drawn at least ``min_px`` wide and high, nearest the first map's
+    centre (away from the legend and the layer control in its corners)."""
+    from gis_app.symbology import PLOT_STATUS_COLOURS
+
+    box = page.locator(MAP_FRAME).first.bounding_box()
+    fills = ",".join(f'path.leaflet-interactive[fill="{c}"]' for c in PLOT_STATUS_COLOURS.values())
+    plots = page.frame_locator(MAP_FRAME).first.locator(fills)
+    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    points = []
+    for i in range(min(plots.count(), 300)):
+        b = plots.nth(i).bounding_box()
+        if b and b["width"] > min_px and b["height"] > min_px:
+            x, y = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
+            if box["x"] + 60 < x < box["x"] + box["width"] - 200 and \
+                    box["y"] + 60 < y < box["y"] + box["height"] - 120:
+                points.append((x, y))
+    assert points, "no plot is drawn large enough to click"
+    return min(points, key=lambda p: (p[0] - centre[0]) ** 2 + (p[1] - centre[1]) ** 2)
+
+
 def read_grid(page, grid):  # noqa: ANN001, ANN201
     """What a data grid holds, read through its own "Download as CSV" button (the grid draws
     on a canvas: its cells are not in the page's text).

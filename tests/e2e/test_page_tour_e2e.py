@@ -30,13 +30,13 @@ from e2e_support import (
     MAP_FRAME,
     ROOT,
     offline_page,
+    plot_point,
     require_browser,
     viewer_server,
     wait_idle,
 )
 
 from gis_app.i18n import t
-from gis_app.symbology import PLOT_STATUS_COLOURS
 from gis_app.viewer.indicators import label
 from gis_app.viewer.views import NAVIGATION
 
@@ -123,29 +123,11 @@ class Tour:
         return text
 
 
-def _plot_point(page) -> tuple[float, float]:  # noqa: ANN001
-    """The middle of a plot drawn large enough to click, nearest the map's centre."""
-    box = page.locator(MAP_FRAME).first.bounding_box()
-    fills = ",".join(f'path.leaflet-interactive[fill="{c}"]' for c in PLOT_STATUS_COLOURS.values())
-    plots = page.frame_locator(MAP_FRAME).first.locator(fills)
-    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    points = []
-    for i in range(min(plots.count(), 300)):
-        b = plots.nth(i).bounding_box()
-        if b and b["width"] > 10 and b["height"] > 10:
-            x, y = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
-            if box["x"] + 60 < x < box["x"] + box["width"] - 200 and \
-                    box["y"] + 60 < y < box["y"] + box["height"] - 120:
-                points.append((x, y))
-    assert points, "no plot is drawn large enough to click"
-    return min(points, key=lambda p: (p[0] - centre[0]) ** 2 + (p[1] - centre[1]) ** 2)
-
-
 def _card_and_popup(tour: Tour) -> None:
     """Click a plot: its popup and its card write the area alike, in the tour's language;
     the card has no empty header row."""
     page, lang = tour.page, tour.lang
-    point = _plot_point(page)
+    point = plot_point(page, 10)
     page.mouse.move(*point)
     tooltip = page.frame_locator(MAP_FRAME).first.locator(".leaflet-tooltip").last
     tooltip.wait_for(state="visible", timeout=30_000)

@@ -11,12 +11,12 @@ import pytest
 from e2e_support import (
     MAP_FRAME,
     offline_page,
+    plot_point,
     require_browser,
     runs_of,
     wait_idle,
 )
 
-from gis_app.symbology import PLOT_STATUS_COLOURS
 from gis_app.viewer.script_runs import wait_map_update, watch_map_updates
 
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
@@ -46,28 +46,9 @@ def _leaflet(page):  # noqa: ANN001, ANN202
     return page.locator(MAP_FRAME).element_handle().content_frame()
 
 
-def _plot_point(page) -> tuple[float, float]:  # noqa: ANN001
-    """The middle of a plot drawn large enough to click, nearest the map's centre (away from
-    the legend and the layer control in its corners)."""
-    box = page.locator(MAP_FRAME).bounding_box()
-    fills = ",".join(f'path.leaflet-interactive[fill="{c}"]' for c in PLOT_STATUS_COLOURS.values())
-    plots = page.frame_locator(MAP_FRAME).locator(fills)
-    centre = (box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
-    points = []
-    for i in range(min(plots.count(), 300)):
-        b = plots.nth(i).bounding_box()
-        if b and b["width"] > 8 and b["height"] > 8:
-            x, y = b["x"] + b["width"] / 2, b["y"] + b["height"] / 2
-            if box["x"] + 60 < x < box["x"] + box["width"] - 200 and \
-                    box["y"] + 60 < y < box["y"] + box["height"] - 120:
-                points.append((x, y))
-    assert points, "no plot is drawn large enough to click"
-    return min(points, key=lambda p: (p[0] - centre[0]) ** 2 + (p[1] - centre[1]) ** 2)
-
-
 def test_plot_click_reruns_only_the_map_and_card(page, server):
     _open(page, f"{server}/park")
-    point = _plot_point(page)
+    point = plot_point(page)
     page.mouse.move(*point)
     tooltip = page.frame_locator(MAP_FRAME).locator(".leaflet-tooltip").last
     tooltip.wait_for(state="visible", timeout=30_000)
