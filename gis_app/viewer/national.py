@@ -56,8 +56,9 @@ PARK_COLUMNS = ["park_code", "name_vi", "name_en", "status", "occupancy_share", 
 #: them; occupancy is summed leased over summed leasable land of established parks).
 SUMMED = ["parks_count", "parks_operating_count", "planned_ha", "leasable_established_ha",
           "leased_established_ha"]
-#: The table's columns, in order (headers from the catalogue via ``label``).
-TABLE_COLUMNS = ["nat.rank", "province", *SUMMED, "occupancy_share"]
+#: The table's columns, in order (headers from the catalogue via ``label``): the occupancy the
+#: rows are ranked by next to the rank, not off the right edge of a narrow screen.
+TABLE_COLUMNS = ["nat.rank", "province", "occupancy_share", *SUMMED]
 #: Stroke of a park's point (its fill says occupancy or status).
 PARK_STROKE = "#222222"
 
