@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from gis_app.export.progress import WIDTH, Bar
+from gis_app.progress import WIDTH, Bar
 
 
 class _Terminal(io.StringIO):
