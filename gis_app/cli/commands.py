@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import MESSAGE_LIMIT, GisAppError, ValidationError, shorten
 from ..model.schema import SCHEMAS
+from ..progress import Bar, Progress
 from ..settings import PROVINCES
 from .common import check_output, check_suffix, iso_date
 
@@ -92,6 +93,13 @@ def _is_cad_import(args: argparse.Namespace) -> bool:
     return False
 
 
+def _import_bar(args: argparse.Namespace, source: str) -> Bar:
+    """The bar of an import (on a terminal's stderr only), labelled in the CLI's language."""
+    from ..i18n import t
+
+    return Bar(t("progress.import", args.lang, file=Path(source).name))
+
+
 def _cmd_import_cad(args: argparse.Namespace) -> int:
     from ..imports.cad import ARC_TOLERANCE_M, CadDrawingError, import_cad
 
@@ -100,14 +108,16 @@ def _cmd_import_cad(args: argparse.Namespace) -> int:
         raise GisAppError("a CAD drawing is imported into --layer plots or zones, with "
                           "--layer-map and --set (not --source-layer, --map or --map-values)")
     try:
-        result = import_cad(
-            args.source, _province_path(args.target), layer=args.layer or "plots",
-            layer_map=args.layer_map, label_layers=args.label_layer,
-            arc_tolerance=ARC_TOLERANCE_M if args.arc_tolerance is None else args.arc_tolerance,
-            source_crs=args.source_crs, from_zone=args.from_zone,
-            legacy_province=args.legacy_province, defaults=_pairs(args.set, "--set"),
-            mode="replace" if args.replace else "append", dry_run=args.dry_run,
-            recorded_by=args.by, lang=args.lang)
+        with _import_bar(args, args.source) as bar:
+            result = import_cad(
+                args.source, _province_path(args.target), layer=args.layer or "plots",
+                layer_map=args.layer_map, label_layers=args.label_layer,
+                arc_tolerance=(ARC_TOLERANCE_M if args.arc_tolerance is None
+                               else args.arc_tolerance),
+                source_crs=args.source_crs, from_zone=args.from_zone,
+                legacy_province=args.legacy_province, defaults=_pairs(args.set, "--set"),
+                mode="replace" if args.replace else "append", dry_run=args.dry_run,
+                recorded_by=args.by, lang=args.lang, progress=bar)
     except CadDrawingError as exc:  # every problem on its own line, then the reason
         for line in exc.result.lines(args.lang):
             print(line, file=sys.stderr)
@@ -123,19 +133,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
     if _is_cad_import(args):
         return _cmd_import_cad(args)
-    result = import_layer(
-        args.source,
-        _province_path(args.target),
-        args.layer,
-        source_layer=args.source_layer,
-        field_map=_pairs(args.map, "--map"),
-        defaults=_pairs(args.set, "--set"),
-        mode="replace" if args.replace else "append",
-        dry_run=args.dry_run,
-        source_crs=args.source_crs,
-        value_map=_value_map(args.map_values),
-        recorded_by=args.by,
-    )
+    with _import_bar(args, args.source) as bar:
+        result = import_layer(
+            args.source,
+            _province_path(args.target),
+            args.layer,
+            source_layer=args.source_layer,
+            field_map=_pairs(args.map, "--map"),
+            defaults=_pairs(args.set, "--set"),
+            mode="replace" if args.replace else "append",
+            dry_run=args.dry_run,
+            source_crs=args.source_crs,
+            value_map=_value_map(args.map_values),
+            recorded_by=args.by,
+            progress=bar,
+        )
     print(result.summary())
     if args.dry_run:
         print(result.report.summary(limit=args.limit))
@@ -145,10 +157,11 @@ def _cmd_import(args: argparse.Namespace) -> int:
 def _cmd_import_register(args: argparse.Namespace) -> int:
     from ..imports.registers import import_register
 
-    result = import_register(
-        args.register, _province_path(args.target), args.kind, sheet=args.sheet,
-        columns=",".join(args.columns or ()), usd_rate=args.usd_rate, dry_run=args.dry_run,
-        recorded_by=args.by, lang=args.lang)
+    with _import_bar(args, args.register) as bar:
+        result = import_register(
+            args.register, _province_path(args.target), args.kind, sheet=args.sheet,
+            columns=",".join(args.columns or ()), usd_rate=args.usd_rate,
+            dry_run=args.dry_run, recorded_by=args.by, lang=args.lang, progress=bar)
     print(result.summary(limit=args.limit))
     return 0 if result.ok else 1
 
@@ -173,9 +186,11 @@ REPORT_TABLE_COLUMNS = (
 )
 
 
-def _read_provinces(values: Sequence[str]) -> tuple[list[Plan], list[tuple[str, ...]]]:
+def _read_provinces(values: Sequence[str], progress: Progress | None = None
+                    ) -> tuple[list[Plan], list[tuple[str, ...]]]:
     """The plans of several provinces (keys, files, PostGIS URLs or national packages), and
-    the province each names in its metadata (an empty one still gets its row)."""
+    the province each names in its metadata (an empty one still gets its row); ``progress``
+    hears ``(files read, files)`` (reading is most of a national roll-up's time)."""
     from ..storage.package import is_package, read_package
     from ..storage.source import read_dataset_info, read_plan
 
@@ -191,6 +206,8 @@ def _read_provinces(values: Sequence[str]) -> tuple[list[Plan], list[tuple[str, 
             plans.append(read_plan(source))
             name = read_dataset_info(source).get("province_name_vi", "")
         names.append((name,) if name else ())
+        if progress is not None:
+            progress(len(plans), len(values))
     return plans, names
 
 
@@ -210,7 +227,8 @@ def _write_national(args: argparse.Namespace, by: str, sheet: str) -> None:
     from ..analytics.national import TOTAL, national_parks, national_summary
     from ..i18n import t
 
-    plans, names = _read_provinces(args.files)
+    with Bar(t("progress.provinces", args.lang)) as bar:  # on a terminal's stderr only
+        plans, names = _read_provinces(args.files, bar)
     columns: tuple[str, ...]
     if by == "park":
         table = national_parks(plans)
@@ -311,6 +329,7 @@ def _add_output_options(p: argparse.ArgumentParser) -> None:
 
 
 def _cmd_sample(args: argparse.Namespace) -> int:
+    from ..i18n import t
     from ..sample.build import write_province
 
     keys = args.provinces or list(PROVINCES)
@@ -319,7 +338,8 @@ def _cmd_sample(args: argparse.Namespace) -> int:
             raise GisAppError(f"unknown province {key!r} (known: {', '.join(PROVINCES)})")
     for key in keys:
         target = Path(args.output_dir) / f"{key}.gpkg" if args.output_dir else None
-        path = write_province(key, target, seed=args.seed)
+        with Bar(t("progress.sample", args.lang, province=key)) as bar:
+            path = write_province(key, target, seed=args.seed, progress=bar)
         print(f"wrote {path}")
     return 0
 
@@ -430,15 +450,16 @@ def _cmd_export_sheet(args: argparse.Namespace) -> int:
 def _cmd_export_atlas(args: argparse.Namespace) -> int:
     from ..export import load_sheet_data
     from ..export.atlas import park_pages, write_atlas
-    from ..export.progress import Bar
+    from ..i18n import t
 
     check_suffix(args.output, ".pdf", "-o")
     layout = _sheet_layout(args)
     data = load_sheet_data(_province_path(args.province), as_of=args.as_of)
     pages = park_pages(data, args.parks.split(",") if args.parks else None)
     target = Path(args.output or f"{data.province.key}_atlas.pdf")
-    count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers,
-                        progress=Bar(target.name))  # on a terminal's stderr only
+    with Bar(t("progress.atlas", args.lang, file=target.name)) as bar:  # a terminal's only
+        count = write_atlas(data, target, pages=pages, layout=layout, workers=args.workers,
+                            progress=bar)
     print(f"wrote {target} ({count} pages: cover, index and {count - 2} sheets)")
     return 0
 
@@ -674,6 +695,8 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"province keys (default: all of {', '.join(PROVINCES)})")
     p.add_argument("--output-dir", help="write here instead of layers/")
     p.add_argument("--seed", type=int, default=2023, help="random seed (default 2023)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi",
+                   help="language of the progress shown on a terminal (default: vi)")
     p.set_defaults(func=_cmd_sample)
 
     p = sub.add_parser("init", help="create an empty province file (any of the 34 provinces) "

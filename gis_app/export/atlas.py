@@ -27,6 +27,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ..errors import ExportError
 from ..i18n import label, ngettext, t
+from ..progress import Progress
 from ..settings import REFERENCE_ATTRIBUTION
 from .data import CONTEXT_NAMES, SheetData
 from .draw import LegendEntry, fill
@@ -203,9 +204,6 @@ def _write_pages(target: str | Path | BinaryIO, figures: Iterable[Figure],
                 done()
 
 
-#: Progress callback of :func:`write_atlas`: ``(pages written, pages in the atlas)``.
-Progress = Callable[[int, int], None]
-
 # Worker state: the sheet data is sent once per process, not once per page.
 _WORKER: dict[str, object] = {}
 
@@ -287,7 +285,7 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
         ``multiprocessing`` start method of the pool (default: :func:`default_start_method`).
     progress
         Called with ``(pages written, pages in the atlas)`` as the pages are written (by any
-        process), e.g. a terminal progress bar (:class:`~gis_app.export.progress.Bar`).
+        process), e.g. a terminal progress bar (:class:`~gis_app.progress.Bar`).
     """
     layout = layout or SheetLayout()
     when = when or date.today()

@@ -44,8 +44,9 @@ from ..errors import CRSError, ImportDataError, listing, quote, shorten
 from ..formatting import trimmed
 from ..i18n import label, t
 from ..model.schema import PLOT_LAND_USES, ZONE_LAND_USES
+from ..progress import Progress, notify, offset
 from ..registry import LegacyZone, Province, registry, tm3_crs
-from .importer import ImportResult, Mode, import_features
+from .importer import IMPORT_STEPS, ImportResult, Mode, import_features
 from .survey_values import normalise
 
 #: Default largest distance between a densified arc and the true circle (chord error), m.
@@ -58,6 +59,9 @@ CLOSE_GAP_M = 0.001
 PLOT_CODE_TAGS = ("SO_LO", "MA_LO", "LO", "SO_HIEU_LO", "KY_HIEU_LO", "KH_LO", "MALO", "SOLO")
 #: The value of a ``--layer-map`` entry that leaves a CAD layer out on purpose.
 IGNORE = "-"
+#: Model-space entities read between two progress reports (a report per entity would cost
+#: more than some entities take to read).
+ENTITY_CHUNK = 500
 
 #: Common Vietnamese CAD layer names (normalised: lower case, no diacritics, ``_`` as space)
 #: and the land use they stand for, recognised without a layer map.
@@ -406,10 +410,15 @@ def _text_point(entity: object) -> shapely.Point:
 
 
 def _read_drawing(doc: object, uses: Mapping[str, str | None], tolerance: float,
-                  label_layers: frozenset[str] | None) -> _Drawing:
-    """Outlines on land-use layers, every label, and the drawing's problems, in model space."""
+                  label_layers: frozenset[str] | None,
+                  progress: Progress | None = None) -> _Drawing:
+    """Outlines on land-use layers, every label, and the drawing's problems, in model space;
+    ``progress`` hears ``(entities read, entities)`` every :data:`ENTITY_CHUNK` entities."""
     drawing = _Drawing()
-    for entity in doc.modelspace():  # type: ignore[attr-defined]
+    space = doc.modelspace()  # type: ignore[attr-defined]
+    for number, entity in enumerate(space, 1):
+        if number % ENTITY_CHUNK == 0:
+            notify(progress, number, len(space))
         kind, layer = entity.dxftype(), entity.dxf.layer
         drawing.labels += _text_labels(entity, label_layers)
         if kind not in _OUTLINES and kind not in _LINEWORK:
@@ -431,6 +440,7 @@ def _read_drawing(doc: object, uses: Mapping[str, str | None], tolerance: float,
             drawing.problems.append(problem)
         if geometry is not None and not shapely.is_empty(geometry):
             drawing.outlines.append(_Outline(entity.dxf.handle, kind, layer, geometry))
+    notify(progress, len(space), len(space))
     return drawing
 
 
@@ -675,6 +685,7 @@ def import_cad(
     dry_run: bool = False,
     recorded_by: str | None = None,
     lang: str = "vi",
+    progress: Progress | None = None,
 ) -> CadImportResult:
     """Import the zones or plots of a park's detailed plan from a DXF (or DWG) drawing.
 
@@ -711,6 +722,9 @@ def import_cad(
         writing, who is recorded in the plan history.
     lang
         Language of the messages (``vi`` or ``en``).
+    progress
+        Called with ``(done, total)``: the model space's entities as they are read (every
+        :data:`ENTITY_CHUNK`), then the layer import's steps (``IMPORT_STEPS`` more).
 
     Returns
     -------
@@ -743,7 +757,10 @@ def import_cad(
     names += [e.dxf.layer for e in doc.modelspace()]  # type: ignore[attr-defined]
     uses = _layer_uses(dict.fromkeys(names), mapping, lang)
     labels = frozenset(label_layers) if label_layers else None
-    drawing = _read_drawing(doc, uses, float(arc_tolerance), labels)
+    entities = len(doc.modelspace())  # type: ignore[attr-defined]
+    total = entities + IMPORT_STEPS
+    drawing = _read_drawing(doc, uses, float(arc_tolerance), labels,
+                            offset(progress, 0, total))
     frame, problems, found = _features(drawing, uses, layer, crs)
     result = CadImportResult(
         str(path), str(target), layer, crs.name, float(arc_tolerance),
@@ -760,5 +777,6 @@ def import_cad(
                                    if o.handle in frame.index}))
     imported = import_features(frame, path, cad_layers,
                                target, layer, defaults=defaults, mode=mode, dry_run=dry_run,
-                               recorded_by=recorded_by)
+                               recorded_by=recorded_by,
+                               progress=offset(progress, entities, total))
     return dataclasses.replace(result, result=imported)

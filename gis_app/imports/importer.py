@@ -37,6 +37,7 @@ from ..history.write import write_plan
 from ..model.crs import to_crs
 from ..model.plan import Plan, coerce
 from ..model.schema import SCHEMAS, LayerSchema
+from ..progress import Progress, notify
 from ..rules.validate import ValidationReport, check_plan
 from ..storage.gpkg import (
     file_lock,
@@ -54,6 +55,8 @@ Mode = Literal["append", "replace"]
 # shapely type ids: 0 Point, 1 LineString, 2 LinearRing, 3 Polygon, 4 MultiPoint,
 # 5 MultiLineString, 6 MultiPolygon.
 _LINES = (1, 2, 5)
+#: Steps an import reports to its ``progress``: source read, target read, checked, written.
+IMPORT_STEPS = 4
 _FAMILY = {"Polygon": (3, 6), "MultiPolygon": (3, 6), "Point": (0, 4)}
 
 
@@ -395,6 +398,7 @@ def import_layer(
     source_crs: str | None = None,
     value_map: ValueMap | None = None,
     recorded_by: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """Import one surveyed layer into a province GeoPackage or database, checked as a whole.
 
@@ -430,6 +434,11 @@ def import_layer(
         Who imports (default: the operating-system user). A target that keeps a plan history
         records the import as a change with the source file's name and SHA-256, this person
         and today's date, so ``history``, ``as-of`` and ``diff`` show it.
+    progress
+        Called with ``(steps done, IMPORT_STEPS)`` after each step: the source read, the
+        target read, the plan checked, the layer written (a dry run ends with the check).
+        Each step is one vectorised call, so this is as fine as progress gets without
+        slowing the import down.
 
     Returns
     -------
@@ -460,7 +469,7 @@ def import_layer(
         raise ImportDataError(f"mode must be 'append' or 'replace', not {mode!r}")
     request = _Request(Path(source_path), layer, source_layer, field_map or {}, defaults or {},
                        mode, source_crs, value_map or {})
-    return _run(request, target_gpkg, dry_run, recorded_by)
+    return _run(request, target_gpkg, dry_run, recorded_by, progress)
 
 
 def import_features(
@@ -474,6 +483,7 @@ def import_features(
     mode: Mode = "append",
     dry_run: bool = False,
     recorded_by: str | None = None,
+    progress: Progress | None = None,
 ) -> ImportResult:
     """:func:`import_layer` of features a reader of this package has already built (a CAD
     drawing's outlines, :mod:`.cad`): the same placing, mapping, validation, atomic write and
@@ -484,7 +494,7 @@ def import_features(
                               f"are {', '.join(SCHEMAS)}")
     request = _Request(Path(source_path), layer, source_layer, {}, defaults or {}, mode, None,
                        {}, features=features)
-    return _run(request, target_gpkg, dry_run, recorded_by)
+    return _run(request, target_gpkg, dry_run, recorded_by, progress)
 
 
 def _source_frame(request: _Request) -> tuple[pd.DataFrame, str]:
@@ -495,28 +505,34 @@ def _source_frame(request: _Request) -> tuple[pd.DataFrame, str]:
 
 
 def _run(request: _Request, target_gpkg: str | Path, dry_run: bool,
-         recorded_by: str | None) -> ImportResult:
+         recorded_by: str | None, progress: Progress | None = None) -> ImportResult:
     """The import of ``request`` into a file or database (see :func:`import_layer`)."""
     layer = request.layer
     if is_database_url(target_gpkg):
-        return _import_into_database(request, str(target_gpkg), dry_run, recorded_by)
+        return _import_into_database(request, str(target_gpkg), dry_run, recorded_by,
+                                     progress)
     target = Path(target_gpkg)
     list_layers(target)  # the target must exist and open before anything else
     frame, source_layer = _source_frame(request)
+    notify(progress, 1, IMPORT_STEPS)
     request = replace(request, source_layer=source_layer)
     # Lock out other writers from the first read of the target to the write, so the plan
     # that is checked is the plan that is written. A dry run writes nothing and takes no lock.
     with contextlib.nullcontext() if dry_run else file_lock(target):
         layers, _ = read_layers_raw(target)
+        notify(progress, 2, IMPORT_STEPS)
         stored = list_layers(target).get(layer)
         result, combined = _merge(request, frame, layers, stored, str(target),
                                   _target_crs(target, layers), dry_run)
         if dry_run:
+            notify(progress, IMPORT_STEPS, IMPORT_STEPS)
             return result
+        notify(progress, 3, IMPORT_STEPS)
         result.report.raise_if_problems()
         if keeps_history(target):
             new_plan = Plan.from_layers({**layers, layer: coerce(combined, SCHEMAS[layer])})
             record_write(target, new_plan, _import_basis(request, recorded_by), lock=False)
+            notify(progress, IMPORT_STEPS, IMPORT_STEPS)
             return replace(result, written=True)
         description = _description(target, layer)
         write_layers(
@@ -525,6 +541,7 @@ def _run(request: _Request, target_gpkg: str | Path, dry_run: bool,
             descriptions={layer: description} if description else None,
             lock=False,
         )
+    notify(progress, IMPORT_STEPS, IMPORT_STEPS)
     return replace(result, written=True)
 
 
@@ -614,7 +631,8 @@ def _merge(request: _Request, frame: pd.DataFrame, layers: Mapping[str, pd.DataF
 
 
 def _import_into_database(request: _Request, url: str, dry_run: bool,
-                          recorded_by: str | None = None) -> ImportResult:
+                          recorded_by: str | None = None,
+                          progress: Progress | None = None) -> ImportResult:
     """The import into a PostGIS province: checked against one snapshot of its plan, written
     in one transaction that is refused if another writer changed the plan meanwhile."""
     from ..storage.postgis import store as postgis
@@ -623,18 +641,23 @@ def _import_into_database(request: _Request, url: str, dry_run: bool,
     target = parse_url(url)
     province = target.province  # refused here when the URL names no province
     plan, versions = postgis.read_plan_versioned(url)
+    notify(progress, 1, IMPORT_STEPS)
     frame, source_layer = _source_frame(request)
+    notify(progress, 2, IMPORT_STEPS)
     request = replace(request, source_layer=source_layer)
     stored = postgis.list_layers(url).get(request.layer)
     result, combined = _merge(request, frame, plan.layers(), stored, target.display,
                               province.crs, dry_run)
     if dry_run:
+        notify(progress, IMPORT_STEPS, IMPORT_STEPS)
         return result
+    notify(progress, 3, IMPORT_STEPS)
     result.report.raise_if_problems()
     new_plan = Plan.from_layers({**plan.layers(),
                                  request.layer: coerce(combined, SCHEMAS[request.layer])})
     write_plan(url, new_plan, expected_versions=versions,
                basis=_import_basis(request, recorded_by))
+    notify(progress, IMPORT_STEPS, IMPORT_STEPS)
     return replace(result, written=True)
 
 

@@ -41,6 +41,7 @@ from ..model.schema import (
     PROJECT_TYPES,
     SCHEMAS,
 )
+from ..progress import Progress, notify, offset
 from ..registry import file_province
 from ..rules.validate import check_plan
 from ..spreadsheet import FORMULA_STARTS
@@ -54,6 +55,11 @@ KINDS: tuple[str, ...] = ("projects", "parks")
 HEADER_SCAN_ROWS = 30
 #: Rows a header block may span (a title is not part of it).
 MAX_HEADER_ROWS = 3
+#: Rows read between two progress reports (a register has up to some ten thousand rows).
+ROW_CHUNK = 200
+#: Steps of an import besides its rows: workbook and plan read, rows applied, plan checked,
+#: written (each reported to ``progress``).
+REGISTER_STEPS = 4
 
 
 # --- units ---------------------------------------------------------------------------------
@@ -806,15 +812,25 @@ def _usable_columns(columns: list[_Column], kind: str, rate: float | None, where
     return by_field
 
 
+def _data_rows(sheet: _Sheet, first: int) -> list[int]:
+    """Numbers of the rows from ``first`` on holding a value: a sheet formatted down to row
+    1,048,576 has few of them."""
+    return sorted({r for r, _ in sheet.values if r >= first})
+
+
 def _rows(sheet: _Sheet, kind: str, first: int, by_field: dict[str, list[_Column]],
-          rate: float | None, where: _Where, park_of_section: _ParkNames) -> list[_Row]:
+          rate: float | None, where: _Where, park_of_section: _ParkNames,
+          progress: Progress | None = None) -> list[_Row]:
     """The data rows: empty rows, total rows and section rows ("I. KCN Quang Châu", which
-    name the park of the rows under them) are not projects."""
+    name the park of the rows under them) are not projects. ``progress`` hears ``(rows
+    read, rows)`` every :data:`ROW_CHUNK` rows."""
     fields = {f.name: f for f in FIELDS[kind]}
     rows: list[_Row] = []
     section_park: str | None = None
-    # Only rows holding a value: a sheet formatted down to row 1,048,576 has few of them.
-    for row in sorted({r for r, _ in sheet.values if r >= first}):
+    numbers = _data_rows(sheet, first)
+    for count, row in enumerate(numbers):
+        if count % ROW_CHUNK == 0:
+            notify(progress, count, len(numbers))
         filled = sorted(c for c in range(1, sheet.max_col + 1) if (row, c) in sheet.values)
         texts = [_norm(_text(sheet.values[(row, c)])) for c in filled[:3]]
         if any(x in ("tong cong", "tong", "cong", "total", "tong so") for x in texts):
@@ -840,6 +856,7 @@ def _rows(sheet: _Sheet, kind: str, first: int, by_field: dict[str, list[_Column
                 and "park_name" not in values:
             values["park_code"] = section_park
         rows.append(_Row(row, values, cells, bad))
+    notify(progress, len(numbers), len(numbers))
     return rows
 
 
@@ -1196,6 +1213,7 @@ def import_register(
     dry_run: bool = False,
     recorded_by: str | None = None,
     lang: str = "vi",
+    progress: Progress | None = None,
 ) -> RegisterResult:
     """Import a project register or park list (``.xlsx``) into a province, all or nothing.
 
@@ -1227,6 +1245,10 @@ def import_register(
         Who imports (default: the OS user), for the plan history.
     lang
         Language of messages (``vi`` or ``en``).
+    progress
+        Called with ``(done, total)``: the workbook and plan read (1), the data rows as they
+        are read (every :data:`ROW_CHUNK`), the rows applied, the plan checked and the change
+        written (:data:`REGISTER_STEPS` steps besides the rows; a dry run ends after the check).
 
     Raises
     ------
@@ -1257,7 +1279,11 @@ def import_register(
     needs_rate = any(c.unit is not None and c.unit.base == "VND"
                      for name, cs in by_field.items() if fields[name].kind == "money"
                      for c in cs)
-    rows = _rows(chosen, kind, first, by_field, usd_rate, where, _ParkNames(plan.parks))
+    read = len(_data_rows(chosen, first))
+    total = read + REGISTER_STEPS
+    notify(progress, 1, total)
+    rows = _rows(chosen, kind, first, by_field, usd_rate, where, _ParkNames(plan.parks),
+                 offset(progress, 1, total))
     identity = ("park_code", "park_name") if kind == "projects" else ("park_code", "name_vi")
     # The park comes from a column, or (projects) from section rows ("I. KCN Quang Châu").
     if not any(name in by_field or any(name in r.values for r in rows) for name in identity):
@@ -1269,6 +1295,7 @@ def import_register(
         change = _apply_projects(plan, rows, where, "project_id" in by_field)
     else:
         change = _apply_parks(plan, rows, where)
+    notify(progress, read + 2, total)
     layers = {**plan.layers(), **change.layers}
     province = file_province(sources.read_dataset_info(target))
     if not where.problems:
@@ -1282,7 +1309,9 @@ def import_register(
         tuple(change.plots_leased), usd_rate if needs_rate else None,
         tuple(sorted(where.problems, key=lambda p: (p.row or 0, p.column or ""))), False,
         lang=lang)
+    notify(progress, read + 3, total)
     if dry_run:
+        notify(progress, total, total)
         return result
     if result.problems:
         first_problem = result.problems[0].text(lang)
@@ -1291,6 +1320,7 @@ def import_register(
     change_id = write_plan(target, Plan.from_layers(layers), expected_versions=versions,
                            basis=_basis(path, kind, chosen.name,
                                         usd_rate if needs_rate else None, recorded_by))
+    notify(progress, total, total)
     return replace(result, written=True, change_id=change_id)
 
 

@@ -28,6 +28,7 @@ from ..history.store import DESCRIPTIONS as HISTORY_DESCRIPTIONS
 from ..model.crs import to_crs, transformer
 from ..model.plan import Plan
 from ..model.schema import DATASET_TABLE, SCHEMAS, SOURCES_TABLE, STYLES_TABLE
+from ..progress import Progress, notify
 from ..settings import (
     ADMIN_BOUNDARY_SOURCE,
     ILLUSTRATIVE_NOTICE_EN,
@@ -55,6 +56,8 @@ from .lease_dates import calibrate_lease_dates
 from .tenants import group_plots, infrastructure_projects, make_tenants
 
 DEFAULT_SEED = 2023
+#: Steps :func:`write_province` reports: layers built, history, file written, raster.
+SAMPLE_STEPS = 4
 #: Each infrastructure project's registered capital (assumed; no per-project figure published).
 INFRASTRUCTURE_CAPITAL_USD = 60e6
 
@@ -431,11 +434,15 @@ def _make_reproducible(path: Path, written: date) -> None:
 
 
 def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SEED,
-                   reference_dir: Path = REFERENCE_DIR) -> Path:
-    """Generate and write one province file (atomically); returns its path."""
+                   reference_dir: Path = REFERENCE_DIR, progress: Progress | None = None
+                   ) -> Path:
+    """Generate and write one province file (atomically); returns its path. ``progress``
+    hears ``(steps done, SAMPLE_STEPS)`` after the layers, the history, the file and the
+    built-up raster (seconds each for a large province)."""
     province = PROVINCES[key]
     path = Path(path) if path else province.default_path
     layers = build_province(key, seed=seed, reference_dir=reference_dir)
+    notify(progress, 1, SAMPLE_STEPS)
     today = date(2023, 11, 17)  # the reporting date: keeps the output byte-stable across days
     info = pd.DataFrame(
         [("province", key), ("province_name_vi", province.name_vi),
@@ -454,6 +461,7 @@ def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SE
     # The plan history (plan_changes, <layer>_history) up to the reporting date.
     plan = Plan.from_layers({n: layers[n] for n in SCHEMAS})
     layers.update(seed_history(key, plan, layers["province_boundary"].union_all()))
+    notify(progress, 2, SAMPLE_STEPS)
     descriptions = {n: f"{SCHEMAS[n].title_vi} / {SCHEMAS[n].title_en}. {ILLUSTRATIVE_NOTICE_EN}"
                     for n in SCHEMAS}
     descriptions.update(HISTORY_DESCRIPTIONS)
@@ -461,7 +469,9 @@ def write_province(key: str, path: Path | None = None, *, seed: int = DEFAULT_SE
     if key == "ninh_binh":
         _store_worked_example(path)
     _make_reproducible(path, today)
+    notify(progress, 3, SAMPLE_STEPS)
     # The illustrative built-up raster (GeoTIFF) used to find idle leased land.
     write_builtup_raster(Plan.from_layers({n: layers[n] for n in SCHEMAS}),
                          path.with_name(f"{path.stem}_builtup.tif"))
+    notify(progress, SAMPLE_STEPS, SAMPLE_STEPS)
     return path

@@ -15,7 +15,8 @@ from gis_app.export import SheetData, SheetLayout, render_park_sheet, sheet_byte
 from gis_app.export.atlas import atlas_bytes, park_pages
 from gis_app.export.layout import PAPER_MM, STANDARD_SCALES, Lang, format_scale
 from gis_app.i18n import LANG_NAMES, ngettext, t
-from gis_app.viewer import cache, frame, history_panel, keep
+from gis_app.progress import Progress
+from gis_app.viewer import cache, frame, history_panel, keep, progress_bar
 from gis_app.viewer.escape import md_text
 
 _KEY = "ms_"
@@ -30,8 +31,10 @@ def park_sheet(_data: SheetData, key: str, park_code: str, layout: SheetLayout,
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def atlas(_data: SheetData, key: str, layout: SheetLayout) -> bytes:
-    return atlas_bytes(_data, pages=park_pages(_data), layout=layout, workers=1)
+def atlas(_data: SheetData, key: str, layout: SheetLayout,
+          _progress: Progress | None = None) -> bytes:
+    return atlas_bytes(_data, pages=park_pages(_data), layout=layout, workers=1,
+                       progress=_progress)
 
 
 def _layout(lang: str, *, with_corners: bool) -> SheetLayout:
@@ -111,7 +114,8 @@ def main() -> None:
             st.session_state[_KEY + "atlas_request"] = layout
         if st.session_state.get(_KEY + "atlas_request") == layout:
             try:
-                blob = atlas(data, key, layout)
+                with progress_bar.shown("progress.atlas_pages", lang) as progress:
+                    blob = atlas(data, key, layout, progress)
             except ExportError as exc:
                 st.error(md_text(exc))
                 return

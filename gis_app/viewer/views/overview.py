@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import pandas as pd
 import streamlit as st
 
 from gis_app.formatting import integer, number, percent
 from gis_app.i18n import label
-from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps, national
+from gis_app.progress import Progress
+from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps, national, progress_bar
 from gis_app.viewer.cache import park_indicators, shown_totals
 from gis_app.viewer.escape import md_text
 
@@ -71,13 +73,23 @@ def open_clicked_park(parts: tuple[national.ProvincePart, ...], result: dict | N
     st.switch_page("views/park.py", query_params={"lang": lang})
 
 
+def _read_parts(paths: list[str], keys: tuple[str, ...], progress: Progress
+                ) -> Iterator[national.ProvincePart]:
+    """Each file's part (cached per version), reporting the files read so far: reading
+    every province is what a national overview waits for."""
+    for done, (path, key) in enumerate(zip(paths, keys, strict=True), 1):
+        yield cache.national_part(path, key)
+        progress(done, len(paths))
+
+
 def national_overview(s: frame.Session, files: list) -> None:
     """Every loaded province: one point per park on a map (never a plot), and the table by
     province with totals, ranked by occupancy (see :mod:`gis_app.viewer.national`)."""
     st.subheader(s.t("nat.title"))
     paths = [str(p) for p in files]
     keys = tuple(cache.file_key(p) for p in paths)
-    parts = tuple(cache.national_part(p, k) for p, k in zip(paths, keys, strict=True))
+    with progress_bar.shown("progress.provinces_read", s.lang) as progress:
+        parts = tuple(_read_parts(paths, keys, progress))
     for part in parts:
         if part.error is not None:
             st.warning(s.t("nat.unreadable", file=md_text(part.name(s.lang)),
