@@ -7,8 +7,10 @@ it out again with libraqm (``_text_helpers.layout``) to place its glyphs, each a
 0.6 ms. Its measurement cache lives as long as one renderer, i.e. one page, and the layout is
 not cached at all, yet most strings (legend, indicator labels, sources, signatures, tick
 labels) come back on every page. :class:`SheetCanvas` keeps both results per process, keyed
-by the string and the font; the bytes written are those of matplotlib's own renderer
-(``tests/export/test_pdfcanvas.py`` compares them), only computed once.
+by the string and the font, and the operators of a string's text object once per PDF file
+(only its position changes from one use to the next); the bytes written are those of
+matplotlib's own renderer (``tests/export/test_pdfcanvas.py`` compares them), only computed
+once.
 
 Where this matplotlib lacks a private piece the cached text path relies on, the canvas falls
 back to matplotlib's own ``draw_text`` (the measurements stay cached: that part uses only
@@ -25,13 +27,15 @@ import matplotlib as mpl
 from matplotlib.backends.backend_mixed import MixedModeRenderer
 from matplotlib.backends.backend_pdf import FigureCanvasPdf, PdfFile, PdfPages, RendererPdf
 from matplotlib.figure import Figure
+from matplotlib.font_manager import fontManager, get_font
 
 try:  # private pieces of matplotlib's PDF text output (3.11), see _draw_cached
     from matplotlib import _text_helpers
-    from matplotlib.backends.backend_pdf import FontPath, Op
+    from matplotlib.backends.backend_pdf import FontPath, Op, _fill, pdfRepr
 
     _CACHED_DRAW = all(hasattr(RendererPdf, name) for name in
-                       ("_setup_textpos", "_encode_glyphs", "_get_font_ttf", "check_gc"))
+                       ("_get_font_height_metrics", "_encode_glyphs", "_get_font_ttf",
+                        "check_gc"))
 except ImportError:  # another matplotlib: its own draw_text, measurements still cached
     _CACHED_DRAW = False
 
@@ -45,6 +49,7 @@ _CACHE_LIMIT = 50_000
 
 _METRICS: dict[tuple, tuple[float, float, float]] = {}
 _LAYOUTS: dict[tuple, list[tuple]] = {}
+_HEIGHTS: dict[tuple, tuple[float, float, float]] = {}
 
 
 def _font_key(prop: Any) -> tuple:
@@ -82,6 +87,34 @@ class SheetRenderer(RendererPdf):
                               super().get_text_width_height_descent(s, prop, ismath))
         return found
 
+    def _get_font_height_metrics(self, prop: Any) -> tuple:
+        """Ascent, descent and line gap of the font at ``prop``'s size, as
+        ``Text._get_layout`` computes them from the font's tables when the renderer returns
+        None (matplotlib's PDF renderer does for TrueType): the same arithmetic, once."""
+        if not _CACHED_DRAW:  # this matplotlib measures "lp" instead
+            return None, None, None
+        found = super()._get_font_height_metrics(prop)
+        if found[0] is not None:
+            return found
+        key = (self._rc_key, _font_key(prop))
+        cached = _HEIGHTS.get(key)
+        if cached is not None:
+            return cached
+        font = get_font(fontManager._find_fonts_by_props(prop))
+        for table_name, gap_key, ascent_key, descent_key in (
+                ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+                ("hhea", "lineGap", "ascent", "descent")):
+            table = font.get_sfnt_table(table_name)
+            if table is None:
+                continue
+            # As Text._get_layout with the figure at 72 dpi, as print_pdf draws it.
+            scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * \
+                prop.get_size_in_points() * 72 / 72
+            return _remember(_HEIGHTS, key, (table[ascent_key] * scale,
+                                             -table[descent_key] * scale,
+                                             table[gap_key] * scale))
+        return found
+
     def draw_text(self, gc: Any, x: float, y: float, s: str, prop: Any, angle: float,
                   ismath: Any = False, mtext: Any = None) -> None:
         plain = (_CACHED_DRAW and not ismath and gc.get_url() is None
@@ -92,61 +125,72 @@ class SheetRenderer(RendererPdf):
             super().draw_text(gc, x, y, s, prop, angle, ismath=ismath, mtext=mtext)
             return
         key = (s, self._rc_key, _font_key(prop))
-        items = _LAYOUTS.get(key)
-        if items is None:
-            font = self._get_font_ttf(prop)
-            items = _remember(_LAYOUTS, key, [
-                (it.ft_object, it.char, it.glyph_index, it.x, it.y, it.prev_kern)
-                for it in _text_helpers.layout(s, font)])
-        self._draw_cached(gc, x, y, items, prop.get_size_in_points(), angle)
-
-    def _draw_cached(self, gc: Any, x: float, y: float, items: list[tuple], fontsize: float,
-                     angle: float) -> None:
-        """matplotlib 3.11's ``RendererPdf.draw_text`` for TrueType text, from a layout
-        computed before: the same operators in the same order (the glyphs are tracked for
-        this file's font subset as they are written)."""
+        # The text object's operators depend only on the string and the font (and on this
+        # file's font names and subsets): written once per file and string, then copied.
+        segments = self.file.__dict__.setdefault("_kcn_text_segments", {})
+        segment = segments.get(key)
+        if segment is None:
+            items = _LAYOUTS.get(key)
+            if items is None:
+                font = self._get_font_ttf(prop)
+                items = _remember(_LAYOUTS, key, [
+                    (it.ft_object, it.char, it.glyph_index, it.x, it.y, it.prev_kern)
+                    for it in _text_helpers.layout(s, font)])
+            segment = segments[key] = self._text_segment(items, prop.get_size_in_points())
         self.check_gc(gc, gc._rgb)
+        a = math.radians(angle)
+        self.file.write(b"q\n" + _line(math.cos(a), math.sin(a), -math.sin(a), math.cos(a),
+                                        x, y, Op.concat_matrix) + segment)
+
+    def _text_segment(self, items: list[tuple], fontsize: float) -> bytes:
+        """The bytes matplotlib 3.11's ``RendererPdf.draw_text`` writes for TrueType text
+        after its position (``BT`` ... ``ET Q``), from a layout computed before; the glyphs
+        are tracked for this file's font subsets as they would be."""
         file = self.file
         fonttype = mpl.rcParams["pdf.fonttype"]
+        out: list[bytes] = []
         chunk: list = []  # [kern, char, char, ...] without zero kerns
 
         def flush() -> None:
             if not chunk:
                 return
-            file.output([(-1000 * next(group) / fontsize) if kind is float
-                         else self._encode_glyphs(group, fonttype)
-                         for kind, group in itertools.groupby(chunk, type)], Op.showkern)
+            out.append(_line([(-1000 * next(group) / fontsize) if kind is float
+                              else self._encode_glyphs(group, fonttype)
+                              for kind, group in itertools.groupby(chunk, type)],
+                             Op.showkern))
             chunk.clear()
 
-        file.output(Op.gsave)
-        a = math.radians(angle)
-        file.output(math.cos(a), math.sin(a), -math.sin(a), math.cos(a), x, y,
-                    Op.concat_matrix)
         prev_font = None
         prev_start_x = 0
-        file.output(Op.begin_text)
+        out.append(_line(Op.begin_text))
         for ft_object, char, glyph_index, ix, iy, prev_kern in items:
             subset, charcode = file._character_tracker.track_glyph(ft_object, char,
                                                                     glyph_index)
             if (ft_object, subset) != prev_font:
                 flush()
                 name = file.fontName(FontPath(ft_object.fname, ft_object.face_index), subset)
-                file.output(name, fontsize, Op.selectfont)
-                self._setup_textpos(ix, 0, 0, prev_start_x, 0, 0)
+                out.append(_line(name, fontsize, Op.selectfont))
+                out.append(_line(ix - prev_start_x, 0, Op.textpos))  # _setup_textpos
                 prev_font = (ft_object, subset)
                 prev_start_x = ix
             if iy:
                 flush()
-                file.output(iy, Op.textrise)
+                out.append(_line(iy, Op.textrise))
             if prev_kern:
                 chunk.append(prev_kern)
             chunk.append(charcode)
             if iy:
                 flush()
-                file.output(0, Op.textrise)
+                out.append(_line(0, Op.textrise))
         flush()
-        file.output(Op.end_text)
-        file.output(Op.grestore)
+        out.append(_line(Op.end_text))
+        out.append(_line(Op.grestore))
+        return b"".join(out)
+
+
+def _line(*data: Any) -> bytes:
+    """What ``PdfFile.output(*data)`` writes."""
+    return _fill([pdfRepr(x) for x in data]) + b"\n"
 
 
 class SheetCanvas(FigureCanvasPdf):
