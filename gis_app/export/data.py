@@ -144,10 +144,20 @@ class SheetData:
             cache[name] = None if frame is None else DrawLayer.of(frame)
         return cache[name]
 
+    @cached_property
+    def _park_rows(self) -> dict[object, list[int]]:
+        """Row positions of the parks by code: an atlas looks a park up several times per
+        page, and a boolean mask over the parks costs a few milliseconds each time."""
+        rows: dict[object, list[int]] = {}
+        for position, code in enumerate(self.plan.parks["park_code"].tolist()):
+            if not pd.isna(code):
+                rows.setdefault(code, []).append(position)
+        return rows
+
     def park(self, park_code: str) -> gpd.GeoDataFrame:
         """The park's row (one-row frame); an :class:`ExportError` names unknown codes."""
         parks = self.plan.parks
-        row = parks[parks["park_code"] == park_code]
+        row = parks.iloc[self._park_rows.get(park_code, [])]
         if row.empty:
             known = ", ".join(parks["park_code"].astype(str).head(20))
             raise ExportError(f"layer 'parks' has no park {park_code!r} (has: {known})")

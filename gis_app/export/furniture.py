@@ -19,7 +19,7 @@ from ..settings import REFERENCE_ATTRIBUTION
 from .data import SheetData
 from .draw import LegendEntry, fill, markers, stroke
 from .layout import Box, SheetLayout, format_int, format_scale
-from .panel import fit_lines, line_mm, panel_axes, sheet_axes, write_lines
+from .panel import fit_lines, kept_panel, line_mm, panel_axes, sheet_axes, write_lines
 from .style import CONTEXT_GREY, PARK_EDGE, dms
 
 
@@ -50,7 +50,6 @@ def title_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData, *, 
 def sources_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
                   extra: Sequence[str] = ()) -> None:
     """Data sources, the reference attribution and, for the sample, the illustrative notice."""
-    ax = panel_axes(fig, layout, box, name="sources")
     pt, lang = layout.font_pt * 0.82, layout.lang
     lines: list[tuple[str, float, str]] = [(t("sheet.sources", lang) + ":", pt, "bold")]
     if data.source:
@@ -59,6 +58,9 @@ def sources_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     lines.append((REFERENCE_ATTRIBUTION, pt, "normal"))
     if data.illustrative:
         lines.append((t("notice.illustrative", lang), pt, "bold"))
+    ax, kept = kept_panel(fig, layout, box, name="sources", content=(box, tuple(lines)))
+    if kept:
+        return
     lines = fit_lines(lines, box.w - 3, box.h - 1.5)
     write_lines(ax, lines, x=1.5, top=box.h - 0.5, width_mm=box.w - 3)
 
@@ -68,7 +70,10 @@ def signature_block(fig: Figure, layout: SheetLayout, box: Box) -> None:
     pt, lang = layout.font_pt, layout.lang
     for part, key, name in zip(box.split_w([1, 1], 2.0), ("prepared_by", "approved_by"),
                                (layout.prepared_by, layout.approved_by), strict=True):
-        ax = panel_axes(fig, layout, part, name=key)
+        ax, kept = kept_panel(fig, layout, part, name=key,
+                              content=(part, pt, t(key, lang), name))
+        if kept:
+            continue
         ax.text(part.w / 2, part.h - line_mm(pt), t(key, lang).upper(), fontsize=pt,
                 fontweight="bold", ha="center", va="baseline")
         if name:
@@ -132,11 +137,14 @@ def _north_arrow(ax, box: Box, data: SheetData, center: tuple[float, float], pt:
 def legend_block(fig: Figure, layout: SheetLayout, box: Box,
                  entries: Sequence[LegendEntry]) -> None:
     """The legend of exactly the layers drawn, in drawing order, in one or two columns."""
-    ax = panel_axes(fig, layout, box, name="legend")
     seen: dict[str, LegendEntry] = {}
     for e in entries:
         seen.setdefault(e.label, e)
     items = list(seen.values())
+    ax, kept = kept_panel(fig, layout, box, name="legend",
+                          content=(box, layout.font_pt, layout.lang, tuple(items)))
+    if kept:
+        return
     pt = layout.font_pt * 0.9
     top = box.h - 1.0 - line_mm(pt * 1.1)
     ax.text(1.5, top, t("legend", layout.lang), fontsize=pt * 1.1, fontweight="bold",
