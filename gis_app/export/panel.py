@@ -104,6 +104,10 @@ def panel_axes(fig: Figure, layout: SheetLayout, box: Box, *, name: str,
     ax.set_ylim(0, box.h)
     ax.set_xticks([])
     ax.set_yticks([])
+    # Without ticks an axis draws nothing, yet laying out its (empty) ticks, label and
+    # offset text on every save cost 13 ms of a sheet's 90: the frame is the spines.
+    ax.xaxis.set_visible(False)
+    ax.yaxis.set_visible(False)
     ax.set_autoscale_on(False)
     for spine in ax.spines.values():
         spine.set_visible(border)

@@ -79,3 +79,17 @@ def test_a_single_sheet_pdf_file_is_byte_identical(tiny_data):
         SheetCanvas(sheet.figure)
         sheet.figure.savefig(ours, format="pdf", metadata=META)
     assert ours.getvalue() == stock.getvalue()
+
+
+def test_panels_hidden_axis_lines_drew_nothing(bac_ninh):
+    """Panels hide their (tickless) x and y axis objects so that saving skips laying them
+    out: shown again, they add not one byte to the page."""
+    sheet = render_park_sheet(bac_ninh, "BG01", SheetLayout(), when=WHEN, page_label="Trang 3")
+    panels = [ax for ax in sheet.figure.axes if ax.get_label() not in ("map", "inset")]
+    assert len(panels) >= 8
+    assert not any(ax.xaxis.get_visible() or ax.yaxis.get_visible() for ax in panels)
+    hidden = _ours([sheet.figure])
+    for ax in panels:
+        ax.xaxis.set_visible(True)
+        ax.yaxis.set_visible(True)
+    assert _ours([sheet.figure]) == hidden
