@@ -17,7 +17,7 @@ from ..i18n import t
 from ..model.crs import transformer
 from ..settings import REFERENCE_ATTRIBUTION
 from .data import SheetData
-from .draw import LegendEntry, fill, markers, stroke
+from .draw import LegendEntry, fill_path, markers, stroke
 from .layout import Box, SheetLayout, format_int, format_scale
 from .panel import fit_lines, kept_panel, line_mm, panel_axes, sheet_axes, write_lines
 from .style import CONTEXT_GREY, PARK_EDGE, dms
@@ -187,10 +187,11 @@ def inset_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     assert parks is not None  # a plan has parks
     province = data.layer("province_boundary")
     mine = np.isin(parks.column("park_code", ""), np.asarray(list(park_codes), dtype=object))
-    fill(ax, parks.geoms[~mine],
-         LegendEntry("", "fill", face="#d9d9d9", edge=CONTEXT_GREY, linewidth=0.2))
-    fill(ax, parks.geoms[mine],
-         LegendEntry("", "fill", face=PARK_EDGE, edge=PARK_EDGE, linewidth=0.4))
+    # The parks' rings are prepared once per data, not once per atlas page.
+    fill_path(ax, parks.polygon_path(np.flatnonzero(~mine)),
+              LegendEntry("", "fill", face="#d9d9d9", edge=CONTEXT_GREY, linewidth=0.2))
+    fill_path(ax, parks.polygon_path(np.flatnonzero(mine)),
+              LegendEntry("", "fill", face=PARK_EDGE, edge=PARK_EDGE, linewidth=0.4))
     if province is not None:
         stroke(ax, province.geoms, LegendEntry("", "line", edge="#444444", linewidth=0.6))
         bounds = shapely.total_bounds(province.geoms)

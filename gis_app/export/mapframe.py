@@ -24,7 +24,7 @@ from ..model.crs import transformer
 from ..settings import Province
 from ..symbology import CONTEXT_COLOURS
 from .data import DrawLayer, SheetData
-from .draw import LegendEntry, fill, points, stroke
+from .draw import LegendEntry, fill, fill_path, points, stroke
 from .layout import Box, SheetLayout, format_int, nice_step
 from .panel import sheet_axes
 from .style import (
@@ -183,7 +183,7 @@ def draw_plan(ax: Axes, data: SheetData, park_codes: Sequence[str] | None, windo
     park = mine(parks)
     others = np.setdiff1d(parks.near(window), park)
     entry = LegendEntry(t("other_parks", lang), "fill", face="#f0f0f0", edge=CONTEXT_GREY)
-    if fill(ax, parks.geoms[others], entry, zorder=1.0):
+    if fill_path(ax, parks.polygon_path(others), entry, zorder=1.0):
         drawn.append(entry)
     chosen = mine(zones)
     land_use = zones.column("land_use", "")[chosen]

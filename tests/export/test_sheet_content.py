@@ -129,3 +129,42 @@ def test_a_kept_panel_is_redrawn_when_what_it_shows_changes(three_parks, tiny_da
     assert legend == [x.get_text() for x in _axes(render_park_sheet(
         tiny_data, "P1", SheetLayout(lang="en"), when=WHEN), "legend").texts]
     assert t("legend", "en") in legend
+
+
+def _old_polygon_path(geoms: np.ndarray) -> Path | None:
+    """polygon_path as it was before layers prepared their rings once (the reference)."""
+    geoms = np.asarray(geoms, dtype=object)
+    geoms = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
+    parts = shapely.get_parts(geoms)
+    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    if parts.size == 0:
+        return None
+    parts = shapely.orient_polygons(parts, exterior_cw=False)
+    coords, ring_index = shapely.get_coordinates(shapely.get_rings(parts), return_index=True)
+    codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
+    starts = np.r_[0, np.flatnonzero(np.diff(ring_index)) + 1]
+    codes[starts] = Path.MOVETO
+    codes[np.r_[starts[1:] - 1, len(coords) - 1]] = Path.CLOSEPOLY
+    return Path(coords, codes)
+
+
+@pytest.mark.parametrize("name", ["parks", "zones", "communes", "plots"])
+def test_a_layers_prepared_rings_give_the_path_of_any_selection(bac_ninh, name):
+    """DrawLayer.polygon_path(positions), selected from rings prepared once, is exactly the
+    path converted from the selected features (multipolygons, holes and all)."""
+    from gis_app.export.draw import polygon_path
+
+    layer = bac_ninh.layer(name)
+    assert layer is not None and len(layer.geoms) > 1
+    rng = np.random.default_rng(7)
+    n = len(layer.geoms)
+    selections = [np.arange(n), np.array([0]), np.array([n - 1]),
+                  np.sort(rng.choice(n, size=max(1, n // 3), replace=False)),
+                  np.flatnonzero(np.arange(n) != n // 2)]
+    for positions in selections:
+        expected = _old_polygon_path(layer.geoms[positions])
+        for path in (layer.polygon_path(positions), polygon_path(layer.geoms[positions])):
+            assert path is not None and expected is not None
+            assert np.array_equal(path.vertices, expected.vertices)
+            assert np.array_equal(path.codes, expected.codes)
+    assert layer.polygon_path(np.zeros(0, dtype=np.intp)) is None
