@@ -73,7 +73,7 @@ class SheetRenderer(RendererPdf):
 
     def __init__(self, file: PdfFile, image_dpi: float, height: float, width: float) -> None:
         super().__init__(file, image_dpi, height, width)
-        rc = mpl.rcParams
+        rc: Any = mpl.rcParams
         self._rc_key = tuple(tuple(v) if isinstance(v := rc[k], list) else v for k in _FONT_RC)
 
     def get_text_width_height_descent(self, s: str, prop: Any, ismath: Any
@@ -101,15 +101,15 @@ class SheetRenderer(RendererPdf):
         if cached is not None:
             return cached
         font = get_font(fontManager._find_fonts_by_props(prop))
-        for table_name, gap_key, ascent_key, descent_key in (
-                ("OS/2", "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
-                ("hhea", "lineGap", "ascent", "descent")):
-            table = font.get_sfnt_table(table_name)
-            if table is None:
+        head: Any = font.get_sfnt_table("head")
+        tables: tuple[tuple[Any, str, str, str], ...] = (
+            (font.get_sfnt_table("OS/2"), "sTypoLineGap", "sTypoAscender", "sTypoDescender"),
+            (font.get_sfnt_table("hhea"), "lineGap", "ascent", "descent"))
+        for table, gap_key, ascent_key, descent_key in tables:
+            if table is None or head is None:
                 continue
             # As Text._get_layout with the figure at 72 dpi, as print_pdf draws it.
-            scale = 1 / font.get_sfnt_table("head")["unitsPerEm"] * \
-                prop.get_size_in_points() * 72 / 72
+            scale = 1 / head["unitsPerEm"] * prop.get_size_in_points() * 72 / 72
             return _remember(_HEIGHTS, key, (table[ascent_key] * scale,
                                              -table[descent_key] * scale,
                                              table[gap_key] * scale))
@@ -209,7 +209,7 @@ class SheetCanvas(FigureCanvasPdf):
             file = PdfFile(filename, metadata=metadata)
         try:
             file.newPage(width, height)
-            renderer = MixedModeRenderer(self.figure, width, height, dpi,
+            renderer: Any = MixedModeRenderer(self.figure, width, height, dpi,
                                          SheetRenderer(file, dpi, height, width),
                                          bbox_inches_restore=bbox_inches_restore)
             self.figure.draw(renderer)
@@ -233,7 +233,8 @@ def sheet_canvas(fig: Figure) -> Figure:
 def save_page(pdf: PdfPages, fig: Figure) -> None:
     """Add ``fig`` as the next page of ``pdf`` (``PdfPages.savefig`` would force matplotlib's
     own canvas)."""
-    sheet_canvas(fig).savefig(pdf, format="pdf")
+    target: Any = pdf  # print_pdf takes a PdfPages, as matplotlib's own canvas does
+    sheet_canvas(fig).savefig(target, format="pdf")
 
 
 __all__ = ["SheetCanvas", "SheetRenderer", "save_page", "sheet_canvas"]
