@@ -44,8 +44,9 @@ _FONT_RC = ("font.family", "font.sans-serif", "font.serif", "font.monospace", "f
             "font.fantasy", "font.style", "font.variant", "font.weight", "font.stretch",
             "pdf.fonttype", "pdf.use14corefonts")
 
-#: Entries kept per cache before it is emptied (a sheet has some 100 distinct strings).
-_CACHE_LIMIT = 50_000
+#: Entries kept per cache before it is emptied (a sheet has some 100 distinct strings, plot
+#: codes aside; an entry is about 1 kB).
+_CACHE_LIMIT = 20_000
 
 _METRICS: dict[tuple, tuple[float, float, float]] = {}
 _LAYOUTS: dict[tuple, list[tuple]] = {}
