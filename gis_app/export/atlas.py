@@ -36,6 +36,7 @@ from .indicators import format_kpi
 from .layout import Box, SheetLayout
 from .mapframe import add_map_axes, draw_context, draw_grid
 from .panel import draw_table, panel_axes, write_lines
+from .pdfcanvas import save_page, sheet_canvas
 from .sheet import fit_scale, frame_in, page_number, render_park_sheet
 from .style import CONTEXT_GREY, PARK_EDGE, sheet_style
 
@@ -189,7 +190,7 @@ def _sheet_figures(data: SheetData, pages: Sequence[AtlasPage], page_labels: Seq
 def _figure_pdf(fig: Figure) -> bytes:
     buffer = io.BytesIO()
     with sheet_style():
-        fig.savefig(buffer, format="pdf")
+        sheet_canvas(fig).savefig(buffer, format="pdf")
     return buffer.getvalue()
 
 
@@ -199,7 +200,7 @@ def _write_pages(target: str | Path | BinaryIO, figures: Iterable[Figure],
     ``done`` is called after each page is written."""
     with sheet_style(), PdfPages(target, metadata=metadata) as pdf:
         for fig in figures:
-            pdf.savefig(fig)
+            save_page(pdf, fig)
             if done is not None:
                 done()
 

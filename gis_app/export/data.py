@@ -11,6 +11,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from matplotlib.path import Path as MplPath
 
 from ..errors import ExportError, LayerError
 from ..model.crs import to_crs
@@ -27,6 +28,7 @@ from ..storage.source import (
     read_plan,
     short_name,
 )
+from .draw import polygon_parts
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,18 @@ class DrawLayer:
         if len(self.geoms) == 0:
             return np.zeros(0, dtype=np.intp)
         return np.sort(self.tree.query(shapely.box(*window), predicate="intersects"))
+
+    @cached_property
+    def _polygon_parts(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        return polygon_parts(self.geoms)
+
+    def polygon_path(self, positions: np.ndarray) -> MplPath | None:
+        """``polygon_path(self.geoms[positions])`` for ascending ``positions``, selected from
+        the layer's rings prepared once (for a small layer drawn on every page: the parks of
+        an atlas's insets; a large one is cheaper to convert per page)."""
+        coords, codes, owner = self._polygon_parts
+        keep = np.isin(owner, positions)
+        return MplPath(coords[keep], codes[keep]) if keep.any() else None
 
     def column(self, name: str, default: str) -> np.ndarray:
         """An attribute as strings (``default`` everywhere when the layer lacks it)."""
@@ -144,10 +158,20 @@ class SheetData:
             cache[name] = None if frame is None else DrawLayer.of(frame)
         return cache[name]
 
+    @cached_property
+    def _park_rows(self) -> dict[object, list[int]]:
+        """Row positions of the parks by code: an atlas looks a park up several times per
+        page, and a boolean mask over the parks costs a few milliseconds each time."""
+        rows: dict[object, list[int]] = {}
+        for position, code in enumerate(self.plan.parks["park_code"].tolist()):
+            if not pd.isna(code):
+                rows.setdefault(code, []).append(position)
+        return rows
+
     def park(self, park_code: str) -> gpd.GeoDataFrame:
         """The park's row (one-row frame); an :class:`ExportError` names unknown codes."""
         parks = self.plan.parks
-        row = parks[parks["park_code"] == park_code]
+        row = parks.iloc[self._park_rows.get(park_code, [])]
         if row.empty:
             known = ", ".join(parks["park_code"].astype(str).head(20))
             raise ExportError(f"layer 'parks' has no park {park_code!r} (has: {known})")

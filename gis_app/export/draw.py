@@ -31,27 +31,40 @@ class LegendEntry:
     marker: str = "o"
 
 
-def polygon_path(geoms: np.ndarray) -> Path | None:
-    """One compound path of every ring of ``geoms`` (polygons, multipolygons; others ignored).
+def polygon_parts(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The vertices of :func:`polygon_path` of ``geoms``, its path codes, and the position in
+    ``geoms`` of the feature each vertex belongs to.
 
-    Exteriors are oriented counter-clockwise and holes clockwise so that the non-zero
-    winding rule leaves the holes empty.
+    The vertices of features ``p`` (ascending) are those of ``polygon_path(geoms[p])``, in
+    the same order: a layer drawn on every page (the parks of the inset) is prepared once
+    and each page selects from it (:meth:`~gis_app.export.data.DrawLayer.polygon_path`).
     """
     geoms = np.asarray(geoms, dtype=object)
-    geoms = geoms[~shapely.is_missing(geoms) & ~shapely.is_empty(geoms)]
-    parts = shapely.get_parts(geoms)
-    parts = parts[shapely.get_type_id(parts) == shapely.GeometryType.POLYGON]
+    present = np.flatnonzero(~shapely.is_missing(geoms) & ~shapely.is_empty(geoms))
+    parts, part_of = shapely.get_parts(geoms[present], return_index=True)
+    polygons = shapely.get_type_id(parts) == shapely.GeometryType.POLYGON
+    parts, part_of = parts[polygons], part_of[polygons]
     if parts.size == 0:
-        return None
+        return np.zeros((0, 2)), np.zeros(0, dtype=Path.code_type), np.zeros(0, dtype=np.intp)
     parts = shapely.orient_polygons(parts, exterior_cw=False)
-    rings = shapely.get_rings(parts)
+    rings, ring_of = shapely.get_rings(parts, return_index=True)
     coords, ring_index = shapely.get_coordinates(rings, return_index=True)
     codes = np.full(len(coords), Path.LINETO, dtype=Path.code_type)
     starts = np.r_[0, np.flatnonzero(np.diff(ring_index)) + 1]
     ends = np.r_[starts[1:] - 1, len(coords) - 1]
     codes[starts] = Path.MOVETO
     codes[ends] = Path.CLOSEPOLY
-    return Path(coords, codes)
+    return coords, codes, present[part_of[ring_of[ring_index]]]
+
+
+def polygon_path(geoms: np.ndarray) -> Path | None:
+    """One compound path of every ring of ``geoms`` (polygons, multipolygons; others ignored).
+
+    Exteriors are oriented counter-clockwise and holes clockwise so that the non-zero
+    winding rule leaves the holes empty.
+    """
+    coords, codes, _ = polygon_parts(geoms)
+    return Path(coords, codes) if len(coords) else None
 
 
 def line_path(geoms: np.ndarray) -> Path | None:
@@ -83,7 +96,12 @@ def _add(ax: Axes, patch: PathPatch) -> None:
 def fill(ax: Axes, geoms: np.ndarray, entry: LegendEntry, *, zorder: float = 1.0,
          alpha: float = 1.0) -> bool:
     """Fill polygons as one patch; returns whether anything was drawn."""
-    path = polygon_path(geoms)
+    return fill_path(ax, polygon_path(geoms), entry, zorder=zorder, alpha=alpha)
+
+
+def fill_path(ax: Axes, path: Path | None, entry: LegendEntry, *, zorder: float = 1.0,
+              alpha: float = 1.0) -> bool:
+    """Fill a :func:`polygon_path` as one patch; returns whether anything was drawn."""
     if path is None:
         return False
     _add(ax, PathPatch(path, facecolor=entry.face, edgecolor=entry.edge,

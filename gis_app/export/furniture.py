@@ -17,9 +17,9 @@ from ..i18n import t
 from ..model.crs import transformer
 from ..settings import REFERENCE_ATTRIBUTION
 from .data import SheetData
-from .draw import LegendEntry, fill, markers, stroke
+from .draw import LegendEntry, fill_path, markers, stroke
 from .layout import Box, SheetLayout, format_int, format_scale
-from .panel import fit_lines, line_mm, panel_axes, sheet_axes, write_lines
+from .panel import fit_lines, kept_panel, line_mm, panel_axes, sheet_axes, write_lines
 from .style import CONTEXT_GREY, PARK_EDGE, dms
 
 
@@ -50,7 +50,6 @@ def title_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData, *, 
 def sources_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
                   extra: Sequence[str] = ()) -> None:
     """Data sources, the reference attribution and, for the sample, the illustrative notice."""
-    ax = panel_axes(fig, layout, box, name="sources")
     pt, lang = layout.font_pt * 0.82, layout.lang
     lines: list[tuple[str, float, str]] = [(t("sheet.sources", lang) + ":", pt, "bold")]
     if data.source:
@@ -59,6 +58,9 @@ def sources_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     lines.append((REFERENCE_ATTRIBUTION, pt, "normal"))
     if data.illustrative:
         lines.append((t("notice.illustrative", lang), pt, "bold"))
+    ax, kept = kept_panel(fig, layout, box, name="sources", content=(box, tuple(lines)))
+    if kept:
+        return
     lines = fit_lines(lines, box.w - 3, box.h - 1.5)
     write_lines(ax, lines, x=1.5, top=box.h - 0.5, width_mm=box.w - 3)
 
@@ -68,7 +70,10 @@ def signature_block(fig: Figure, layout: SheetLayout, box: Box) -> None:
     pt, lang = layout.font_pt, layout.lang
     for part, key, name in zip(box.split_w([1, 1], 2.0), ("prepared_by", "approved_by"),
                                (layout.prepared_by, layout.approved_by), strict=True):
-        ax = panel_axes(fig, layout, part, name=key)
+        ax, kept = kept_panel(fig, layout, part, name=key,
+                              content=(part, pt, t(key, lang), name))
+        if kept:
+            continue
         ax.text(part.w / 2, part.h - line_mm(pt), t(key, lang).upper(), fontsize=pt,
                 fontweight="bold", ha="center", va="baseline")
         if name:
@@ -132,11 +137,14 @@ def _north_arrow(ax, box: Box, data: SheetData, center: tuple[float, float], pt:
 def legend_block(fig: Figure, layout: SheetLayout, box: Box,
                  entries: Sequence[LegendEntry]) -> None:
     """The legend of exactly the layers drawn, in drawing order, in one or two columns."""
-    ax = panel_axes(fig, layout, box, name="legend")
     seen: dict[str, LegendEntry] = {}
     for e in entries:
         seen.setdefault(e.label, e)
     items = list(seen.values())
+    ax, kept = kept_panel(fig, layout, box, name="legend",
+                          content=(box, layout.font_pt, layout.lang, tuple(items)))
+    if kept:
+        return
     pt = layout.font_pt * 0.9
     top = box.h - 1.0 - line_mm(pt * 1.1)
     ax.text(1.5, top, t("legend", layout.lang), fontsize=pt * 1.1, fontweight="bold",
@@ -179,10 +187,11 @@ def inset_block(fig: Figure, layout: SheetLayout, box: Box, data: SheetData,
     assert parks is not None  # a plan has parks
     province = data.layer("province_boundary")
     mine = np.isin(parks.column("park_code", ""), np.asarray(list(park_codes), dtype=object))
-    fill(ax, parks.geoms[~mine],
-         LegendEntry("", "fill", face="#d9d9d9", edge=CONTEXT_GREY, linewidth=0.2))
-    fill(ax, parks.geoms[mine],
-         LegendEntry("", "fill", face=PARK_EDGE, edge=PARK_EDGE, linewidth=0.4))
+    # The parks' rings are prepared once per data, not once per atlas page.
+    fill_path(ax, parks.polygon_path(np.flatnonzero(~mine)),
+              LegendEntry("", "fill", face="#d9d9d9", edge=CONTEXT_GREY, linewidth=0.2))
+    fill_path(ax, parks.polygon_path(np.flatnonzero(mine)),
+              LegendEntry("", "fill", face=PARK_EDGE, edge=PARK_EDGE, linewidth=0.4))
     if province is not None:
         stroke(ax, province.geoms, LegendEntry("", "line", edge="#444444", linewidth=0.6))
         bounds = shapely.total_bounds(province.geoms)

@@ -39,6 +39,7 @@ from .data import SheetData
 from .draw import LegendEntry, fill, stroke
 from .layout import Box, Lang, SheetLayout, format_scale, is_lang
 from .panel import line_mm, panel_axes, wrap
+from .pdfcanvas import save_page
 from .sheet import draw_map, fit_scale, frame_in
 from .style import CONTEXT_GREY, PARK_EDGE, sheet_style
 
@@ -463,7 +464,7 @@ def write_investor_pdf(figures: Sequence[Figure], target: str | Path | BinaryIO,
     metadata = {"Title": t("investor.title", lang), "Creator": "KCN-GIS"}
     with sheet_style(), PdfPages(target, metadata=metadata) as pdf:
         for fig in figures:
-            pdf.savefig(fig)
+            save_page(pdf, fig)  # text laid out once per process, see pdfcanvas
 
 
 def investor_pdf(data: SheetData, shortlist: pd.DataFrame, *, lang: str = "en",

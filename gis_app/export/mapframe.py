@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from weakref import WeakKeyDictionary
 
 import numpy as np
 import pandas as pd
@@ -23,7 +24,7 @@ from ..model.crs import transformer
 from ..settings import Province
 from ..symbology import CONTEXT_COLOURS
 from .data import DrawLayer, SheetData
-from .draw import LegendEntry, fill, points, stroke
+from .draw import LegendEntry, fill, fill_path, points, stroke
 from .layout import Box, SheetLayout, format_int, nice_step
 from .panel import sheet_axes
 from .style import (
@@ -56,6 +57,11 @@ def add_map_axes(fig: Figure, layout: SheetLayout, frame: Box, window: Window,
     return ax
 
 
+#: Map axes whose ticks and grid lines are styled, with the label size they were styled for
+#: (the style stays with the axes and applies to ticks it adds later).
+_GRID_STYLED: WeakKeyDictionary[Axes, float] = WeakKeyDictionary()
+
+
 def grid_step(window: Window, frame: Box) -> float:
     """A grid interval (m) putting lines about 40-60 mm apart on paper."""
     return nice_step(window[2] - window[0], target=max(2, round(frame.w / 40.0)))
@@ -73,13 +79,16 @@ def draw_grid(ax: Axes, layout: SheetLayout, frame: Box, window: Window) -> floa
     size = layout.font_pt * 0.85
     ax.set_xticks(xs, labels=[format_int(v) for v in xs])
     ax.set_yticks(ys, labels=[format_int(v) for v in ys])
-    ax.tick_params(axis="both", which="both", direction="in", length=3, width=0.5,
-                   labelsize=size, top=True, right=True, labeltop=True, labelright=True, pad=2)
-    ax.tick_params(axis="y", labelrotation=90)
+    if _GRID_STYLED.get(ax) != size:  # a recycled map frame (atlas) keeps its tick style
+        ax.tick_params(axis="both", which="both", direction="in", length=3, width=0.5,
+                       labelsize=size, top=True, right=True, labeltop=True, labelright=True,
+                       pad=2)
+        ax.tick_params(axis="y", labelrotation=90)
+        ax.grid(True, color="#5a7fa8", linewidth=0.25, linestyle="-", alpha=0.7, zorder=0.5)
+        ax.set_axisbelow(False)
+        _GRID_STYLED[ax] = size
     for tick in ax.get_yticklabels():
         tick.set_verticalalignment("center")
-    ax.grid(True, color="#5a7fa8", linewidth=0.25, linestyle="-", alpha=0.7, zorder=0.5)
-    ax.set_axisbelow(False)
     # Axis names at the corners, outside the frame: "X" northing, "Y" easting.
     ax.annotate("X (m)", xy=(0, 1), xycoords="axes fraction", xytext=(-2, 2),
                 textcoords="offset points", ha="right", va="bottom", fontsize=size)
@@ -174,7 +183,7 @@ def draw_plan(ax: Axes, data: SheetData, park_codes: Sequence[str] | None, windo
     park = mine(parks)
     others = np.setdiff1d(parks.near(window), park)
     entry = LegendEntry(t("other_parks", lang), "fill", face="#f0f0f0", edge=CONTEXT_GREY)
-    if fill(ax, parks.geoms[others], entry, zorder=1.0):
+    if fill_path(ax, parks.polygon_path(others), entry, zorder=1.0):
         drawn.append(entry)
     chosen = mine(zones)
     land_use = zones.column("land_use", "")[chosen]

@@ -49,6 +49,7 @@ from .mapframe import (
     draw_plan,
 )
 from .panel import draw_table, drop_spare, panel_axes, recycle
+from .pdfcanvas import sheet_canvas
 from .style import sheet_style
 
 #: Panel boxes of a park sheet with their relative heights (landscape: one column).
@@ -331,6 +332,8 @@ def save_figure(figure: Figure, target: str | Path | BinaryIO, *, fmt: str = "pd
         raise ExportError(f"format {fmt!r} is not 'pdf' or 'png'")
     metadata = ({"Title": title, "Creator": "KCN-GIS", "Subject": "hồ sơ quy hoạch"}
                 if fmt == "pdf" else {"Title": title, "Software": "KCN-GIS"})
+    if fmt == "pdf":
+        sheet_canvas(figure)  # text laid out once per process, see pdfcanvas
     with sheet_style():
         figure.savefig(target, format=fmt, dpi=dpi, metadata=metadata)
 
