@@ -8,6 +8,8 @@ rules can use, the overlap rule) pay for it once. The quick ways:
 
 - quadrilaterals (plots, nearly always) proved valid in numpy (:func:`._quads.convex`), GEOS
   asked only about the rest;
+- quadrilaterals proved inside a strictly convex quadrilateral (a plot inside its park) in
+  numpy (:func:`._quads.inside_convex`), GEOS asked only about the rest;
 - the overlap rule's candidate pairs (bounding boxes that meet) queried once per layer, possibly
   on another thread before the layer is checked (:meth:`Shapes.prefetch_pairs`), and narrowed by
   an exact separating-axis bound (:mod:`._overlap`) before GEOS measures what is left;
