@@ -45,17 +45,20 @@ def quads(geoms: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         quad = shapely.get_num_coordinates(polygons) == 5
     else:
         quad[quad] = shapely.get_num_coordinates(polygons[quad]) == 5
+    if not quad.any():
+        return quad, np.full((n, 4, 2), np.nan)
+    # Without holes a polygon's coordinates are its exterior ring's: no ring objects.
+    rings = shapely.get_coordinates(polygons if quad.all() else polygons[quad]).reshape(
+        -1, 5, 2)
+    closed = (rings[:, 0, :] == rings[:, 4, :]).all(axis=1)
+    if len(rings) == n and closed.all():
+        # The usual plots layer: a view of the coordinates, no second (n, 4, 2) array
+        # (at a million plots the NaN-filled one alone was 64 MB of the load's peak).
+        return quad, rings[:, :4, :]
     corners = np.full((n, 4, 2), np.nan)
-    if quad.any():
-        # Without holes a polygon's coordinates are its exterior ring's: no ring objects.
-        rings = shapely.get_coordinates(polygons if quad.all() else polygons[quad]).reshape(
-            -1, 5, 2)
-        closed = (rings[:, 0, :] == rings[:, 4, :]).all(axis=1)
-        if len(rings) == n and closed.all():
-            return quad, rings[:, :4, :]
-        where = np.flatnonzero(quad)
-        quad[where[~closed]] = False
-        corners[where[closed]] = rings[closed, :4, :]
+    where = np.flatnonzero(quad)
+    quad[where[~closed]] = False
+    corners[where[closed]] = rings[closed, :4, :]
     return quad, corners
 
 
@@ -83,3 +86,51 @@ def convex(corners: np.ndarray) -> np.ndarray:
             left = left & (turn > margin)
             right = right & (turn < -margin)
     return left | right
+
+
+#: Quadrilaterals per numpy batch of :func:`inside_convex` (its temporaries stay small).
+_INSIDE_BATCH = 32_768
+
+
+def inside_convex(outer: np.ndarray, owner: np.ndarray, corners: np.ndarray,
+                  which: np.ndarray) -> np.ndarray:
+    """Which quadrilaterals ``corners[which[i]]`` (``corners``: ``(n, 4, 2)``) provably lie
+    strictly inside the quadrilateral ``outer[owner[i]]`` (``outer``: ``(p, 4, 2)``), hence
+    are covered by it.
+
+    A strictly convex quadrilateral (:func:`convex`) is the intersection of the open
+    half-planes on one side of its four edges, and a polygon lies within the convex hull of
+    its corners: all four corners on the inner side of every edge, each by more than the
+    rounding margin, put the whole polygon inside. Outlines not proved convex, NaN corners
+    (not quadrilaterals) and corners on or near an edge are not decided here (``False``):
+    GEOS decides those.
+    """
+    m = len(owner)
+    proven = np.zeros(m, dtype=bool)
+    if not m or not len(outer):
+        return proven
+    usable = convex(outer)
+    # Per outline, each edge's start and direction, as in :func:`convex` (no shifted origin).
+    ox = [np.ascontiguousarray(outer[:, c, 0]) for c in range(4)]
+    oy = [np.ascontiguousarray(outer[:, c, 1]) for c in range(4)]
+    ex = [ox[(c + 1) % 4] - ox[c] for c in range(4)]
+    ey = [oy[(c + 1) % 4] - oy[c] for c in range(4)]
+    with np.errstate(invalid="ignore", over="ignore"):
+        for start in range(0, m, _INSIDE_BATCH):
+            part = slice(start, start + _INSIDE_BATCH)
+            park = owner[part]
+            points = corners[which[part]]
+            left = usable.take(park)
+            right = left.copy()
+            for c in range(4):
+                x0, y0 = ox[c].take(park), oy[c].take(park)
+                dx_edge, dy_edge = ex[c].take(park), ey[c].take(park)
+                for k in range(4):
+                    a = dx_edge * (points[:, k, 1] - y0)
+                    b = dy_edge * (points[:, k, 0] - x0)
+                    side = a - b
+                    margin = _SIGN_MARGIN * (np.abs(a) + np.abs(b))
+                    left &= side > margin
+                    right &= side < -margin
+            proven[part] = left | right
+    return proven

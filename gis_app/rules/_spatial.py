@@ -20,25 +20,39 @@ from .fast import Shapes
 __all__ = ["check_overlaps", "check_plot_areas", "check_plots_in_parks"]
 
 
-def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str
+def check_plots_in_parks(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str, *,
+                         shapes: Shapes | None = None, park_shapes: Shapes | None = None
                          ) -> list[dict]:
-    """Plots that stick out of their park by more than the area tolerance."""
-    outlines = parks.drop_duplicates("park_code")
+    """Plots that stick out of their park by more than the area tolerance.
+
+    ``shapes``, ``park_shapes``: the plots' and the parks' geometries as
+    :class:`~.fast.Shapes`, when the caller keeps them for other rules; the plots they prove
+    inside their park are not asked of GEOS.
+    """
+    first = ~parks["park_code"].duplicated().to_numpy()
+    outlines = parks.loc[first] if not first.all() else parks
     where = _positions(plots["park_code"], outlines["park_code"])
     known = np.flatnonzero(where >= 0)  # plots of unknown parks are another rule's problem
     if not len(known):
+        return []
+    # Most plots are plainly inside: GEOS is asked only about those not proved inside.
+    suspect = known
+    if shapes is not None and park_shapes is not None:
+        suspect = known[~shapes.inside(park_shapes, np.flatnonzero(first)[where[known]],
+                                       known)]
+    if not len(suspect):
         return []
     # Prepared for the many covers tests, as private copies: GEOS's prepared geometries are
     # not safe to share between threads, and the caller's parks may be shared.
     park_outlines = shapely.from_wkb(shapely.to_wkb(np.asarray(outlines.geometry.values)))
     shapely.prepare(park_outlines)
-    park_geoms = park_outlines[where[known]]
-    plot_geoms = np.asarray(plots.geometry.values)[known]
-    # Most plots are plainly inside: measure what sticks out only for the others.
-    suspect = np.flatnonzero(~shapely.covers(park_geoms, plot_geoms))
-    outside = shapely.area(shapely.difference(plot_geoms[suspect], park_geoms[suspect]))
+    park_geoms = park_outlines[where[suspect]]
+    plot_geoms = np.asarray(plots.geometry.values)[suspect]
+    # Measure what sticks out only for the plots GEOS does not find covered.
+    out = np.flatnonzero(~shapely.covers(park_geoms, plot_geoms))
+    outside = shapely.area(shapely.difference(plot_geoms[out], park_geoms[out]))
     bad = outside > AREA_TOLERANCE_M2
-    rows = plots.iloc[known[suspect[bad]]]
+    rows = plots.iloc[suspect[out[bad]]]
     return _rows(file, "plots", feature_ids(rows, PLOTS), "plot_outside_park",
                  [f"{a:,.1f} m² lies outside park {c}"
                   for a, c in zip(outside[bad], rows["park_code"], strict=True)])

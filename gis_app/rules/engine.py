@@ -202,7 +202,8 @@ class _PlanCheck:
         if self._park_rules is None and "parks" in self.layers:
             self._park_rules = self.pool.submit(_park_rules, self.layers["plots"],
                                                 self.layers["parks"], self.file,
-                                                self.shapes.get("parks"))
+                                                self.shapes.get("parks"),
+                                                self.shapes.get("plots"))
         if self._overlaps is None:
             self._overlaps = self.pool.submit(check_overlaps, self.layers["plots"], PLOTS,
                                               self.file, shapes=self.shapes.get("plots"))
@@ -252,7 +253,8 @@ class _PlanCheck:
             park_shapes = self.shapes["parks"].subset(placed["parks"])
         if plots is not None and parks is not None and "park_code" in plots.columns \
                 and "park_code" in parks.columns:
-            park_rules = self.pool.submit(_park_rules, plots, parks, self.file, park_shapes)
+            park_rules = self.pool.submit(_park_rules, plots, parks, self.file, park_shapes,
+                                          self.shapes["plots"].subset(placed["plots"]))
         elif parks is not None:
             park_rules = self.pool.submit(
                 lambda: ([], _park_overlaps(parks, self.file, park_shapes)))
@@ -272,9 +274,12 @@ def _park_overlaps(parks: gpd.GeoDataFrame, file: str, shapes: Shapes | None) ->
 
 
 def _park_rules(plots: gpd.GeoDataFrame, parks: gpd.GeoDataFrame, file: str,
-                park_shapes: Shapes | None) -> tuple[list[dict], list[dict]]:
+                park_shapes: Shapes | None, plot_shapes: Shapes | None = None
+                ) -> tuple[list[dict], list[dict]]:
     """Plots inside their parks, and parks not overlapping, on sound layers (one task)."""
-    return check_plots_in_parks(plots, parks, file), _park_overlaps(parks, file, park_shapes)
+    return (check_plots_in_parks(plots, parks, file, shapes=plot_shapes,
+                                 park_shapes=park_shapes),
+            _park_overlaps(parks, file, park_shapes))
 
 
 def _cross_layer(layers: Mapping[str, pd.DataFrame], file: str,

@@ -143,3 +143,57 @@ def test_the_rule_modules_import_no_threads_and_no_fast_path_internals(module):
     links.check_tenant_links, links.check_leased_plots], ids=lambda f: f.__name__)
 def test_no_rule_takes_a_fast_path_flag(rule):
     assert not {"sound", "corners", "pairs"} & set(inspect.signature(rule).parameters)
+
+
+# -- the fast paths on a synthetic province (real plot shapes, seeded defects) ------------------
+@pytest.fixture(scope="module")
+def scaled():
+    from gis_app.sample.scale import build_scaled
+
+    return build_scaled(4, 900, 400)
+
+
+def _moved(plots, shifts: dict[int, tuple[float, float]]):
+    geoms = np.asarray(plots.geometry.values).copy()
+    for i, (dx, dy) in shifts.items():
+        geoms[i] = shapely.affinity.translate(geoms[i], dx, dy)
+    return plots.set_geometry(geoms)
+
+
+def test_plots_proved_inside_their_park_are_reported_as_geos_alone_reports(scaled):
+    """The numpy proof (quadrilaterals inside convex parks) decides most plots; the rule
+    reports, row for row, what asking GEOS about every plot reports (the rule without
+    shapes, as before the proof existed)."""
+    rng = np.random.default_rng(5)
+    moved = rng.choice(len(scaled.plots), 40, replace=False)
+    plots = _moved(scaled.plots, {int(i): tuple(rng.uniform(-2000, 2000, 2)) for i in moved})
+    parks = scaled.parks
+    shapes, park_shapes = Shapes.of(plots), Shapes.of(parks)
+    expected = _spatial.check_plots_in_parks(plots, parks, "f.gpkg")
+    assert len(expected) >= 10  # the seeded defects are found
+    found = _spatial.check_plots_in_parks(plots, parks, "f.gpkg", shapes=shapes,
+                                          park_shapes=park_shapes)
+    assert found == expected
+    owner = np.asarray(pd.Index(parks["park_code"]).get_indexer(plots["park_code"]))
+    proved = shapes.inside(park_shapes, owner, np.arange(len(plots)))
+    assert proved.mean() > 0.9  # the proof, not GEOS, decided nearly every plot
+    general = _spatial.check_plots_in_parks(
+        plots, parks, "f.gpkg", shapes=Shapes.of(plots, fast=False),
+        park_shapes=Shapes.of(parks, fast=False))
+    assert general == expected
+
+
+def test_pairs_queried_in_chunks_are_the_pairs_of_one_query(scaled):
+    geoms = np.asarray(scaled.plots.geometry.values).copy()
+    geoms[[3, 50]] = None  # missing geometries are in no pair
+    whole = candidate_pairs(geoms, chunk=len(geoms))
+    assert len(whole[0]) > len(geoms)
+    for chunk in (1, 7, 64, 1_000):
+        left, right = candidate_pairs(geoms, chunk=chunk)
+        assert left.tolist() == whole[0].tolist() and right.tolist() == whole[1].tolist()
+    # ... and exactly the pairs whose bounding boxes meet.
+    box = shapely.bounds(geoms)
+    i, j = np.triu_indices(len(geoms), 1)
+    meet = ((box[i, 0] <= box[j, 2]) & (box[j, 0] <= box[i, 2])
+            & (box[i, 1] <= box[j, 3]) & (box[j, 1] <= box[i, 3]))
+    assert sorted(zip(*whole, strict=True)) == sorted(zip(i[meet], j[meet], strict=True))
