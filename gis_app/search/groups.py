@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import chain
 
 import geopandas as gpd
 import numpy as np
@@ -14,6 +16,9 @@ from .settings import MIN_SHARED_EDGE_M
 
 #: Float sums of hectares (0.1 + 0.2) must still reach a threshold they equal on paper.
 _EPS_HA = 1e-9
+#: A margin far above the rounding of any sum of hectares: a component this much short of
+#: the minimum cannot reach it, however its areas are added up.
+_SURE_HA = 1e-6
 
 
 def adjacent_pairs(
@@ -124,6 +129,114 @@ def grow_in_graph(
             for p in members:
                 free[p] = True
     return groups
+
+
+@dataclass(frozen=True, eq=False)
+class RankedGraph:
+    """The adjacency graph of a plan's vacant plots renumbered by rank (0: the largest plot,
+    ties by position), the order in which the greedy growth seeds groups and takes
+    neighbours. In rank space "the largest free neighbour" is the smallest number, which a
+    plain ``min`` over a set of ints finds without a key function: a grouped search over
+    every park takes a tenth of a second instead of a quarter.
+    """
+
+    by_area: np.ndarray  #: position of each rank (``np.argsort(-area, kind="stable")``)
+    areas: list[float]  #: area (ha) of each rank, as Python floats
+    neighbours: list[tuple[int, ...]]  #: neighbour ranks of each rank
+    ends: np.ndarray  #: every edge twice, as ranks: ``ends[i]`` is next to ``others[i]``
+    others: np.ndarray
+
+
+def ranked_graph(area: np.ndarray, pairs: pd.DataFrame) -> RankedGraph:
+    """:class:`RankedGraph` of plots of ``area`` (ha) adjacent as :func:`adjacent_pairs` says."""
+    by_area = np.argsort(-area, kind="stable")
+    rank = np.empty(len(area), dtype=np.int64)
+    rank[by_area] = np.arange(len(area))
+    left, right = rank[pairs["left"].to_numpy()], rank[pairs["right"].to_numpy()]
+    ranked = pd.DataFrame({"left": left, "right": right})
+    return RankedGraph(by_area=by_area, areas=area[by_area].tolist(),
+                       neighbours=neighbour_lists(ranked, len(area)),
+                       ends=np.concatenate([left, right]), others=np.concatenate([right, left]))
+
+
+def grow_ranked(graph: RankedGraph, in_pool: np.ndarray, min_area_ha: float,
+                max_area_ha: float | None = None) -> list[np.ndarray]:
+    """:func:`grow_in_graph` seeded by every pool plot, largest first, on a ranked graph:
+    the same groups (positions, sorted), in the same order, with the same float sums.
+
+    ``in_pool``: which plots (by position) may seed or join a group.
+    """
+    pool = in_pool[graph.by_area]
+    areas, neighbours = graph.areas, graph.neighbours
+    # A growth takes at most the pool plots connected to its seed: where all of them
+    # together fall short of the minimum (by more than any order of summing could change),
+    # every growth there fails, so none is tried. A plot alone in its component (no pool
+    # neighbour) never grows either, its frontier being always empty.
+    inside = pool[graph.ends] & pool[graph.others]
+    ends, others = graph.ends[inside], graph.others[inside]
+    label = components(len(pool), ends, others)
+    total = np.bincount(label, weights=np.where(pool, areas, 0.0), minlength=len(pool))
+    linked = np.zeros(len(pool), dtype=bool)
+    linked[ends] = True
+    seeds = np.flatnonzero(linked & (total[label] >= min_area_ha - _SURE_HA)).tolist()
+    free = pool.tolist()  # in the pool, and neither in a group nor in the growth under way
+    exhausted = [False] * len(areas)  # as in grow_in_graph: its connected plots all failed
+    target = min_area_ha - _EPS_HA
+    limit = None if max_area_ha is None else max_area_ha + _EPS_HA
+    kept: list[list[int]] = []
+    for seed in seeds:
+        if not free[seed] or exhausted[seed]:
+            continue
+        frontier = {p for p in neighbours[seed] if free[p]}
+        if not frontier:
+            continue
+        free[seed] = False
+        members, total = [seed], areas[seed]
+        while total < target and frontier:
+            best = min(frontier)  # the largest free neighbour, ties to the first position
+            frontier.remove(best)
+            free[best] = False
+            members.append(best)
+            total += areas[best]
+            frontier.update([p for p in neighbours[best] if free[p]])
+        if total < target:
+            for p in members:
+                exhausted[p] = True
+                free[p] = True
+        elif len(members) > 1 and (limit is None or total <= limit):
+            kept.append(members)  # its plots stay taken
+        else:
+            for p in members:
+                free[p] = True
+    return _positions(graph.by_area, kept)
+
+
+def components(n: int, ends: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """Connected-component label (its least member) of each of ``n`` nodes joined by the
+    edges ``ends[i]``-``others[i]`` (each edge given both ways): minimum-label propagation
+    with pointer jumping, a few vectorized passes (no scipy needed for one graph routine)."""
+    labels = np.arange(n)
+    while True:
+        low = np.minimum(labels[ends], labels[others])
+        new = labels.copy()
+        np.minimum.at(new, ends, low)
+        new = new[new]
+        if np.array_equal(new, labels):
+            return labels
+        labels = new
+
+
+def _positions(by_area: np.ndarray, kept: list[list[int]]) -> list[np.ndarray]:
+    """Groups of ranks as sorted arrays of positions, in one pass over all their plots."""
+    if not kept:
+        return []
+    sizes = np.fromiter((len(m) for m in kept), dtype=np.int64, count=len(kept))
+    flat = by_area[np.fromiter(chain.from_iterable(kept), dtype=np.int64,
+                               count=int(sizes.sum()))]
+    label = np.repeat(np.arange(len(kept)), sizes)
+    flat = flat[np.lexsort((flat, label))]
+    bounds = np.cumsum(sizes).tolist()
+    return [flat[a:b] for a, b in zip([0, *bounds[:-1]], bounds, strict=True)]
 
 
 def grow_groups(

@@ -24,7 +24,7 @@ import pandas as pd
 
 from ..model.crs import require_projected
 from ..model.plan import Plan
-from .groups import adjacent_pairs, neighbour_lists
+from .groups import RankedGraph, adjacent_pairs, neighbour_lists, ranked_graph
 from .measures import distance_columns, wastewater_headroom
 from .settings import DESTINATION_KEYS
 
@@ -60,6 +60,7 @@ class SearchIndex:
     plot_code: np.ndarray  #: plot codes as Python strings (they break ties in the ranking)
     by_area: np.ndarray  #: positions sorted by area, largest first, ties by position
     neighbours: list[tuple[int, ...]]  #: edge neighbours in the same park (positions)
+    graph: RankedGraph  #: the same graph numbered by area rank, as groups grow in it
     #: Per destination key: positions sorted by distance to it (ties by position), the
     #: spatial index of a fixed point; a nearest-first query walks it outwards.
     nearest_order: dict[str, np.ndarray]
@@ -110,6 +111,10 @@ def build_index(plan: Plan, roads_rail: gpd.GeoDataFrame | None = None) -> Searc
                for name in ("headroom_m3_day", "ready_built_factory", *_DISTANCES)}
     nearest_order = {key: np.argsort(numbers[f"dest_{key}_km"], kind="stable")
                      for key in DESTINATION_KEYS}
+    # Adjacency is a property of each pair, so the graph of all vacant plots restricted to a
+    # query's pool is the pool's own graph.
+    pairs = adjacent_pairs(sites)
+    graph = ranked_graph(area, pairs)
     return SearchIndex(
         plan=plan,
         roads_rail=roads_rail,
@@ -121,10 +126,9 @@ def build_index(plan: Plan, roads_rail: gpd.GeoDataFrame | None = None) -> Searc
         area=area,
         numbers=numbers,
         plot_code=sites["plot_code"].to_numpy(dtype=object),
-        by_area=np.argsort(-area, kind="stable"),
-        # Adjacency is a property of each pair, so the graph of all vacant plots restricted
-        # to a query's pool is the pool's own graph.
-        neighbours=neighbour_lists(adjacent_pairs(sites), len(sites)),
+        by_area=graph.by_area,
+        neighbours=neighbour_lists(pairs, len(sites)),
+        graph=graph,
         nearest_order=nearest_order,
         nearest_km={key: numbers[f"dest_{key}_km"][order] for key, order in nearest_order.items()},
         attributes={name: sites[name].astype("boolean" if name == "ready_built_factory"
