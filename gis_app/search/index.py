@@ -17,6 +17,7 @@ is a prefix of it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import geopandas as gpd
 import numpy as np
@@ -59,8 +60,8 @@ class SearchIndex:
     numbers: dict[str, np.ndarray]  #: the numeric columns the score reads (NaN: unknown)
     plot_code: np.ndarray  #: plot codes as Python strings (they break ties in the ranking)
     by_area: np.ndarray  #: positions sorted by area, largest first, ties by position
-    neighbours: list[tuple[int, ...]]  #: edge neighbours in the same park (positions)
-    graph: RankedGraph  #: the same graph numbered by area rank, as groups grow in it
+    #: Edge adjacency between sites of the same park, numbered by area rank (as groups grow).
+    graph: RankedGraph
     #: Per destination key: positions sorted by distance to it (ties by position), the
     #: spatial index of a fixed point; a nearest-first query walks it outwards.
     nearest_order: dict[str, np.ndarray]
@@ -68,6 +69,16 @@ class SearchIndex:
     #: The park, land use and factory of each site in the dtypes of the search results
     #: (``string``, ``boolean``), so a search takes its shown rows without converting.
     attributes: dict[str, pd.api.extensions.ExtensionArray]
+
+    @cached_property
+    def neighbours(self) -> list[tuple[int, ...]]:
+        """Edge neighbours in the same park (positions) of each site, worked out on first
+        use: searches walk :attr:`graph` instead."""
+        graph = self.graph
+        half = len(graph.ends) // 2  # the edges one way (``ends`` lists them both ways)
+        pairs = pd.DataFrame({"left": graph.by_area[graph.ends[:half]],
+                              "right": graph.by_area[graph.others[:half]]})
+        return neighbour_lists(pairs, len(self))
 
     def __len__(self) -> int:
         return len(self.sites)
@@ -127,7 +138,6 @@ def build_index(plan: Plan, roads_rail: gpd.GeoDataFrame | None = None) -> Searc
         numbers=numbers,
         plot_code=sites["plot_code"].to_numpy(dtype=object),
         by_area=graph.by_area,
-        neighbours=neighbour_lists(pairs, len(sites)),
         graph=graph,
         nearest_order=nearest_order,
         nearest_km={key: numbers[f"dest_{key}_km"][order] for key, order in nearest_order.items()},
