@@ -344,7 +344,7 @@ def _nearest_candidates(index: SearchIndex,
     a distance limit to the same destination is where the walk stops.
     """
     key = str(query.nearest_to)
-    order, km = index.nearest_order[key], index.nearest_km[key]
+    order, km = index.nearest(key)
     stop = len(order)
     limit_km = query.destination_limits.get(key)
     if limit_km is not None:  # km is sorted: the rows within the limit are a prefix
