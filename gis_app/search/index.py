@@ -134,11 +134,13 @@ def build_index(plan: Plan, roads_rail: gpd.GeoDataFrame | None = None) -> Searc
     sites = sites.reset_index(drop=True)
     # GEOS does nearly all the work (adjacency, then distances) and shapely releases the GIL
     # while it runs, so a second core measures distances and half the shared edges meanwhile.
+    # Each thread reads a frame of its own (they share the read-only columns).
+    shapes = sites[["park_code", sites.geometry.name]]
     with ThreadPoolExecutor(max_workers=_WORKERS) as pool:
         distances = pool.submit(distance_columns, sites, roads_rail)
         # Adjacency is a property of each pair, so the graph of all vacant plots restricted
         # to a query's pool is the pool's own graph.
-        pairs = adjacent_pairs(sites, pool=pool)
+        pairs = adjacent_pairs(shapes, pool=pool)
         sites = pd.concat([sites, distances.result()], axis=1)
     park_table = parks.drop_duplicates("park_code").reset_index(drop=True)
     park_id = pd.Index(park_table["park_code"]).get_indexer(sites["park_code"])
