@@ -8,12 +8,16 @@ equal plots (where only the tie-breaks decide):
 
 * adjacency: the pairs, their order and their edge lengths of the STRtree predicate query
   followed by GEOS's intersection of every pair;
+* adjacency on two threads (each pair's intersection is its own);
+* each destination's distance order: by distance, ties by position;
 * groups: the greedy growth of every pool plot as first written (every seed grows anew,
   largest neighbour first, ties to the first position), for minimum areas some groups
   reach, none reaches and with maximum areas that drop groups.
 """
 
 from __future__ import annotations
+
+from concurrent.futures import ThreadPoolExecutor
 
 import geopandas as gpd
 import numpy as np
@@ -22,7 +26,7 @@ import pytest
 import shapely
 
 from gis_app.sample.scale import build_scaled
-from gis_app.search import SearchQuery, adjacent_pairs, build_index
+from gis_app.search import DESTINATIONS, SearchQuery, adjacent_pairs, build_index
 from gis_app.search.groups import grow_ranked
 from gis_app.search.search import _eligible
 from gis_app.settings import PROVINCES
@@ -109,6 +113,25 @@ def test_adjacency_is_the_predicate_query_and_intersection(province):
         neighbours[a].append(int(b))
         neighbours[b].append(int(a))
     assert [list(t) for t in index.neighbours] == [sorted(n) for n in neighbours]
+
+
+def test_adjacency_on_two_threads_is_the_same(province):
+    _, _, index = province
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        got = adjacent_pairs(index.sites, pool=pool)
+    pd.testing.assert_frame_equal(got, reference_pairs(index.sites), check_exact=True)
+
+
+def test_each_destination_order_is_by_distance_then_position(province):
+    # Sorted on first use and kept: the order a nearest-first query walks, ties by position.
+    _, _, index = province
+    for d in DESTINATIONS:
+        km = index.numbers[f"dest_{d.key}_km"].tolist()
+        expected = sorted(range(len(km)), key=lambda p: (km[p], p))
+        order, sorted_km = index.nearest(d.key)
+        assert order.tolist() == expected
+        assert sorted_km.tolist() == [km[p] for p in expected]
+        assert index.nearest(d.key)[0] is order  # kept, not sorted again
 
 
 def test_adjacency_of_all_plots_as_well(province):
