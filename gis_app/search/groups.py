@@ -201,10 +201,10 @@ def grow_ranked(graph: RankedGraph, in_pool: np.ndarray, min_area_ha: float,
     inside = pool[graph.ends] & pool[graph.others]
     ends, others = graph.ends[inside], graph.others[inside]
     label = components(len(pool), ends, others)
-    total = np.bincount(label, weights=np.where(pool, areas, 0.0), minlength=len(pool))
+    reach = np.bincount(label, weights=np.where(pool, areas, 0.0), minlength=len(pool))
     linked = np.zeros(len(pool), dtype=bool)
     linked[ends] = True
-    seeds = np.flatnonzero(linked & (total[label] >= min_area_ha - _SURE_HA)).tolist()
+    seeds = np.flatnonzero(linked & (reach[label] >= min_area_ha - _SURE_HA)).tolist()
     free = pool.tolist()  # in the pool, and neither in a group nor in the growth under way
     exhausted = [False] * len(areas)  # as in grow_in_graph: its connected plots all failed
     target = min_area_ha - _EPS_HA
