@@ -112,12 +112,8 @@ def conditions(query: SearchQuery) -> list[str]:
 
 def _edges(index: SearchIndex) -> tuple[np.ndarray, np.ndarray]:
     """The index's adjacency graph as two arrays of edge ends (each edge twice)."""
-    n = len(index)
-    sizes = np.fromiter((len(t) for t in index.neighbours), dtype=np.int64, count=n)
-    ends = np.repeat(np.arange(n), sizes)
-    other = np.fromiter((p for t in index.neighbours for p in t), dtype=np.int64,
-                        count=int(sizes.sum()))
-    return ends, other
+    graph = index.graph
+    return graph.by_area[graph.ends], graph.by_area[graph.others]
 
 
 def _components(n: int, edges: tuple[np.ndarray, np.ndarray], keep: np.ndarray) -> np.ndarray:

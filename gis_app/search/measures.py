@@ -4,6 +4,8 @@ wastewater capacity. All distances are straight lines in the province's VN-2000 
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import geopandas as gpd
 import numpy as np
 import pandas as pd
@@ -17,12 +19,19 @@ from .settings import DESTINATIONS, RAIL_KIND, ROAD_KIND
 
 def destination_points(crs: object) -> gpd.GeoSeries:
     """The configured destinations as points in ``crs``, indexed by destination key."""
+    return _destination_points(str(crs)).copy()
+
+
+@lru_cache(maxsize=64)
+def _destination_points(crs: str) -> gpd.GeoSeries:
+    """:func:`destination_points`, kept per CRS: setting up the transformation costs more
+    than a search (an index build asks once, every province search once)."""
     wgs84 = gpd.GeoDataFrame(
         {"key": [d.key for d in DESTINATIONS]},
         geometry=gpd.points_from_xy([d.lon for d in DESTINATIONS], [d.lat for d in DESTINATIONS]),
         crs="EPSG:4326",
     )
-    projected = to_crs(wgs84, str(crs), what="search destinations")
+    projected = to_crs(wgs84, crs, what="search destinations")
     return projected.set_index("key").geometry
 
 

@@ -14,12 +14,13 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import shapely
+from geopandas.array import GeometryArray, from_shapely
 
 from ..errors import LayerError, UsageError
 from ..model.crs import require_projected
 from ..model.plan import Plan
 from ..settings import LEASABLE_LAND_USES
-from .groups import grow_in_graph
+from .groups import grow_ranked
 from .index import SearchIndex, build_index
 from .measures import wastewater_headroom
 from .query import SearchQuery
@@ -134,11 +135,7 @@ def _grow(index: SearchIndex, eligible: np.ndarray, query: SearchQuery) -> list[
     has_single = np.zeros(len(index.parks), dtype=bool)
     has_single[index.park_id[big_enough]] = True
     pool = eligible & ~has_single[index.park_id]
-    seeds = index.by_area[pool[index.by_area]]
-    rank = np.empty(len(index.by_area), dtype=np.int64)
-    rank[index.by_area] = np.arange(len(rank))
-    return grow_in_graph(seeds, index.area, index.neighbours, query.min_area_ha,
-                         query.max_area_ha, in_pool=pool, rank=rank)
+    return grow_ranked(index.graph, pool, query.min_area_ha, query.max_area_ha)
 
 
 def _group_candidates(index: SearchIndex, groups: list[np.ndarray]) -> Columns:
@@ -200,53 +197,45 @@ def _best(candidates: Columns, points: dict[str, np.ndarray], limit: int,
     return contenders[order], [codes[i] for i in order]
 
 
-def _group_sites(index: SearchIndex, groups: list[np.ndarray]) -> gpd.GeoDataFrame:
-    """Park, land use and factory of each group, as the aggregation over its plots gives."""
-    member = np.concatenate(groups)
-    label = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
-    rows = index.sites.iloc[member].assign(group=label)
-    by = rows.groupby("group", sort=True)
-    first = by.first()
-    # Built-in aggregations: a Python function per group costs seconds over every park.
-    land_use = first["land_use"].where(by["land_use"].nunique().eq(1), "mixed")
-    members = np.split(np.asarray(rows.geometry.values, dtype=object),
-                       np.cumsum([len(g) for g in groups])[:-1])
-    geometry = [shapely.union_all(m) for m in members]
-    frame = first[["park_code", "park_name_vi", "park_name_en", "province",
-                   "legacy_province"]].assign(
-        land_use=land_use, ready_built_factory=by["ready_built_factory"].all())
-    return gpd.GeoDataFrame(frame.reset_index(drop=True), geometry=geometry,
-                            crs=index.sites.crs)
+def _mixed_rows(index: SearchIndex, chosen: Columns, groups: list[np.ndarray]
+                ) -> tuple[dict[str, pd.api.extensions.ExtensionArray], GeometryArray]:
+    """The attributes and geometry of chosen singles and groups, in their order.
 
-
-def _shown_sites(index: SearchIndex, chosen: Columns, codes: list[str],
-                 groups: list[np.ndarray]) -> gpd.GeoDataFrame:
-    """The result rows of the chosen candidates, in their order (all columns but points)."""
-    sites = index.sites
-    geometry_name = sites.geometry.name
-    keep = ["park_code", "park_name_vi", "park_name_en", "province", "legacy_province",
-            "land_use", "ready_built_factory"]
-    single = chosen["group"] < 0
-    rows = chosen["row"][single]
-    singles = pd.DataFrame(sites[keep].iloc[rows]).reset_index(drop=True).assign(
-        **{geometry_name: sites.geometry.values[rows]})
-    picked = [groups[g] for g in chosen["group"][~single]]
-    frames = [singles]
-    if picked:
-        grouped = _group_sites(index, picked)
-        frames.append(pd.DataFrame(grouped.drop(columns=grouped.geometry.name)).assign(
-            **{geometry_name: grouped.geometry.values}))
-    shown = pd.concat(frames, ignore_index=True)
-    # Rows so far: the chosen singles, then the chosen groups; put them back in rank order.
-    rank = np.concatenate([np.flatnonzero(single), np.flatnonzero(~single)])
-    shown = shown.iloc[np.argsort(rank, kind="stable")].reset_index(drop=True)
-    shown["kind"] = np.where(single, "plot", "group")
-    shown["plot_codes"] = codes
-    for name in ("n_plots", "area_ha", "headroom_m3_day", *_DISTANCES):
-        shown[name] = chosen[name]
-    shown = shown.astype({name: "string" for name in _TEXT} | {
-        "ready_built_factory": "boolean", "n_plots": "int64"})
-    return gpd.GeoDataFrame(shown, geometry=geometry_name, crs=sites.crs)
+    A group takes what pandas' ``groupby`` ``first``, ``nunique`` and ``all`` over its plots
+    gave when these rows were a grouped frame: its park from its first plot with one (they
+    share the park), its land use when its plots share one known use (else ``mixed``), a
+    ready-built factory unless one of its plots is known to have none, and the union of its
+    plots. A search shows a few dozen sites: plain lists cost a fraction of a grouped frame.
+    """
+    member = {g: groups[g] for g in chosen["group"].tolist() if g >= 0}
+    needed = np.concatenate([chosen["row"][chosen["group"] < 0], *member.values()])
+    where = {row: i for i, row in enumerate(needed.tolist())}  # a row's place in ``needed``
+    values = {name: column.take(needed).to_numpy(dtype=object, na_value=None).tolist()
+              for name, column in index.attributes.items()}
+    geoms = np.asarray(index.sites.geometry.values.take(needed), dtype=object)
+    cells: dict[str, list] = {name: [] for name in index.attributes}
+    shapes = np.empty(len(chosen["row"]), dtype=object)
+    for i, (row, group) in enumerate(zip(chosen["row"].tolist(), chosen["group"].tolist(),
+                                         strict=True)):
+        if group < 0:
+            for name in cells:
+                cells[name].append(values[name][where[row]])
+            shapes[i] = geoms[where[row]]
+            continue
+        at = [where[p] for p in member[group].tolist()]
+        for name, column in values.items():
+            known = [column[j] for j in at if column[j] is not None]
+            if name == "land_use":
+                cell = known[0] if len(set(known)) == 1 else "mixed"
+            elif name == "ready_built_factory":
+                cell = all(known)
+            else:
+                cell = known[0] if known else None
+            cells[name].append(cell)
+        shapes[i] = shapely.union_all(geoms[at])
+    attributes = {name: pd.array(cells[name], dtype=column.dtype)
+                  for name, column in index.attributes.items()}
+    return attributes, from_shapely(shapes, crs=index.sites.crs)
 
 
 def distance_ok(values: dict[str, np.ndarray] | pd.DataFrame, query: SearchQuery) -> np.ndarray:
@@ -355,7 +344,7 @@ def _nearest_candidates(index: SearchIndex,
     a distance limit to the same destination is where the walk stops.
     """
     key = str(query.nearest_to)
-    order, km = index.nearest_order[key], index.nearest_km[key]
+    order, km = index.nearest(key)
     stop = len(order)
     limit_km = query.destination_limits.get(key)
     if limit_km is not None:  # km is sorted: the rows within the limit are a prefix
@@ -402,9 +391,7 @@ def _result(index: SearchIndex, chosen: Columns, codes: list[str],
         attributes = {name: values.take(rows) for name, values in index.attributes.items()}
         geometry = sites.geometry.values.take(rows)
     else:
-        shown = _shown_sites(index, chosen, codes, groups)
-        attributes = {name: shown[name].array for name in index.attributes}
-        geometry = shown.geometry.values
+        attributes, geometry = _mixed_rows(index, chosen, groups)
     numbers = {name: chosen[name].astype("float64")
                for name in ("area_ha", "headroom_m3_day", *_DISTANCES)}
     n_plots = chosen["n_plots"].astype("int64")
