@@ -4,6 +4,8 @@
 from __future__ import annotations
 
 import hashlib
+import io
+import os
 import sys
 from pathlib import Path
 
@@ -75,3 +77,40 @@ def province_file(tmp_path: Path, plan: Plan) -> Path:
     path = tmp_path / "province" / "bac_ninh.gpkg"
     write_layers(path, _province_layers(plan), fresh=True)
     return path
+
+
+def _cli_stderr(args: list[str], *, tty: bool,
+                monkeypatch: pytest.MonkeyPatch) -> tuple[int, str]:
+    """Run ``kcn-gis ARGS`` in this process with stderr on a pseudo-terminal (``tty``) or on a
+    pipe; its exit code and what reached stderr (a terminal's ``\\r\\n`` read as ``\\n``)."""
+    from gis_app.cli import main
+
+    # pty is Unix-only, as a pseudo-terminal is; the product's bar only asks isatty().
+    reader, writer = pytest.importorskip("pty").openpty() if tty else os.pipe()
+    stream = io.TextIOWrapper(os.fdopen(writer, "wb", buffering=0), encoding="utf-8",
+                              write_through=True)
+    assert stream.isatty() is tty
+    monkeypatch.setattr(sys, "stderr", stream)
+    try:
+        code = main(args)
+    finally:
+        stream.close()
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(reader, 65536)
+        except OSError:  # a pty's reader reports EIO once the writer is closed
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    os.close(reader)
+    # A terminal turns each newline into \\r\\n (its output processing): undo that.
+    return code, b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+
+
+@pytest.fixture
+def cli_stderr(monkeypatch: pytest.MonkeyPatch):
+    """``cli_stderr(args, tty=True)``: run the CLI with stderr on a terminal or a pipe; its exit
+    code and what it wrote there (the progress bars' tests)."""
+    return lambda args, *, tty=True: _cli_stderr(args, tty=tty, monkeypatch=monkeypatch)

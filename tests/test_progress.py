@@ -15,7 +15,7 @@ import ezdxf
 import openpyxl
 import pytest
 
-from gis_app.cli.commands import _read_provinces, main
+from gis_app.cli.commands import _read_provinces
 from gis_app.imports import import_cad, import_register
 from gis_app.imports.cad import ENTITY_CHUNK
 from gis_app.imports.importer import IMPORT_STEPS, import_layer
@@ -194,31 +194,11 @@ def test_generating_a_sample_province_reports_its_steps(tmp_path):
 # --- the command line: a bar on a terminal, nothing when piped ----------------------------
 
 
-def _cli_on_a_terminal(args: list[str], monkeypatch) -> str:  # noqa: ANN001
-    """Run the CLI with stderr on a pseudo-terminal; what reached it."""
-    # pty is Unix-only, as a pseudo-terminal is; the product's bar only asks isatty().
-    reader, writer = pytest.importorskip("pty").openpty()
-    stream = io.TextIOWrapper(os.fdopen(writer, "wb", buffering=0), encoding="utf-8",
-                              write_through=True)
-    assert stream.isatty()
-    monkeypatch.setattr(sys, "stderr", stream)
-    try:
-        code = main(args)
-    finally:
-        stream.close()
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(reader, 65536)
-        except OSError:  # a pty's reader reports EIO once the writer is closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(reader)
-    assert code == 0, b"".join(chunks)
-    # The terminal turns each newline into \r\n (its output processing): undo that.
-    return b"".join(chunks).decode("utf-8").replace("\r\n", "\n")
+def _cli_on_a_terminal(cli_stderr, args: list[str]) -> str:  # noqa: ANN001 - the fixture
+    """What the CLI wrote to stderr on a pseudo-terminal; it must succeed."""
+    code, err = cli_stderr(args)
+    assert code == 0, err
+    return err
 
 
 def _last_line(err: str) -> str:
@@ -227,31 +207,31 @@ def _last_line(err: str) -> str:
 
 @pytest.mark.parametrize(("lang", "label"), [("vi", "Đọc tệp tỉnh"),
                                              ("en", "Reading province files")])
-def test_a_national_summary_draws_a_bar_on_a_terminal(monkeypatch, capsys, lang, label):
-    err = _cli_on_a_terminal(["summary", *SHIPPED, "--lang", lang], monkeypatch)
+def test_a_national_summary_draws_a_bar_on_a_terminal(cli_stderr, capsys, lang, label):
+    err = _cli_on_a_terminal(cli_stderr, ["summary", *SHIPPED, "--lang", lang])
     assert _last_line(err).startswith(f"{label} [{'#' * WIDTH}] 2/2 (")
     assert err.endswith("\n") and err.count("\n") == 1
     assert "\r" not in capsys.readouterr().out  # the table itself is untouched
 
 
-def test_an_import_draws_a_bar_on_a_terminal(monkeypatch, capsys, province_file, plan,
+def test_an_import_draws_a_bar_on_a_terminal(cli_stderr, capsys, province_file, plan,
                                              tmp_path):
     source = tmp_path / "survey.gpkg"
     plan.plots.to_file(source, layer="plots", driver="GPKG")
-    err = _cli_on_a_terminal(["import", str(source), str(province_file), "--layer", "plots",
-                              "--replace", "--lang", "en"], monkeypatch)
+    err = _cli_on_a_terminal(cli_stderr, ["import", str(source), str(province_file),
+                                          "--layer", "plots", "--replace", "--lang", "en"])
     assert _last_line(err).startswith(f"Importing survey.gpkg [{'#' * WIDTH}] 4/4 (")
     assert err.endswith("\n")
 
 
-def test_a_register_import_draws_a_bar_on_a_terminal(monkeypatch, capsys, province_file,
+def test_a_register_import_draws_a_bar_on_a_terminal(cli_stderr, capsys, province_file,
                                                      tmp_path):
     book = openpyxl.Workbook()
     book.active.append(["Mã dự án", "Mã KCN", "Nhà đầu tư"])
     book.active.append(["T1", "P1", "Alpha Electronics JSC"])
     path = tmp_path / "so.xlsx"
     book.save(path)
-    err = _cli_on_a_terminal(["import-register", str(path), str(province_file)], monkeypatch)
+    err = _cli_on_a_terminal(cli_stderr, ["import-register", str(path), str(province_file)])
     assert _last_line(err).startswith(f"Nhập so.xlsx [{'#' * WIDTH}] 5/5 (")
 
 

@@ -7,9 +7,6 @@ the behaviour that makes the atlas fast without changing what its sheets show.
 from __future__ import annotations
 
 import gc
-import io
-import os
-import sys
 from datetime import date
 
 import numpy as np
@@ -17,7 +14,6 @@ import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
 import gis_app.export.indicators as sheet_indicators
-from gis_app.cli import main
 from gis_app.export import SheetLayout, render_park_sheet
 from gis_app.export.atlas import atlas_bytes
 from gis_app.export.style import sheet_style
@@ -79,36 +75,12 @@ def test_progress_counts_every_page_of_every_process(three_parks, workers):
     assert gc.get_freeze_count() == 0
 
 
-def _cli_stderr(args: list[str], *, tty: bool, monkeypatch) -> str:  # noqa: ANN001
-    """Run the CLI with stderr on a pseudo-terminal or on a pipe; what reached stderr."""
-    # pty is Unix-only (as a pseudo-terminal is): the product's bar only asks isatty().
-    reader, writer = pytest.importorskip("pty").openpty() if tty else os.pipe()
-    stream = io.TextIOWrapper(os.fdopen(writer, "wb", buffering=0), encoding="utf-8",
-                              write_through=True)
-    assert stream.isatty() is tty
-    monkeypatch.setattr(sys, "stderr", stream)
-    try:
-        assert main(args) == 0
-    finally:
-        stream.close()
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(reader, 65536)
-        except OSError:  # a pty's reader reports EIO once the writer is closed
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    os.close(reader)
-    return b"".join(chunks).decode("utf-8")
-
-
 @pytest.mark.parametrize("tty", [True, False])
-def test_cli_atlas_shows_progress_on_a_terminal_only(tmp_path, monkeypatch, tty):
+def test_cli_atlas_shows_progress_on_a_terminal_only(tmp_path, cli_stderr, tty):
     target = tmp_path / "atlas.pdf"
-    err = _cli_stderr(["export", "atlas", "bac_ninh", "--parks", "BG01,BG02", "--workers", "1",
-                       "-o", str(target)], tty=tty, monkeypatch=monkeypatch)
+    code, err = cli_stderr(["export", "atlas", "bac_ninh", "--parks", "BG01,BG02",
+                            "--workers", "1", "-o", str(target)], tty=tty)
+    assert code == 0
     assert target.exists()
     if tty:
         assert f"atlas.pdf [{'#' * 30}] 4/4" in err and err.endswith("\n")
