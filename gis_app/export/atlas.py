@@ -36,7 +36,7 @@ from .indicators import format_kpi
 from .layout import Box, SheetLayout
 from .mapframe import add_map_axes, draw_context, draw_grid
 from .panel import draw_table, panel_axes, write_lines
-from .pdfcanvas import save_page, sheet_canvas
+from .pdfcanvas import save_page
 from .sheet import fit_scale, frame_in, page_number, render_park_sheet
 from .style import CONTEXT_GREY, PARK_EDGE, sheet_style
 
@@ -185,13 +185,6 @@ def _sheet_figures(data: SheetData, pages: Sequence[AtlasPage], page_labels: Seq
     for page, page_label in zip(pages, page_labels, strict=True):
         figure = _page_sheet(data, page, layout, when, page_label, figure).figure
         yield figure
-
-
-def _figure_pdf(fig: Figure) -> bytes:
-    buffer = io.BytesIO()
-    with sheet_style():
-        sheet_canvas(fig).savefig(buffer, format="pdf")
-    return buffer.getvalue()
 
 
 def _write_pages(target: str | Path | BinaryIO, figures: Iterable[Figure],
