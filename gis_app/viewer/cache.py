@@ -76,10 +76,12 @@ def park_map(path: str, key: str, _plan: Plan, plan_key: str, park_code: str, co
              lang: str, officer: bool) -> map_view.PreparedMap:
     """:func:`maps.park_map` rendered once per plan version, park, colouring, language and
     audience (``officer``: the popups name tenants), shared by every session; a rerun or a
-    click then costs nothing on the server and sends nothing new to the browser."""
+    click then costs nothing on the server and sends nothing new to the browser. The map
+    keeps the page link's view itself (``link``: while the link names this park), so a pan
+    or a zoom reruns nothing."""
     return map_view.prepare(maps.park_map(
         _plan, park_code, prepare_basemap(path, key), colour_by=colour_by, lang=lang,
-        tenants=_officer_tenants(_plan) if officer else None))
+        tenants=_officer_tenants(_plan) if officer else None), link=("park", park_code))
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)
