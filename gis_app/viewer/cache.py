@@ -84,6 +84,28 @@ def park_map(path: str, key: str, _plan: Plan, plan_key: str, park_code: str, co
         tenants=_officer_tenants(_plan) if officer else None), link=("park", park_code))
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def park_plots(path: str, key: str, _plan: Plan, plan_key: str,
+               park_code: str) -> gpd.GeoDataFrame:
+    """One park's plots of a plan version (shared, read-only) with their spatial index built
+    once: every run of the park's map (a click) locates the plot under the click in it,
+    instead of picking the park's plots out of the province's and indexing them anew."""
+    plots = _plan.plots[_plan.plots["park_code"] == park_code]
+    plots.sindex  # noqa: B018 - built now, kept with the shared frame
+    return plots
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def display_table(_frame: pd.DataFrame, frame_key: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """:func:`gis_app.formatting.display_table` of ``_frame`` (every column), identified by
+    ``frame_key`` (its plan version and what it shows): a park's plots table is written once
+    per language, not on every click (nationally, ten thousand cells through Babel)."""
+    from ..formatting import display_table as write
+    from .indicators import label
+
+    return write(_frame, lang, list(_frame.columns), label)
+
+
 @st.cache_resource(show_spinner=False, max_entries=16)
 def province_map(path: str, key: str, _plan: Plan, plan_key: str, _indicators: pd.DataFrame,
                  parks: tuple[str, ...], colour_by: str, lang: str,

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from gis_app.formatting import date, display_table, number, percent
+from gis_app.formatting import date, number, percent
 from gis_app.model.crs import to_crs
 from gis_app.model.plan import Plan
 from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps
@@ -209,7 +209,7 @@ def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, co
         projects = plan.tenant_plots.merge(
             visible[["project_id", "investor", "project_status", "lease_start", "lease_end"]],
             on="project_id")
-    plots = plan.plots[plan.plots["park_code"] == park_code]
+    plots = cache.park_plots(str(s.path), s.key, plan, plan_key, park_code)
     if plots.empty:
         st.info(s.t("no_plots"))
     prepared = cache.park_map(str(s.path), s.key, plan, plan_key, park_code, colour_by, s.lang,
@@ -241,9 +241,11 @@ def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, co
         st.subheader(s.t("park.plots_table"))
         st.caption(s.t("park.plots_hint"))
         _sync_table(park_code, table_key, codes)
-        st.dataframe(display_table(table, s.lang, list(table.columns), label), hide_index=True,
-                     width="stretch", on_select="rerun", selection_mode="multi-row",
-                     key=table_key)
+        shown = cache.display_table(table, ("park_plots", plan_key, park_code,
+                                            "officer" if projects is not None else "public"),
+                                    s.lang)
+        st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+                     selection_mode="multi-row", key=table_key)
     seen = st.session_state.get(_VIEW)
     write_link(park_code, chosen, seen[1] if seen is not None and seen[0] == park_code
                else None, s.lang)
