@@ -75,10 +75,11 @@ def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 #: Script run after the map's own: a click on a feature reaches the app at once, not after
 #: streamlit-folium's 250 ms pause (it waits for a move to settle; a click does not need to,
-#: and those 250 ms were most of the quarter second a card may take). The value sent is the
-#: one streamlit-folium computes a moment later (the same object), so it sends nothing again.
-#: ``__VIEW__``: the map's view (``lat,lon,zoom``, :func:`view_param`) goes along with the
-#: click as ``view``. Only for maps that return the click alone.
+#: and those 250 ms were most of the quarter second a card may take). Each layer's click
+#: (a popup stops it before it reaches the map) sends, once the click's handlers have all
+#: run, the value streamlit-folium computes a moment later: the same object, so it sends
+#: nothing again. The map's view (``lat,lon,zoom``, :func:`view_param`) goes along with the
+#: click as ``view``. Sent at once only by maps that return the click alone.
 CLICK_NOW_JS = """
 (function (map) {
     var sent = null;
@@ -86,7 +87,7 @@ CLICK_NOW_JS = """
         var c = map.getCenter();
         return c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
     }
-    map.on("click", function () {
+    function send() {
         var g = window.__GLOBAL_DATA__;
         var clicked = g && g.last_object_clicked;
         if (!clicked || clicked === sent || !window.Streamlit) { return; }
@@ -98,8 +99,14 @@ CLICK_NOW_JS = """
         if (JSON.stringify(g.previous_data) !== JSON.stringify(data)) {
             g.previous_data = data;
             window.Streamlit.setComponentValue(data);
+            window.kcnClicksSent = (window.kcnClicksSent || 0) + 1;  // (browser tests)
         }
-    });
+    }
+    function later() { window.setTimeout(send, 0); }
+    for (var id in map._layers) {
+        var layer = map._layers[id];
+        if (layer && typeof layer.on === "function") { layer.on("click", later); }
+    }
 })(map_div);
 """
 

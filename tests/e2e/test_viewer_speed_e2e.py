@@ -68,8 +68,10 @@ def test_plot_click_reruns_only_the_map_and_card(page, server):
         assert row in card, (row, card)
     assert "(BN" in card or "(BG" in card  # the park's name and code
     assert "Doanh nghiệp thuê" not in card
-    # One run: the click alone (the popup's pan to itself returns nothing).
+    # One run: the click alone (the popup's pan to itself returns nothing), sent by the map
+    # at once (map_view.CLICK_NOW_JS), not after streamlit-folium's 250 ms pause.
     assert runs.fragment == fragment + 1, f"{runs.fragment - fragment} fragment runs"
+    assert _leaflet(page).evaluate("() => window.kcnClicksSent") == 1
     assert runs.full == full, f"the click reran the whole page ({runs.full - full} runs)"
     assert page.evaluate("() => document.querySelector('h1').dataset.kcnMark") == "kept"
 
