@@ -113,9 +113,11 @@ CLICK_NOW_JS = """
 #: Script of a map whose view is part of its page's link (``?park=...&map=lat,lon,zoom``):
 #: the browser keeps the address bar on the view itself, so a pan or a zoom reruns nothing
 #: on the server (before, each move was returned to the app, rerunning the map's fragment
-#: to write the link). Only while the address names this map's ``__KEY__=__VALUE__``; the
-#: map also opens at the view the address names (a copied link, or the view the reader left
-#: this map at before it was drawn anew: another colouring, another language).
+#: to write the link). Only while the address names this map's ``__KEY__=__VALUE__``. The
+#: map opens at the view the reader left it at when it is drawn anew in the same page
+#: (another colouring, another language: the last view is kept on the page's window, as
+#: the app's runs write the address back with the view they know of), else at the view the
+#: address names (a copied link).
 VIEW_LINK_JS = """
 (function (map, key, value, param) {
     var host = null;
@@ -126,23 +128,30 @@ VIEW_LINK_JS = """
         return c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
     }
     var start = new URLSearchParams(host.location.search);
-    var seen = start.get(key) === value ? (start.get(param) || "").split(",") : [];
+    var left = host.kcnMapView;
+    var seen = (left && left[0] === key && left[1] === value ? left[2] :
+                start.get(key) === value ? start.get(param) || "" : "").split(",");
     var lat = parseFloat(seen[0]), lng = parseFloat(seen[1]), zoom = parseInt(seen[2], 10);
+    function go() { map.setView([lat, lng], zoom, {animate: false}); }
     if (seen.length === 3 && isFinite(lat) && isFinite(lng) && isFinite(zoom) &&
             Math.abs(lat) <= 90 && Math.abs(lng) <= 180 && zoom >= 0 && zoom <= 22) {
-        map.setView([lat, lng], zoom, {animate: false});
+        // The map's own fit to its park zooms animated, from the next frame on: its end
+        // would undo a view set now, so the view is set once it has ended.
+        window.requestAnimationFrame(function () {
+            if (map._animatingZoom) { map.once("zoomend", go); } else { go(); }
+        });
     }
     function write() {
         var url = new URL(host.location.href);
-        if (url.searchParams.get(key) !== value || url.searchParams.get(param) === view()) {
-            return;
-        }
+        if (url.searchParams.get(key) !== value) { return; }
+        host.kcnMapView = [key, value, view()];
+        if (url.searchParams.get(param) === view()) { return; }
         url.searchParams.set(param, view());
         host.history.replaceState(host.history.state, "", url.pathname + url.search + url.hash);
     }
     map.on("moveend", write);
-    // The app rewrites the address when the selection changes, with the view it last heard
-    // of (the last click's): put the map's own back.
+    // Each run of the app writes the address with the view it last heard of (a click's, a
+    // link's): put the map's own back.
     window.setInterval(write, 500);
 })(map_div, __KEY__, __VALUE__, __PARAM__);
 """

@@ -114,3 +114,26 @@ def _pan_and_zoom(page) -> list[float]:  # noqa: ANN001
     wait_idle(page)
     assert leaflet.evaluate(view) == after  # and nothing redrew the map at another view
     return after
+
+
+def test_a_park_map_drawn_anew_opens_where_the_reader_left_it(page, server):
+    """The park map keeps its view in the address bar itself (no run tells the app of a
+    pan): drawn anew in another colouring, it opens at the view the reader left it at."""
+    from gis_app.i18n import t
+
+    _open(page, f"{server}/park")
+    zoom, lng, lat = _pan_and_zoom(page)
+    page.get_by_role("radiogroup", name=t("colour_by", "vi")).get_by_text(
+        t("by_land_use", "vi"), exact=True).click()
+    page.wait_for_function(
+        f"title => {{ const f = document.querySelector('{MAP_FRAME}');"
+        " const l = f && f.contentDocument && f.contentDocument.querySelector('.kcn-legend');"
+        " return l !== null && l.textContent.startsWith(title) && !!f.contentWindow.map; }",
+        arg=t("by_land_use", "vi"), timeout=120_000)
+    wait_idle(page)
+    seen = _leaflet(page).evaluate(
+        "() => [window.map.getZoom(), window.map.getCenter().lng, window.map.getCenter().lat]")
+    pixel = 360 / (256 * 2 ** zoom)  # degrees of longitude per screen pixel
+    assert seen[0] == zoom
+    assert seen[1] == pytest.approx(lng, abs=2 * pixel)
+    assert seen[2] == pytest.approx(lat, abs=2 * pixel)
