@@ -76,10 +76,34 @@ def park_map(path: str, key: str, _plan: Plan, plan_key: str, park_code: str, co
              lang: str, officer: bool) -> map_view.PreparedMap:
     """:func:`maps.park_map` rendered once per plan version, park, colouring, language and
     audience (``officer``: the popups name tenants), shared by every session; a rerun or a
-    click then costs nothing on the server and sends nothing new to the browser."""
+    click then costs nothing on the server and sends nothing new to the browser. The map
+    keeps the page link's view itself (``link``: while the link names this park), so a pan
+    or a zoom reruns nothing."""
     return map_view.prepare(maps.park_map(
         _plan, park_code, prepare_basemap(path, key), colour_by=colour_by, lang=lang,
-        tenants=_officer_tenants(_plan) if officer else None))
+        tenants=_officer_tenants(_plan) if officer else None), link=("park", park_code))
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def park_plots(path: str, key: str, _plan: Plan, plan_key: str,
+               park_code: str) -> gpd.GeoDataFrame:
+    """One park's plots of a plan version (shared, read-only) with their spatial index built
+    once: every run of the park's map (a click) locates the plot under the click in it,
+    instead of picking the park's plots out of the province's and indexing them anew."""
+    plots = _plan.plots[_plan.plots["park_code"] == park_code]
+    plots.sindex  # noqa: B018 - built now, kept with the shared frame
+    return plots
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def display_table(_frame: pd.DataFrame, frame_key: tuple[str, ...], lang: str) -> pd.DataFrame:
+    """:func:`gis_app.formatting.display_table` of ``_frame`` (every column), identified by
+    ``frame_key`` (its plan version and what it shows): a park's plots table is written once
+    per language, not on every click (nationally, ten thousand cells through Babel)."""
+    from ..formatting import display_table as write
+    from .indicators import label
+
+    return write(_frame, lang, list(_frame.columns), label)
 
 
 @st.cache_resource(show_spinner=False, max_entries=16)

@@ -73,16 +73,115 @@ def _links(m: folium.Map) -> tuple[tuple[str, ...], tuple[str, ...]]:
     return tuple(dict.fromkeys(css)), tuple(dict.fromkeys(js))
 
 
-def prepare(m: folium.Map) -> PreparedMap:
+#: Script run after the map's own: a click on a feature reaches the app at once, not after
+#: streamlit-folium's 250 ms pause (it waits for a move to settle; a click does not need to,
+#: and those 250 ms were most of the quarter second a card may take). Each layer's click
+#: (a popup stops it before it reaches the map) sends, once the click's handlers have all
+#: run, the value streamlit-folium computes a moment later: the same object, so it sends
+#: nothing again. The map's view (``lat,lon,zoom``, :func:`view_param`) goes along with the
+#: click as ``view``. Sent at once only by maps that return the click alone.
+CLICK_NOW_JS = """
+(function (map) {
+    var sent = null;
+    function view() {
+        var c = map.getCenter();
+        return c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
+    }
+    function send() {
+        var g = window.__GLOBAL_DATA__;
+        var clicked = g && g.last_object_clicked;
+        if (!clicked || clicked === sent || !window.Streamlit) { return; }
+        sent = clicked;
+        clicked.view = view();
+        var keys = g.returned_objects || [];
+        if (keys.length !== 1 || keys[0] !== "last_object_clicked") { return; }
+        var data = {last_object_clicked: clicked};
+        if (JSON.stringify(g.previous_data) !== JSON.stringify(data)) {
+            g.previous_data = data;
+            window.Streamlit.setComponentValue(data);
+            window.kcnClicksSent = (window.kcnClicksSent || 0) + 1;  // (browser tests)
+        }
+    }
+    function later() { window.setTimeout(send, 0); }
+    for (var id in map._layers) {
+        var layer = map._layers[id];
+        if (layer && typeof layer.on === "function") { layer.on("click", later); }
+    }
+})(map_div);
+"""
+
+#: Script of a map whose view is part of its page's link (``?park=...&map=lat,lon,zoom``):
+#: the browser keeps the address bar on the view itself, so a pan or a zoom reruns nothing
+#: on the server (before, each move was returned to the app, rerunning the map's fragment
+#: to write the link). Only while the address names this map's ``__KEY__=__VALUE__``. The
+#: map opens at the view the reader left it at when it is drawn anew in the same page
+#: (another colouring, another language: the last view is kept on the page's window, as
+#: the app's runs write the address back with the view they know of), else at the view the
+#: address names (a copied link).
+VIEW_LINK_JS = """
+(function (map, key, value, param) {
+    var host = null;
+    try { host = window.parent; void host.location.href; } catch (e) { host = null; }
+    if (!host || host === window) { return; }
+    function view() {
+        var c = map.getCenter();
+        return c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
+    }
+    var start = new URLSearchParams(host.location.search);
+    var left = host.kcnMapView;
+    var seen = (left && left[0] === key && left[1] === value ? left[2] :
+                start.get(key) === value ? start.get(param) || "" : "").split(",");
+    var lat = parseFloat(seen[0]), lng = parseFloat(seen[1]), zoom = parseInt(seen[2], 10);
+    function go() { map.setView([lat, lng], zoom, {animate: false}); }
+    if (seen.length === 3 && isFinite(lat) && isFinite(lng) && isFinite(zoom) &&
+            Math.abs(lat) <= 90 && Math.abs(lng) <= 180 && zoom >= 0 && zoom <= 22) {
+        // The map's own fit to its park zooms animated, from the next frame on: its end
+        // would undo a view set now, so the view is set once it has ended.
+        window.requestAnimationFrame(function () {
+            if (map._animatingZoom) { map.once("zoomend", go); } else { go(); }
+        });
+    }
+    function write() {
+        var url = new URL(host.location.href);
+        if (url.searchParams.get(key) !== value) { return; }
+        host.kcnMapView = [key, value, view()];
+        if (url.searchParams.get(param) === view()) { return; }
+        url.searchParams.set(param, view());
+        host.history.replaceState(host.history.state, "", url.pathname + url.search + url.hash);
+    }
+    map.on("moveend", write);
+    // Each run of the app writes the address with the view it last heard of (a click's, a
+    // link's): put the map's own back.
+    window.setInterval(write, 500);
+})(map_div, __KEY__, __VALUE__, __PARAM__);
+"""
+
+
+def js_string(text: str) -> str:
+    """``text`` as a JavaScript string literal that cannot end the script it stands in (a
+    code from the file is data, never markup or code)."""
+    return (json.dumps(text).replace("<", "\\u003c").replace(">", "\\u003e")
+            .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
+
+
+def prepare(m: folium.Map, link: tuple[str, str] | None = None) -> PreparedMap:
     """Render ``m`` once into the component's arguments (as ``st_folium`` would; the map is
-    changed by it, so it is not drawn again afterwards)."""
+    changed by it, so it is not drawn again afterwards).
+
+    ``link`` (``(parameter, value)``, e.g. ``("park", "BN06")``): the map keeps the page
+    link's :data:`VIEW_PARAM` on its view while the link names it (:data:`VIEW_LINK_JS`).
+    """
     import streamlit_folium as sf
 
     m.get_root().render()
     m.render()
     html = sf._get_html(m)
     header = sf._get_header(m)
-    script = sf._get_map_string(m)
+    script = sf._get_map_string(m) + CLICK_NOW_JS
+    if link is not None:
+        script += (VIEW_LINK_JS.replace("__KEY__", js_string(link[0]))
+                   .replace("__VALUE__", js_string(link[1]))
+                   .replace("__PARAM__", js_string(VIEW_PARAM)))
     css, js = _links(m)
     bounds = m.get_bounds()
     return PreparedMap(script=script, header=header, html=html, map_id=sf.get_full_id(m),
@@ -171,6 +270,13 @@ def seen_view(out: Mapping[str, object] | None) -> View | None:
     if isinstance(center, dict) and isinstance(zoom, int | float):
         return parse_view(f"{center.get('lat')},{center.get('lng')},{int(zoom)}")
     return None
+
+
+def clicked_view(clicked: Mapping[str, object] | None) -> View | None:
+    """The view the map showed when the reader clicked (the ``view`` that
+    :data:`CLICK_NOW_JS` puts on a click); ``None`` when the click carries none."""
+    text = (clicked or {}).get("view")
+    return parse_view(text) if isinstance(text, str) else None
 
 
 def highlight(shapes: gpd.GeoDataFrame, fit: bool) -> str | None:

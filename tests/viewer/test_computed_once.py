@@ -160,3 +160,33 @@ def test_park_page_computes_the_province_tables_once_for_every_park(monkeypatch,
         assert code in at.selectbox(key="park_code").value
     # Occupancy over time and the reclamation candidates of the province: once per version.
     assert len(series) == len(candidates) == 1
+
+
+def test_a_parks_plots_table_is_written_once_for_every_session(monkeypatch, sample):
+    """The plots table under a park's map (every plot's cells through Babel, nationally ten
+    thousand) is written once per plan version, park and language, shared by every session:
+    neither a click on the map (a rerun of the map's fragment) nor a second reader's visit
+    writes it again; the plan is read once for both."""
+    import gis_app.formatting as formatting
+
+    reads = count_calls(monkeypatch, source.read_plan)
+    tables = count_calls(monkeypatch, formatting.display_table)
+
+    def plots_tables() -> int:
+        return sum("plot_code" in c["frame"].columns and "land_use" in c["frame"].columns
+                   for c in tables)
+
+    first = _viewer()
+    open_page(first, "park")
+    shown = first.selectbox(key="park_code").value
+    assert plots_tables() == 1
+    first.selectbox(key="park_plot").select_index(1).run()  # the card of another plot
+    assert not first.exception, first.exception
+    second = _viewer()
+    open_page(second, "park")
+    assert second.selectbox(key="park_code").value == shown
+    assert plots_tables() == 1
+    assert len(reads) == 1
+    # Another language is another table.
+    second.sidebar.radio(key="lang").set_value("vi").run()
+    assert plots_tables() == 2

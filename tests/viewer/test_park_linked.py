@@ -147,7 +147,11 @@ def test_a_link_opens_its_park_plots_and_view(app):
     assert app.selectbox(key="park_plot").value == "B5"
     assert app.session_state["park_plots_P1"]["selection"]["rows"] == [4, 3]
     args = _map_args(app)
-    assert args["center"] == [21.1, 106.0] and args["zoom"] == 16
+    # The map opens at the view the address names by itself (the app hands it no view: a
+    # view handed over would move the map on every run that changes it).
+    assert args["center"] is None and args["zoom"] is None
+    assert 'map.setView([lat, lng], zoom' in args["script"]
+    assert '(map_div, "park", "P1", "map")' in args["script"]
     assert _highlighted(app) == 2
     assert "fitBounds" not in args["feature_group"]  # the link's own view, not the plots'
     assert app.query_params["map"] == "21.10000,106.00000,16"
@@ -155,6 +159,21 @@ def test_a_link_opens_its_park_plots_and_view(app):
     app.selectbox(key="park_code").set_value("P2").run()
     assert app.selectbox(key="park_code").value == "P2"
     assert app.query_params["park"] == "P2" and "map" not in app.query_params
+
+
+def test_pan_and_zoom_return_nothing_and_a_click_its_view(app):
+    """The park map returns only what is clicked: a pan or a zoom changes nothing the app
+    receives, so it reruns no script (the map keeps the link's view in the address bar
+    itself); a click carries the view it was made at, which goes into the link."""
+    open_page(app, "park")
+    app.selectbox(key="park_code").set_value("P1").run()
+    args = _map_args(app)
+    assert args["returned_objects"] == ["last_object_clicked"]
+    assert 'map.on("moveend", write)' in args["script"]
+    assert map_view.clicked_view({"lat": 21.0, "lng": 106.0, "view": "21.00100,106.00200,17"}) \
+        == (21.001, 106.002, 17)
+    assert map_view.clicked_view({"lat": 21.0, "lng": 106.0}) is None
+    assert map_view.clicked_view({"lat": 21.0, "lng": 106.0, "view": "a,b,c"}) is None
 
 
 def test_a_link_with_unknown_codes_or_a_bad_view_opens_what_it_can(app):

@@ -11,7 +11,7 @@ import pandas as pd
 import shapely
 import streamlit as st
 
-from gis_app.formatting import date, display_table, number, percent
+from gis_app.formatting import date, number, percent
 from gis_app.model.crs import to_crs
 from gis_app.model.plan import Plan
 from gis_app.viewer import cache, frame, history_panel, keep, map_view, maps
@@ -91,9 +91,10 @@ def plot_card(s: frame.Session, plot: pd.Series, park: pd.Series,
 #: located code or a link's; ``fit``: the map zooms to them (not after a click on the map).
 _SELECTION = "park_selection"
 #: Session keys: the map click last handled, the selection the table showed last, the card's
-#: plot last seen, the view the reader left each park's map at, the link last written.
+#: plot last seen, the last view of a park's map the app heard of (a link's, or the view at
+#: the last click: the map itself keeps the address bar on its view), the link last written.
 _CLICK_SEEN, _TABLE_SEEN, _CARD_SEEN = "park_click_seen", "park_table_seen", "park_card_seen"
-_VIEW, _VIEW_ARG, _LINK = "park_view", "park_view_arg", "park_link_written"
+_VIEW, _LINK = "park_view", "park_link_written"
 #: The plots table's columns (officers also see each plot's tenants and their projects).
 PLOT_COLUMNS = ("plot_code", "land_use", "status", "area_ha", "ready_built_factory")
 #: How long after the page set the table's rows the rows it replaced are taken as a late
@@ -148,6 +149,9 @@ def _follow(park_code: str, plots: gpd.GeoDataFrame, clicked: dict | None,
     card = keep.get("park_plot")
     if clicked and clicked != state.get(_CLICK_SEEN):
         state[_CLICK_SEEN] = clicked
+        view = map_view.clicked_view(clicked)
+        if view is not None:
+            state[_VIEW] = (park_code, view)
         code = clicked_plot(plots, clicked)
         if code:
             select(park_code, [code], False)
@@ -190,19 +194,6 @@ def _sync_table(park_code: str, table_key: str, codes: list[str]) -> None:
     st.session_state[_TABLE_SEEN] = (table_key, tuple(codes[i] for i in rows), replaced)
 
 
-def _map_view(park_code: str, digest: str) -> map_view.View | None:
-    """The view to open the map at: where the reader left this park's map (or a link's view),
-    handed to the map when it mounts and then kept the same (a view handed back on every run
-    would fight the reader's panning)."""
-    state = st.session_state
-    arg = state.get(_VIEW_ARG)
-    if arg is None or arg[0] != digest:
-        seen = state.get(_VIEW)
-        arg = (digest, seen[1] if seen is not None and seen[0] == park_code else None)
-        state[_VIEW_ARG] = arg
-    return arg[1]
-
-
 @st.fragment
 def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, colour_by: str,
                  visible: pd.DataFrame | None) -> None:
@@ -210,13 +201,15 @@ def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, co
     fragment, so a click or a row selection reruns only this (the map itself is rendered
     once per park and shared, see :func:`gis_app.viewer.cache.park_map`; the selection is
     drawn over it, :func:`gis_app.viewer.map_view.highlight`); the rest of the page is not
-    rebuilt. The page's link follows the view and the selection (:func:`write_link`)."""
+    rebuilt. The page's link follows the selection (:func:`write_link`) and the view (the
+    map keeps it in the address bar itself, and opens at the view the address names: a pan
+    or a zoom reruns nothing, see :data:`gis_app.viewer.map_view.VIEW_LINK_JS`)."""
     projects = None
     if visible is not None:
         projects = plan.tenant_plots.merge(
             visible[["project_id", "investor", "project_status", "lease_start", "lease_end"]],
             on="project_id")
-    plots = plan.plots[plan.plots["park_code"] == park_code]
+    plots = cache.park_plots(str(s.path), s.key, plan, plan_key, park_code)
     if plots.empty:
         st.info(s.t("no_plots"))
     prepared = cache.park_map(str(s.path), s.key, plan, plan_key, park_code, colour_by, s.lang,
@@ -230,16 +223,9 @@ def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, co
     chosen, fit = selection(park_code)
     shapes = maps.for_display(plots[plots["plot_code"].isin(chosen)], plan.crs,
                               maps.SIMPLIFY_M["plots"])
-    start = _map_view(park_code, prepared.digest)
     left, right = st.columns([3, 1])
     with left:
-        result = map_view.show(prepared, key=map_key, returned=map_view.CLICKS_AND_VIEW,
-                               center=start[:2] if start else None,
-                               zoom=start[2] if start else None,
-                               highlighted=map_view.highlight(shapes, fit))
-    view = map_view.seen_view(result)
-    if view is not None:
-        st.session_state[_VIEW] = (park_code, view)
+        map_view.show(prepared, key=map_key, highlighted=map_view.highlight(shapes, fit))
     with right:
         plot_codes = list(plots["plot_code"])
         if plot_codes:
@@ -255,9 +241,11 @@ def map_and_card(s: frame.Session, plan: Plan, plan_key: str, park_code: str, co
         st.subheader(s.t("park.plots_table"))
         st.caption(s.t("park.plots_hint"))
         _sync_table(park_code, table_key, codes)
-        st.dataframe(display_table(table, s.lang, list(table.columns), label), hide_index=True,
-                     width="stretch", on_select="rerun", selection_mode="multi-row",
-                     key=table_key)
+        shown = cache.display_table(table, ("park_plots", plan_key, park_code,
+                                            "officer" if projects is not None else "public"),
+                                    s.lang)
+        st.dataframe(shown, hide_index=True, width="stretch", on_select="rerun",
+                     selection_mode="multi-row", key=table_key)
     seen = st.session_state.get(_VIEW)
     write_link(park_code, chosen, seen[1] if seen is not None and seen[0] == park_code
                else None, s.lang)
@@ -359,7 +347,7 @@ def _locate(plan: Plan) -> None:
         keep.put("park_code", park)
         keep.put("park_plot", plot)
         select(park, [plot] if plot else [], True)
-        state[_VIEW] = state[_VIEW_ARG] = None  # open where the plot (or the park) is
+        state[_VIEW] = None  # open where the plot (or the park) is
         state["park_locate"] = ""
     elif text.strip():
         lang = frame.session().lang
@@ -390,7 +378,6 @@ def open_linked(plan: Plan, codes: list[str]) -> None:
     view = map_view.parse_view(link[2] or "")
     select(park, chosen, view is None)  # the link's view, else the plots' extent
     st.session_state[_VIEW] = (park, view) if view is not None else None
-    st.session_state[_VIEW_ARG] = None
 
 
 def write_link(park_code: str, plots: tuple[str, ...], view: map_view.View | None,
