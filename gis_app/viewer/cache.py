@@ -81,7 +81,7 @@ def park_map(path: str, key: str, _plan: Plan, plan_key: str, park_code: str, co
     or a zoom reruns nothing."""
     return map_view.prepare(maps.park_map(
         _plan, park_code, prepare_basemap(path, key), colour_by=colour_by, lang=lang,
-        tenants=_officer_tenants(_plan) if officer else None), link=("park", park_code))
+        tenants=_officer_tenants(_plan) if officer else None), link={"park": park_code})
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)

@@ -25,8 +25,6 @@ import geopandas as gpd
 
 #: What a click returns: the clicked feature's point (the card locates the plot under it).
 CLICKS: tuple[str, ...] = ("last_object_clicked",)
-#: A click and the view: what a page returns when its view goes into the page's link.
-CLICKS_AND_VIEW: tuple[str, ...] = ("last_object_clicked", "center", "zoom")
 #: URL parameter of a map's view (``lat,lon,zoom``): a copied link opens on the same view.
 VIEW_PARAM = "map"
 #: Outline of the features selected in a table (drawn over the map's own colours).
@@ -113,24 +111,30 @@ CLICK_NOW_JS = """
 #: Script of a map whose view is part of its page's link (``?park=...&map=lat,lon,zoom``):
 #: the browser keeps the address bar on the view itself, so a pan or a zoom reruns nothing
 #: on the server (before, each move was returned to the app, rerunning the map's fragment
-#: to write the link). Only while the address names this map's ``__KEY__=__VALUE__``. The
-#: map opens at the view the reader left it at when it is drawn anew in the same page
-#: (another colouring, another language: the last view is kept on the page's window, as
-#: the app's runs write the address back with the view they know of), else at the view the
-#: address names (a copied link).
+#: to write the link). Only while the address holds every parameter of this map's link
+#: (``__LINK__``: the park's code, or an investor's search). The map opens at the view the
+#: reader left it at when it is drawn anew in the same page (another colouring, another
+#: language: the last view is kept on the page's window, as the app's runs write the
+#: address back with the view they know of), else at the view the address names (a copied
+#: link).
 VIEW_LINK_JS = """
-(function (map, key, value, param) {
+(function (map, link, param) {
     var host = null;
     try { host = window.parent; void host.location.href; } catch (e) { host = null; }
     if (!host || host === window) { return; }
+    var mine = JSON.stringify(link);
     function view() {
         var c = map.getCenter();
         return c.lat.toFixed(5) + "," + c.lng.toFixed(5) + "," + map.getZoom();
     }
+    function named(params) {
+        for (var k in link) { if (params.get(k) !== link[k]) { return false; } }
+        return true;
+    }
     var start = new URLSearchParams(host.location.search);
     var left = host.kcnMapView;
-    var seen = (left && left[0] === key && left[1] === value ? left[2] :
-                start.get(key) === value ? start.get(param) || "" : "").split(",");
+    var seen = (left && left[0] === mine ? left[1] :
+                named(start) ? start.get(param) || "" : "").split(",");
     var lat = parseFloat(seen[0]), lng = parseFloat(seen[1]), zoom = parseInt(seen[2], 10);
     function go() { map.setView([lat, lng], zoom, {animate: false}); }
     if (seen.length === 3 && isFinite(lat) && isFinite(lng) && isFinite(zoom) &&
@@ -143,8 +147,8 @@ VIEW_LINK_JS = """
     }
     function write() {
         var url = new URL(host.location.href);
-        if (url.searchParams.get(key) !== value) { return; }
-        host.kcnMapView = [key, value, view()];
+        if (!named(url.searchParams)) { return; }
+        host.kcnMapView = [mine, view()];
         if (url.searchParams.get(param) === view()) { return; }
         url.searchParams.set(param, view());
         host.history.replaceState(host.history.state, "", url.pathname + url.search + url.hash);
@@ -153,7 +157,7 @@ VIEW_LINK_JS = """
     // Each run of the app writes the address with the view it last heard of (a click's, a
     // link's): put the map's own back.
     window.setInterval(write, 500);
-})(map_div, __KEY__, __VALUE__, __PARAM__);
+})(map_div, __LINK__, __PARAM__);
 """
 
 
@@ -164,12 +168,18 @@ def js_string(text: str) -> str:
             .replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))
 
 
-def prepare(m: folium.Map, link: tuple[str, str] | None = None) -> PreparedMap:
+def js_object(params: Mapping[str, str]) -> str:
+    """``params`` as a JavaScript object literal of strings, each one :func:`js_string`."""
+    return "{" + ", ".join(f"{js_string(k)}: {js_string(v)}" for k, v in params.items()) + "}"
+
+
+def prepare(m: folium.Map, link: Mapping[str, str] | None = None) -> PreparedMap:
     """Render ``m`` once into the component's arguments (as ``st_folium`` would; the map is
     changed by it, so it is not drawn again afterwards).
 
-    ``link`` (``(parameter, value)``, e.g. ``("park", "BN06")``): the map keeps the page
-    link's :data:`VIEW_PARAM` on its view while the link names it (:data:`VIEW_LINK_JS`).
+    ``link`` (URL parameters, e.g. ``{"park": "BN06"}`` or an investor's search): the map
+    keeps the page link's :data:`VIEW_PARAM` on its view while the address holds them all
+    (:data:`VIEW_LINK_JS`).
     """
     import streamlit_folium as sf
 
@@ -179,8 +189,7 @@ def prepare(m: folium.Map, link: tuple[str, str] | None = None) -> PreparedMap:
     header = sf._get_header(m)
     script = sf._get_map_string(m) + CLICK_NOW_JS
     if link is not None:
-        script += (VIEW_LINK_JS.replace("__KEY__", js_string(link[0]))
-                   .replace("__VALUE__", js_string(link[1]))
+        script += (VIEW_LINK_JS.replace("__LINK__", js_object(link))
                    .replace("__PARAM__", js_string(VIEW_PARAM)))
     css, js = _links(m)
     bounds = m.get_bounds()
@@ -218,14 +227,14 @@ def current(prepared: PreparedMap, key: str) -> dict | None:
 
 
 def show(prepared: PreparedMap, key: str, height: int = 520,
-         returned: Sequence[str] = CLICKS, center: Sequence[float] | None = None,
-         zoom: int | None = None, highlighted: str | None = None) -> dict | None:
+         returned: Sequence[str] = CLICKS, highlighted: str | None = None) -> dict | None:
     """Draw a prepared map at the container's width; returns the ``returned`` objects.
 
     The component's key is derived from the map's script and ``key`` (as ``st_folium``
-    does), so a different map mounts anew and the same map stays mounted. ``center`` and
-    ``zoom`` move the map when they change (``st_folium``'s arguments of the same names);
-    ``highlighted`` is a :func:`highlight` script, run when it changes.
+    does), so a different map mounts anew and the same map stays mounted. No view is handed
+    to the map: a map whose view is in its page's link keeps it there itself
+    (:data:`VIEW_LINK_JS`). ``highlighted`` is a :func:`highlight` script, run when it
+    changes.
     """
     import streamlit as st
     import streamlit_folium as sf
@@ -238,8 +247,8 @@ def show(prepared: PreparedMap, key: str, height: int = 520,
     return sf._component_func(
         script=prepared.script, header=prepared.header, html=prepared.html,
         id=prepared.map_id, key=digest, height=height, width=None,
-        returned_objects=list(returned), default=_defaults(prepared, returned), zoom=zoom,
-        center=list(center) if center is not None else None, feature_group=highlighted,
+        returned_objects=list(returned), default=_defaults(prepared, returned), zoom=None,
+        center=None, feature_group=highlighted,
         return_on_hover=False, layer_control=None, pixelated=False,
         css_links=list(prepared.css_links), js_links=list(prepared.js_links),
         on_change=on_change, wrap_longitude=False)
@@ -261,15 +270,6 @@ def parse_view(text: str) -> View | None:
 def view_param(view: View) -> str:
     """``view`` as the :data:`VIEW_PARAM` value (5 decimals: about a metre)."""
     return f"{view[0]:.5f},{view[1]:.5f},{view[2]}"
-
-
-def seen_view(out: Mapping[str, object] | None) -> View | None:
-    """The view the reader last left the map at, from what the map returned (``center`` and
-    ``zoom``, see :data:`CLICKS_AND_VIEW`); ``None`` before the first move."""
-    center, zoom = (out or {}).get("center"), (out or {}).get("zoom")
-    if isinstance(center, dict) and isinstance(zoom, int | float):
-        return parse_view(f"{center.get('lat')},{center.get('lng')},{int(zoom)}")
-    return None
 
 
 def clicked_view(clicked: Mapping[str, object] | None) -> View | None:

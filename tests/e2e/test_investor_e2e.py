@@ -176,6 +176,10 @@ def test_shared_link_keeps_the_map_view(browser, server):
     page.get_by_text(re.compile(r"^\d+ results?$")).wait_for(timeout=90_000)
     wait_idle(page)
     frame = _leaflet(page)
+    # The map has settled on its results once it has written its view into the address bar
+    # (it keeps the link's view there itself: map_view.VIEW_LINK_JS).
+    page.wait_for_function("() => new URLSearchParams(location.search).has('map')",
+                           timeout=60_000)
     zoom = _view(frame)[2]
     # The investor zooms in: the address bar's link takes the new view.
     page.frame_locator(MAP_FRAME).locator(".leaflet-control-zoom-in").click()
@@ -190,7 +194,12 @@ def test_shared_link_keeps_the_map_view(browser, server):
     other.goto(page.url)
     other.get_by_text(re.compile(r"^\d+ results?$")).wait_for(timeout=90_000)
     wait_idle(other)
-    seen = _view(_leaflet(other))
+    # The map fits its results first, then moves to the link's view (once the fit's animation
+    # has ended): it must get there.
+    other_map = _leaflet(other)
+    other_map.wait_for_function(f"() => window.map.getZoom() === {zoom + 1}"
+                                " && !window.map._animatingZoom", timeout=30_000)
+    seen = _view(other_map)
     assert seen[2] == zoom + 1
     # The same place: within two screen pixels at that zoom (Leaflet centres on whole pixels,
     # and the second page's frame may differ from the first by a pixel).

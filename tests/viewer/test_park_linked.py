@@ -151,7 +151,7 @@ def test_a_link_opens_its_park_plots_and_view(app):
     # view handed over would move the map on every run that changes it).
     assert args["center"] is None and args["zoom"] is None
     assert 'map.setView([lat, lng], zoom' in args["script"]
-    assert '(map_div, "park", "P1", "map")' in args["script"]
+    assert '(map_div, {"park": "P1"}, "map")' in args["script"]
     assert _highlighted(app) == 2
     assert "fitBounds" not in args["feature_group"]  # the link's own view, not the plots'
     assert app.query_params["map"] == "21.10000,106.00000,16"
@@ -236,9 +236,15 @@ def test_view_parameter_round_trip_and_rejects():
     assert map_view.view_param(view) == "21.26009,106.12544,15"
     for bad in ("", "21,106", "21,106,15,1", "a,b,c", "91,106,15", "21,106,30"):
         assert map_view.parse_view(bad) is None, bad
-    assert map_view.seen_view({"center": {"lat": 21.0, "lng": 106.0}, "zoom": 14.0}) == \
-        (21.0, 106.0, 14)
-    assert map_view.seen_view({"center": None, "zoom": None}) is None
+
+
+def test_a_maps_link_is_data_in_its_script():
+    """A map's link (a park code or an investor's search, from the file or the address bar)
+    goes into the map's script as string literals that cannot end the script."""
+    hostile = {"park": '</script><script>alert(1)</script>', "q\"": "a'\u2028b"}
+    text = map_view.js_object(hostile)
+    assert "</script" not in text and "\u2028" not in text
+    assert json.loads(text) == hostile  # (a JavaScript object literal that is also JSON)
 
 
 def test_highlight_script_carries_geometry_only():

@@ -53,22 +53,28 @@ def _init_from_url(s: frame.Session) -> None:
     _set_widgets(q)
     view = map_view.parse_view(st.query_params.get(_VIEW, ""))
     if view is not None:  # the link's map view, for the link's own search
-        st.session_state[_PREFIX + "view"] = st.session_state[_PREFIX + "view_start"] = (q, view)
+        st.session_state[_PREFIX + "view"] = (q, view)
 
 
 def _results_map(s: frame.Session, plan: Plan, sites: gpd.GeoDataFrame, query: SearchQuery,
                  table_key: str) -> None:
     """The results map, linked to the results table: the rows selected there are highlighted
-    and the map zooms to them; a click on a site selects its row. Its view (centre, zoom) goes
-    into the page URL as ``map=lat,lon,zoom`` so a copied link opens on the same view. (Not a
-    fragment: a fragment's rerun draws the map it was given again, which the component takes for
-    a new map and re-mounts empty.)"""
+    and the map zooms to them; a click on a site selects its row. Its view (centre, zoom) is
+    in the page URL as ``map=lat,lon,zoom`` so a copied link opens on the same view: the map
+    keeps it there itself while the address holds this search, so a pan or a zoom reruns
+    nothing (:data:`gis_app.viewer.map_view.VIEW_LINK_JS`; the app hears of the view with a
+    click). (Not a fragment: a fragment's rerun draws the map it was given again, which the
+    component takes for a new map and re-mounts empty.)"""
     state = st.session_state
-    prepared = map_view.prepare(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang))
+    prepared = map_view.prepare(maps.sites_map(plan, sites, frame.basemap(s), lang=s.lang),
+                                link=query.to_params())
     clicked = (map_view.current(prepared, "vacant_map") or {}).get("last_object_clicked")
     by_click = False
     if clicked and clicked != state.get(_PREFIX + "click_seen"):
         state[_PREFIX + "click_seen"] = clicked
+        view = map_view.clicked_view(clicked)
+        if view is not None:
+            state[_PREFIX + "view"] = (query, view)
         row = _clicked_site(sites, clicked)
         if row is not None:  # (set before the table is drawn, further down the page)
             state[_PREFIX + "replaced"] = (_selected_rows(state.get(table_key), len(sites)),
@@ -87,20 +93,8 @@ def _results_map(s: frame.Session, plan: Plan, sites: gpd.GeoDataFrame, query: S
         state[_PREFIX + "rows_seen"] = rows
         state[_PREFIX + "fit"] = not by_click
     shapes = maps.for_display(sites.iloc[list(rows)], plan.crs, maps.SIMPLIFY_M["plots"])
-    # Only the link's view is handed to the map, and it stays the same: the map moves when
-    # the view it is given changes, so handing back each view seen would fight the reader's
-    # own panning (zoom 11, 12, 11, ... as reruns and moves cross).
-    start = state.get(_PREFIX + "view_start")
-    view = start[1] if start is not None and start[0] == query else None
-    out = map_view.show(prepared, key="vacant_map", returned=map_view.CLICKS_AND_VIEW,
-                        center=view[:2] if view else None, zoom=view[2] if view else None,
-                        highlighted=map_view.highlight(
-                            shapes, bool(state.get(_PREFIX + "fit", True))))
-    seen = map_view.seen_view(out)
-    if seen is not None:
-        state[_PREFIX + "view"] = (query, seen)
-        if st.query_params.get(_VIEW) != map_view.view_param(seen):
-            st.query_params[_VIEW] = map_view.view_param(seen)
+    map_view.show(prepared, key="vacant_map", highlighted=map_view.highlight(
+        shapes, bool(state.get(_PREFIX + "fit", True))))
 
 
 def _selected_rows(state: object, n: int) -> tuple[int, ...]:
