@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..errors import MESSAGE_LIMIT, GisAppError, ValidationError, shorten
 from ..model.schema import SCHEMAS
-from ..progress import Bar, Progress
+from ..progress import Bar, Progress, notify
 from ..settings import PROVINCES
 from .common import check_output, check_suffix, iso_date
 
@@ -206,8 +206,7 @@ def _read_provinces(values: Sequence[str], progress: Progress | None = None
             plans.append(read_plan(source))
             name = read_dataset_info(source).get("province_name_vi", "")
         names.append((name,) if name else ())
-        if progress is not None:
-            progress(len(plans), len(values))
+        notify(progress, len(plans), len(values))
     return plans, names
 
 

@@ -27,7 +27,7 @@ from pypdf import PdfReader, PdfWriter
 
 from ..errors import ExportError
 from ..i18n import label, ngettext, t
-from ..progress import Progress
+from ..progress import Progress, notify
 from ..settings import REFERENCE_ATTRIBUTION
 from .data import CONTEXT_NAMES, SheetData
 from .draw import LegendEntry, fill
@@ -293,8 +293,7 @@ def write_atlas(data: SheetData, target: str | Path | BinaryIO, *,
     def page_done(n: int = 1) -> None:
         nonlocal written
         written += n
-        if progress is not None:
-            progress(written, total)
+        notify(progress, written, total)
 
     labels = [f"{t('sheet.page', layout.lang)} {i + 3}/{total}" for i in range(len(pages))]
     cover = cover_figure(data, layout, len(pages), when)

@@ -118,6 +118,31 @@ def offline_page(height: int = 1100) -> Iterator[tuple[object, list[str]]]:
             browser.close()
 
 
+#: Opened at a page's own URL (``/vacant_land?...``), Streamlit's frontend first probes its
+#: server under that path, gets 404 and falls back to the root: not an error of the app.
+HEALTH_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
+
+
+def watch_errors(page, *, dialogs: bool = False) -> list[str]:  # noqa: ANN001
+    """The console errors and uncaught exceptions of ``page`` and of every page later opened
+    in its context (``dialogs``: also each alert or prompt, dismissed), as they happen."""
+    errors: list[str] = []
+
+    def console(message) -> None:  # noqa: ANN001
+        if message.type == "error" and not HEALTH_PROBE.search(message.location.get("url", "")):
+            errors.append(f"{message.text} ({message.location.get('url')})")
+
+    def watch(p) -> None:  # noqa: ANN001
+        p.on("console", console)
+        p.on("pageerror", lambda e: errors.append(str(e)))
+        if dialogs:
+            p.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
+
+    watch(page)
+    page.context.on("page", watch)
+    return errors
+
+
 def runs_of(page) -> ScriptRuns:  # noqa: ANN001
     """The script runs of ``page`` (counted from its first request on)."""
     runs = getattr(page, "kcn_runs", None)

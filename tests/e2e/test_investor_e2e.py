@@ -19,6 +19,7 @@ from e2e_support import (
     require_browser,
     viewer_server,
     wait_idle,
+    watch_errors,
 )
 
 from gis_app.search.query import SearchQuery
@@ -42,27 +43,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         yield base
 
 
-#: Opened at a page's own URL (``/vacant_land?...``), Streamlit's frontend first probes its
-#: server under that path, gets 404 and falls back to the root: not an error of the app.
-_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
-
 
 @pytest.fixture
 def browser() -> Iterator[tuple[object, list[str], list[str]]]:
     """A page, the URLs it was refused and the console errors of every page of its context."""
     with offline_page(height=2400) as (page, blocked):  # tall: the screenshots show it all
-        errors: list[str] = []
-
-        def console(message) -> None:  # noqa: ANN001
-            if message.type == "error" and not _PROBE.search(message.location.get("url", "")):
-                errors.append(f"{message.text} ({message.location.get('url')})")
-
-        def watch(p) -> None:  # noqa: ANN001
-            p.on("console", console)
-            p.on("pageerror", lambda e: errors.append(str(e)))
-
-        watch(page)
-        page.context.on("page", watch)
+        errors = watch_errors(page)
         yield page, blocked, errors
 
 

@@ -12,12 +12,19 @@ Needs ``/usr/bin/chromium`` and the ``playwright`` package, like the viewer's br
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from e2e_support import ARTIFACTS, MAP_FRAME, ScriptRuns, offline_page, require_browser, wait_idle
+from e2e_support import (
+    ARTIFACTS,
+    MAP_FRAME,
+    ScriptRuns,
+    offline_page,
+    require_browser,
+    wait_idle,
+    watch_errors,
+)
 
 from gis_app.i18n import t
 from gis_app.symbology import PLOT_STATUS_COLOURS
@@ -33,9 +40,6 @@ PARK = "BG03"  # KCN Đình Trám of the Bắc Ninh sample: 81 plots, not the fi
 HIGHLIGHT = f"path.{HIGHLIGHT_CLASS}"
 GRID = '[data-testid="stDataFrame"]'
 EXCEPTION = '[data-testid="stException"]'
-#: Opened at a page's own URL, Streamlit's frontend first probes its server under that path
-#: and gets 404 (see test_investor_e2e.py): not an error of the app.
-_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
 
 
 @pytest.fixture
@@ -43,19 +47,7 @@ def browser(server) -> Iterator[tuple[object, list[str], list[str]]]:
     """A page, the URLs it was refused and the console errors and dialogs of its context."""
     require_browser()
     with offline_page() as (page, blocked):
-        errors: list[str] = []
-
-        def console(message) -> None:  # noqa: ANN001
-            if message.type == "error" and not _PROBE.search(message.location.get("url", "")):
-                errors.append(f"{message.text} ({message.location.get('url')})")
-
-        def watch(p) -> None:  # noqa: ANN001
-            p.on("console", console)
-            p.on("pageerror", lambda e: errors.append(str(e)))
-            p.on("dialog", lambda d: (errors.append(f"dialog: {d.message}"), d.dismiss()))
-
-        watch(page)
-        page.context.on("page", watch)
+        errors = watch_errors(page, dialogs=True)
         page.runs = ScriptRuns(page)  # type: ignore[attr-defined]
         yield page, blocked, errors
 

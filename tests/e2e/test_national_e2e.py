@@ -27,6 +27,7 @@ from e2e_support import (
     until,
     viewer_server,
     wait_idle,
+    watch_errors,
 )
 
 from gis_app.analytics import province_indicators
@@ -39,8 +40,6 @@ from gis_app.viewer.national import PARK_STROKE
 pytestmark = [pytest.mark.e2e, pytest.mark.xdist_group("browser")]
 
 SAMPLES = [PROVINCES[k].default_path for k in ("bac_ninh", "ninh_binh")]
-#: Streamlit's frontend probes its server under a page's own path first (404, then the root).
-_PROBE = re.compile(r"/[\w-]+/_stcore/(host-config|health)$")
 
 
 @pytest.fixture(scope="module")
@@ -134,14 +133,8 @@ def _click_an_isolated_park(page, parks: int) -> None:  # noqa: ANN001
 def test_national_overview_in_both_languages(national_server: str) -> None:
     require_browser()
     parks = sum(len(read_plan(p).parks) for p in SAMPLES)
-    errors: list[str] = []
     with offline_page(height=1800) as (page, blocked):
-        def console(message) -> None:  # noqa: ANN001
-            if message.type == "error" and not _PROBE.search(message.location.get("url", "")):
-                errors.append(f"{message.text} ({message.location.get('url')})")
-
-        page.on("console", console)
-        page.on("pageerror", lambda e: errors.append(f"page error: {e}"))
+        errors = watch_errors(page)
         # The grid's CSV button then downloads (headless Chromium has no save dialog).
         page.add_init_script("delete window.showSaveFilePicker")
         page.set_default_timeout(120_000)
